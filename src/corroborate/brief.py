@@ -22,10 +22,11 @@ Stage = Callable[[Brief, BriefOptions], Brief]
 def _stages() -> dict[str, Stage]:
     # Imported here so that `import corroborate` stays light; each module loads
     # its own models lazily on first use.
-    from . import sentences, summarize
+    from . import relations, sentences, summarize
 
     return {
         "sentences": sentences.split_sentences,
+        "relations": relations.find_relations,
         "summary": summarize.summarize,
     }
 

@@ -1,8 +1,21 @@
 """Cleaning: turn a `RawArticle` into an `Article` without scraping junk.
 
-Works line by line: each line is either kept or removed with a reason, and
-the removed lines are recorded on the article (`corroborate brief
---show-removed` prints them). The cleaned text is what every span points into.
+Works line by line: every non-blank line of the raw text is either kept (one
+paragraph of the cleaned text) or removed with a reason, and the removed lines
+are recorded on the article (`corroborate brief --show-removed` prints them).
+The cleaned text is what every span points into; `Article.raw_line_of` maps
+each of its lines back to the raw line it came from.
+
+The rules describe *shapes* of junk, not strings of particular sites: widget
+text (a short phrase printed twice, lines made only of interface words), CMS
+class-name tokens, caption and credit prefixes or suffixes, byline shapes,
+teaser and newsletter prompts, a name alone on a line that the article names
+elsewhere (a photo caption), the title printed again, and a block of lines
+that repeats earlier lines of the same file (a page scraped twice). Each rule
+also says what it must never take: a line that reads as a sentence of prose
+(ends in sentence punctuation, or is long) is kept by every shape rule except
+the explicit caption and repetition ones. Measured on hand labels
+(benchmarks/cleaning.py, BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -10,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 
 from .model import Article, RawArticle, RemovedLine
 
@@ -28,37 +42,361 @@ def article_id(title: str, text: str) -> str:
     return "a" + digest[:11]
 
 
+# --- line features ------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
+_QUOTE_MARKS = "\"“”„‟«»‘’‚‛'"
+# A line that ends like a sentence: final . ! ? … possibly followed by closing quotes/brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"”’'»)\]]*\s*$")
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def _comparable(line: str) -> str:
+    """For comparing lines: case, punctuation, quote typography and spacing ignored."""
+    return " ".join(word.casefold() for word in _words(unicodedata.normalize("NFKC", line)))
+
+
 def _is_meaningful(line: str) -> bool:
     return sum(ch.isalnum() for ch in line) >= 3
 
 
-def clean(raw: RawArticle) -> Article:
-    lines = raw.text.splitlines()
-    kept: list[str] = []
-    kept_line_numbers: list[int] = []
-    removed: list[RemovedLine] = []
-    title = (raw.title or "").strip()
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped:
+def _reads_as_prose(line: str) -> bool:
+    """Long, or ends like a sentence: what junk shapes (widgets, bylines, teasers) never look like."""
+    return len(_words(line)) > 30 or bool(_SENTENCE_END.search(line))
+
+
+def _has_quote(line: str) -> bool:
+    return any(mark in line for mark in "\"“”„«»")
+
+
+# --- the shape rules, each a predicate on one stripped line --------------------------
+
+# A short phrase printed two or more times in a row: what share/save widgets leave
+# when their visible and screen-reader labels are both scraped ("Saved!Saved!").
+_DOUBLED = re.compile(r"^(?P<phrase>\W*\w.{1,60}?)(?:\s*(?P=phrase))+\s*$", re.IGNORECASE)
+
+# Words of page furniture (buttons, share bars, ad slots, players). A line made only
+# of these (and numbers) is interface, not prose; a sentence always needs other words.
+_INTERFACE_WORDS = frozenset(
+    """
+    a ad ads add advertisement advertising all an and article articles audio back bookmark bookmarked
+    by click close comment comments continue copied copy e-mail email embed facebook favorite favorites
+    favourite favourites flipboard follow for full gallery gift hide image images in instagram it
+    like likes link linkedin listen loading menu messenger min mins minute minutes more next now of
+    on open or our pin pinterest play playback print read reading reddit reply save saved scroll see
+    share shares sharing show skip sponsored story subscribe tap telegram the this threads tiktok to
+    toggle top tweet twitter up us via video view views watch whatsapp x youtube your
+    """.split()
+)
+
+_CMS_TOKEN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+$")
+_CMS_PLAIN_TOKEN = re.compile(r"^[a-z][a-z0-9]*$")
+
+_MEDIA = r"(?:image|images|photo|photos|photograph|photography|picture|pictures|pic|video|illustration|graphic|artwork|header|cover|thumbnail)"
+# "Credit: Twitter", "Featured image credit: ...", "Photo by ...", "Image source: ...", "Photograph: ..."
+_CREDIT_PREFIX = re.compile(
+    rf"^(?:(?:featured|main|top|lead|hero|header|cover|banner)\s+)?(?:{_MEDIA}\s*)?"
+    r"(?:credits?|courtesy(?:\s+of)?|sources?)\s*[:\-–—|]"
+    rf"|^{_MEDIA}\s*(?:by|via|from|courtesy(?:\s+of)?)\s+\S"
+    rf"|^{_MEDIA}\s*[:|]\s*\S",
+    re.IGNORECASE,
+)
+# A caption that ends with its credit: "... (Image via Instagram)", "... (AP Photo/Jane Roe)",
+# "... [Photo: Jane Roe]", "... | Getty Images", "... Photograph: Jane Roe/Agency".
+# Acronyms only in capitals: "(ePA)" in a German sentence is not the agency EPA.
+_PICTURE_AGENCIES = (
+    r"(?:(?i:getty(?:\s+images)?|shutterstock|alamy|reuters|wireimage|filmmagic|istock|unsplash|pexels)"
+    r"|(?-i:AP|AFP|EPA|PA(?:\s+Wire)?|REX|dpa))"
+)
+_CREDIT_SUFFIX = re.compile(
+    rf"[(\[]\s*(?:[A-Z]{{2,5}}\s+)?{_MEDIA}s?\s*(?:via|by|credit|courtesy|from|:|/)[^()\[\]]*[)\]]\s*$"
+    rf"|[(\[]\s*(?:credit|courtesy|source)\s*:?[^()\[\]]*[)\]]\s*$"
+    rf"|(?:^|\s)(?:{_MEDIA}|credit)\s*:\s*[^.!?]{{2,80}}$"
+    rf"|(?:[|/•·]|\s[-–—])\s*{_PICTURE_AGENCIES}(?:\s*/\s*[^|]{{2,40}})?\s*$"
+    rf"|[(\[]\s*{_PICTURE_AGENCIES}\s*[)\]]\s*$",
+    re.IGNORECASE,
+)
+
+# "By Jane Roe", "By jane roe and John Doe, Staff Writer", "Written by ...", "Author: ..."
+_BYLINE_START = re.compile(
+    r"^(?:by|written\s+by|words\s+by|story\s+by|posted\s+by|reporting\s+by|report\s+by|author|authors|byline)\b\s*:?\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+# Words that follow a prose "By ..." ("By Friday, ...", "By contrast, ...", "By the end of ...").
+_NOT_A_NAME = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today tomorrow yesterday tonight then now noon
+    midnight morning evening afternoon night dawn late early the a an this that these those its his
+    her their our my your contrast comparison far law way design default mistake chance accident
+    all any some many most much more contract nature definition time day week month year comparison
+    mid end
+    """.split()
+)
+_NAME_CONNECTORS = frozenset("and & de del della der van von da di du la le al bin ibn y".split())
+
+# Teasers that link to other articles: "Similar post:", "Read more", "Related: ...", "ALSO READ | ..."
+_TEASER = re.compile(
+    r"^(?:also\s+|must\s+)?(?:read|see|watch|listen|check\s+out)"
+    r"(?:\s+(?:more|also|next|this|too|again|on|the\s+full\s+(?:story|article)|full\s+(?:story|article)|here))*"
+    r"\s*(?:[:|»›>\-–—]|$)"
+    r"|^(?:similar|related|recommended|suggested|trending|popular|latest|further|more|top|editor'?s?\s+picks?|you\s+may\s+also\s+like|you\s+might\s+also\s+like|don'?t\s+miss|most\s+read|most\s+popular)"
+    r"(?:\s+(?:posts?|stories|story|articles?|reading|news|content|coverage|videos?|links?|topics?|headlines|on\s+[\w .&'’-]{1,40}|from\s+[\w .&'’-]{1,40}))?"
+    r"\s*(?:[:|»›>]|$)",
+    re.IGNORECASE,
+)
+
+_NEWSLETTER_TOPIC = re.compile(r"\b(?:newsletters?|inbox|subscribe|subscription|sign[\s-]?up|unsubscribe|mailing list)\b", re.IGNORECASE)
+_NEWSLETTER_ASK = re.compile(
+    r"^(?:sign|subscribe|get|join|enter|stay|want|don'?t|never|like|love|enjoy|click|tap|register|receive|be\s+the\s+first|for\s+more|keep\s+up|follow)\b"
+    r"|\b(?:your\s+inbox|our\s+newsletters?|your\s+email|e-mail\s+address|email\s+address|by\s+subscribing|terms\s+of\s+(?:use|service)|privacy\s+(?:policy|notice))\b",
+    re.IGNORECASE,
+)
+
+_PUBLICATION_META = re.compile(
+    r"^(?:published|updated|last\s+updated|first\s+published|posted|modified)(?:\s+(?:on|at))?\s*:?\s*"
+    r"(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|today|yesterday)",
+    re.IGNORECASE,
+)
+
+_LOWER_FUNCTION_WORDS = frozenset("the of and in on at for to with from a an by is are was were".split())
+
+
+def _doubled_widget(line: str) -> bool:
+    if _has_quote(line) or len(_words(line)) > 12 or _reads_as_prose(line.rstrip("!")):
+        return False
+    return bool(_DOUBLED.match(line))
+
+
+def _interface_only(line: str) -> bool:
+    words = [w.casefold() for w in _words(line)]
+    if not words or len(words) > 8 or _has_quote(line) or line.rstrip().endswith((".", "?")):
+        return False
+    return all(word in _INTERFACE_WORDS or word.isdigit() for word in words)
+
+
+def _cms_class_names(line: str) -> bool:
+    tokens = line.split()
+    return (
+        0 < len(tokens) <= 8
+        and all(_CMS_TOKEN.match(t) or _CMS_PLAIN_TOKEN.match(t) for t in tokens)
+        and any(_CMS_TOKEN.match(t) for t in tokens)
+    )
+
+
+def _credit(line: str) -> bool:
+    return len(_words(line)) <= 40 and bool(_CREDIT_PREFIX.match(line))
+
+
+def _caption_with_credit(line: str) -> bool:
+    return len(_words(line)) <= 60 and bool(_CREDIT_SUFFIX.search(line))
+
+
+def _byline(line: str) -> bool:
+    match = _BYLINE_START.match(line)
+    if not match or _has_quote(line):
+        return False
+    rest = match.group("rest").strip()
+    # "Jane Roe, Staff Writer", "Jane Roe | Updated 2 hours ago": the name comes first.
+    name, *tail_parts = re.split(r"\s*(?:[,|·•—–]|\s-\s)\s*", rest, maxsplit=1)
+    tail = tail_parts[0] if tail_parts else ""
+    name_words = _words(name)
+    # One or two names: at most six name words besides connectors ("and", "de", ...).
+    if not 1 <= len([w for w in name_words if w.casefold() not in _NAME_CONNECTORS]) <= 6 or len(_words(tail)) > 8:
+        return False
+    if name_words[0].casefold() in _NOT_A_NAME or any(ch.isdigit() for ch in name):
+        return False
+    # A byline is a name (maybe lower-cased by the scraper), not a clause: no
+    # function words except name connectors, and no sentence at its end.
+    if any(w.casefold() in _LOWER_FUNCTION_WORDS - _NAME_CONNECTORS for w in name_words):
+        return False
+    return not (_SENTENCE_END.search(rest) and len(_words(rest)) > 6)
+
+
+def _teaser(line: str) -> bool:
+    return len(_words(line)) <= 30 and not _has_quote(line[:2]) and bool(_TEASER.match(line))
+
+
+def _newsletter(line: str) -> bool:
+    return len(_words(line)) <= 40 and bool(_NEWSLETTER_TOPIC.search(line)) and bool(_NEWSLETTER_ASK.search(line))
+
+
+def _publication_meta(line: str) -> bool:
+    return len(_words(line)) <= 12 and bool(_PUBLICATION_META.match(line))
+
+
+# Order matters only for the reason reported; each rule is independent.
+def _author_image(line: str) -> bool:
+    return _cms_class_names(line) and bool(re.search(r"author|avatar|byline|profile", line))
+
+
+LINE_RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("share/save widget", _doubled_widget),
+    ("teaser", _teaser),
+    ("interface text", _interface_only),
+    ("author image", _author_image),
+    ("CMS class names", _cms_class_names),
+    ("image credit", _credit),
+    ("image caption", _caption_with_credit),
+    ("byline", _byline),
+    ("newsletter prompt", _newsletter),
+    ("publication date line", _publication_meta),
+)
+
+
+def junk_reason(line: str) -> str | None:
+    """Why one line (on its own, without context) is scraping junk, or None if it is not."""
+    line = line.strip()
+    if not line:
+        return None
+    if not any(ch.isalnum() for ch in line):
+        # Separators ("* * *", "___", "|---|"). A line with even one letter or
+        # digit may be a word of a language written in few characters: kept.
+        return "no text"
+    for reason, rule in LINE_RULES:
+        if rule(line):
+            return reason
+    return None
+
+
+# --- rules that need the whole article -----------------------------------------
+
+
+def _repeated_blocks(lines: Sequence[str], min_lines: int = 3, min_share: float = 0.2) -> dict[int, str]:
+    """Indexes of lines that repeat earlier lines of the same text, with the reason.
+
+    A run of consecutive lines equal to an earlier run is a "repeated block" (a
+    page scraped twice, a body printed again under a gallery) when it is a sizeable
+    part of the text: at least `min_lines` lines and `min_share` of its words, so
+    that structured content that legitimately repeats short runs (menus, tables,
+    recipes: one page of the extraction benchmark repeats 10-line runs) is kept.
+    One prose paragraph printed again on its own (a pull quote) is a "repeated paragraph".
+    """
+    keys = [_comparable(line) for line in lines]
+    total_words = sum(len(key.split()) for key in keys) or 1
+    repeated: dict[int, str] = {}
+    j = 1
+    while j < len(keys):
+        best = 0
+        for i in range(j):
+            length = 0
+            while j + length < len(keys) and i + length < j and keys[i + length] == keys[j + length] and keys[j + length]:
+                length += 1
+            best = max(best, length)
+        words = sum(len(key.split()) for key in keys[j : j + best])
+        if best >= min_lines and words >= max(40, min_share * total_words):
+            for index in range(j, j + best):
+                repeated[index] = "repeated block"
+            j += best
             continue
-        if not title and _is_meaningful(stripped):
-            # A text file's first meaningful line is its title, unless it reads as
-            # a body paragraph (long, ends like a sentence): then it stays in the body
-            # and also serves as the title.
-            title = stripped
-            if len(stripped.split()) <= 25 and not stripped.endswith((".", "”", '"')):
-                removed.append(RemovedLine(number, stripped, "title line"))
-                continue
-        kept.append(stripped)
-        kept_line_numbers.append(number)
-    text = "\n\n".join(kept)
-    # Each kept line becomes one paragraph; record its raw line number per
-    # cleaned-text line (paragraph lines and the blank lines between them).
+        if best >= 1 and len(_words(lines[j])) >= 20 and _SENTENCE_END.search(lines[j]):
+            repeated[j] = "repeated paragraph"
+        j += 1
+    return repeated
+
+
+_NAME_TOKEN = re.compile(r"^[A-Z][\w.'’\-]*$")
+
+
+_SPEECH_VERBS = (
+    "said|says|stated|states|told|tells|wrote|writes|added|adds|continued|explained|claimed|claims|tweeted|posted"
+    "|noted|argued|insisted|admitted|confirmed|announced|replied|responded|asked|urged|warned|revealed|concluded"
+)
+
+
+def _name_only_caption(line: str, prose: str) -> bool:
+    """A person's name alone on a line (the caption of a portrait: "Jane Roe" under
+    her photo). Told from a subheading by how news prose treats people: the surname
+    is used on its own as a person elsewhere in the article: "Roe said", "said Roe",
+    "Roe, 42,", "Ms Roe", "Roe's". (spaCy's small model was tried for this and
+    tags lone surnames in context as GPE/ORG as often as PERSON, so it is not used.)"""
+    tokens = line.split()
+    if not 2 <= len(tokens) <= 4 or _SENTENCE_END.search(line) or _has_quote(line):
+        return False
+    if not all(_NAME_TOKEN.match(t) or t.casefold() in _NAME_CONNECTORS for t in tokens):
+        return False
+    if any(t.casefold() in _LOWER_FUNCTION_WORDS - _NAME_CONNECTORS for t in tokens):
+        return False
+    surname = re.escape(tokens[-1])
+    person = (
+        rf"\b{surname},? (?:has |had |then |later |also )?(?:{_SPEECH_VERBS})\b"
+        rf"|\b(?:{_SPEECH_VERBS}),? {surname}\b"
+        rf"|\b{surname}, \d{{1,3}},"
+        rf"|\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? {surname}\b"
+        rf"|\b{surname}['’]s\b"
+    )
+    return re.search(person, prose) is not None
+
+
+# --- the title --------------------------------------------------------------------
+
+
+def _reads_as_headline(line: str) -> bool:
+    # Headlines are short and do not end like a sentence (a final colon or
+    # question mark is common in headlines; a full stop is not).
+    return len(_words(line)) <= 25 and not re.search(r"[.!…][\"”’'»)\]]*\s*$", line)
+
+
+def derived_title(text: str, max_chars: int = 90) -> str:
+    """A title made from the lead when an article has none: its first sentence, shortened."""
+    first = re.split(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘A-Z0-9])", text.strip(), maxsplit=1)[0].strip()
+    if len(first) <= max_chars:
+        return first
+    cut = first[: max_chars + 1].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return cut + "…"
+
+
+# --- cleaning -----------------------------------------------------------------------
+
+
+def clean(raw: RawArticle) -> Article:
+    numbered = [(number, line.strip()) for number, line in enumerate(raw.text.splitlines(), start=1) if line.strip()]
+    reasons: dict[int, str] = {}  # index into `numbered` -> why removed
+
+    title = " ".join((raw.title or "").split())
+    title_index: int | None = None
+    if not title:
+        first = next((i for i, (_, line) in enumerate(numbered) if _is_meaningful(line)), None)
+        if first is not None and _reads_as_headline(numbered[first][1]):
+            title, title_index = numbered[first][1], first
+            reasons[first] = "title line"
+
+    for index, reason in _repeated_blocks([line for _, line in numbered]).items():
+        reasons.setdefault(index, reason)
+
+    title_key = _comparable(title) if title else ""
+    for index, (_, line) in enumerate(numbered):
+        if index in reasons:
+            continue
+        if title_key and _comparable(line) == title_key and index != title_index:
+            reasons[index] = "repeated title"
+            continue
+        reason = junk_reason(line)
+        if reason:
+            reasons[index] = reason
+
+    # Context rule last: the name must be used in prose that is being kept.
+    prose = "\n".join(line for index, (_, line) in enumerate(numbered) if index not in reasons and _reads_as_prose(line))
+    for index, (_, line) in enumerate(numbered):
+        if index not in reasons and _name_only_caption(line, prose):
+            reasons[index] = "name-only caption"
+
+    kept = [(number, line) for index, (number, line) in enumerate(numbered) if index not in reasons]
+    removed = tuple(
+        RemovedLine(numbered[index][0], numbered[index][1], reason) for index, reason in sorted(reasons.items())
+    )
+    text = "\n\n".join(line for _, line in kept)
+    if not title:
+        title = derived_title(kept[0][1]) if kept else ""
+    # Each kept line is one paragraph; record its raw line number per cleaned-text
+    # line (the paragraph line, then the blank line that separates it from the next).
     raw_line_of: list[int] = []
-    for index, number in enumerate(kept_line_numbers):
+    for position, (number, _) in enumerate(kept):
         raw_line_of.append(number)
-        if index < len(kept_line_numbers) - 1:
+        if position < len(kept) - 1:
             raw_line_of.append(number)
     return Article(
         id=article_id(title, text),
@@ -69,6 +407,6 @@ def clean(raw: RawArticle) -> Article:
         outlet=raw.outlet,
         published=raw.published,
         source_id=raw.source_id,
-        removed=tuple(removed),
+        removed=removed,
         raw_line_of=tuple(raw_line_of),
     )

@@ -208,7 +208,8 @@ class QuoteFidelity:
 
 # --- facts and timeline -----------------------------------------------------
 
-DatePrecision = Literal["day", "month", "year"]
+# "week": "last week", "earlier this week" (the date is the Monday of that week).
+DatePrecision = Literal["day", "week", "month", "year"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +230,12 @@ class Claim:
     value: str  # normalised, comparable ("25000000 USD", "2022-11-27", "42")
     display: str  # as the article put it ("$25 million", "Tuesday")
     precision: DatePrecision | None = None  # for date values
+    kind: str = ""  # money | count | age | percent | duration | date | participants
+    # How far another value may be and still agree: half the unit of the last
+    # figure given ("74.2 million": 50000), or 10% for "about 200".
+    tolerance: float = 0.0
+    date_inferred: bool = False  # resolved against an inferred publication date
+    context: Span | None = None  # the sentence the claim is made in
 
 
 FactStatus = Literal["corroborated", "single-source", "conflicting"]

@@ -1,73 +1,498 @@
-"""The brief's extractive summary: sentences taken from the articles, each citing
-every article that says the same.
+"""The brief's extractive summary: whole sentences taken from the articles (so every
+word is traceable to its span), each citing every article that says the same.
 
-First version: sentences are scored by closeness to the story's embedding
-centroid (how central they are to what all outlets report) with a lead bonus,
-picked greedily under the word budget while skipping near-repeats (maximal
-marginal relevance), then put in article order.
+How sentences are chosen (concept coverage, Gillick & Favre 2009 / ICSISumm):
+a story's *concepts* are its stemmed word bigrams; a concept is worth more the
+more independent sources (copies counted once, `Brief.group_of`) report it and
+the nearer the top of an article it first appears (news puts the main facts
+first). An integer linear program (scipy's `milp`, HiGHS) picks the set of
+sentences within the word budget that covers the most concept weight, plus a
+small per-sentence term for closeness to the story's embedding centroid
+(MiniLM, `nlp.embed`). Covering a concept twice earns nothing, so repeats are
+never chosen. Constraints keep the result readable: a sentence that starts with
+an unresolved pronoun ("She said...") may be chosen only together with the
+sentence before it in its article, which then precedes it in the summary.
+
+What other stages found is used when present, and nothing breaks without it:
+sentences printing a quote that `quotes` judged altered are never chosen; a
+sentence of an article that `relations` found to be a copy or rewrite is dropped
+when its original says the same (original wording over rewritten text);
+sentences carrying a fact that `claims` found corroborated by several
+independent sources earn a bonus.
+
+Chosen sentences are put in chronological order (earliest article first, then
+article order), and each cites every article with a sentence that says the same
+(`citations.py`-style alignment below: embedding cosine plus word overlap, a
+logistic model fitted on MSRP paraphrase pairs).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import datetime as dt
+import functools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from .config import BriefOptions
-from .model import Brief, Sentence, SummarySentence
+from .model import Brief, Sentence, Span, SummarySentence
 
-# Two sentences this similar say the same thing (cosine of MiniLM embeddings).
-SAME_STATEMENT = 0.75
-MIN_WORDS, MAX_WORDS = 6, 60
+# --- tuning -------------------------------------------------------------------
 
 
-def _candidates(brief: Brief) -> list[Sentence]:
-    out = []
-    for sentence in brief.sentences:
-        words = len(brief.text(sentence.span).split())
-        if MIN_WORDS <= words <= MAX_WORDS:
-            out.append(sentence)
+@dataclass(frozen=True)
+class Tuning:
+    """The summariser's constants, in one place so a sweep can vary them
+    (values chosen on the first 40 Multi-News dev clusters, see BENCHMARKS.md)."""
+
+    min_words: int = 6
+    max_words: int = 60
+    # concept weight = sum over independent sources of (1 + lead_weight * exp(-position / lead_decay))
+    lead_weight: float = 2.0
+    lead_decay: float = 4.0
+    # extra exponent on the number of sources that report a concept (>1 favours agreement)
+    agreement_power: float = 1.3
+    # per-sentence bonus: centroid_weight * cosine to the centroid * words
+    centroid_weight: float = 0.1
+    # bonus per extra independent source for a sentence carrying a corroborated fact
+    fact_bonus: float = 0.5
+    # per-sentence bonus for being near the top of its article: lead_bonus * exp(-index / lead_decay) * words
+    lead_bonus: float = 0.0
+    # an article whose content is far from the rest of the story's (boilerplate, an
+    # off-topic page) contributes concepts scaled down linearly between these cosines
+    off_topic_cosine: float = 0.3
+    on_topic_cosine: float = 0.6
+    ilp_seconds: float = 2.0
+
+
+TUNING = Tuning()
+
+# --- words and concepts ---------------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "said", "says", "mr", "ms", "mrs"}
+
+
+@functools.cache
+def _stem(word: str) -> str:
+    # Porter, as ROUGE and most concept-coverage work use; no data files needed.
+    return _porter().stem(word)
+
+
+@functools.cache
+def _porter():
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens (the same normalisation ROUGE applies)."""
+    return [_stem(t) for t in _TOKEN.findall(text.lower())]
+
+
+def concepts(words: Sequence[str]) -> set[tuple[str, str]]:
+    """Word bigrams that are not made of stop words only."""
+    stop = _stopwords()
+    return {(a, b) for a, b in zip(words, words[1:]) if not (a in stop and b in stop)}
+
+
+def content_words(text: str) -> set[str]:
+    stop = _stopwords()
+    return {t for t in tokens(text) if t not in stop and not t.isdigit() or len(t) > 3 and t.isdigit()}
+
+
+# --- which sentences may be chosen ---------------------------------------------
+
+# Scraping leftovers and page furniture that cleaning may have let through; a
+# summary sentence must be a statement about the story.
+_JUNK = re.compile(
+    r"https?://|www\.|@\w+\.\w|\b(click|tap) here\b|\bsign up\b|\bsubscribe\b|\bnewsletter\b|"
+    r"\ball rights reserved\b|\bcopyright\b|©|\bfollow (us|him|her)\b|\bread more\b|\badvertisement\b|"
+    r"\bimage (caption|copyright)\b|\bphoto(graph)?:|\(ap photo|\bgetty images\b|\bcookies?\b|"
+    r"\bjavascript\b|\bbrowser\b|\bterms of (use|service)\b|\bprivacy policy\b|\bshare this\b",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$|[\"”’]$")
+_STARTS_WELL = re.compile(r"^[\"'“‘(]?[A-Z0-9]")
+# A sentence that opens with one of these needs the sentence before it.
+_PRONOUN_START = re.compile(
+    r"^[\"'“‘]?(he|she|they|his|her|hers|their|theirs|him|them|its|"
+    r"(this|that|these|those|it) (is|was|are|were|has|had|have|will|would|could|may|might|means|comes|came))\b",
+    re.IGNORECASE,
+)
+# A quote attributed to a bare pronoun ('"...," she said.') has the same problem.
+_PRONOUN_ATTRIBUTION = re.compile(
+    r"[\"”’],?\s+(he|she|they) (said|says|added|told|wrote|explained|noted|continued|argued|insisted|recalled)\b"
+    r"|[\"”’],?\s+(said|says|added|wrote) (he|she|they)\b",
+    re.IGNORECASE,
+)
+
+
+def is_summary_material(text: str, tuning: Tuning = TUNING) -> bool:
+    """A complete sentence (starts well, ends with terminal punctuation or a closing
+    quote, sensible length) that is not page furniture."""
+    words = len(text.split())
+    return (
+        tuning.min_words <= words <= tuning.max_words
+        and bool(_TERMINAL.search(text))
+        and bool(_STARTS_WELL.match(text))
+        and not _JUNK.search(text)
+    )
+
+
+def needs_antecedent(text: str) -> bool:
+    """Whether the sentence leans on the one before it for who "he"/"she"/"this" is."""
+    return bool(_PRONOUN_START.match(text) or _PRONOUN_ATTRIBUTION.search(text[:200]))
+
+
+@dataclass
+class _Candidate:
+    index: int  # position in the list of candidates
+    sentence: Sentence
+    text: str
+    words: int
+    concepts: set[tuple[str, str]]
+    group: int
+    relevance: float = 1.0  # how on-topic its article is, 0..1
+    needs: int | None = None  # candidate index of the sentence it leans on
+    bonus: float = 0.0
+
+
+# --- what other stages say -------------------------------------------------------
+
+_COPY_KINDS = ("duplicate", "contained", "rewrite")
+
+
+def _derived_sources(brief: Brief) -> dict[str, set[str]]:
+    """Article id -> the articles it copies or rewrites."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for relation in brief.relations:
+        if relation.kind in _COPY_KINDS:
+            out[relation.derived].add(relation.source)
     return out
 
 
-def summarize(brief: Brief, options: BriefOptions | None = None) -> Brief:
-    """Stage: fill `brief.summary`."""
-    import numpy as np
+def _altered_quote_spans(brief: Brief) -> list[Span]:
+    return [
+        occurrence.quote.span
+        for group in brief.quotes
+        for occurrence in group.occurrences
+        if occurrence.verdict in ("altered", "other-speaker")
+    ]
 
+
+def _corroborated_claim_spans(brief: Brief) -> list[tuple[Span, int]]:
+    return [
+        (claim.span, fact.independent_sources)
+        for fact in brief.facts
+        if fact.status == "corroborated" and fact.independent_sources > 1
+        for claim in fact.claims
+    ]
+
+
+# --- citations -------------------------------------------------------------------
+
+# Two sentences "say the same" when a logistic model over (embedding cosine, share
+# of the shorter sentence's content words found in the other) says so. Fitted on
+# the MSRP paraphrase training pairs (benchmarks/citation_threshold.py): accuracy
+# and F1 on msrp_dev are in BENCHMARKS.md.
+CITE_COSINE, CITE_OVERLAP, CITE_BIAS = 9.0, 4.0, -9.0
+
+
+def says_the_same(cosine: float, overlap: float) -> bool:
+    return CITE_COSINE * cosine + CITE_OVERLAP * overlap + CITE_BIAS > 0
+
+
+def word_overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller set's words found in the other (containment)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+# --- the stage -------------------------------------------------------------------
+
+
+def summarize(brief: Brief, options: BriefOptions | None = None, tuning: Tuning = TUNING) -> Brief:
+    """Stage: fill `brief.summary`."""
+    options = options or BriefOptions()
+    if not brief.sentences:
+        return brief
+    return replace(brief, summary=tuple(summary_sentences(brief, options.summary_words, tuning)))
+
+
+def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> list[SummarySentence]:
     from .nlp import embed
 
-    options = options or BriefOptions()
-    candidates = _candidates(brief)
-    if not candidates:
-        return brief
-    texts = [brief.text(s.span) for s in candidates]
+    texts = [brief.text(s.span) for s in brief.sentences]
     vectors = embed(texts)
-    centroid = vectors.mean(axis=0)
+    words_of = [content_words(t) for t in texts]
+    candidates = _candidates(brief, texts, vectors, words_of, tuning)
+    if not candidates:
+        return []
+    weights = _concept_weights(brief, candidates, tuning)
+    chosen = _select(candidates, weights, budget, tuning)
+    chosen = _complete_sentences_only(chosen, candidates, weights, budget, tuning)
+    order = _chronological(brief)
+    chosen.sort(key=lambda c: (order[c.sentence.span.article_id], c.sentence.index))
+    position = {s.span: i for i, s in enumerate(brief.sentences)}
+    out = []
+    for candidate in chosen:
+        citing = _citations(brief, position[candidate.sentence.span], vectors, words_of)
+        groups = {brief.group_of(a) for a in citing}
+        out.append(SummarySentence(span=candidate.sentence.span, citations=citing, independent_sources=len(groups)))
+    return out
+
+
+def _chronological(brief: Brief) -> dict[str, int]:
+    """Article id -> rank, earliest published first; undated ones after, in input order."""
+    far = dt.date.max
+    ranked = sorted(enumerate(brief.articles), key=lambda p: (p[1].published or far, p[0]))
+    return {article.id: rank for rank, (_, article) in enumerate(ranked)}
+
+
+def _candidates(brief, texts, vectors, words_of, tuning: Tuning) -> list[_Candidate]:
+    import numpy as np
+
+    derived = _derived_sources(brief)
+    altered = _altered_quote_spans(brief)
+    corroborated = _corroborated_claim_spans(brief)
+    # The centroid weighs each independent source once, so ten copies of one
+    # wire story do not pull the summary towards it.
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for i, sentence in enumerate(brief.sentences):
+        by_group[brief.group_of(sentence.span.article_id)].append(i)
+    group_means = {g: vectors[rows].mean(axis=0) for g, rows in by_group.items()}
+    centroid = np.mean(list(group_means.values()), axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
-    lead_bonus = np.array([0.1 / (1 + s.index) for s in candidates])
-    relevance = vectors @ centroid + lead_bonus
+    closeness = vectors @ centroid
+    relevance = _group_relevance(group_means, tuning)
 
-    chosen: list[int] = []
-    words = 0
-    for index in np.argsort(-relevance):
-        if chosen and float(np.max(vectors[chosen] @ vectors[index])) >= SAME_STATEMENT:
+    by_span: dict[Span, int] = {}
+    out: list[_Candidate] = []
+    previous: dict[str, int] = {}  # article id -> candidate index of its latest sentence
+    for i, sentence in enumerate(brief.sentences):
+        span, text = sentence.span, texts[i]
+        article_id = span.article_id
+        prior = previous.get(article_id)
+        previous.pop(article_id, None)
+        if not is_summary_material(text, tuning):
             continue
-        length = len(texts[index].split())
-        if words + length > options.summary_words and chosen:
+        if any(span.overlaps(q) for q in altered):
             continue
-        chosen.append(int(index))
-        words += length
-        if words >= options.summary_words * 0.9:
-            break
+        if article_id in derived and _original_says_it(brief, i, derived[article_id], vectors, words_of):
+            continue
+        candidate = _Candidate(
+            index=len(out),
+            sentence=sentence,
+            text=text,
+            words=len(text.split()),
+            concepts=concepts(tokens(text)),
+            group=brief.group_of(article_id),
+            relevance=relevance[brief.group_of(article_id)],
+        )
+        if needs_antecedent(text):
+            # Only with the sentence just before it (which then precedes it in
+            # the summary); without one there is nobody for "she" to be.
+            if prior is None or out[prior].sentence.index != sentence.index - 1:
+                continue
+            candidate.needs = prior
+        candidate.bonus = tuning.centroid_weight * float(closeness[i]) * candidate.words
+        candidate.bonus += tuning.lead_bonus * math.exp(-sentence.index / tuning.lead_decay) * candidate.words
+        candidate.bonus *= candidate.relevance
+        candidate.bonus += tuning.fact_bonus * sum(
+            sources - 1 for claim, sources in corroborated if span.contains(claim) or span.overlaps(claim)
+        )
+        by_span[span] = candidate.index
+        previous[article_id] = candidate.index
+        out.append(candidate)
+    return out
 
-    article_order = {a.id: i for i, a in enumerate(brief.articles)}
-    chosen.sort(key=lambda i: (article_order[candidates[i].span.article_id], candidates[i].index))
-    summary = []
-    for index in chosen:
-        sentence = candidates[index]
-        similar = vectors @ vectors[index]
-        citing = [sentence.span.article_id]
-        for other, score in zip(candidates, similar):
-            if score >= SAME_STATEMENT and other.span.article_id not in citing:
-                citing.append(other.span.article_id)
-        groups = {brief.group_of(article_id) for article_id in citing}
-        summary.append(SummarySentence(span=sentence.span, citations=tuple(citing), independent_sources=len(groups)))
-    return replace(brief, summary=tuple(summary))
+
+def _group_relevance(group_means: dict, tuning: Tuning) -> dict[int, float]:
+    """Per independent source, 0..1: how close its content is to the other sources'
+    (an article that shares nothing with the rest is scraping junk or off-topic)."""
+    import numpy as np
+
+    if len(group_means) < 2:
+        return {g: 1.0 for g in group_means}
+    out = {}
+    span = max(tuning.on_topic_cosine - tuning.off_topic_cosine, 1e-6)
+    for group, mean in group_means.items():
+        rest = np.mean([m for g, m in group_means.items() if g != group], axis=0)
+        cosine = float(mean @ rest) / ((np.linalg.norm(mean) * np.linalg.norm(rest)) or 1.0)
+        out[group] = min(1.0, max(0.05, (cosine - tuning.off_topic_cosine) / span))
+    return out
+
+
+def _original_says_it(brief: Brief, row: int, sources: set[str], vectors, words_of) -> bool:
+    for j, other in enumerate(brief.sentences):
+        if other.span.article_id in sources:
+            cosine = float(vectors[row] @ vectors[j])
+            if says_the_same(cosine, word_overlap(words_of[row], words_of[j])):
+                return True
+    return False
+
+
+def _concept_weights(brief: Brief, candidates: list[_Candidate], tuning: Tuning) -> dict[tuple[str, str], float]:
+    """Weight of each concept: by how many independent sources report it, and how near
+    the top of each (the best position within a source counts)."""
+    best_position: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    relevance = {c.group: c.relevance for c in candidates}
+    for candidate in candidates:
+        position = candidate.sentence.index
+        for concept in candidate.concepts:
+            seen = best_position[concept]
+            if candidate.group not in seen or position < seen[candidate.group]:
+                seen[candidate.group] = position
+    weights = {}
+    for concept, positions in best_position.items():
+        score = sum(
+            relevance[g] * (1 + tuning.lead_weight * math.exp(-p / tuning.lead_decay)) for g, p in positions.items()
+        )
+        sources = sum(relevance[g] for g in positions)
+        weights[concept] = score * max(sources, 1.0) ** (tuning.agreement_power - 1)
+    return weights
+
+
+def _select(candidates: list[_Candidate], weights: dict, budget: int, tuning: Tuning) -> list[_Candidate]:
+    """The best set of sentences within the budget, by integer linear programming
+    (falls back to the greedy approximation if the solver gives no answer)."""
+    fitting = [c for c in candidates if c.words <= budget]
+    if not fitting:
+        return []
+    try:
+        chosen = _select_ilp(fitting, weights, budget, tuning)
+    except (ImportError, ValueError):  # pragma: no cover - old scipy
+        chosen = None
+    if chosen is None:
+        chosen = _select_greedy(fitting, weights, budget)
+    return chosen
+
+
+def _select_ilp(candidates, weights, budget, tuning) -> list[_Candidate] | None:
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    concept_ids: dict[tuple[str, str], int] = {}
+    for candidate in candidates:
+        for concept in candidate.concepts:
+            concept_ids.setdefault(concept, len(concept_ids))
+    n, m = len(candidates), len(concept_ids)
+    local = {c.index: k for k, c in enumerate(candidates)}
+    cost = np.zeros(n + m)
+    cost[:n] = [-c.bonus for c in candidates]
+    for concept, k in concept_ids.items():
+        cost[n + k] = -weights[concept]
+
+    rows, cols, values, upper = [], [], [], []
+
+    def add(row_entries, bound):
+        row = len(upper)
+        for col, value in row_entries:
+            rows.append(row)
+            cols.append(col)
+            values.append(value)
+        upper.append(bound)
+
+    add([(k, c.words) for k, c in enumerate(candidates)], budget)
+    covering: dict[int, list[int]] = defaultdict(list)
+    for k, candidate in enumerate(candidates):
+        for concept in candidate.concepts:
+            covering[concept_ids[concept]].append(k)
+    for concept_k, sentence_ks in covering.items():
+        # a concept counts only if some chosen sentence has it
+        add([(n + concept_k, 1.0)] + [(k, -1.0) for k in sentence_ks], 0)
+    for k, candidate in enumerate(candidates):
+        if candidate.needs is not None:
+            if candidate.needs in local:
+                add([(k, 1.0), (local[candidate.needs], -1.0)], 0)
+            else:
+                add([(k, 1.0)], 0)
+    matrix = coo_matrix((values, (rows, cols)), shape=(len(upper), n + m)).tocsr()
+    result = milp(
+        cost,
+        constraints=LinearConstraint(matrix, -np.inf, np.array(upper, dtype=float)),
+        integrality=np.concatenate([np.ones(n), np.zeros(m)]),
+        bounds=Bounds(0, 1),
+        options={"time_limit": tuning.ilp_seconds, "disp": False},
+    )
+    if result.x is None:
+        return None
+    return [c for k, c in enumerate(candidates) if result.x[k] > 0.5]
+
+
+def _select_greedy(candidates, weights, budget) -> list[_Candidate]:
+    """Greedy by gain per word (Lin & Bilmes' cost-scaled greedy for coverage)."""
+    chosen: list[_Candidate] = []
+    chosen_ids: set[int] = set()
+    covered: set = set()
+    used = 0
+    while True:
+        best, best_score = None, 0.0
+        for candidate in candidates:
+            if candidate.index in chosen_ids or used + candidate.words > budget:
+                continue
+            if candidate.needs is not None and candidate.needs not in chosen_ids:
+                continue
+            gain = sum(weights[c] for c in candidate.concepts - covered) + candidate.bonus
+            score = gain / candidate.words
+            if score > best_score:
+                best, best_score = candidate, score
+        if best is None:
+            return chosen
+        chosen.append(best)
+        chosen_ids.add(best.index)
+        covered |= best.concepts
+        used += best.words
+
+
+def _complete_sentences_only(chosen, candidates, weights, budget, tuning) -> list[_Candidate]:
+    """Drop chosen sentences that have no verb (captions, datelines, headline
+    fragments that happen to end with a full stop) and choose again without them."""
+    for _ in range(3):
+        fragments = {c.index for c in chosen if not _has_verb(c.text)}
+        if not fragments:
+            return chosen
+        # a sentence that leans on a fragment goes with it
+        candidates = [c for c in candidates if c.index not in fragments and c.needs not in fragments]
+        chosen = _select(candidates, weights, budget, tuning)
+    return [c for c in chosen if _has_verb(c.text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_verb(text: str) -> bool:
+    from .nlp import spacy_model
+
+    nlp = spacy_model()
+    with nlp.select_pipes(enable=["tok2vec", "tagger", "attribute_ruler"]):
+        doc = nlp(text)
+    return any(token.pos_ in ("VERB", "AUX") for token in doc)
+
+
+def _citations(brief: Brief, row: int, vectors, words_of) -> tuple[str, ...]:
+    """The sentence's own article first, then every other article that has a
+    sentence saying the same."""
+    own = brief.sentences[row].span.article_id
+    citing = [own]
+    similarity = vectors @ vectors[row]
+    best: dict[str, bool] = {}
+    for j, other in enumerate(brief.sentences):
+        article_id = other.span.article_id
+        if article_id == own or best.get(article_id):
+            continue
+        if says_the_same(float(similarity[j]), word_overlap(words_of[row], words_of[j])):
+            best[article_id] = True
+    order = {a.id: i for i, a in enumerate(brief.articles)}
+    citing.extend(sorted(best, key=order.__getitem__))
+    return tuple(citing)

@@ -3,20 +3,65 @@
 `read_articles` walks paths (folders recursively), picks the reader by file
 extension, cleans every raw article into an `Article`, and collects problems
 instead of raising, so one bad file never stops the rest.
+
+| extension                  | reader             | one article per      |
+|----------------------------|--------------------|----------------------|
+| .txt                       | text.read          | file                 |
+| .html .htm .xhtml          | html.read          | file                 |
+| .json                      | records.read_json  | record               |
+| .jsonl .ndjson             | records.read_jsonl | line                 |
+| .csv .tsv                  | records.read_csv   | row                  |
+| .rss .atom, feed .xml      | feed.read          | feed entry           |
+| .warc .warc.gz             | warc.read          | HTML response record |
+
+Inside a folder, files of other types (and `.xml` files that are not feeds,
+hidden files and folders) are skipped silently; named explicitly they are a
+problem.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..model import Article, InputProblem, RawArticle
-from . import text
+from . import feed, records, text, warc
+from .decode import UnreadableInput, repair
+from .fields import host_of
+
+log = logging.getLogger(__name__)
 
 Reader = Callable[[Path], Iterator[RawArticle | InputProblem]]
 
+
+def _read_html(path: Path) -> Iterator[RawArticle | InputProblem]:
+    from . import html  # trafilatura is heavy: imported on the first HTML file
+
+    result = html.read(path)
+    if isinstance(result, (RawArticle, InputProblem)):
+        yield result
+    else:
+        yield from result
+
+
+# Longest suffixes first: `.warc.gz` must win over any shorter match.
 READERS: dict[str, Reader] = {
+    ".warc.gz": warc.read,
+    ".warc": warc.read,
     ".txt": text.read,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".xhtml": _read_html,
+    ".json": records.read_json,
+    ".jsonl": records.read_jsonl,
+    ".ndjson": records.read_jsonl,
+    ".csv": records.read_csv,
+    ".tsv": records.read_csv,
+    ".rss": feed.read,
+    ".atom": feed.read,
+    ".xml": feed.read,
 }
 
 
@@ -28,13 +73,59 @@ def reader_for(path: Path) -> Reader | None:
     return None
 
 
+def _wanted_in_folder(path: Path, root: Path) -> bool:
+    if any(part.startswith(".") for part in path.relative_to(root).parts):
+        return False
+    if not path.is_file() or reader_for(path) is None:
+        return False
+    # Plenty of .xml files are not feeds (sitemaps, configuration): only feeds count.
+    return not path.name.lower().endswith(".xml") or feed.is_feed(path)
+
+
 def iter_files(path: Path) -> Iterator[Path]:
+    """The files to read under `path`: the path itself if a file, else every readable
+    file below it, in name order (ids come from content, so order never changes them)."""
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file() and not child.name.startswith(".") and reader_for(child):
+            if _wanted_in_folder(child, path):
                 yield child
     else:
         yield path
+
+
+def _finish(raw: RawArticle) -> RawArticle:
+    """What every reader's article gets: its strings repaired (mojibake, once, here:
+    readers decode without repairing, since JSON escapes, feed entities and HTML
+    markup only reveal their text after parsing), and the outlet from the URL host
+    when the input names none."""
+    outlet = repair(raw.outlet).strip() if raw.outlet else None
+    return replace(
+        raw,
+        text=repair(raw.text),
+        title=repair(raw.title) if raw.title else raw.title,
+        outlet=outlet or host_of(raw.url),
+    )
+
+
+def _read_file(file: Path) -> Iterator[RawArticle | InputProblem]:
+    reader = reader_for(file)
+    if reader is None or (reader is feed.read and file.name.lower().endswith(".xml") and not feed.is_feed(file)):
+        known = ", ".join(sorted(READERS))
+        yield InputProblem(str(file), f"unknown file type (corroborate reads {known})")
+        return
+    try:
+        for item in reader(file):
+            yield _finish(item) if isinstance(item, RawArticle) else item
+    except UnreadableInput as problem:
+        yield InputProblem(str(file), problem.message, problem.line)
+    except OSError as error:
+        yield InputProblem(str(file), f"cannot read: {error.strerror or error}")
+    except Exception as error:  # noqa: BLE001 - a user's odd file must never end the run
+        # Malformed input in some library we call (lxml, feedparser, warcio ...) that
+        # no specific check caught: report it like any other bad file, keep the detail
+        # for debugging.
+        log.debug("reading %s failed", file, exc_info=True)
+        yield InputProblem(str(file), f"cannot read ({type(error).__name__}: {error})".splitlines()[0])
 
 
 def read_raw(inputs: Iterable[str | Path | RawArticle | Article]) -> Iterator[RawArticle | Article | InputProblem]:
@@ -47,16 +138,17 @@ def read_raw(inputs: Iterable[str | Path | RawArticle | Article]) -> Iterator[Ra
         if not path.exists():
             yield InputProblem(str(path), "no such file or folder")
             continue
+        found = False
         for file in iter_files(path):
-            reader = reader_for(file)
-            if reader is None:
-                known = ", ".join(sorted(READERS))
-                yield InputProblem(str(file), f"unknown file type (corroborate reads {known})")
-                continue
-            try:
-                yield from reader(file)
-            except OSError as error:
-                yield InputProblem(str(file), f"cannot read: {error.strerror or error}")
+            found = True
+            yield from _read_file(file)
+        if not found:
+            yield InputProblem(str(path), "folder has no readable files")
+
+
+def _has_prose(text: str, words: int = 6) -> bool:
+    """Whether any paragraph is long enough to be prose rather than a menu or button label."""
+    return any(len(line.split()) >= words for line in text.splitlines())
 
 
 def read_articles(inputs: Iterable[str | Path | RawArticle | Article]) -> tuple[list[Article], list[InputProblem]]:
@@ -73,6 +165,11 @@ def read_articles(inputs: Iterable[str | Path | RawArticle | Article]) -> tuple[
         article = item if isinstance(item, Article) else clean(item)
         if not article.text.strip():
             problems.append(InputProblem(article.origin, "no article text left after cleaning"))
+            continue
+        if isinstance(item, RawArticle) and item.format == "html" and not _has_prose(article.text):
+            # trafilatura falls back to whatever text a page has, so a login or index
+            # page comes back as its menu and button labels: not an article.
+            problems.append(InputProblem(article.origin, "no article text found (only short page labels)"))
             continue
         if article.id in seen:
             continue

@@ -1,0 +1,748 @@
+"""Valued claims, and where the outlets of a story agree or conflict on them.
+
+The `find_facts` stage:
+
+1. parses each article with spaCy and builds the story's entities (entities.py:
+   one canonical name per entity, descriptions and pronouns resolved);
+2. works out each article's reference date (its published date, or a window
+   inferred from its own dates and the other articles', dates.infer_reference);
+3. finds valued claims: money ("$25 million" -> "25000000 USD"), counts ("74.2
+   million Twitter followers"), ages ("Kardashian, 42,", "the 42-year-old"),
+   children ("mother of four"), percentages, durations, dates of events, and the
+   named participants of an event (who sued whom). The dependency parse gives
+   each value its subject (the entity the clause is about) and its attribute
+   (the noun or verb the value belongs to);
+4. aligns claims about the same slot across articles and classifies each slot:
+   corroborated by k independent sources, single-source, or conflicting.
+
+Alignment: ages and children counts align on their subject. Other values
+align on the words of their clause (entities by canonical name, other words
+by stem), with a higher bar for joining two different values than two equal
+ones: a wrongly joined pair of equal values costs nothing, a wrongly joined
+pair of different values invents a conflict. An article never holds two
+different values of one slot (two values in one article are two facts). A
+rounding difference ("74.2 million" vs "74 million", "about 200" vs "200") or a
+coarser date ("November" vs "November 23") is not a conflict; a different
+currency is not comparable, so not a conflict either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from . import dates as datemod
+from .config import BriefOptions
+from .entities import EntityIndex, build_index
+from .model import Article, Brief, Claim, FactSlot, Span
+
+# Overlap coefficient of clause words above which two claims are the same slot
+# when their values agree, and (stricter) when they differ. Chosen on the
+# bundled example story and the Balenciaga articles (tests/test_claims.py).
+SAME_SLOT_AGREEING = 0.34
+SAME_SLOT_CONFLICTING = 0.5
+
+_CURRENCIES = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "dollars": "USD", "dollar": "USD",
+               "euros": "EUR", "euro": "EUR", "pounds": "GBP", "yen": "JPY"}  # fmt: skip
+_MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+                "b": 1e9, "trillion": 1e12, "tn": 1e12, "dozen": 12, "hundred": 100}  # fmt: skip
+_APPROX = re.compile(r"\b(?:about|around|roughly|some|nearly|almost|approximately|more than|over|up to|at least|"
+                     r"close to|just under|just over|an estimated)\s*$", re.IGNORECASE)  # fmt: skip
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_MONEY = re.compile(
+    rf"(?P<cur>US\$|\$|£|€|¥)\s?(?P<num>{_NUM})(?:\s?(?P<mult>million|billion|trillion|thousand|bn|mn|tn|m|k)\b)?"
+    rf"|\b(?P<num2>{_NUM})\s?(?P<mult2>million|billion|trillion|thousand)?\s+(?P<cur2>dollars|euros|pounds|yen)\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(rf"\b(?P<num>{_NUM})\s?(?:%|percent\b|per cent\b)", re.IGNORECASE)
+_WORD_NUMBER = (
+    r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)"
+)
+_AGE_HYPHEN = re.compile(rf"\b(?P<num>{_WORD_NUMBER})[- ]years?[- ]old\b", re.IGNORECASE)
+_AGE_APPOS = re.compile(r"(?<=\w), (?P<num>\d{1,3})(?=,|\)| and\b| who\b|\.)")
+_AGED = re.compile(r"\baged (?P<num>\d{1,3})\b")
+_CHILDREN = re.compile(rf"\b(?:mother|mom|mum|father|dad|parent)[- ]of[- ](?P<num>{_WORD_NUMBER})\b", re.IGNORECASE)
+_DURATION = re.compile(
+    rf"\b(?P<num>{_WORD_NUMBER}|a|an|a couple of)\s+(?P<unit>seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
+    r"(?![- ](?:old|ago|earlier|later|before))",
+    re.IGNORECASE,
+)
+_DURATION_CODE = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y"}
+_DURATION_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.44,
+                  "year": 365.25}  # fmt: skip
+_DATE_WORDS = set(datemod.MONTHS) | set(datemod.WEEKDAYS) | {"night", "morning", "afternoon", "evening", "late",
+                                                             "early", "day", "week", "month", "year", "ago"}  # fmt: skip
+_PARTICIPANT_PREPS = {"against", "with", "by"}
+_CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+_SKIP_CLAUSE_DEPS = {"advcl", "relcl", "parataxis", "conj"}
+
+
+# --- parsing ----------------------------------------------------------------
+
+_DOCS: dict[tuple[str, int], object] = {}
+
+
+def parse(articles: Sequence[Article]) -> list:
+    """spaCy docs of the articles, parsed once per process (timeline and facts share them)."""
+    from .nlp import spacy_model
+
+    missing = [a for a in articles if (a.id, hash(a.text)) not in _DOCS]
+    if missing:
+        for article, doc in zip(missing, spacy_model().pipe([a.text for a in missing], batch_size=16)):
+            _DOCS[(article.id, hash(article.text))] = doc
+    return [_DOCS[(a.id, hash(a.text))] for a in articles]
+
+
+# --- numbers ----------------------------------------------------------------
+
+
+def parse_number(text: str) -> tuple[float, float] | None:
+    """A number written in digits and/or words -> (value, the unit of its last
+    significant figure), e.g. "74.2 million" -> (74200000, 100000); "a dozen" -> (12, 1)."""
+    words = text.lower().replace(",", "").replace("-", " ").split()
+    words = [w for w in words if w not in ("a", "an", "of")] or ["1"]
+    value: float | None = None
+    unit = 1.0
+    rest: list[str] = []
+    for word in words:
+        if re.fullmatch(r"\d+(?:\.\d+)?", word):
+            value = float(word)
+            decimals = len(word.split(".")[1]) if "." in word else 0
+            unit = 10.0**-decimals
+        elif word in _MULTIPLIERS and (value is not None or word in ("dozen", "hundred")):
+            factor = _MULTIPLIERS[word]
+            value = (value if value is not None else 1.0) * factor
+            unit *= factor
+        else:
+            rest.append(word)
+    if rest:
+        from text_to_num import text2num
+
+        try:
+            worded = float(text2num(" ".join(rest), "en"))
+        except ValueError:
+            return None
+        value = worded if value is None else value * worded
+    return (value, unit) if value is not None else None
+
+
+def _approximate(text: str, start: int) -> bool:
+    return bool(_APPROX.search(text[max(0, start - 20) : start]))
+
+
+def values_agree(left: Claim, right: Claim) -> bool:
+    """Whether two claims' values can both be true (rounding, precision, units)."""
+    if left.kind == "date" or right.kind == "date":
+        return _dates_agree(left, right)
+    if left.kind in ("participants",):
+        return True
+    if left.value == right.value:
+        return True
+    left_parts, right_parts = left.value.split(), right.value.split()
+    if len(left_parts) > 1 and len(right_parts) > 1 and left_parts[1] != right_parts[1]:
+        return True  # different currencies or units: not comparable, so not a conflict
+    try:
+        a, b = float(left_parts[0].lstrip("~P")), float(right_parts[0].lstrip("~P"))
+    except ValueError:
+        return left.value == right.value
+    tolerance = max(left.tolerance, right.tolerance)
+    return abs(a - b) <= tolerance + 1e-9
+
+
+def _dates_agree(left: Claim, right: Claim) -> bool:
+    a, b = dt.date.fromisoformat(left.value), dt.date.fromisoformat(right.value)
+    order = {"day": 0, "week": 1, "month": 2, "year": 3}
+    coarse = max(left.precision or "day", right.precision or "day", key=order.__getitem__)
+    if coarse == "year":
+        return a.year == b.year
+    if coarse == "month":
+        if "week" in (left.precision, right.precision):  # a week may straddle two months
+            week = a if left.precision == "week" else b
+            other = b if week is a else a
+            return any((week + dt.timedelta(days=d)).month == other.month for d in range(7))
+        return (a.year, a.month) == (b.year, b.month)
+    if coarse == "week":
+        return a - dt.timedelta(days=a.weekday()) == b - dt.timedelta(days=b.weekday())
+    return a == b
+
+
+# --- finding claims ---------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    claim: Claim
+    terms: frozenset[str]
+    group: int
+    key: tuple | None = None  # claims with a key align on it alone
+    event: str = ""
+
+
+@dataclass
+class _ArticleContext:
+    article: Article
+    doc: object
+    index: EntityIndex
+    window: datemod.ReferenceWindow
+    group: int
+    date_tokens: set[int] = field(default_factory=set)
+    value_tokens: set[int] = field(default_factory=set)
+
+
+def _stem(word: str) -> str:
+    # A five-letter prefix joins "apology"/"apologise" and "renovation"/"renovate"
+    # without a stemmer dependency.
+    return word[:5]
+
+
+def _tokens_of(ctx: _ArticleContext, start: int, end: int):
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return span
+
+
+def _name(ctx: _ArticleContext, token) -> str | None:
+    return ctx.index.name_at(ctx.article.id, token.i)
+
+
+def _named_in(ctx: _ArticleContext, tokens) -> str | None:
+    for token in tokens:
+        name = _name(ctx, token)
+        if name:
+            return name
+    return None
+
+
+def _governing_verb(token):
+    steps = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token and steps < 8:
+        token = token.head
+        steps += 1
+    return token
+
+
+def _subject_of_verb(ctx: _ArticleContext, verb) -> str | None:
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                if child.lower_ in ("who", "which", "that") and verb.dep_ in ("relcl", "acl"):
+                    return _named_in(ctx, [verb.head]) or _named_in(ctx, verb.head.subtree)
+                return _name(ctx, child) or _named_in(ctx, child.subtree)
+            if child.dep_ == "agent":
+                named = _named_in(ctx, child.subtree)
+                if named:
+                    return named
+        if verb.dep_ in ("conj", "xcomp", "advcl", "acl", "relcl", "ccomp") and verb.head is not verb:
+            if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+                named = _name(ctx, verb.head)
+                if named and verb.dep_ == "relcl":
+                    return named
+            verb = verb.head if verb.head.pos_ in ("VERB", "AUX") else _governing_verb(verb.head)
+            continue
+        break
+    return None
+
+
+def _subject_of_noun(ctx: _ArticleContext, noun) -> str | None:
+    """Who a noun with a value belongs to: its possessor, its agent ("by X"),
+    else the subject of its clause."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            named = _name(ctx, child)
+            if named:
+                return named
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            named = _named_in(ctx, child.subtree)
+            if named:
+                return named
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return None
+    return _subject_of_verb(ctx, _governing_verb(noun))
+
+
+def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object, frozenset[str]]:
+    """The clause a value belongs to, as a set of terms: canonical entity names
+    and stemmed content words, without the value itself and without sub-clauses
+    that are about something else (carrying their own date)."""
+    verb = _governing_verb(anchor)
+    tokens = [verb]
+    stack = [c for c in verb.children]
+    while stack:
+        token = stack.pop()
+        contains_anchor = token.left_edge.i <= anchor.i <= token.right_edge.i
+        if token.dep_ in _SKIP_CLAUSE_DEPS and not contains_anchor:
+            own_dates = any(t.i in ctx.date_tokens for t in token.subtree)
+            if token.dep_ != "conj" or own_dates or token.pos_ not in ("VERB", "AUX"):
+                continue
+        tokens.append(token)
+        stack.extend(token.children)
+    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        tokens.append(verb.head)
+    if verb.dep_ == "conj":
+        tokens.extend(c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    terms: set[str] = set()
+    for token in tokens:
+        if token.i in skip:
+            continue
+        name = _name(ctx, token)
+        if name:
+            terms.add(name.casefold())
+            continue
+        if token.pos_ in _CONTENT_POS and not token.is_stop and token.lower_ not in _DATE_WORDS and token.is_alpha:
+            terms.add(_stem(token.lemma_.lower()))
+    return verb, frozenset(terms)
+
+
+def _event(verb, anchor) -> str:
+    """A short name for the event a value belongs to: "drop campaign", "approve fund"."""
+    if anchor.dep_ in ("compound", "nummod", "amod", "nmod", "quantmod") and anchor.head.pos_ == "NOUN":
+        return anchor.head.lemma_.lower()
+    parts = [verb.lemma_.lower()]
+    for child in verb.children:
+        if child.dep_ in ("dobj", "attr") and child.pos_ in ("NOUN", "PROPN"):
+            parts.append(child.lemma_.lower() if child.pos_ == "NOUN" else child.text)
+            break
+    return " ".join(parts)
+
+
+def _claim(ctx, start, end, kind, subject, attribute, value, display, tolerance=0.0, precision=None, inferred=False):
+    sentence_span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    sentence = sentence_span.sent if sentence_span is not None else None
+    context = Span(ctx.article.id, sentence.start_char, sentence.end_char) if sentence is not None else None
+    return Claim(
+        span=Span(ctx.article.id, start, end),
+        subject=subject or "",
+        attribute=attribute,
+        value=value,
+        display=display,
+        precision=precision,
+        kind=kind,
+        tolerance=tolerance,
+        date_inferred=inferred,
+        context=context,
+    )
+
+
+def _money(ctx: _ArticleContext) -> list[_Found]:
+    found = []
+    text = ctx.article.text
+    for match in _MONEY.finditer(text):
+        currency = _CURRENCIES[(match.group("cur") or match.group("cur2")).lower()]
+        number = match.group("num") or match.group("num2")
+        multiplier = match.group("mult") or match.group("mult2") or ""
+        parsed = parse_number(f"{number} {multiplier}")
+        span = _tokens_of(ctx, *match.span())
+        if parsed is None or span is None:
+            continue
+        value, unit = parsed
+        tolerance = value * 0.1 if _approximate(text, match.start()) else unit / 2
+        anchor = span.root
+        noun = anchor.head if anchor.dep_ in ("compound", "nummod", "amod", "nmod", "quantmod") else None
+        if noun is not None and noun.pos_ in ("NOUN", "PROPN"):
+            attribute = f"amount of {noun.lemma_.lower()}"
+            subject = _subject_of_noun(ctx, noun)
+        else:
+            verb = _governing_verb(anchor)
+            attribute = f"amount ({verb.lemma_.lower()})"
+            subject = _subject_of_verb(ctx, verb)
+        skip = {t.i for t in span}
+        ctx.value_tokens |= skip
+        _, terms = _clause_terms(ctx, anchor, skip)
+        claim = _claim(ctx, *match.span(), "money", subject, attribute, f"{value:.0f} {currency}", match.group(0),
+                       tolerance)  # fmt: skip
+        found.append(_Found(claim, terms | {attribute.split()[-1][:5]}, ctx.group))
+    return found
+
+
+def _percentages(ctx: _ArticleContext) -> list[_Found]:
+    found = []
+    for match in _PERCENT.finditer(ctx.article.text):
+        span = _tokens_of(ctx, *match.span())
+        parsed = parse_number(match.group("num"))
+        if span is None or parsed is None:
+            continue
+        value, unit = parsed
+        anchor = span.root
+        verb = _governing_verb(anchor)
+        of_noun = next((c for t in span for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        target = next((c for c in of_noun.children if c.dep_ == "pobj"), None) if of_noun is not None else None
+        attribute = f"share of {target.lemma_.lower()}" if target is not None else f"percentage ({verb.lemma_.lower()})"
+        skip = {t.i for t in span}
+        ctx.value_tokens |= skip
+        _, terms = _clause_terms(ctx, anchor, skip)
+        tolerance = value * 0.1 if _approximate(ctx.article.text, match.start()) else unit / 2
+        claim = _claim(ctx, *match.span(), "percent", _subject_of_verb(ctx, verb), attribute, f"{value:g} %",
+                       match.group(0), tolerance)  # fmt: skip
+        found.append(_Found(claim, terms, ctx.group))
+    return found
+
+
+def _ages(ctx: _ArticleContext) -> list[_Found]:
+    found = []
+    text = ctx.article.text
+    for pattern in (_AGE_HYPHEN, _AGE_APPOS, _AGED):
+        for match in pattern.finditer(text):
+            span = _tokens_of(ctx, *match.span())
+            parsed = parse_number(match.group("num"))
+            if span is None or parsed is None or not 0 < parsed[0] < 125:
+                continue
+            if any(t.i in ctx.value_tokens for t in span):
+                continue
+            if pattern is _AGE_HYPHEN:
+                holder = span.root.head if span.root.dep_ in ("amod", "compound", "nmod") else span.root
+                subject = _named_in(ctx, span) or _name(ctx, holder)
+                if subject is None and holder.dep_ == "appos":
+                    subject = _name(ctx, holder.head)
+            else:
+                before = ctx.doc.char_span(*_word_before(text, match.start()), alignment_mode="expand")
+                subject = _named_in(ctx, before) if before is not None else None
+            if subject is None or ctx.index.kind_of(subject) != "PERSON":
+                continue
+            ctx.value_tokens |= {t.i for t in span}
+            claim = _claim(ctx, *match.span(), "age", subject, "age", f"{parsed[0]:g}", match.group(0).strip(", "))
+            found.append(_Found(claim, frozenset({subject.casefold(), "age"}), ctx.group, key=(subject, "age")))
+    return found
+
+
+def _word_before(text: str, offset: int) -> tuple[int, int]:
+    match = re.search(r"(\w[\w'’.-]*)\s*$", text[max(0, offset - 40) : offset])
+    if not match:
+        return offset, offset
+    start = max(0, offset - 40) + match.start(1)
+    return start, start + len(match.group(1))
+
+
+def _children(ctx: _ArticleContext) -> list[_Found]:
+    found = []
+    for match in _CHILDREN.finditer(ctx.article.text):
+        span = _tokens_of(ctx, *match.span())
+        parsed = parse_number(match.group("num"))
+        if span is None or parsed is None:
+            continue
+        subject = _named_in(ctx, span)
+        if subject is None:
+            root = span.root
+            verb = _governing_verb(root)
+            subject = _subject_of_verb(ctx, verb) if root.dep_ not in ("nsubj",) else None
+        if subject is None or ctx.index.kind_of(subject) != "PERSON":
+            continue
+        ctx.value_tokens |= {t.i for t in span}
+        claim = _claim(ctx, *match.span(), "count", subject, "number of children", f"{parsed[0]:g}", match.group(0))
+        found.append(_Found(claim, frozenset({subject.casefold(), "child"}), ctx.group,
+                            key=(subject, "number of children")))  # fmt: skip
+    return found
+
+
+def _durations(ctx: _ArticleContext, taken: list[tuple[int, int]]) -> list[_Found]:
+    found = []
+    for match in _DURATION.finditer(ctx.article.text):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        parsed = parse_number(match.group("num"))
+        span = _tokens_of(ctx, *match.span())
+        if parsed is None or span is None or any(t.i in ctx.value_tokens for t in span):
+            continue
+        unit = match.group("unit").lower().rstrip("s")
+        count = parsed[0]
+        code = _DURATION_CODE[unit]
+        iso = f"PT{count:g}{code}" if unit in ("second", "minute", "hour") else f"P{count:g}{code}"
+        days = count * _DURATION_DAYS[unit]
+        approx = _approximate(ctx.article.text, match.start())
+        verb = _governing_verb(span.root)
+        skip = {t.i for t in span}
+        _, terms = _clause_terms(ctx, span.root, skip)
+        claim = _claim(ctx, *match.span(), "duration", _subject_of_verb(ctx, verb), f"duration ({verb.lemma_.lower()})",
+                       f"{days:.6g} days", f"{match.group(0)} ({iso})", days * (0.25 if approx else 0.01))  # fmt: skip
+        found.append(_Found(claim, terms, ctx.group))
+    return found
+
+
+def _counts(ctx: _ArticleContext) -> list[_Found]:
+    """Numbers counting something: "74.2 million Twitter followers", "12 people"."""
+    found = []
+    doc = ctx.doc
+    for token in doc:
+        if token.i in ctx.value_tokens or token.i in ctx.date_tokens or not token.like_num:
+            continue
+        if token.dep_ not in ("nummod",) or token.head.pos_ != "NOUN":
+            continue
+        noun = token.head
+        number_tokens = [t for t in token.subtree if t.i not in ctx.value_tokens]
+        if any(t.i in ctx.date_tokens for t in number_tokens):
+            continue
+        start, end = number_tokens[0].idx, number_tokens[-1].idx + len(number_tokens[-1])
+        text = doc.text[start:end]
+        words = text.split()
+        if words and words[0].lower() in ("about", "around", "roughly", "some", "nearly", "almost", "over"):
+            start += len(words[0]) + 1
+            text = doc.text[start:end]
+        parsed = parse_number(text)
+        if parsed is None or parsed[0] < 2:
+            continue
+        value, unit = parsed
+        compounds = [c.text for c in noun.children if c.dep_ == "compound" and c.i not in ctx.value_tokens]
+        attribute = " ".join(compounds + [noun.lemma_.lower() if noun.tag_ != "NNPS" else noun.text])
+        verb = _governing_verb(noun)
+        if noun.dep_ in ("nsubj", "nsubjpass"):
+            attribute = f"{attribute} ({verb.lemma_.lower()})"
+            subject = None
+        else:
+            subject = _subject_of_noun(ctx, noun)
+        skip = {t.i for t in number_tokens}
+        ctx.value_tokens |= skip
+        _, terms = _clause_terms(ctx, token, skip)
+        tolerance = value * 0.1 if _approximate(doc.text, start) else unit / 2
+        claim = _claim(ctx, start, end, "count", subject, attribute, f"{value:g}", doc.text[start:noun.idx + len(noun)],
+                       tolerance)  # fmt: skip
+        found.append(_Found(claim, terms | {_stem(noun.lemma_.lower())}, ctx.group))
+    return found
+
+
+def _participants(ctx: _ArticleContext) -> list[_Found]:
+    """Who did what to whom: a verb whose subject and object are both named
+    people or organisations ("Balenciaga filed a lawsuit against North Siz")."""
+    found = []
+    kinds = ("PERSON", "ORG")
+    for verb in ctx.doc:
+        if verb.pos_ != "VERB":
+            continue
+        subject = _subject_of_verb(ctx, verb)
+        if subject is None or ctx.index.kind_of(subject) not in kinds:
+            continue
+        objects: list[tuple[str, str]] = []
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                named = _name(ctx, child)
+                if named:
+                    objects.append((verb.lemma_.lower(), named))
+                for prep in child.children:
+                    if prep.dep_ == "prep" and prep.lower_ in _PARTICIPANT_PREPS:
+                        for name in _names_in(ctx, prep.subtree):
+                            objects.append((f"{verb.lemma_.lower()} {child.lemma_.lower()} {prep.lower_}", name))
+            elif child.dep_ == "prep" and child.lower_ in ("against",):
+                for name in _names_in(ctx, child.subtree):
+                    objects.append((f"{verb.lemma_.lower()} {child.lower_}", name))
+        for attribute, name in objects:
+            if name == subject or ctx.index.kind_of(name) not in kinds:
+                continue
+            start, end = verb.sent.start_char, verb.sent.end_char
+            claim = _claim(ctx, verb.idx, verb.idx + len(verb), "participants", subject, attribute, name, name)
+            claim = replace(claim, context=Span(ctx.article.id, start, end))
+            found.append(_Found(claim, frozenset(), ctx.group, key=(subject, attribute, name)))
+    return found
+
+
+def _names_in(ctx: _ArticleContext, tokens) -> list[str]:
+    names: list[str] = []
+    for token in tokens:
+        name = _name(ctx, token)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _dates(ctx: _ArticleContext, mentions: list[datemod.DateMention]) -> list[_Found]:
+    found = []
+    for mention in mentions:
+        if mention.date is None:
+            continue
+        span = _tokens_of(ctx, mention.start, mention.end)
+        if span is None:
+            continue
+        anchor = span.root
+        skip = {t.i for t in span}
+        verb, terms = _clause_terms(ctx, anchor, skip)
+        if anchor.dep_ in ("compound", "nummod", "amod", "nmod") and anchor.head.pos_ == "NOUN":
+            subject = _subject_of_noun(ctx, anchor.head)
+        else:
+            subject = _subject_of_verb(ctx, verb)
+        event = _event(verb, anchor)
+        inferred = ctx.window.inferred and datemod.needs_reference(mention)
+        claim = _claim(ctx, mention.start, mention.end, "date", subject, f"date of {event}", mention.date.isoformat(),
+                       mention.expression, precision=mention.precision, inferred=inferred)  # fmt: skip
+        found.append(_Found(claim, terms | ({subject.casefold()} if subject else set()), ctx.group, event=event))
+    return found
+
+
+def extract_claims(ctx: _ArticleContext) -> list[_Found]:
+    mentions = datemod.find_dates(ctx.article.text, ctx.window.reference)
+    for mention in mentions:
+        span = _tokens_of(ctx, mention.start, mention.end)
+        if span is not None:
+            ctx.date_tokens |= {t.i for t in span}
+    found = _money(ctx) + _percentages(ctx) + _children(ctx) + _ages(ctx)
+    found += _durations(ctx, [(m.start, m.end) for m in mentions])
+    found += _counts(ctx) + _dates(ctx, mentions) + _participants(ctx)
+    return found
+
+
+# --- reference dates --------------------------------------------------------
+
+
+def reference_windows(brief: Brief, options: BriefOptions) -> dict[str, datemod.ReferenceWindow]:
+    given = dt.date.fromisoformat(options.reference_date) if options.reference_date else None
+    story_dates = [a.published for a in brief.articles if a.published]
+    windows = {}
+    for article in brief.articles:
+        if article.published is None and given is not None:
+            windows[article.id] = datemod.ReferenceWindow(given, given, given, inferred=False)
+        else:
+            windows[article.id] = datemod.infer_reference(article.text, article.published, story_dates, given)
+    return windows
+
+
+# --- alignment --------------------------------------------------------------
+
+
+def _weights(items: Sequence[_Found]) -> dict[str, float]:
+    """Inverse document frequency of clause terms over the story's claims: the
+    story's main names occur in every clause and say little about which event
+    a clause reports."""
+    counts = Counter(term for item in items for term in item.terms)
+    total = len(items) + 1
+    return {term: math.log(total / count) for term, count in counts.items()}
+
+
+def _similarity(left: _Found, right: _Found, weights: dict[str, float]) -> float:
+    """Weighted overlap coefficient of two claims' clause terms, raised when
+    both name the same subject and attribute, halved when their subjects differ."""
+    if not left.terms or not right.terms:
+        return 0.0
+    shared = sum(weights.get(t, 0.0) for t in left.terms & right.terms)
+    smaller = min(sum(weights.get(t, 0.0) for t in left.terms), sum(weights.get(t, 0.0) for t in right.terms))
+    score = shared / smaller if smaller > 0 else 0.0
+    a, b = left.claim.subject, right.claim.subject
+    if a and b and a != b:
+        score *= 0.5
+    elif a and a == b and left.claim.attribute == right.claim.attribute and left.claim.kind != "date":
+        score = max(score, 0.9)  # "Balenciaga" + "amount of lawsuit" in both
+    return score
+
+
+def align(found: Sequence[_Found]) -> list[list[_Found]]:
+    """Group the claims of all articles into slots (see the module docstring)."""
+    clusters: list[list[_Found]] = []
+    keyed: dict[tuple, list[_Found]] = {}
+    free: dict[str, list[_Found]] = {}
+    for item in found:
+        if item.key is not None:
+            keyed.setdefault((item.claim.kind, *item.key), []).append(item)
+        else:
+            free.setdefault(item.claim.kind, []).append(item)
+    clusters.extend(keyed.values())
+    for items in free.values():
+        clusters.extend(_cluster(items))
+    return clusters
+
+
+def _cluster(items: list[_Found]) -> list[list[_Found]]:
+    """Agglomerative clustering. Agreeing clusters join on their average
+    similarity (so a vague value - a bare year agrees with every day in it -
+    cannot chain unrelated events together); a cluster joins one that holds a
+    different value only through a pair of claims that are very alike."""
+    weights = _weights(items)
+    n = len(items)
+    sim = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if items[i].claim.span.article_id != items[j].claim.span.article_id:
+                sim[i][j] = sim[j][i] = _similarity(items[i], items[j], weights)
+    clusters: list[list[int]] = [[i] for i in range(n)]
+    while True:
+        best: tuple[float, int, int] | None = None
+        for x in range(len(clusters)):
+            for y in range(x + 1, len(clusters)):
+                score = _join_score(clusters[x], clusters[y], items, sim)
+                if score is not None and (best is None or score > best[0]):
+                    best = (score, x, y)
+        if best is None:
+            break
+        _, x, y = best
+        clusters[x] = clusters[x] + clusters[y]
+        del clusters[y]
+    return [[items[k] for k in group] for group in clusters]
+
+
+def _join_score(left: list[int], right: list[int], items: list[_Found], sim) -> float | None:
+    cross = [sim[i][j] for i in left for j in right if items[i].claim.span.article_id != items[j].claim.span.article_id]
+    if not cross or max(cross) < SAME_SLOT_AGREEING:
+        return None
+    joined = [items[k] for k in left + right]
+    if all(values_agree(a.claim, b.claim) for a in joined for b in joined):
+        average = sum(cross) / len(cross)
+        return average if average >= SAME_SLOT_AGREEING else None
+    disagreeing = [
+        sim[i][j] for i in left for j in right if not values_agree(items[i].claim, items[j].claim)
+    ]
+    if max(disagreeing, default=0.0) < SAME_SLOT_CONFLICTING or _self_contradicting(joined):
+        return None
+    return max(disagreeing) - 0.5  # after every agreeing join at the same level
+
+
+def _self_contradicting(items: list[_Found]) -> bool:
+    by_article: dict[str, list[Claim]] = {}
+    for item in items:
+        by_article.setdefault(item.claim.span.article_id, []).append(item.claim)
+    return any(not values_agree(a, b) for claims in by_article.values() for a in claims for b in claims)
+
+
+def _slot(brief: Brief, items: list[_Found]) -> FactSlot:
+    claims = tuple(sorted((i.claim for i in items), key=lambda c: (c.span.article_id, c.span.start)))
+    groups = {brief.group_of(c.span.article_id) for c in claims}
+    agreeing = all(values_agree(a, b) for a in claims for b in claims)
+    if not agreeing and len({c.span.article_id for c in claims}) > 1:
+        status = "conflicting"
+    elif len(groups) >= 2:
+        status = "corroborated"
+    else:
+        status = "single-source"
+    subjects = Counter(c.subject for c in claims if c.subject)
+    attributes = Counter(c.attribute for c in claims)
+    subject = subjects.most_common(1)[0][0] if subjects else ""
+    return FactSlot(
+        subject=subject,
+        attribute=attributes.most_common(1)[0][0],
+        status=status,
+        claims=claims,
+        independent_sources=len(groups),
+    )
+
+
+_STATUS_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
+
+
+def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, list[FactSlot], dict]:
+    """Entities, fact slots and reference windows of a brief (the stage's work,
+    without touching the brief)."""
+    options = options or BriefOptions()
+    articles = brief.articles
+    docs = parse(articles)
+    index = build_index(articles, docs)
+    windows = reference_windows(brief, options)
+    found: list[_Found] = []
+    for article, doc in zip(articles, docs):
+        ctx = _ArticleContext(article, doc, index, windows[article.id], brief.group_of(article.id))
+        found.extend(extract_claims(ctx))
+    slots = [_slot(brief, items) for items in align(found)]
+    slots.sort(key=lambda s: (_STATUS_ORDER[s.status], -s.independent_sources, s.subject, s.attribute))
+    return index.entities, slots, windows
+
+
+def find_facts(brief: Brief, options: BriefOptions | None = None) -> Brief:
+    """Stage: fill `brief.entities` and `brief.facts` (and note inferred publication windows)."""
+    entities, slots, windows = facts_of(brief, options)
+    notes = []
+    for article in brief.articles:
+        window = windows[article.id]
+        if window.inferred and window.reference:
+            since = f"on or after {window.earliest.isoformat()}" if window.earliest else "date unknown"
+            notes.append(
+                f"{article.label}: no published date; dates resolved against {window.reference.isoformat()} "
+                f"(inferred: written {since}, by {window.latest.isoformat()})"
+            )
+    return replace(brief, entities=tuple(entities), facts=tuple(slots), notes=brief.notes + tuple(notes))

@@ -1,0 +1,275 @@
+"""The `corroborate` command line: thin click commands over the library.
+
+Each command parses its flags, builds the same options object a library user
+would pass, calls one library function and prints the result. Nothing heavy is
+imported at module level, so `corroborate --help` is instant; each command
+imports what it needs when it runs.
+
+Adding a command is adding a function:
+
+    @main.command()
+    @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+    def quotes(paths):
+        \"\"\"One line a newcomer understands. Then an example.\"\"\"
+        ...
+
+Use `fail(message)` for a user's mistake (one line on stderr, exit code 2,
+no traceback), `report_problems(problems)` for unreadable input, and
+`write_output(text, out)` to print or write a result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import fields, replace
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+# Mirrors corroborate.render.FORMATS (a test keeps them equal); repeated here so
+# that building the CLI imports nothing but click.
+FORMATS = ("terminal", "md", "json", "html")
+FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html", ".txt": "terminal"}
+
+# Exit codes: 0 done (perhaps with problems reported), 2 a user's mistake or nothing usable.
+EXIT_USAGE = 2
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Stop with a one-line message naming what is wrong (never a traceback)."""
+    click.echo(f"corroborate: error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def report_problems(problems: Iterable) -> None:
+    """One line per unreadable input on stderr: `corroborate: FILE:LINE: message`."""
+    for problem in problems:
+        click.echo(f"corroborate: {problem}", err=True)
+
+
+def check_writable(out: Path) -> None:
+    """Fail before any work when `--out` cannot be written."""
+    if out.is_dir():
+        fail(f"cannot write --out {out}: it is a folder")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        fail(f"cannot write --out {out}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        fail(f"cannot write --out {out}: permission denied")
+
+
+def write_output(text: str, out: Path | None, what: str = "brief") -> None:
+    """Print `text` to stdout, or write it to `out` and say so on stderr."""
+    if out is None:
+        try:
+            click.echo(text, nl=not text.endswith("\n"))
+            sys.stdout.flush()
+        except BrokenPipeError:  # `corroborate ... | head`: the reader left, that is fine
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write --out {out}: {error.strerror or error}")
+    click.echo(f"corroborate: wrote {what} to {out}", err=True)
+
+
+def _iso_date(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    return value
+
+
+def _coerce(name: str, type_text: str, raw: str):
+    """A `--set NAME=VALUE` value as the type the setting declares."""
+    text = raw.strip()
+    if "None" in type_text and text.lower() in ("", "none", "null"):
+        return None
+    if type_text.startswith("bool"):
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise click.BadParameter(f"{name} takes true or false, not {raw!r}", param_hint="--set")
+    try:
+        if type_text.startswith("int"):
+            return int(text)
+        if type_text.startswith("float"):
+            return float(text)
+    except ValueError:
+        raise click.BadParameter(f"{name} takes a number, not {raw!r}", param_hint="--set") from None
+    if type_text.startswith("tuple"):
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    return text
+
+
+def apply_settings(options, pairs: Iterable[str]):
+    """`options` with each `NAME=VALUE` applied (any documented setting, see `corroborate settings`)."""
+    declared = {f.name: str(f.type) for f in fields(options)}
+    changes = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
+        if name not in declared:
+            raise click.BadParameter(
+                f"unknown setting {name!r} (see `corroborate settings`)", param_hint="--set"
+            )
+        changes[name] = _coerce(name, declared[name], value)
+    return replace(options, **changes)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="corroborate", message="%(prog)s %(version)s")
+def main() -> None:
+    """Read many outlets' articles about one news story and say what happened,
+    who said what, and which outlets copied whom.
+
+    Give it the articles of one story (text, HTML, JSON, JSONL, CSV, RSS/Atom or
+    WARC files, or folders of them) and it writes a brief: the sources, a short
+    summary whose every sentence cites the articles that say it, and, as the
+    analyses find them, copies and rewrites, quotes compared across outlets,
+    facts that agree or conflict, and a timeline.
+
+    \b
+    Examples:
+      corroborate brief articles/                   brief in the terminal
+      corroborate brief articles/ -o brief.html     one self-contained HTML page
+      corroborate brief a.txt b.html --format json  JSON (schema: docs/brief-schema.json)
+      corroborate settings                          every setting and its default
+
+    Run `corroborate COMMAND --help` for the options of a command.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format. Default: from the --out file's extension (.html, .md, .json), else terminal.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the brief to this file instead of printing it.",
+)
+@click.option("--words", type=click.IntRange(min=1), default=None, metavar="N", help="Word budget of the summary (default 120).")
+@click.option("--show-removed", is_flag=True, help="Also list every line removed as scraping junk, with the reason.")
+@click.option(
+    "--reference-date",
+    callback=_iso_date,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Resolve relative dates ('on Tuesday') against this date when an article has no date.",
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override any setting listed by `corroborate settings` (repeatable).",
+)
+def brief(paths, format_, out, words, show_removed, reference_date, settings) -> None:
+    """Brief one story: read its articles and write what they say.
+
+    PATH is a file or a folder (read recursively). Files that cannot be read
+    are reported on stderr, one line each, and the rest is briefed.
+
+    \b
+    Examples:
+      corroborate brief story/
+      corroborate brief story/ --format md --words 200
+      corroborate brief story/ --out brief.html --show-removed
+    """
+    from .config import BriefOptions
+
+    if format_ is None:
+        format_ = FORMAT_OF_SUFFIX.get(out.suffix.lower(), "terminal") if out else "terminal"
+    if out is not None:
+        check_writable(out)
+    options = apply_settings(BriefOptions(), settings)
+    if words is not None:
+        options = replace(options, summary_words=words)
+    if reference_date is not None:
+        options = replace(options, reference_date=reference_date)
+
+    from .brief import NoUsableInput
+    from .brief import brief as make_brief
+
+    try:
+        result = make_brief(list(paths), options)
+    except NoUsableInput as error:
+        report_problems(error.problems)
+        fail("nothing to brief: no readable article in the input")
+    report_problems(result.problems)
+
+    from .render import RenderOptions, render
+
+    if format_ == "terminal" and out is None:
+        _print_terminal(result, RenderOptions(show_removed=show_removed))
+        return
+    text = render(result, format_, RenderOptions(show_removed=show_removed))
+    write_output(text, out, what=f"{format_} brief")
+
+
+def _print_terminal(result, options) -> None:
+    """Print to the real console, so rich decides colour and width (and honours NO_COLOR)."""
+    from rich.console import Console
+
+    from .render.terminal import renderables
+
+    console = Console(highlight=False, emoji=False)
+    try:
+        for item in renderables(result, options):
+            console.print(item)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@main.command()
+@click.option("-f", "--format", "format_", type=click.Choice(["text", "md"]), default="text", help="Table format.")
+def settings(format_) -> None:
+    """List every setting of a brief, its default and what it does.
+
+    Change one for a run with `corroborate brief --set NAME=VALUE`.
+    """
+    from .config import documented_settings
+
+    rows = documented_settings()
+    if format_ == "md":
+        lines = ["| Setting | Default | What it does |", "|---|---|---|"]
+        lines += [f"| `{name}` | `{default!r}` | {help_text} |" for name, default, help_text in rows]
+        click.echo("\n".join(lines))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    table.add_column("Setting", no_wrap=True)
+    table.add_column("Default")
+    table.add_column("What it does")
+    for name, default, help_text in rows:
+        table.add_row(name, repr(default), help_text)
+    Console(highlight=False).print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

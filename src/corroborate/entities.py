@@ -1,0 +1,269 @@
+"""Entities of a story, with one canonical name each across all its articles.
+
+spaCy's NER finds the names; our rules join the mentions that name the same
+entity ("Kim", "Kardashian", "Kim Kardashian"), fix the kind of a name that the
+small model labels inconsistently (a brand tagged as a place in most sentences
+and as an organisation in a few), and resolve what NER cannot:
+
+- descriptions: "the reality star", "the Skims founder", "the mayor" name a
+  person; "the brand", "the company", "the fashion house" an organisation. A
+  title the story itself uses next to a name ("Mayor Renata Solberg",
+  "Priya Madsen, a spokeswoman") picks that person; otherwise the story's most
+  mentioned person or organisation is meant;
+- pronouns: "she", "his", "its" name the last person (organisation) mentioned
+  before them in the same article.
+
+`EntityIndex.name_at(article_id, token)` answers which entity a token names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .model import Article, Entity, Span
+
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+ORGANISATION_LIKE = {"ORG", "GPE", "NORP", "PRODUCT", "FAC"}
+
+# Head nouns of descriptions that stand for a person or an organisation.
+PERSON_NOUNS = {
+    "star", "actress", "actor", "founder", "cofounder", "co-founder", "mogul", "socialite", "mother", "mom",
+    "mum", "father", "dad", "celebrity", "influencer", "singer", "rapper", "personality", "entrepreneur",
+    "businesswoman", "businessman", "mayor", "president", "minister", "governor", "senator", "chief",
+    "spokeswoman", "spokesman", "spokesperson", "ceo", "chairman", "chairwoman", "designer", "photographer",
+    "engineer", "teacher", "owner", "leader", "executive", "director", "candidate", "premier", "chancellor",
+    "prime", "king", "queen", "prince", "princess", "coach", "player", "judge", "lawyer", "attorney",
+    "woman", "man", "wife", "husband",
+}  # fmt: skip
+ORG_NOUNS = {
+    "brand", "company", "label", "house", "firm", "business", "retailer", "maker", "group", "corporation",
+    "giant", "outfit", "organisation", "organization", "council", "agency", "government", "ministry",
+    "department", "manufacturer", "carmaker", "bank", "team", "club", "party", "startup", "conglomerate",
+    "authority", "office", "service",
+}  # fmt: skip
+# Generic person nouns that need a title match in the story; never the main person by default.
+_NEEDS_TITLE = {"woman", "man", "engineer", "teacher", "owner", "player", "designer", "photographer", "lawyer",
+                "attorney", "judge", "director", "executive", "leader", "chief", "spokeswoman", "spokesman",
+                "spokesperson", "council", "agency", "office", "service", "department", "team", "party"}  # fmt: skip
+_PERSON_PRONOUNS = {"she", "her", "hers", "herself", "he", "him", "his", "himself"}
+# "it" is left alone: it names the bridge or the campaign as often as the company.
+_ORG_PRONOUNS = {"its", "itself"}
+_FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_QUOTE_OPEN = "\"“”"
+
+
+def clean_name(text: str) -> str:
+    text = text.strip().strip("-–—:;,.").strip()
+    text = _POSSESSIVE.sub("", text).strip()
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class _Group:
+    surfaces: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    mentions: list[Span] = field(default_factory=list)
+    locative: int = 0
+
+    @property
+    def canonical(self) -> str:
+        longest = max(len(s.split()) for s in self.surfaces)
+        return max((s for s in self.surfaces if len(s.split()) == longest), key=lambda s: self.surfaces[s])
+
+    @property
+    def kind(self) -> str:
+        best = self.labels.most_common(1)[0][0]
+        # The small model often tags an unfamiliar brand as a place or nationality;
+        # a name it tags ORG somewhere and that is rarely used as a place ("in X")
+        # is an organisation.
+        if best in ("GPE", "NORP", "LOC") and self.labels["ORG"] and self.locative * 3 < len(self.mentions):
+            return "ORG"
+        return best
+
+
+@dataclass
+class EntityIndex:
+    entities: list[Entity]
+    # (article id, token index) -> canonical name, and the kind of each name
+    by_token: dict[tuple[str, int], str]
+    kinds: dict[str, str]
+    main_person: str | None
+    main_org: str | None
+
+    def name_at(self, article_id: str, token_index: int) -> str | None:
+        return self.by_token.get((article_id, token_index))
+
+    def kind_of(self, name: str | None) -> str | None:
+        return self.kinds.get(name) if name else None
+
+
+def _in_quote(text: str, offset: int) -> bool:
+    """Whether `offset` is inside a quotation on its paragraph (odd number of marks before it)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    before = text[line_start:offset]
+    return sum(before.count(mark) for mark in _QUOTE_OPEN) % 2 == 1
+
+
+def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
+    groups: dict[str, _Group] = defaultdict(_Group)
+    ent_tokens: list[tuple[str, list[int], str]] = []  # article id, token indices, group key
+    for article, doc in zip(articles, docs):
+        for ent in doc.ents:
+            if ent.label_ not in NAME_LABELS:
+                continue
+            name = clean_name(ent.text)
+            if not name or not any(ch.isupper() for ch in name) or len(name.split()) > 5:
+                continue
+            key = name.casefold()
+            group = groups[key]
+            group.surfaces[name] += 1
+            group.labels[ent.label_] += 3 if len(name.split()) > 1 else 1
+            group.mentions.append(Span(article.id, ent.start_char, ent.end_char))
+            if ent.start > 0 and doc[ent.start - 1].lower_ in ("in", "at", "near", "from"):
+                group.locative += 1
+            ent_tokens.append((article.id, list(range(ent.start, ent.end)), key))
+
+    # Join a one-word name to the one longer name it starts or ends ("Kim",
+    # "Kardashian" -> "Kim Kardashian"), and drop names that merely glue two
+    # others together (a headline tagged as one PERSON).
+    parent: dict[str, str] = {}
+    long_keys = [k for k in groups if len(k.split()) > 1]
+    for key in long_keys:
+        inner = [other for other in long_keys if other != key and re.search(rf"\b{re.escape(other)}\b", key)]
+        singles = [w for w in key.split() if w in groups and w not in key.split()[:1] + key.split()[-1:]]
+        if len(inner) + len(singles) >= 2 or (inner and len(key.split()) > len(inner[0].split()) + 1):
+            parent[key] = ""  # dropped
+    for key in groups:
+        if len(key.split()) != 1:
+            continue
+        owners = [k for k in long_keys if parent.get(k) != "" and key in (k.split()[0], k.split()[-1])]
+        if owners:
+            parent[key] = max(owners, key=lambda k: len(groups[k].mentions))
+
+    merged: dict[str, _Group] = {}
+    for key, group in groups.items():
+        target = parent.get(key, key)
+        if target == "":
+            continue
+        into = merged.setdefault(target, _Group())
+        into.surfaces.update(group.surfaces)
+        into.labels.update(group.labels)
+        into.mentions.extend(group.mentions)
+        into.locative += group.locative
+
+    canonical_of = {key: merged[parent.get(key, key)].canonical for key in groups if parent.get(key, key) in merged}
+    kinds = {g.canonical: g.kind for g in merged.values()}
+    ranked = sorted(merged.values(), key=lambda g: -len(g.mentions))
+    main_person = next((g.canonical for g in ranked if g.kind == "PERSON"), None)
+    main_org = next((g.canonical for g in ranked if g.kind == "ORG"), None)
+
+    by_token: dict[tuple[str, int], str] = {}
+    for article_id, tokens, key in ent_tokens:
+        if key in canonical_of:
+            for index in tokens:
+                by_token[(article_id, index)] = canonical_of[key]
+
+    titles = _titles(articles, docs, by_token, kinds)
+    aliases: dict[str, Counter] = defaultdict(Counter)
+    extra_mentions: dict[str, list[Span]] = defaultdict(list)
+    for article, doc in zip(articles, docs):
+        _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra_mentions)
+        _resolve_pronouns(article, doc, by_token, kinds)
+
+    entities = []
+    for group in ranked:
+        name = group.canonical
+        names = set(group.surfaces) - {name}
+        entities.append(
+            Entity(
+                name=name,
+                kind=group.kind,
+                aliases=tuple(sorted(names)) + tuple(a for a, _ in aliases[name].most_common()),
+                mentions=tuple(sorted(group.mentions + extra_mentions[name])),
+            )
+        )
+    return EntityIndex(entities, by_token, kinds, main_person, main_org)
+
+
+def _titles(articles, docs, by_token, kinds) -> dict[str, str]:
+    """Title words the story puts right before or beside a person's name:
+    "Mayor Renata Solberg", "Priya Madsen, a spokeswoman" -> {"mayor": ..., "spokeswoman": ...}."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for article, doc in zip(articles, docs):
+        for token in doc:
+            name = by_token.get((article.id, token.i))
+            if not name or kinds.get(name) != "PERSON":
+                continue
+            if token.i > 0 and by_token.get((article.id, token.i - 1)) is None:
+                previous = doc[token.i - 1].lemma_.lower()
+                if previous in PERSON_NOUNS:
+                    votes[previous][name] += 1
+            for child in token.children:
+                if child.dep_ == "appos" and child.lemma_.lower() in PERSON_NOUNS:
+                    votes[child.lemma_.lower()][name] += 1
+    return {title: counter.most_common(1)[0][0] for title, counter in votes.items()}
+
+
+def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra) -> None:
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        head = root.lemma_.lower()
+        if (article.id, root.i) in by_token or chunk[0].lower_ not in ("the", "a", "an", "this", "that"):
+            continue
+        if any(child.dep_ == "appos" for child in root.children):
+            continue
+        if head in ORG_NOUNS and any(child.dep_ == "prep" and child.lower_ == "of" and any(
+            (article.id, t.i) in by_token for t in child.subtree) for child in root.children):  # fmt: skip
+            continue  # "the parent company of X": another entity
+        if chunk[0].lower_ in ("a", "an") and root.dep_ not in ("appos", "attr"):
+            continue  # "a teacher" introduces someone new
+        target = None
+        if head in PERSON_NOUNS:
+            target = titles.get(head) or (None if head in _NEEDS_TITLE else main_person)
+        elif head in ORG_NOUNS and not any(t.pos_ == "PROPN" and (article.id, t.i) not in by_token for t in chunk):
+            target = None if head in _NEEDS_TITLE else main_org
+        if root.dep_ == "appos" and (article.id, root.head.i) in by_token:
+            target = by_token[(article.id, root.head.i)]  # "Jonah Pell, a teacher"
+        if target is None:
+            continue
+        for token in chunk:
+            by_token.setdefault((article.id, token.i), target)
+        aliases[target][chunk.text] += 1
+        extra[target].append(Span(article.id, chunk.start_char, chunk.end_char))
+
+
+def _resolve_pronouns(article, doc, by_token, kinds) -> None:
+    last: dict[str, str] = {}
+    quote_speaker: str | None = None
+    for token in doc:
+        name = by_token.get((article.id, token.i))
+        lower = token.lower_
+        if name:
+            kind = kinds.get(name, "PERSON")
+            last["PERSON" if kind == "PERSON" else "ORG"] = name
+            continue
+        if token.pos_ != "PRON":
+            continue
+        in_quote = _in_quote(article.text, token.idx)
+        if lower in _FIRST_PERSON and in_quote:
+            quote_speaker = quote_speaker or last.get("PERSON")
+            if last.get("PERSON"):
+                by_token[(article.id, token.i)] = last["PERSON"]
+        elif lower in _PERSON_PRONOUNS and not in_quote and "PERSON" in last:
+            by_token[(article.id, token.i)] = last["PERSON"]
+        elif lower in _ORG_PRONOUNS and not in_quote and "ORG" in last:
+            by_token[(article.id, token.i)] = last["ORG"]
+
+
+def entity_names(index: EntityIndex, article_id: str, tokens: Iterable) -> list[str]:
+    seen: list[str] = []
+    for token in tokens:
+        name = index.name_at(article_id, token.i)
+        if name and name not in seen:
+            seen.append(name)
+    return seen

@@ -1,0 +1,79 @@
+"""RSS and Atom feeds (feedparser): one article per entry.
+
+The body is the entry's full content (`content:encoded`, Atom `content`) when
+present, else its summary, turned from HTML into text; the feed's own title
+names the outlet. Entries carry no text of their own beyond that, so a feed
+of bare headlines gives short articles; an entry with no text is a problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..model import InputProblem, RawArticle
+from .decode import read_text
+from .fields import html_fragment_to_text, looks_like_html
+
+_FEED_ROOT = re.compile(r"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
+
+
+def is_feed(path: Path) -> bool:
+    """Whether an `.xml` file is an RSS/Atom feed (its root element says so)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return bool(_FEED_ROOT.search(head.decode("latin-1")))
+
+
+def _date(entry) -> dt.date | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value: time.struct_time | None = entry.get(key)
+        if value:
+            return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+    return None
+
+
+def _body(entry) -> str:
+    candidates = [part for part in entry.get("content", []) if part.get("value")]
+    if candidates:
+        # An entry may give several versions (plain and HTML): take the fullest.
+        value = max(candidates, key=lambda part: len(part["value"]))["value"]
+    else:
+        value = entry.get("summary", "") or ""
+    return html_fragment_to_text(value) if looks_like_html(value) else value.strip()
+
+
+def read(path: Path) -> Iterator[RawArticle | InputProblem]:
+    import feedparser  # loaded on the first feed
+
+    parsed = feedparser.parse(read_text(path, repair_text=False))
+    if not parsed.entries:
+        if parsed.get("bozo") and not parsed.get("version"):
+            reason = type(parsed.get("bozo_exception")).__name__
+            yield InputProblem(str(path), f"not a readable RSS/Atom feed ({reason})")
+        else:
+            yield InputProblem(str(path), "feed has no entries")
+        return
+    outlet = (parsed.feed.get("title") or "").strip() or None
+    for number, entry in enumerate(parsed.entries, start=1):
+        origin = f"{path}#entry-{number}"
+        body = _body(entry)
+        if not body:
+            yield InputProblem(origin, "feed entry has no text")
+            continue
+        yield RawArticle(
+            origin=origin,
+            text=body,
+            title=(entry.get("title") or "").strip() or None,
+            url=entry.get("link") or None,
+            outlet=outlet,
+            published=_date(entry),
+            source_id=entry.get("id") or None,
+            format="feed",
+        )

@@ -1,0 +1,123 @@
+"""Quotes: who said what, and which outlets changed the words.
+
+The `find_quotes` stage runs three steps over a story's articles:
+
+1. `marks`: where the quoted words are (quote-mark pairing, with repairs for
+   the broken marks real pages have);
+2. `speakers`: who said them (spaCy parse of the quotes' paragraphs only, an
+   alias resolver for one name per speaker);
+3. `align`: the same statement across outlets, its canonical wording, a
+   verdict per occurrence (verbatim, partial, typography, altered with word
+   edits, other-speaker) and per-article quote fidelity with rewrite flags.
+
+`extract_quotes(articles)` gives steps 1-2 alone (one list of `Quote` per article).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..model import Article, Brief, Quote, Span
+from . import align
+from .marks import QuotedSpan, quoted_spans
+from .speakers import Attribution, Attributor, Cast
+
+__all__ = ["find_quotes", "extract_quotes", "quote_story"]
+
+# Quotes without a speaker in their own sentence must be this long to count:
+# shorter ones are scare quotes and titles ("disturbing", “Toy Stories”).
+MIN_UNATTRIBUTED_WORDS = 5
+MIN_WORDS = 1
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    from ..sentences import paragraph_spans
+
+    return list(paragraph_spans(text))
+
+
+def _frames_needed(text: str, paragraphs, spans: Sequence[QuotedSpan]) -> set[int]:
+    """Paragraphs to parse: those with a quote, and a lead-in line ending in ':' before one."""
+    needed = set()
+    for index, (start, end) in enumerate(paragraphs):
+        if any(start <= q.start < end for q in spans):
+            needed.add(index)
+            if index > 0 and text[paragraphs[index - 1][0] : paragraphs[index - 1][1]].rstrip().endswith(":"):
+                needed.add(index - 1)
+    return needed
+
+
+def _keep(article: Article, span: QuotedSpan, attribution: Attribution) -> bool:
+    quoted = align.words(article.text[span.start : span.end])
+    count = len(quoted)
+    if count < MIN_WORDS:
+        return False
+    if count <= 3 and all(w[:1].isupper() for w in quoted):
+        return False  # a title ("Toy Stories"), not somebody's words
+    return (attribution.speaker is not None and attribution.near) or count >= MIN_UNATTRIBUTED_WORDS
+
+
+def quote_story(articles: Sequence[Article], nlp=None) -> dict[str, list[tuple[Quote, bool]]]:
+    """Quotes of every article with their speakers, names resolved across the
+    story: article id -> [(quote, speaker named explicitly)]."""
+    if nlp is None:
+        from ..nlp import spacy_model
+
+        nlp = spacy_model()
+    layout = []
+    jobs = []
+    for article in articles:
+        paragraphs = _paragraphs(article.text)
+        spans = quoted_spans(article.text)
+        needed = sorted(_frames_needed(article.text, paragraphs, spans))
+        layout.append((article, paragraphs, spans, needed))
+        jobs.extend((article.id, index, paragraphs[index]) for index in needed)
+    texts = {a.id: a.text for a in articles}
+    disabled = [name for name in ("lemmatizer",) if name in nlp.pipe_names]
+    docs = nlp.pipe((texts[aid][start:end] for aid, _, (start, end) in jobs), disable=disabled)
+    from .speakers import _Frame
+
+    frames: dict[str, dict[int, _Frame]] = {a.id: {} for a in articles}
+    cast = Cast()
+    for (aid, index, (start, _)), doc in zip(jobs, docs):
+        frames[aid][index] = _Frame(doc, start)
+        for ent in doc.ents:
+            if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+                cast.add(ent.text, ent.label_)
+    cast.finish([a.text for a in articles])
+    attributor = Attributor(nlp, cast)
+    result: dict[str, list[tuple[Quote, bool]]] = {}
+    for article, paragraphs, spans, _ in layout:
+        attributions = attributor.attribute(article.text, spans, paragraphs, frames[article.id])
+        quotes = []
+        for span, attribution in zip(spans, attributions):
+            if not _keep(article, span, attribution):
+                continue
+            mention = Span(article.id, *attribution.mention) if attribution.mention else None
+            quote = Quote(Span(article.id, span.start, span.end), attribution.speaker, mention, attribution.cue)
+            quotes.append((quote, attribution.explicit))
+        result[article.id] = quotes
+    return result
+
+
+def extract_quotes(articles: Sequence[Article], nlp=None) -> dict[str, list[Quote]]:
+    """Article id -> its quotes, in text order (speakers resolved across `articles`)."""
+    return {aid: [q for q, _ in quotes] for aid, quotes in quote_story(articles, nlp).items()}
+
+
+def find_quotes(brief: Brief, options=None) -> Brief:
+    """Stage: fill `brief.quotes` (statements across outlets) and `brief.quote_fidelity`."""
+    found = quote_story(brief.articles)
+    printed = []
+    for article_index, article in enumerate(brief.articles):
+        for quote, explicit in found[article.id]:
+            text = article.slice(quote.span)
+            tokens = [align.normalise(w) for w in align.words(text)]
+            order = article_index * 10_000_000 + quote.span.start
+            paragraph = len(re.findall(r"\n+", article.text[: quote.span.start]))
+            printed.append(align.Printed(quote, text, tokens, order, explicit, paragraph))
+    groups = align.group_quotes(printed, brief.group_of)
+    fidelity = align.fidelity(groups, [a.id for a in brief.articles], brief.group_of)
+    return replace(brief, quotes=tuple(groups), quote_fidelity=tuple(fidelity))

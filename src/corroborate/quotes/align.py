@@ -1,0 +1,237 @@
+"""Across outlets: one statement as printed by every outlet, and who changed it.
+
+Quotes of different articles that share enough wording (word trigrams to find
+candidates, then difflib's matching blocks on normalised words) are joined
+into one statement, transitively, so that an outlet printing a statement in
+one piece links the outlets that split it in two. The canonical wording is
+the rendition that contains the renditions of the most independent sources;
+every occurrence is then compared with it word by word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from ..model import Quote, QuoteFidelity, QuoteGroup, QuoteOccurrence, WordEdit
+
+_WORD = re.compile(r"&|[^\W_]+(?:[\u2019'\-][^\W_]+)*")
+_OUTER_PUNCT = " \t\n,.;:!?\u2014\u2013-\u2026"
+# Two quotes are one statement when they share runs of >= 3 words covering
+# >= 40% of the shorter one (and >= 4 words): reworded quotes keep long runs
+# ("the safety of children must be"), different statements do not.
+MIN_RUN = 3
+MIN_SHARED_WORDS = 4
+MIN_SHARED_SHARE = 0.4
+# A rewrite, not a one-word slip: at least half of an article's shared quotes
+# altered, at least two of them, and at least four words changed in all.
+REWRITE_ALTERED_SHARE = 0.5
+REWRITE_MIN_ALTERED = 2
+REWRITE_MIN_WORDS = 4
+
+
+def words(text: str) -> list[str]:
+    """Words as printed (punctuation dropped)."""
+    return _WORD.findall(text)
+
+
+def normalise(word: str) -> str:
+    return "and" if word == "&" else word.lower().replace("\u2019", "'")
+
+
+def surface(text: str) -> str:
+    """The printed form that verbatim copies share: white space collapsed, the
+    quote's outer punctuation dropped (outlets end a quote with a comma or a
+    full stop depending on the sentence around it)."""
+    return " ".join(text.split()).strip(_OUTER_PUNCT)
+
+
+@dataclass
+class Printed:
+    """One quote of one article, ready for comparison."""
+
+    quote: Quote
+    text: str
+    tokens: list[str]
+    order: int  # position in the story (article order, then text order)
+    explicit: bool
+    paragraph: int = 0  # paragraph number in its article
+
+
+def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks() if block.size >= MIN_RUN)
+
+
+def same_statement(a: Sequence[str], b: Sequence[str]) -> bool:
+    shared = _shared_words(a, b)
+    return shared >= min(MIN_SHARED_WORDS, len(a), len(b)) and shared >= MIN_SHARED_SHARE * min(len(a), len(b))
+
+
+def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
+    parent = list(range(len(printed)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, item in enumerate(printed):
+        for gram in {tuple(item.tokens[k : k + MIN_RUN]) for k in range(len(item.tokens) - MIN_RUN + 1)}:
+            index[gram].append(i)
+    candidates = set()
+    for members in index.values():
+        if len(members) > 50:  # a stock phrase, not evidence
+            continue
+        for x in members:
+            for y in members:
+                if x < y and printed[x].quote.span.article_id != printed[y].quote.span.article_id:
+                    candidates.add((x, y))
+    for x, y in sorted(candidates):
+        if find(x) != find(y) and same_statement(printed[x].tokens, printed[y].tokens):
+            parent[find(x)] = find(y)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(printed)):
+        groups[find(i)].append(i)
+    return sorted(groups.values(), key=lambda members: min(printed[m].order for m in members))
+
+
+def _contains(whole: Sequence[str], part: Sequence[str]) -> bool:
+    n = len(part)
+    return n > 0 and any(list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1))
+
+
+def _edits(canonical: Sequence[str], shown_canonical: Sequence[str], variant: Sequence[str],
+           shown_variant: Sequence[str]) -> list[WordEdit]:
+    """Word edits inside the stretch of the canonical wording that the variant
+    covers (an outlet that prints only part of a statement has not deleted the
+    rest, and one that prints more has not added words). The stretch is fixed
+    by the first and last runs of >= 2 shared words, widened by the variant's
+    unmatched words at either end ("In speaking" -> "After speaking")."""
+    matcher = SequenceMatcher(None, list(canonical), list(variant), autojunk=False)
+    anchors = [b for b in matcher.get_matching_blocks() if b.size >= 2] or [
+        b for b in matcher.get_matching_blocks() if b.size
+    ]
+    if not anchors:
+        return [WordEdit(" ".join(shown_canonical), " ".join(shown_variant))]
+    first, last = anchors[0], anchors[-1]
+    a_start = max(0, first.a - first.b)
+    b_start = max(0, first.b - first.a)
+    tail = len(variant) - (last.b + last.size)
+    a_end = min(len(canonical), last.a + last.size + tail)
+    b_end = min(len(variant), last.b + last.size + (len(canonical) - last.a - last.size))
+    inner = SequenceMatcher(None, list(canonical[a_start:a_end]), list(variant[b_start:b_end]), autojunk=False)
+    edits = []
+    for tag, i1, i2, j1, j2 in inner.get_opcodes():
+        if tag != "equal":
+            edits.append(
+                WordEdit(
+                    " ".join(shown_canonical[a_start + i1 : a_start + i2]),
+                    " ".join(shown_variant[b_start + j1 : b_start + j2]),
+                )
+            )
+    return edits
+
+
+def verdict(canonical_text: str, canonical_shown: Sequence[str], item: Printed) -> tuple[str, tuple[WordEdit, ...]]:
+    canonical = [normalise(w) for w in canonical_shown]
+    if item.tokens == canonical:
+        return ("verbatim" if surface(item.text) == surface(canonical_text) else "typography"), ()
+    if _contains(canonical, item.tokens):
+        return "partial", ()
+    edits = _edits(canonical, canonical_shown, item.tokens, words(item.text))
+    if not edits:
+        return "partial", ()
+    return "altered", tuple(edits)
+
+
+def _runs(fragments: Sequence[Printed]) -> list[list[Printed]]:
+    """An article's fragments of one statement, cut where they are more than a
+    paragraph apart: a split quote ("A," she said, "B.") is one rendition,
+    a subheading quoting the same words is another."""
+    runs: list[list[Printed]] = []
+    for fragment in fragments:
+        if runs and fragment.paragraph - runs[-1][-1].paragraph <= 1:
+            runs[-1].append(fragment)
+        else:
+            runs.append([fragment])
+    return runs
+
+
+def group_quotes(printed: Sequence[Printed], group_of: Callable[[str], int]) -> list[QuoteGroup]:
+    """Statements across articles, each with its canonical wording and a verdict per occurrence."""
+    result = []
+    for members in _clusters(printed):
+        by_article: dict[str, list[Printed]] = defaultdict(list)
+        for m in sorted(members, key=lambda m: printed[m].order):
+            item = printed[m]
+            fragments = by_article[item.quote.span.article_id]
+            if any(f.tokens == item.tokens for f in fragments):
+                continue  # the same quote printed twice in one article
+            fragments.append(item)
+        candidates = [run for fragments in by_article.values() for run in _runs(fragments)]
+
+        def support(run: list[Printed]) -> tuple:
+            whole = [t for f in run for t in f.tokens]
+            backing = {
+                group_of(article)
+                for article, fragments in by_article.items()
+                if any(_contains(whole, f.tokens) or _contains(f.tokens, whole) for f in fragments)
+            }
+            return (len(backing), len(whole), -len(run), -run[0].order)
+
+        canonical_fragments = max(candidates, key=support)
+        canonical_text = " ".join(surface(f.text) for f in canonical_fragments)
+        canonical_shown = [w for f in canonical_fragments for w in words(f.text)]
+        speakers = Counter()
+        for article, fragments in by_article.items():
+            for f in fragments:
+                if f.quote.speaker:
+                    speakers[f.quote.speaker] += 2 if f.explicit else 1
+        speaker = speakers.most_common(1)[0][0] if speakers else None
+        occurrences = []
+        for article, fragments in by_article.items():
+            for f in fragments:
+                kind, edits = verdict(canonical_text, canonical_shown, f)
+                if f.explicit and speaker and f.quote.speaker and f.quote.speaker != speaker and len(by_article) > 1:
+                    kind = "other-speaker"
+                occurrences.append(QuoteOccurrence(quote=f.quote, verdict=kind, edits=edits))
+        result.append(QuoteGroup(speaker=speaker, canonical=canonical_text, occurrences=tuple(occurrences)))
+    return result
+
+
+def fidelity(groups: Sequence[QuoteGroup], article_ids: Sequence[str], group_of: Callable[[str], int]) -> list[QuoteFidelity]:
+    """Per article: of the quotes it shares with other independent sources, how
+    many it prints faithfully; flags likely rewrites (see REWRITE_*)."""
+    shared = Counter()
+    faithful = Counter()
+    altered = Counter()
+    changed_words = Counter()
+    for group in groups:
+        sources = {group_of(o.quote.span.article_id) for o in group.occurrences}
+        if len(sources) < 2:
+            continue
+        for occurrence in group.occurrences:
+            article = occurrence.quote.span.article_id
+            shared[article] += 1
+            if occurrence.verdict in ("verbatim", "partial", "typography"):
+                faithful[article] += 1
+            else:
+                altered[article] += 1
+                changed_words[article] += sum(
+                    max(len(e.removed.split()), len(e.added.split())) for e in occurrence.edits
+                ) or 1
+    report = []
+    for article in article_ids:
+        flagged = (
+            altered[article] >= REWRITE_MIN_ALTERED
+            and altered[article] >= REWRITE_ALTERED_SHARE * shared[article]
+            and changed_words[article] >= REWRITE_MIN_WORDS
+        )
+        report.append(QuoteFidelity(article, shared[article], faithful[article], altered[article], flagged))
+    return report

@@ -1,0 +1,382 @@
+"""Who said it: speaker attribution for quoted spans, and one name per speaker.
+
+For each quote we look for its cue (a speech verb, "according to", a "Name:"
+lead-in) in the quote's paragraph with spaCy's parser, take the cue's subject
+as the speaker mention, and resolve the mention to a story-wide name:
+
+- names go through `Cast`, a small alias resolver (Kim / Kardashian / Kim
+  Kardashian -> the most used full name of the story that contains them);
+- pronouns go to the previous quote's speaker (news carries a speaker from
+  sentence to sentence), else to the most recent person named before;
+- "the company" / "the brand" go to the story's main organisation,
+  "the photographer" to the person the story calls a photographer;
+- members of the public ("one person", "a second", "fans") stay collective.
+
+A quote whose paragraph has no cue inherits the speaker of the lead-in line
+before it ("She said:") or of the quote in the paragraph before (a quote that
+runs over several paragraphs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .marks import QuotedSpan
+
+# Speech verbs as they appear in text (word forms, so the lemmatizer can stay off).
+_SPEECH_STEMS = (
+    "say said says saying state stated states stating write wrote writes writing written add added adds adding "
+    "continue continued continues continuing conclude concluded concludes concluding claim claimed claims "
+    "admit admitted admits tell told tells explain explained explains insist insisted insists note noted notes "
+    "argue argued argues ask asked asks reply replied replies tweet tweeted tweets tweeting post posted "
+    "declare declared declares announce announced announces plead pleaded pleads urge urged urges warn warned warns "
+    "recall recalled recalls remark remarked joke joked quip quipped respond responded responds wonder wondered "
+    "demand demanded acknowledge acknowledged agree agreed suggest suggested predict predicted promise promised "
+    "concede conceded counter countered boast boasted complain complained report reported reports recount recounted "
+    "testify testified shout shouted yell yelled read reads confessed confess elaborated emphasized emphasised "
+    "thundered vowed vow vows charged charges mused muses blasted slammed lamented observed observes "
+    "describe described describes call called calls dub dubbed brand branded label labeled labelled"
+)
+SPEECH_VERBS = frozenset(_SPEECH_STEMS.split())
+# Verbs that only cue a quote that is their object ("called it “a disaster”").
+_NAMING_VERBS = frozenset("describe described describes call called calls dub dubbed brand branded label labeled labelled".split())
+_PERSON_PRONOUNS = frozenset("he she him her i".split())
+_GROUP_PRONOUNS = frozenset("they it we".split())
+_ORG_NOUNS = frozenset("company brand firm business label house retailer group corporation agency campaign".split())
+_STATEMENT_NOUNS = frozenset("statement message post tweet letter release note apology caption update".split())
+_PUBLIC_NOUNS = frozenset(
+    "fan fans follower followers user users netizen netizens commenter commenters comment comments person people "
+    "one another second third fourth someone many critic critics tweet tweets reply replies viewer viewers".split()
+)
+_SOCIAL_WORDS = re.compile(r"twitter|tweet|instagram|social media|facebook|tiktok|post|comment|online|follower|fan", re.I)
+_PERSON_NOUNS = frozenset(
+    "actress actor star founder mother mom father dad rapper singer designer photographer model host spokesman "
+    "spokeswoman spokesperson ceo chief executive president director wife husband ex-husband ex-wife daughter son "
+    "celebrity entrepreneur influencer artist author writer reporter lawyer attorney senator governor candidate "
+    "nominee official minister secretary chairman chairwoman mogul personality socialite businesswoman businessman "
+    "creator".split()
+)
+# Platforms are where people speak, never who speaks (NER often tags them PERSON).
+_PLATFORMS = frozenset("twitter instagram facebook tiktok youtube snapchat reddit threads linkedin weibo telegram whatsapp truth".split())
+_RELATIVE = frozenset("which that what whom".split())
+_NAME_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "ORG", "NORP": "ORG"}
+_POSSESSIVE = re.compile(r"(?:[\u2019']s?|\s*[-\u2013\u2014:,])+$")
+# Members of the public speaking online, however the article words it.
+PUBLIC_ONLINE = "fans on social media"
+# How far back (in paragraphs) a previous speaker is still "the current one".
+_CARRY_PARAGRAPHS = 3
+
+
+def clean_name(text: str) -> str:
+    text = " ".join(text.replace("\u201c", " ").replace("\u201d", " ").replace('"', " ").split())
+    text = _POSSESSIVE.sub("", text)
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    return text.strip(" .,:;-")
+
+
+@dataclass
+class Cast:
+    """The named speakers of a story, with one canonical name for each alias."""
+
+    counts: Counter = field(default_factory=Counter)  # clean name -> mentions
+    labels: dict = field(default_factory=lambda: defaultdict(Counter))  # clean name -> PERSON/ORG counts
+    descriptors: dict = field(default_factory=dict)  # "photographer" -> canonical person
+    main_org: str | None = None
+    _cache: dict = field(default_factory=dict)
+
+    def add(self, text: str, label: str) -> None:
+        name = clean_name(text)
+        if not name or any(ch.isdigit() for ch in name) or len(name.split()) > 5 or not name[0].isupper():
+            return
+        if name.split()[0].lower() in _PLATFORMS:
+            return
+        self.counts[name] += 1
+        self.labels[name][_NAME_LABELS[label]] += 1
+
+    def canonical(self, text: str) -> str:
+        """The story's full name for an alias: the most mentioned name that
+        contains the alias's words in order (ties: the longer name)."""
+        name = clean_name(text)
+        if name in self._cache:
+            return self._cache[name]
+        words = name.lower().split()
+        best, best_key = name, (self.counts.get(name, 0), len(words))
+        for candidate, count in self.counts.items():
+            cwords = candidate.lower().split()
+            if len(cwords) <= len(words):
+                continue
+            if any(cwords[i : i + len(words)] == words for i in range(len(cwords) - len(words) + 1)):
+                key = (count, len(cwords))
+                if key > best_key or best == name:
+                    best, best_key = candidate, key
+        self._cache[name] = best
+        return best
+
+    def kind(self, name: str) -> str:
+        labels = Counter()
+        for alias, counter in self.labels.items():
+            if self.canonical(alias) == name:
+                labels.update(counter)
+        return labels.most_common(1)[0][0] if labels else "OTHER"
+
+    def people(self) -> list[str]:
+        return sorted({self.canonical(n) for n in self.counts if self.kind(self.canonical(n)) == "PERSON"})
+
+    def finish(self, texts: Sequence[str]) -> None:
+        """Story-wide facts that need every name: the main organisation (the ORG
+        named most often in the texts) and what each person is called
+        ("photographer Gabriele Galimberti")."""
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        joined = "\n".join(texts)
+        orgs = {self.canonical(n) for n in self.counts if self.kind(self.canonical(n)) == "ORG"}
+        if orgs:
+            self.main_org = max(sorted(orgs), key=lambda org: len(re.findall(re.escape(org), joined)))
+        for person in self.people():
+            if len(person.split()) < 2:
+                continue
+            for match in re.finditer(r"\b([a-z][a-z\-]+)\s+" + re.escape(person), joined):
+                word = match.group(1)
+                if word not in STOP_WORDS:
+                    self.descriptors.setdefault(word, person)
+
+    def person_mentions(self, text: str) -> list[tuple[int, str]]:
+        """(position, canonical name) of every person named in `text`."""
+        aliases = {}
+        for alias in self.counts:
+            canonical = self.canonical(alias)
+            if self.kind(canonical) == "PERSON":
+                aliases[alias] = canonical
+        if not aliases:
+            return []
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")\b")
+        return [(m.start(), aliases[m.group(0)]) for m in pattern.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    speaker: str | None
+    mention: tuple[int, int] | None  # character offsets of the speaker mention in the article
+    cue: str | None
+    explicit: bool  # named in the quote's own paragraph (not a pronoun or a carry-over)
+    near: bool = False  # the cue is in the quote's own sentence
+
+
+def _paragraph_of(paragraphs: Sequence[tuple[int, int]], position: int) -> int:
+    for index, (start, end) in enumerate(paragraphs):
+        if start <= position < end or (position == end):
+            return index
+    return len(paragraphs) - 1
+
+
+class _Frame:
+    """One parsed paragraph: a spaCy Doc whose characters start at `offset` of the article."""
+
+    def __init__(self, doc, offset: int):
+        self.doc = doc
+        self.offset = offset
+
+
+def _inside(token, quotes: Iterable[QuotedSpan], offset: int) -> bool:
+    position = offset + token.idx
+    return any(q.start <= position < q.end for q in quotes)
+
+
+def _subject(cue):
+    """The speaker token for a cue verb: its subject, or its head's (for
+    "before adding:", "by saying:", "writing:"), or the noun a participle
+    describes ("one person tweeting:")."""
+    if cue.lower_ == "according":
+        for child in cue.children:
+            if child.lower_ == "to":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        return None
+    for child in cue.children:
+        if child.dep_ == "agent":  # "as reported by the Post"
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    token = cue
+    for _ in range(4):
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                return child
+        if child_is_who(token):
+            return token.head
+        if token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ"):
+            return token.head
+        if token.head is token or any(c.dep_ == "mark" for c in token.children):
+            break  # "as she said", "because ...": the clause above is not the speaker's
+        token = token.head
+    return None
+
+
+def child_is_who(verb) -> bool:
+    """"X, who said ..." : the speaker is X."""
+    return verb.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ == "who" for c in verb.children)
+
+
+def _mention_tokens(token):
+    """The tokens that name the speaker: the named entity the token is in, or
+    its noun phrase up to the token (no relative clauses)."""
+    doc = token.doc
+    if token.ent_type_:
+        for ent in doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent
+    start = token.left_edge.i
+    return doc[start : token.i + 1]
+
+
+class Attributor:
+    """Attributes the quotes of one story's articles (see the module doc)."""
+
+    def __init__(self, nlp, cast: Cast):
+        self.nlp = nlp
+        self.cast = cast
+
+    def _resolve(self, span, head, quote_start: int, article_text: str, history, paragraph_index: int,
+                 persons: list[tuple[int, str]], frame_text: str) -> tuple[str | None, bool]:
+        lower = head.lower_
+        recent = [h for h in history if paragraph_index - h[0] <= _CARRY_PARAGRAPHS and h[1]]
+        if lower in _RELATIVE:
+            return None, False
+        if head.ent_type_ in _NAME_LABELS or head.pos_ == "PROPN":
+            return self.cast.canonical(span.text), True
+        if lower in _PERSON_PRONOUNS:
+            for _, name in reversed(recent):
+                if self.cast.kind(name) == "PERSON":
+                    return name, False
+            before = [name for position, name in persons if position < quote_start]
+            return (before[-1] if before else None), False
+        if lower in _GROUP_PRONOUNS:
+            return (recent[-1][1] if recent else self.cast.main_org), False
+        if lower in _ORG_NOUNS:
+            return self.cast.main_org or span.text, False
+        if lower in _STATEMENT_NOUNS:
+            preceding = article_text[max(0, quote_start - 400) : quote_start].lower()
+            if self.cast.main_org and (
+                self.cast.main_org.lower() in preceding or any(noun in preceding.split() for noun in _ORG_NOUNS)
+            ):
+                return self.cast.main_org, False
+            return (recent[-1][1] if recent else self.cast.main_org), False
+        if lower in _PUBLIC_NOUNS:
+            words = span.text.lower()
+            context = article_text[max(0, quote_start - 400) : quote_start]
+            if (
+                _SOCIAL_WORDS.search(words)
+                or _SOCIAL_WORDS.search(frame_text)
+                or _SOCIAL_WORDS.search(context)
+                or (recent and recent[-1][1] == PUBLIC_ONLINE)
+            ):
+                return PUBLIC_ONLINE, False
+            return " ".join(words.split()), False
+        if lower in self.cast.descriptors:
+            return self.cast.descriptors[lower], False
+        if lower in _PERSON_NOUNS or lower.split("-")[0] in _PERSON_NOUNS:
+            for _, name in reversed(recent):
+                if self.cast.kind(name) == "PERSON":
+                    return name, False
+            before = [name for position, name in persons if position < quote_start]
+            return (before[-1] if before else span.text), False
+        name = clean_name(span.text)
+        if name and (name in self.cast.counts or self.cast.canonical(name) != name):
+            return self.cast.canonical(name), True  # a known name the tagger missed
+        return name or None, False
+
+    def attribute(self, text: str, quotes: Sequence[QuotedSpan], paragraphs: Sequence[tuple[int, int]],
+                  frames: dict[int, _Frame]) -> list[Attribution]:
+        """One attribution per quote of one article, in text order."""
+        persons = self.cast.person_mentions(text)
+        history: list[tuple[int, str | None]] = []  # (paragraph, speaker) of earlier quotes
+        result: list[Attribution] = []
+        for quote in quotes:
+            p_index = _paragraph_of(paragraphs, quote.start)
+            attribution = self._in_paragraph(text, quote, quotes, p_index, frames.get(p_index), history, persons)
+            if attribution is None and p_index > 0 and self._quote_only(text, paragraphs[p_index], quotes):
+                previous = paragraphs[p_index - 1]
+                if text[previous[0] : previous[1]].rstrip().endswith(":") and p_index - 1 in frames:
+                    # "She said:" on its own line, then the quoted paragraph.
+                    lead = QuotedSpan(previous[1], previous[1])
+                    attribution = self._in_paragraph(
+                        text, lead, quotes, p_index - 1, frames[p_index - 1], history, persons, lead_in=True
+                    )
+            starts_paragraph = quote.start - paragraphs[p_index][0] <= 2
+            if attribution is None and starts_paragraph and history and p_index - history[-1][0] <= 1 and history[-1][1]:
+                # No cue: the quote continues the previous speaker's words.
+                carried = result[-1]
+                attribution = Attribution(carried.speaker, carried.mention, carried.cue, False, near=True)
+            if attribution is None:
+                attribution = Attribution(None, None, None, False)
+            result.append(attribution)
+            history.append((p_index, attribution.speaker))
+        return result
+
+    @staticmethod
+    def _quote_only(text: str, paragraph: tuple[int, int], quotes: Sequence[QuotedSpan]) -> bool:
+        rest = list(text[paragraph[0] : paragraph[1]])
+        for q in quotes:
+            for i in range(max(q.start, paragraph[0]), min(q.end, paragraph[1])):
+                rest[i - paragraph[0]] = " "
+        return sum(ch.isalnum() for ch in rest) < 3
+
+    def _in_paragraph(self, text, quote, quotes, p_index, frame, history, persons, lead_in=False) -> Attribution | None:
+        if frame is None:
+            return None
+        doc, offset = frame.doc, frame.offset
+        quote_tokens = [t for t in doc if quote.start <= offset + t.idx < quote.end]
+        quote_sentence = {t.sent.start for t in quote_tokens} if quote_tokens else set()
+        if not quote_tokens:  # a lead-in line: the cue is at its end
+            quote_sentence = {doc[-1].sent.start} if len(doc) else set()
+        best = None
+        for token in doc:
+            lower = token.lower_
+            if lower not in SPEECH_VERBS and lower != "according":
+                continue
+            if lower != "according" and token.pos_ not in ("VERB", "AUX"):
+                continue
+            if _inside(token, quotes, offset):
+                continue
+            position = offset + token.idx
+            if lower in _NAMING_VERBS and not any(t.head is token or t.head.head is token for t in quote_tokens):
+                continue
+            distance = quote.start - position if position < quote.start else position - quote.end
+            if token.sent.start not in quote_sentence:
+                distance += 10_000
+            subject = _subject(token)
+            if subject is None or _inside(subject, quotes, offset):
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, token, subject)
+        frame_text = doc.text
+        if best is None and lead_in:
+            # "A few comments on her post read:" with "read" tagged as a noun:
+            # the lead-in's root noun phrase is the speaker.
+            last_root = list(doc.sents)[-1].root if len(doc) else None
+            if last_root is not None and last_root.pos_ in ("NOUN", "PROPN", "PRON"):
+                best = (0, None, last_root)
+        if best is not None:
+            _, cue, subject = best
+            span = _mention_tokens(subject)
+            speaker, explicit = self._resolve(span, subject, quote.start, text, history, p_index, persons, frame_text)
+            mention = (offset + span.start_char, offset + span.end_char)
+            return Attribution(speaker, mention, cue.text if cue is not None else ":", explicit, near=best[0] < 10_000)
+        # "“Quote”: Name" (subheadings) and "Name: “Quote”".
+        outside = [t for t in doc if not _inside(t, quotes, offset) and not t.is_punct and not t.is_space]
+        if 0 < len(outside) <= 5 and re.search(r":\s*$|^\s*\W*:", self._outside_text(doc, quotes, offset)):
+            for ent in doc.ents:
+                if ent.label_ in _NAME_LABELS and not _inside(ent[0], quotes, offset):
+                    name = self.cast.canonical(ent.text)
+                    return Attribution(name, (offset + ent.start_char, offset + ent.end_char), ":", True, near=True)
+        return None
+
+    @staticmethod
+    def _outside_text(doc, quotes, offset) -> str:
+        chars = list(doc.text)
+        for q in quotes:
+            for i in range(max(q.start - offset, 0), min(q.end - offset, len(chars))):
+                chars[i] = " "
+        return re.sub(r"[\"\u201c\u201d\u201e]", " ", "".join(chars))

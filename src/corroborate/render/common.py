@@ -1,0 +1,177 @@
+"""Layout helpers shared by every renderer: numbering, ordering and wording.
+
+Nothing here analyses the story; these functions only decide how to show
+what the Brief already holds (which number cites which article, in which
+order facts are listed, how a date of a given precision is written, how a
+printed quote lines up word by word against its canonical wording).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Article, Brief, Claim, FactSlot, QuoteGroup, Relation
+
+# Facts a reader must see first: disagreement, then what is solid, then the rest.
+FACT_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
+# How a relation reads in a sentence: "<derived> <phrase> <source>".
+RELATION_PHRASE = {
+    "duplicate": "is a near-verbatim copy of",
+    "contained": "reprints text of",
+    "rewrite": "is a rewrite of",
+    "shares-quotes-only": "shares only quotes with",
+    "independent": "is independent of",
+}
+# At most this many aligned sentence pairs are shown per relation.
+ALIGNED_SHOWN = 3
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def source_numbers(brief: Brief) -> dict[str, int]:
+    """Article id -> its 1-based number in the sources table (citations use it)."""
+    return {article.id: number for number, article in enumerate(brief.articles, 1)}
+
+
+def headline_counts(brief: Brief) -> str:
+    """"5 articles, 3 independent sources": the first thing a reader should know."""
+    return (
+        f"{plural(len(brief.articles), 'article')}, "
+        f"{plural(brief.independent_source_count, 'independent source')}"
+    )
+
+
+def date_text(date: dt.date | None, precision: str = "day") -> str:
+    """A date written with no more precision than the text gave."""
+    if date is None:
+        return ""
+    if precision == "year":
+        return f"{date.year}"
+    if precision == "month":
+        return date.strftime("%B %Y")
+    return f"{date.day} {date.strftime('%B %Y')}"
+
+
+def date_range(brief: Brief) -> str:
+    dates = sorted(a.published for a in brief.articles if a.published)
+    if not dates:
+        return ""
+    first, last = dates[0], dates[-1]
+    return date_text(first) if first == last else f"{date_text(first)} to {date_text(last)}"
+
+
+def labels(brief: Brief, article_ids: Iterable[str]) -> list[str]:
+    return [brief.article(article_id).label for article_id in article_ids]
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def summary_words(brief: Brief) -> int:
+    return sum(words(brief.text(s.span)) for s in brief.summary)
+
+
+# Relations in which one article's prose comes from another's.
+COPY_KINDS = ("duplicate", "contained", "rewrite")
+
+
+def shown_relations(brief: Brief) -> list[Relation]:
+    """Copies and rewrites, strongest first: each gets its evidence and aligned pairs."""
+    shown = [r for r in brief.relations if r.kind in COPY_KINDS]
+    return sorted(shown, key=lambda r: (COPY_KINDS.index(r.kind), -r.score))
+
+
+def quote_sharing(brief: Brief) -> list[Relation]:
+    """Pairs that print the same quotes but write their own prose: listed in one line,
+    since sharing a public statement is not copying."""
+    return sorted((r for r in brief.relations if r.kind == "shares-quotes-only"), key=lambda r: -r.score)
+
+
+def independent_pairs(brief: Brief) -> int:
+    return sum(1 for r in brief.relations if r.kind == "independent")
+
+
+def relations_heading(brief: Brief) -> str:
+    copies = len(shown_relations(brief))
+    if copies:
+        return f"Who copied whom ({plural(copies, 'copy or rewrite', 'copies or rewrites')})"
+    return "Who copied whom: no copies or rewrites found"
+
+
+def ordered_facts(brief: Brief) -> list[FactSlot]:
+    """Conflicts first, then corroborated (most independent sources first), then single-source."""
+    return sorted(brief.facts, key=lambda f: (FACT_ORDER.get(f.status, 3), -f.independent_sources))
+
+
+@dataclass(frozen=True)
+class ValueSayers:
+    """One value of a fact slot and the articles that state it."""
+
+    display: str
+    value: str
+    claims: tuple[Claim, ...]
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(dict.fromkeys(c.span.article_id for c in self.claims))
+
+
+def who_says_what(slot: FactSlot) -> list[ValueSayers]:
+    """The slot's claims grouped by normalised value, most-stated value first."""
+    by_value: dict[str, list[Claim]] = {}
+    for claim in slot.claims:
+        by_value.setdefault(claim.value, []).append(claim)
+    groups = [
+        ValueSayers(display=" / ".join(dict.fromkeys(c.display for c in claims)), value=value, claims=tuple(claims))
+        for value, claims in by_value.items()
+    ]
+    return sorted(groups, key=lambda g: -len(g.article_ids))
+
+
+def quote_article_ids(group: QuoteGroup) -> list[str]:
+    return list(dict.fromkeys(o.quote.span.article_id for o in group.occurrences))
+
+
+DiffPiece = tuple[str, str]  # (kind, text), kind: equal | del | ins | gap
+
+
+def word_diff(canonical: str, printed: str) -> list[DiffPiece]:
+    """How a printed quote differs from the canonical wording, word by word.
+
+    The verdict and the edits come from the quotes stage; this only lines the two
+    texts up for display (difflib on whitespace-separated words). A partial quote
+    prints a part of the statement, so canonical words before the first and after
+    the last printed word are shown as a gap ("…"), not as deletions.
+    """
+    canonical_words, printed_words = canonical.split(), printed.split()
+    matcher = difflib.SequenceMatcher(a=canonical_words, b=printed_words, autojunk=False)
+    pieces: list[DiffPiece] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            pieces.append(("del", " ".join(canonical_words[i1:i2])))
+        if tag in ("insert", "replace"):
+            pieces.append(("ins", " ".join(printed_words[j1:j2])))
+        if tag == "equal":
+            pieces.append(("equal", " ".join(canonical_words[i1:i2])))
+    if any(kind == "equal" for kind, _ in pieces):
+        if pieces and pieces[0][0] == "del":
+            pieces[0] = ("gap", "…")
+        if pieces and pieces[-1][0] == "del":
+            pieces[-1] = ("gap", "…")
+    return pieces
+
+
+def removed_by_article(brief: Brief) -> list[Article]:
+    return [a for a in brief.articles if a.removed]
+
+
+def short(text: str, limit: int = 90) -> str:
+    """One line of at most `limit` characters (for table cells)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,193 @@
+"""Renderers (terminal, Markdown) and their shared layout helpers, on briefs built
+by hand (tests/builders.py): no files read, no models loaded."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from builders import full_brief, minimal_brief
+
+from corroborate.model import Brief
+from corroborate.render import FORMATS, RenderOptions, render
+from corroborate.render import common as view
+
+RENDER_DIR = Path(__file__).resolve().parent.parent / "src" / "corroborate" / "render"
+
+
+# --- layout helpers -----------------------------------------------------------
+
+
+def test_word_diff_marks_the_changed_word_only():
+    pieces = view.word_diff("We will not sail a vessel", "We will not run a vessel")
+    assert pieces == [("equal", "We will not"), ("del", "sail"), ("ins", "run"), ("equal", "a vessel")]
+
+
+def test_word_diff_shows_a_partial_quote_as_gaps_not_deletions():
+    pieces = view.word_diff("Repairs start this week and should take 18 days.", "should take 18 days.")
+    assert pieces == [("gap", "…"), ("equal", "should take 18 days.")]
+
+
+def test_word_diff_of_unrelated_texts_keeps_both_sides():
+    pieces = view.word_diff("alpha beta", "gamma delta")
+    assert ("del", "alpha beta") in pieces and ("ins", "gamma delta") in pieces
+
+
+def test_facts_are_ordered_conflicts_first():
+    statuses = [slot.status for slot in view.ordered_facts(full_brief())]
+    assert statuses == ["conflicting", "corroborated", "single-source"]
+
+
+def test_who_says_what_groups_claims_by_value():
+    conflict = view.ordered_facts(full_brief())[0]
+    values = view.who_says_what(conflict)
+    assert [v.value for v in values] == ["1200", "900"]
+    assert len(values[0].article_ids) == 2
+
+
+def test_dates_never_show_more_precision_than_given():
+    import datetime as dt
+
+    day = dt.date(2031, 3, 3)
+    assert view.date_text(day, "day") == "3 March 2031"
+    assert view.date_text(day, "month") == "March 2031"
+    assert view.date_text(day, "year") == "2031"
+
+
+def test_headline_counts_use_independent_sources():
+    assert view.headline_counts(full_brief()) == "4 articles, 2 independent sources"
+    assert view.headline_counts(minimal_brief()) == "1 article, 1 independent source"
+
+
+# --- every format, every section ----------------------------------------------
+
+
+def section_texts(brief: Brief) -> dict[str, str]:
+    """A piece of text each section must print, from the hand-built brief."""
+    ledger = brief.articles[2]
+    return {
+        "title": brief.title,
+        "counts": "4 articles, 2 independent sources",
+        "sources": "Coastal Daily Ledger",
+        "file-name label": "bramble-ferry.txt",
+        "summary": "chartered two buses to run around the bay",
+        "relation evidence": "the copy drops the last paragraph",
+        "aligned pair": "inspectors discovered rust damage to its hull on 3 March",
+        "quote": "We will not sail a vessel we cannot trust.",
+        "quote speaker": "Ines Valdor",
+        "fact conflict": "roughly 900",
+        "fact corroborated": "18 days",
+        "timeline": "Commuters in Eastmere face longer journeys this month",
+        "timeline date": "3 March 2031",
+        "entity": "harbour master Ines Valdor",
+        "problem": "inbox/feed.jsonl:7: malformed JSON",
+        "fidelity": ledger.label,
+    }
+
+
+@pytest.mark.parametrize("format_", ["terminal", "md", "html"])
+def test_every_section_is_rendered(format_):
+    brief = full_brief()
+    text = render(brief, format_, RenderOptions(width=200))
+    if format_ == "html":
+        import html
+
+        text = html.unescape(text)
+    missing = [name for name, piece in section_texts(brief).items() if piece not in text]
+    assert not missing, f"{format_} output lacks {missing}"
+
+
+@pytest.mark.parametrize("format_", ["terminal", "md", "html", "json"])
+def test_removed_lines_only_with_show_removed(format_):
+    brief = full_brief()
+    assert "Read more: harbour news" not in render(brief, format_ if format_ != "json" else "md")
+    shown = render(brief, format_, RenderOptions(show_removed=True, width=200))
+    assert "Read more: harbour news" in shown
+    assert "teaser" in shown
+
+
+@pytest.mark.parametrize("format_", sorted(FORMATS))
+def test_empty_sections_are_left_out(format_):
+    text = render(minimal_brief(), format_, RenderOptions(width=200))
+    for heading in ("Quotes", "Facts", "Timeline", "Who copied whom", "Input problems"):
+        assert heading not in text or format_ == "json"
+
+
+def test_summary_sentences_cite_the_sources_table_numbers():
+    text = render(full_brief(), "terminal", RenderOptions(width=200))
+    assert "the harbour authority said. [1][2][3]" in text
+    assert "adds an hour to his morning. [4]" in text
+    assert "[4] │ bramble-ferry.txt" in text
+
+
+def test_terminal_diff_is_readable_without_colour():
+    text = render(full_brief(), "terminal", RenderOptions(width=200))
+    assert "We will not [-sail-] {+run+} a vessel" in text
+    assert "\x1b[" not in text
+
+
+def test_terminal_colours_only_when_asked():
+    coloured = render(full_brief(), "terminal", RenderOptions(color=True, width=200))
+    assert "\x1b[" in coloured
+
+
+def test_markdown_diff_uses_strike_and_bold():
+    text = render(full_brief(), "md")
+    assert "We will not ~~sail~~ **run** a vessel" in text
+
+
+def test_markdown_relations_and_quote_sharing():
+    text = render(full_brief(), "md")
+    assert "**Northline Wire** \\[2\\] reprints text of **Eastmere Gazette** \\[1\\]" in text
+    assert "_1 other pair judged independent._" in text
+
+
+# --- escaping -----------------------------------------------------------------
+
+PAYLOAD = '<script>alert(1)</script> <img src=x onerror=alert(1)> *bold* [link](javascript:alert(1)) | cell'
+
+
+def test_markdown_escapes_article_text():
+    from markdown_it import MarkdownIt
+
+    text = render(full_brief(PAYLOAD), "md", RenderOptions(show_removed=True))
+    page = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").render(text)
+    assert "<script" not in page
+    assert "<img" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
+    assert 'href="javascript' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, not dropped
+    assert "<em>bold</em>" not in page
+
+
+def test_markdown_tables_keep_their_columns_with_pipes_in_text():
+    from markdown_it import MarkdownIt
+
+    text = render(full_brief(PAYLOAD), "md")
+    page = MarkdownIt("commonmark").enable("table").render(text)
+    sources = page[page.index("<table>") : page.index("</table>")]
+    first_row = sources.split("<tr>")[2]  # [1] is the header row
+    assert "| cell" in first_row  # the payload's pipe is text in its cell...
+    assert first_row.count("<td") == 6  # ...and did not add a column
+
+
+# --- renderers never analyse ----------------------------------------------------
+
+ANALYSIS_MODULES = {"nlp", "sentences", "summarize", "relations", "quotes", "claims", "dates", "timeline", "clean", "ingest", "brief", "dedup"}
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in RENDER_DIR.glob("*.py")))
+def test_renderers_import_no_analysis(module):
+    tree = ast.parse((RENDER_DIR / module).read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level >= 2 and node.module:
+            imported.add(node.module.split(".")[0])
+        if isinstance(node, ast.ImportFrom) and node.level >= 2 and not node.module:
+            imported.update(alias.name for alias in node.names)
+    assert not imported & ANALYSIS_MODULES, f"render/{module} imports {imported & ANALYSIS_MODULES}"
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="unknown format"):
+        render(minimal_brief(), "pdf")
