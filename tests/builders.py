@@ -207,7 +207,16 @@ def full_brief(payload: str = "") -> Brief:
             attribute="daily commuters",
             status="conflicting",
             claims=(
-                Claim(span_of(gazette, "About 1,200 commuters"), commuters, "daily commuters", "1200", "about 1,200" + tail),
+                Claim(
+                    span_of(gazette, "About 1,200 commuters"),
+                    commuters,
+                    "daily commuters",
+                    "1200",
+                    "about 1,200" + tail,
+                    kind="count",
+                    tolerance=120.0,
+                    context=sentence_two,
+                ),
                 Claim(span_of(wire, "About 1,200 commuters"), commuters, "daily commuters", "1200", "about 1,200"),
                 Claim(span_of(ledger, "Roughly 900 commuters"), commuters, "daily commuters", "900", "roughly 900"),
             ),
@@ -244,6 +253,14 @@ def full_brief(payload: str = "") -> Brief:
             description=span_of(bramble, "Commuters in Eastmere face longer journeys this month"),
             sources=(bramble.id,),
             date_inferred=True,
+        ),
+    )
+    timeline = timeline + (
+        TimelineEvent(
+            date=dt.date(2031, 3, 3),
+            precision="week",
+            description=span_of(gazette, "Repairs start this week"),
+            sources=(gazette.id, wire.id),
         ),
     )
     entities = (

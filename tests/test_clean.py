@@ -39,6 +39,9 @@ BODY = "Mayor Odile Brannock said on Monday that the Wexford ferry would run aga
         ("Featured image credit: Harbour Pictures / Dockside Agency", "image credit"),
         ("Photo by Tamsin Oakridge", "image credit"),
         ("Image source: Instagram", "image credit"),
+        ("Image copyright Dockside Agency", "image credit"),
+        ("Courtesy of the Brannock family", "image credit"),
+        ("Click to email this to a friend (Opens in new window)", "interface text"),
         ("Ferry passengers wait at the quay on Monday. (Image via Instagram)", "image caption"),
         ("The mayor at the harbour last week (Photo: Lio Vance)", "image caption"),
         ("The mayor at the harbour last week | Getty Images", "image caption"),
@@ -71,11 +74,16 @@ def test_each_junk_kind_is_recognised(line: str, reason: str) -> None:
         "“We will not close the route,” Brannock said.",
         "“Back on the water”: Odile Brannock",  # a quoted subheading
         "The Wexford Crossing",  # a subheading that names nothing else in the text
+        "The Story So Far",  # a subheading of everyday words that also label buttons
+        "What Comes Next",
         "Related projects were cancelled in 2029, the council said.",
         "More than 400 passengers were stranded.",
         "Read the full statement below:",
         "She told readers to subscribe to the ferry timetable alerts.",
         "Photographs of the ferry were shared widely online.",
+        "Pictures from the quay have sparked outrage online. They show a queue of 300 people.",
+        "Sources close to the mayor said she would resign on Friday.",
+        "Copyright law was changed in 2029, the court said.",
         "Source documents seen by the Courier show a shortfall of £2m.",
         "The harbour master, 61, said the share price had fallen.",
         "Nein",  # a one-word line of real text: short is not junk by itself
@@ -110,6 +118,21 @@ def test_a_first_line_that_reads_as_body_stays_and_the_title_is_derived() -> Non
     assert article.text.startswith(lead)
     assert article.title.startswith("Mayor Odile Brannock, who has led")
     assert article.title.endswith("…") and len(article.title) <= 91
+
+
+def test_junk_before_the_headline_is_removed_and_the_headline_still_found() -> None:
+    article = _clean_lines("Share this article", "Wexford ferry to return", BODY)
+    assert article.title == "Wexford ferry to return"
+    assert [(r.line, r.reason) for r in article.removed] == [(1, "interface text"), (3, "title line")]
+
+
+def test_a_long_first_line_without_full_stop_is_the_title_and_stays_in_the_body() -> None:
+    # 20 words: a long headline, or a lead that lost its full stop; both readings kept.
+    first = "The last crew of the Wexford ferry gathered at the quay on Monday to hear that the route would return"
+    article = _clean_lines(first, BODY)
+    assert article.title == first
+    assert article.text.split("\n\n") == [first, BODY]
+    assert article.removed == ()
 
 
 def test_derived_title_keeps_a_short_first_sentence_whole() -> None:

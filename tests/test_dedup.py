@@ -150,3 +150,32 @@ def test_planted_copies_of_real_articles_are_found():
     print(f"planted corpus: {len(corpus.documents)} documents, precision {precision:.3f}, recall {recall:.3f}")
     assert precision >= floor("dedup_planted_precision")
     assert recall >= floor("dedup_planted_recall")
+
+
+def test_cli_writes_one_line_per_article_and_reports_bad_input(tmp_path):
+    import csv
+    import io
+    import json
+
+    from click.testing import CliRunner
+
+    from corroborate.cli import main
+
+    rng = random.Random(5)
+    original = fake_document(rng)
+    (tmp_path / "a.txt").write_text("Original headline\n\n" + original)
+    (tmp_path / "b.txt").write_text("Copied headline\n\n" + change_words(original, 0.03, rng))
+    (tmp_path / "c.txt").write_text("Other headline\n\n" + fake_document(rng))
+    (tmp_path / "empty.txt").write_text("")
+    result = CliRunner().invoke(main, ["dedup", str(tmp_path)])
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    by_name = {line["article"].rsplit("/", 1)[-1]: line for line in lines}
+    assert set(by_name) == {"a.txt", "b.txt", "c.txt"}
+    assert by_name["b.txt"]["group"] == by_name["a.txt"]["group"] != by_name["c.txt"]["group"]
+    assert by_name["b.txt"]["original"].endswith("a.txt") and by_name["b.txt"]["kind"] == "near-duplicate"
+    assert "empty.txt: empty file" in result.stderr
+
+    as_csv = CliRunner().invoke(main, ["dedup", str(tmp_path), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [row["group"] for row in rows] == [str(line["group"]) for line in lines]

@@ -253,6 +253,21 @@ def test_txt_in_each_encoding_reads_the_same(tmp_path, encoding):
     assert raw.text == text
 
 
+def test_mojibake_and_quote_marks_in_a_txt_file(tmp_path):
+    path = tmp_path / "moji.txt"
+    path.write_text('Harbour fee row\n\nThe clerk said â€œwe donâ€™t knowâ€\x9d, and the skipper said "soon".\n')
+    (raw,), _ = _raw(path)
+    assert raw.text.splitlines()[2] == 'The clerk said “we don’t know”, and the skipper said "soon".'
+
+
+def test_mojibake_in_an_html_page_is_repaired_after_extraction(tmp_path):
+    page = (FIXTURES / "page.html").read_text().replace("“The quay is finally safe again,", "â€œThe quay is finally safe again,")
+    path = tmp_path / "moji.html"
+    path.write_text(page)
+    (raw,), _ = _raw(path)
+    assert "“The quay is finally safe again," in raw.text and "â€" not in raw.text
+
+
 def test_mojibake_in_a_json_string_is_repaired(tmp_path):
     path = tmp_path / "moji.json"
     # JSON escapes carry the mojibake past the byte decoder; it is repaired after parsing.

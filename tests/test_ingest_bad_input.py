@@ -38,7 +38,7 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
         "not a feed": (write("feed.rss", "<html><body>not a feed</body></html>"), "feed"),
         "not a WARC": (write("crawl.warc.gz", b"this is not a web archive\n"), "WARC"),
         "unknown extension named explicitly": (write("notes.docx", "Some notes."), "unknown file type"),
-        "XML that is not a feed": (FIXTURES / "folder" / "sitemap.xml", "unknown file type"),
+        "XML that is not a feed": (FIXTURES / "folder" / "sitemap.xml", "not an RSS or Atom feed"),
         "empty folder": (tmp / "empty-folder", "no readable files"),
     }
 
@@ -129,3 +129,35 @@ def _options():
     from corroborate.config import BriefOptions
 
     return BriefOptions(stages=("sentences",))
+
+
+def test_many_records_with_the_same_fault_are_summarised(tmp_path):
+    path = tmp_path / "headlines.jsonl"
+    path.write_text("".join(f'{{"title": "Headline {n}", "url": "https://h.example/{n}"}}\n' for n in range(1, 41)))
+    articles, problems = read_articles([path])
+    assert articles == []
+    assert [p.line for p in problems] == [1, 2, 3, None]
+    assert str(problems[-1]).startswith(f"{path}: 37 more records with the same problem: no text field")
+
+
+@pytest.mark.parametrize("content", ["{target}", "file://{target}"])
+def test_a_feed_file_naming_another_file_is_not_followed(tmp_path, content):
+    # feedparser opens a string that looks like a path or URL; the reader must not.
+    feed = tmp_path / "pointer.rss"
+    feed.write_text(content.format(target=FIXTURES / "feed.atom"))
+    articles, (problem,) = read_articles([feed])
+    assert articles == []
+    assert str(problem) == f"{feed}: not an RSS/Atom feed (no XML in the file)"
+
+
+def test_a_reader_failing_on_odd_input_is_a_problem_not_a_traceback(tmp_path, monkeypatch):
+    import corroborate.ingest as ingest
+
+    def fragile(path):
+        yield from ()
+        raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
+
+    monkeypatch.setitem(ingest.READERS, ".txt", fragile)
+    (tmp_path / "odd.txt").write_text("odd")
+    articles, (problem,) = read_articles([tmp_path / "odd.txt"])
+    assert str(problem) == f"{tmp_path / 'odd.txt'}: cannot read (RecursionError: maximum recursion depth exceeded)"

@@ -4,8 +4,11 @@ quote marks kept exactly as printed; record fields (dates, hosts) normalised."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
 
 import pytest
+from conftest import ROOT, floor, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -135,3 +138,23 @@ def test_parse_date(value, expected):
 )
 def test_host_of(url, host):
     assert host_of(url) == host
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("ingest_encodings_benchmark", ROOT / "benchmarks" / "ingest_encodings.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_real_news_reads_back_exactly_however_it_was_written():
+    shared_path("data", "multinews_dev200.jsonl.gz")
+    shared_path("examples", "balenciaga")
+    bench = _benchmark()
+    texts = bench.corpus(30)
+    texts = [t for t in texts if t not in bench.already_dirty(texts)]
+    rates = bench.exact_rates(bench.written(texts), decode)
+    print("exact read-back per encoding:", rates)
+    assert min(rates.values()) >= floor("ingest_decode_exact_min"), rates

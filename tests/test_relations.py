@@ -126,11 +126,21 @@ def test_rewrite_is_found_with_aligned_sentences_and_direction_from_evidence():
     assert 0.5 < relation.direction_confidence < 0.9
     assert any("fewer specifics" in reason for reason in relation.evidence)
     assert any("junk lines" in reason for reason in relation.evidence)
+    assert not any("differently" in reason for reason in relation.evidence)  # no third article to back a wording
     assert 2 <= len(relation.aligned) <= 3
     for pair in relation.aligned:
         assert pair.left.article_id == original.id and pair.right.article_id == spun.id
         assert pair.similarity >= 0.7
     assert brief.independent_source_count == 1
+
+
+def test_altered_quote_backed_by_a_third_outlet_points_to_the_copy():
+    original = article(ORIGINAL, outlet="Pellwick Post")
+    spun = article(REWRITE, outlet="Content Farm")
+    other = article(OWN_REPORTING, outlet="Ashcombe Courier")
+    relation = _relation(_relations(spun, other, original), original, spun)
+    assert (relation.source, relation.derived) == (original.id, spun.id)
+    assert any("Content Farm words 1 quote(s) differently from Pellwick Post" in r for r in relation.evidence)
 
 
 def test_publication_date_decides_direction_over_evidence():
@@ -204,6 +214,7 @@ def test_example_story_relations_match_the_truth():
     planted = {(r["source"], r["derived"]): r["kind"] for r in truth["relations"]}
     for pair, kind in planted.items():
         assert pair in found, f"planted {kind} {pair} not found with the right direction (found: {found})"
+        assert found[pair] == kind
     group_of = {name: info["group"] for name, info in truth["articles"].items()}
     for left, right in found:
         assert group_of[left] == group_of[right], f"false relation between independent {left} and {right}"

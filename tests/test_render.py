@@ -29,6 +29,20 @@ def test_word_diff_shows_a_partial_quote_as_gaps_not_deletions():
     assert pieces == [("gap", "…"), ("equal", "should take 18 days.")]
 
 
+def test_word_diff_ignores_the_punctuation_the_sentence_puts_at_a_quote_end():
+    assert view.word_diff("we will get them", "we will get them.") == [("equal", "we will get them.")]
+
+
+def test_word_diff_shows_typography_changes_inside_a_quote():
+    pieces = view.word_diff("and we won't speculate", "and we won’t speculate")
+    assert pieces == [("equal", "and we"), ("del", "won't"), ("ins", "won’t"), ("equal", "speculate")]
+
+
+def test_word_diff_of_a_quote_both_cut_and_reworded():
+    pieces = view.word_diff("We are cooperating fully with the city, and we will not guess", "collaborating fully with the city")
+    assert pieces == [("gap", "…"), ("del", "cooperating"), ("ins", "collaborating"), ("equal", "fully with the city"), ("gap", "…")]
+
+
 def test_word_diff_of_unrelated_texts_keeps_both_sides():
     pieces = view.word_diff("alpha beta", "gamma delta")
     assert ("del", "alpha beta") in pieces and ("ins", "gamma delta") in pieces
@@ -53,6 +67,7 @@ def test_dates_never_show_more_precision_than_given():
     assert view.date_text(day, "day") == "3 March 2031"
     assert view.date_text(day, "month") == "March 2031"
     assert view.date_text(day, "year") == "2031"
+    assert view.date_text(day, "week") == "week of 3 March 2031"
 
 
 def test_headline_counts_use_independent_sources():

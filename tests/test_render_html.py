@@ -148,6 +148,6 @@ def test_copy_graph_draws_an_arrow_per_copy_and_stays_in_its_box():
 
 def test_timeline_strip_shows_a_month_as_a_bar_and_a_day_as_a_dot():
     strip = timeline_strip(full_brief())
-    day, month = strip.marks
-    assert day.width == 0 and month.width > 0
-    assert strip.left <= month.x <= day.x <= strip.right
+    day, month, week = strip.marks
+    assert day.width == 0 and month.width > week.width > 0
+    assert strip.left <= month.x <= day.x == week.x <= strip.right

@@ -22,11 +22,12 @@ Stage = Callable[[Brief, BriefOptions], Brief]
 def _stages() -> dict[str, Stage]:
     # Imported here so that `import corroborate` stays light; each module loads
     # its own models lazily on first use.
-    from . import relations, sentences, summarize
+    from . import quotes, relations, sentences, summarize
 
     return {
         "sentences": sentences.split_sentences,
         "relations": relations.find_relations,
+        "quotes": quotes.find_quotes,
         "summary": summarize.summarize,
     }
 

@@ -40,11 +40,11 @@ from .config import BriefOptions
 from .entities import EntityIndex, build_index
 from .model import Article, Brief, Claim, FactSlot, Span
 
-# Overlap coefficient of clause words above which two claims are the same slot
+# Similarity of clause words (weighted cosine) above which two claims are the same slot
 # when their values agree, and (stricter) when they differ. Chosen on the
 # bundled example story and the Balenciaga articles (tests/test_claims.py).
-SAME_SLOT_AGREEING = 0.34
-SAME_SLOT_CONFLICTING = 0.5
+SAME_SLOT_AGREEING = 0.3
+SAME_SLOT_CONFLICTING = 0.4
 
 _CURRENCIES = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "dollars": "USD", "dollar": "USD",
                "euros": "EUR", "euro": "EUR", "pounds": "GBP", "yen": "JPY"}  # fmt: skip
@@ -78,6 +78,7 @@ _DURATION_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day"
                   "year": 365.25}  # fmt: skip
 _DATE_WORDS = set(datemod.MONTHS) | set(datemod.WEEKDAYS) | {"night", "morning", "afternoon", "evening", "late",
                                                              "early", "day", "week", "month", "year", "ago"}  # fmt: skip
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "cent", "percent"}
 _PARTICIPANT_PREPS = {"against", "with", "by"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 _SKIP_CLAUSE_DEPS = {"advcl", "relcl", "parataxis", "conj"}
@@ -276,8 +277,10 @@ def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object,
         token = stack.pop()
         contains_anchor = token.left_edge.i <= anchor.i <= token.right_edge.i
         if token.dep_ in _SKIP_CLAUSE_DEPS and not contains_anchor:
+            # A coordinated or adverbial clause without a date of its own shares
+            # this one's ("dropped the campaign on Tuesday and issued an apology").
             own_dates = any(t.i in ctx.date_tokens for t in token.subtree)
-            if token.dep_ != "conj" or own_dates or token.pos_ not in ("VERB", "AUX"):
+            if token.dep_ not in ("conj", "advcl") or own_dates or token.pos_ not in ("VERB", "AUX"):
                 continue
         tokens.append(token)
         stack.extend(token.children)
@@ -285,9 +288,14 @@ def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object,
         tokens.append(verb.head)
     if verb.dep_ == "conj":
         tokens.extend(c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    if _reports_statement(verb):
+        tokens.extend(_adjacent_quote(ctx, anchor))
+    # The parser sometimes runs a sentence across a paragraph break; a claim's
+    # clause never leaves its paragraph.
+    first, last = _paragraph(ctx.article.text, anchor.idx)
     terms: set[str] = set()
     for token in tokens:
-        if token.i in skip:
+        if token.i in skip or not first <= token.idx < last:
             continue
         name = _name(ctx, token)
         if name:
@@ -296,6 +304,44 @@ def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object,
         if token.pos_ in _CONTENT_POS and not token.is_stop and token.lower_ not in _DATE_WORDS and token.is_alpha:
             terms.add(_stem(token.lemma_.lower()))
     return verb, frozenset(terms)
+
+
+_QUOTED = re.compile(r"[“\"]([^”“\"]{20,})[”\"]")
+
+
+def _paragraph(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def _reports_statement(verb) -> bool:
+    """Whether a clause is the sentence's main clause (or hangs off it without
+    a relative or adverbial clause between): only then is a quotation beside
+    it what the clause reports."""
+    token = verb
+    while token.head is not token:
+        if token.dep_ in ("relcl", "advcl", "conj", "ccomp"):
+            return False
+        token = token.head
+    return True
+
+
+def _adjacent_quote(ctx: _ArticleContext, anchor) -> list:
+    """The tokens of a quotation that a sentence attributes ('"...," the company
+    wrote on November 23'; 'writing: "..."'): what the statement says is what
+    tells two reports of it apart from other statements."""
+    text = ctx.article.text
+    start, end = _paragraph(text, anchor.idx)
+    sentence_start = max(anchor.sent.start_char, start)
+    sentence_end = min(anchor.sent.end_char, end)
+    tokens = []
+    for match in _QUOTED.finditer(text, start, end):
+        if sentence_start - 3 <= match.end() and match.start() <= sentence_end + 3:
+            quoted = ctx.doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+            if quoted is not None:
+                tokens.extend(quoted)
+    return tokens
 
 
 def _event(verb, anchor) -> str:
@@ -467,11 +513,13 @@ def _counts(ctx: _ArticleContext) -> list[_Found]:
     found = []
     doc = ctx.doc
     for token in doc:
-        if token.i in ctx.value_tokens or token.i in ctx.date_tokens or not token.like_num:
+        if token.i in ctx.value_tokens or token.i in ctx.date_tokens:
             continue
-        if token.dep_ not in ("nummod",) or token.head.pos_ != "NOUN":
+        if not (token.like_num or token.lower_ == "dozen") or token.dep_ not in ("nummod",):
             continue
         noun = token.head
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() in _TIME_UNITS or noun.i in ctx.value_tokens:
+            continue  # durations and ages are found on their own
         number_tokens = [t for t in token.subtree if t.i not in ctx.value_tokens]
         if any(t.i in ctx.date_tokens for t in number_tokens):
             continue
@@ -602,20 +650,23 @@ def reference_windows(brief: Brief, options: BriefOptions) -> dict[str, datemod.
 def _weights(items: Sequence[_Found]) -> dict[str, float]:
     """Inverse document frequency of clause terms over the story's claims: the
     story's main names occur in every clause and say little about which event
-    a clause reports."""
+    a clause reports. A word no other claim has cannot link two claims; it
+    counts with weight 1 (it still says the clause is about more)."""
     counts = Counter(term for item in items for term in item.terms)
     total = len(items) + 1
-    return {term: math.log(total / count) for term, count in counts.items()}
+    return {term: math.log(total / count) if count > 1 else 1.0 for term, count in counts.items()}
 
 
 def _similarity(left: _Found, right: _Found, weights: dict[str, float]) -> float:
-    """Weighted overlap coefficient of two claims' clause terms, raised when
-    both name the same subject and attribute, halved when their subjects differ."""
+    """Weighted cosine of two claims' clause-term sets, raised when both name
+    the same subject and attribute, halved when their subjects differ."""
     if not left.terms or not right.terms:
         return 0.0
+    if left.claim.kind == "count" and left.claim.attribute != right.claim.attribute:
+        return 0.0  # counts of different things, or of what different verbs did
     shared = sum(weights.get(t, 0.0) for t in left.terms & right.terms)
-    smaller = min(sum(weights.get(t, 0.0) for t in left.terms), sum(weights.get(t, 0.0) for t in right.terms))
-    score = shared / smaller if smaller > 0 else 0.0
+    norm = math.sqrt(sum(weights.get(t, 0.0) for t in left.terms) * sum(weights.get(t, 0.0) for t in right.terms))
+    score = shared / norm if norm > 0 else 0.0
     a, b = left.claim.subject, right.claim.subject
     if a and b and a != b:
         score *= 0.5
@@ -681,6 +732,8 @@ def _join_score(left: list[int], right: list[int], items: list[_Found], sim) -> 
     ]
     if max(disagreeing, default=0.0) < SAME_SLOT_CONFLICTING or _self_contradicting(joined):
         return None
+    if sum(cross) / len(cross) < SAME_SLOT_AGREEING:
+        return None  # one close pair does not make two groups of reports one slot
     return max(disagreeing) - 0.5  # after every agreeing join at the same level
 
 

@@ -45,7 +45,6 @@ def article_id(title: str, text: str) -> str:
 # --- line features ------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
-_QUOTE_MARKS = "\"“”„‟«»‘’‚‛'"
 # A line that ends like a sentence: final . ! ? … possibly followed by closing quotes/brackets.
 _SENTENCE_END = re.compile(r"[.!?…][\"”’'»)\]]*\s*$")
 
@@ -82,13 +81,25 @@ _DOUBLED = re.compile(r"^(?P<phrase>\W*\w.{1,60}?)(?:\s*(?P=phrase))+\s*$", re.I
 # of these (and numbers) is interface, not prose; a sentence always needs other words.
 _INTERFACE_WORDS = frozenset(
     """
-    a ad ads add advertisement advertising all an and article articles audio back bookmark bookmarked
-    by click close comment comments continue copied copy e-mail email embed facebook favorite favorites
-    favourite favourites flipboard follow for full gallery gift hide image images in instagram it
-    like likes link linkedin listen loading menu messenger min mins minute minutes more next now of
-    on open or our pin pinterest play playback print read reading reddit reply save saved scroll see
-    share shares sharing show skip sponsored story subscribe tap telegram the this threads tiktok to
-    toggle top tweet twitter up us via video view views watch whatsapp x youtube your
+    a ad add ads advertisement advertising all an and article articles audio back bookmark
+    bookmarked by click close comment comments continue copied copy e-mail email embed facebook
+    favorite favorites favourite favourites flipboard follow for friend full gallery gift hide image
+    images in instagram it like likes link linkedin listen loading location main menu messenger min
+    mins minute minutes more new next now of on open opens or our photo photos pin pinterest play
+    playback post posts print read reading reddit reply save saved scroll see send share shares
+    sharing show skip sponsored story subscribe tap telegram the this threads tiktok to toggle top
+    tweet tweets twitter up us via video view views watch whatsapp window with x your youtube
+    """.split()
+)
+
+# Interface words that are also everyday words: a line of these alone ("The Story",
+# "What's New") can be a subheading, so it needs at least one word of the first list
+# that is not here (share, email, comments, advertisement ...).
+_PLAIN_WORDS = frozenset(
+    """
+    a add all an and back by close continue for friend full in it like location main more new next
+    now of on open opens or our play post posts read reading see send show story the this to top up
+    us view watch window with your
     """.split()
 )
 
@@ -96,14 +107,18 @@ _CMS_TOKEN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+$")
 _CMS_PLAIN_TOKEN = re.compile(r"^[a-z][a-z0-9]*$")
 
 _MEDIA = r"(?:image|images|photo|photos|photograph|photography|picture|pictures|pic|video|illustration|graphic|artwork|header|cover|thumbnail)"
-# "Credit: Twitter", "Featured image credit: ...", "Photo by ...", "Image source: ...", "Photograph: ..."
+# "Credit: Twitter", "Featured image credit: ...", "Image copyright AFP", "Image source: ...",
+# "Courtesy of Jane Roe", and captions introduced as such ("Image caption ...", "Photo: ...").
 _CREDIT_PREFIX = re.compile(
     rf"^(?:(?:featured|main|top|lead|hero|header|cover|banner)\s+)?(?:{_MEDIA}\s*)?"
-    r"(?:credits?|courtesy(?:\s+of)?|sources?)\s*[:\-–—|]"
-    rf"|^{_MEDIA}\s*(?:by|via|from|courtesy(?:\s+of)?)\s+\S"
+    r"(?:credits?|copyright|courtesy(?:\s+of)?|sources?)\s*[:\-–—|]"
+    rf"|^{_MEDIA}\s*(?:copyright|caption|credits?|courtesy)\b"
     rf"|^{_MEDIA}\s*[:|]\s*\S",
     re.IGNORECASE,
 )
+# "Photo by Jane Roe", "Pictures via Instagram": short, or it is prose ("Pictures from
+# the quay have sparked outrage ..." is a sentence about pictures, not a credit).
+_CREDIT_BY = re.compile(rf"^{_MEDIA}\s*(?:by|via|from|courtesy(?:\s+of)?)\s+\S", re.IGNORECASE)
 # A caption that ends with its credit: "... (Image via Instagram)", "... (AP Photo/Jane Roe)",
 # "... [Photo: Jane Roe]", "... | Getty Images", "... Photograph: Jane Roe/Agency".
 # Acronyms only in capitals: "(ePA)" in a German sentence is not the agency EPA.
@@ -173,9 +188,11 @@ def _doubled_widget(line: str) -> bool:
 
 def _interface_only(line: str) -> bool:
     words = [w.casefold() for w in _words(line)]
-    if not words or len(words) > 8 or _has_quote(line) or line.rstrip().endswith((".", "?")):
+    if not words or len(words) > 12 or _has_quote(line) or line.rstrip().endswith((".", "?")):
         return False
-    return all(word in _INTERFACE_WORDS or word.isdigit() for word in words)
+    return all(word in _INTERFACE_WORDS or word.isdigit() for word in words) and any(
+        word in _INTERFACE_WORDS - _PLAIN_WORDS for word in words
+    )
 
 
 def _cms_class_names(line: str) -> bool:
@@ -187,12 +204,26 @@ def _cms_class_names(line: str) -> bool:
     )
 
 
+_COURTESY = re.compile(r"^courtesy(?:\s+of)?\s+\S", re.IGNORECASE)
+
+
 def _credit(line: str) -> bool:
-    return len(_words(line)) <= 40 and bool(_CREDIT_PREFIX.match(line))
+    if _CREDIT_BY.match(line) or _COURTESY.match(line):
+        return len(_words(line)) <= 12 and not _SENTENCE_END.search(line)
+    return len(_words(line)) <= 30 and bool(_CREDIT_PREFIX.match(line))
+
+
+_AGENCY_ONLY_SUFFIX = re.compile(rf"[(\[]\s*{_PICTURE_AGENCIES}\s*[)\]]\s*$", re.IGNORECASE)
 
 
 def _caption_with_credit(line: str) -> bool:
-    return len(_words(line)) <= 60 and bool(_CREDIT_SUFFIX.search(line))
+    match = _CREDIT_SUFFIX.search(line)
+    if not match:
+        return False
+    # A bare "(Reuters)" or "[AP]" also ends the items of news digests, which are
+    # longer than captions (measured on PolNeAR: digest items of 40+ words).
+    limit = 30 if _AGENCY_ONLY_SUFFIX.search(line) else 45
+    return len(_words(line)) <= limit
 
 
 def _byline(line: str) -> bool:
@@ -221,7 +252,13 @@ def _teaser(line: str) -> bool:
 
 
 def _newsletter(line: str) -> bool:
-    return len(_words(line)) <= 40 and bool(_NEWSLETTER_TOPIC.search(line)) and bool(_NEWSLETTER_ASK.search(line))
+    if len(_words(line)) > 45 or not _NEWSLETTER_TOPIC.search(line) or not _NEWSLETTER_ASK.search(line):
+        return False
+    # A line that carries more than the prompt (an embedded post that ends in "sign
+    # up for our newsletter") is kept: never drop content along with the junk.
+    sentences = re.split(r"(?<=[.!?])\s+", line)
+    other_words = sum(len(_words(sentence)) for sentence in sentences if not _NEWSLETTER_TOPIC.search(sentence))
+    return other_words < 15
 
 
 def _publication_meta(line: str) -> bool:
@@ -278,10 +315,15 @@ def _repeated_blocks(lines: Sequence[str], min_lines: int = 3, min_share: float 
     keys = [_comparable(line) for line in lines]
     total_words = sum(len(key.split()) for key in keys) or 1
     repeated: dict[int, str] = {}
+    earlier: dict[str, list[int]] = {}  # key -> indexes where it occurs, to try only matching starts
+    for index, key in enumerate(keys):
+        earlier.setdefault(key, []).append(index)
     j = 1
     while j < len(keys):
         best = 0
-        for i in range(j):
+        for i in earlier.get(keys[j], []):
+            if i >= j:
+                break
             length = 0
             while j + length < len(keys) and i + length < j and keys[i + length] == keys[j + length] and keys[j + length]:
                 length += 1
@@ -320,6 +362,8 @@ def _name_only_caption(line: str, prose: str) -> bool:
         return False
     if any(t.casefold() in _LOWER_FUNCTION_WORDS - _NAME_CONNECTORS for t in tokens):
         return False
+    if re.search(rf"(?<!\w){re.escape(line)}(?!\w)", prose) is None:
+        return False  # the article never names this person in full: a subheading, not a caption
     surname = re.escape(tokens[-1])
     person = (
         rf"\b{surname},? (?:has |had |then |later |also )?(?:{_SPEECH_VERBS})\b"
@@ -334,10 +378,20 @@ def _name_only_caption(line: str, prose: str) -> bool:
 # --- the title --------------------------------------------------------------------
 
 
-def _reads_as_headline(line: str) -> bool:
-    # Headlines are short and do not end like a sentence (a final colon or
-    # question mark is common in headlines; a full stop is not).
-    return len(_words(line)) <= 25 and not re.search(r"[.!…][\"”’'»)\]]*\s*$", line)
+# Headlines are short and do not end like a sentence (a final colon or question
+# mark is common in headlines; a full stop is not). Up to 16 words the line is
+# surely a headline; from 17 to 25 it may be a headline or a lead that lost its
+# full stop, so it becomes the title but also stays in the body (never drop content).
+_HEADLINE_WORDS = 16
+_HEADLINE_OR_LEAD_WORDS = 25
+
+
+def _headline_kind(line: str) -> str:
+    """"headline", "headline or lead", or "body" for the first line of a text without a title."""
+    words = len(_words(line))
+    if words > _HEADLINE_OR_LEAD_WORDS or re.search(r"[.!…][\"”’'»)\]]*\s*$", line):
+        return "body"
+    return "headline" if words <= _HEADLINE_WORDS else "headline or lead"
 
 
 def derived_title(text: str, max_chars: int = 90) -> str:
@@ -353,16 +407,28 @@ def derived_title(text: str, max_chars: int = 90) -> str:
 
 
 def clean(raw: RawArticle) -> Article:
+    """The article without its junk lines; each removed line is kept with its reason."""
     numbered = [(number, line.strip()) for number, line in enumerate(raw.text.splitlines(), start=1) if line.strip()]
     reasons: dict[int, str] = {}  # index into `numbered` -> why removed
 
     title = " ".join((raw.title or "").split())
     title_index: int | None = None
     if not title:
-        first = next((i for i, (_, line) in enumerate(numbered) if _is_meaningful(line)), None)
-        if first is not None and _reads_as_headline(numbered[first][1]):
-            title, title_index = numbered[first][1], first
-            reasons[first] = "title line"
+        # The first line that is neither junk nor too short to name anything (junk
+        # before it, such as a share bar or a caption, is removed with its own reason).
+        for index, (_, line) in enumerate(numbered):
+            reason = junk_reason(line)
+            if reason:
+                reasons[index] = reason
+                continue
+            if not _is_meaningful(line):
+                continue
+            kind = _headline_kind(line)
+            if kind != "body":
+                title, title_index = line, index
+                if kind == "headline":
+                    reasons[index] = "title line"
+            break
 
     for index, reason in _repeated_blocks([line for _, line in numbered]).items():
         reasons.setdefault(index, reason)

@@ -271,5 +271,109 @@ def settings(format_) -> None:
     Console(highlight=False).print(table)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "-f", "--format", "format_", type=click.Choice(["terminal", "json"]), default="terminal", help="Output format."
+)
+def quotes(paths, format_) -> None:
+    """Who said what, and which outlets changed the words: the story's quotes alone.
+
+    Each statement is shown once, with its canonical wording (the one printed by
+    the most independent sources), every outlet that prints it and a verdict per
+    outlet (verbatim, partial, typography, altered with the changed words).
+
+    \b
+    Examples:
+      corroborate quotes story/
+      corroborate quotes a.txt b.txt --format json
+    """
+    import json
+
+    from .brief import analyse, start_brief
+    from .config import BriefOptions
+    from .ingest import read_articles
+
+    articles, problems = read_articles(list(paths))
+    report_problems(problems)
+    if not articles:
+        fail("no quotes to show: no readable article in the input")
+    result = analyse(start_brief(articles, problems), BriefOptions(stages=("relations", "quotes")))
+    if format_ == "json":
+        from .render import json as as_json
+
+        payload = {
+            "articles": [{"id": a.id, "origin": a.origin, "outlet": a.outlet} for a in result.articles],
+            "quotes": [as_json.quote_group(result, group) for group in result.quotes],
+            "quote_fidelity": [as_json.quote_fidelity(item) for item in result.quote_fidelity],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from .render import common as view
+    from .render.terminal import fidelity, quotes as quote_lines
+
+    console = Console(highlight=False, emoji=False)
+    numbers = view.source_numbers(result)
+    for item in [*quote_lines(result, numbers), *fidelity(result, numbers)]:
+        console.print(item)
+
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-f", "--format", "format_", type=click.Choice(["jsonl", "csv"]), default="jsonl", help="Output format.")
+@click.option("--jaccard", type=click.FloatRange(0, 1), default=None, help="Near duplicates from this shingle Jaccard (default 0.5).")
+@click.option(
+    "--containment",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="...or when this share of the smaller article is inside the larger (default 0.7).",
+)
+def dedup(paths, format_, jaccard, containment) -> None:
+    """Find copies across a whole corpus: one line per article with its duplicate group.
+
+    Streams: each article is compared with everything read before it (MinHash
+    and LSH, then an exact check), and its line is written as soon as its batch
+    is read; memory grows with the corpus, never with the number of pairs.
+
+    \b
+    Examples:
+      corroborate dedup crawl/ > groups.jsonl
+      corroborate dedup a.warc.gz feed.jsonl --format csv --containment 0.8
+    """
+    import csv
+    import json
+    from dataclasses import asdict
+
+    from .dedup import DedupOptions, dedup_inputs
+    from .model import InputProblem
+
+    options = DedupOptions()
+    if jaccard is not None:
+        options = replace(options, jaccard=jaccard)
+    if containment is not None:
+        options = replace(options, containment=containment)
+    columns = ["article", "group", "original", "kind", "match", "jaccard", "containment"]
+    writer = csv.writer(sys.stdout, lineterminator="\n") if format_ == "csv" else None
+    try:
+        if writer:
+            writer.writerow(columns)
+        for item in dedup_inputs(list(paths), options):
+            if isinstance(item, InputProblem):
+                report_problems([item])
+                continue
+            row = asdict(item)
+            row["article"] = row.pop("key")
+            values = {name: row[name] for name in columns}
+            if writer:
+                writer.writerow(["" if values[name] is None else values[name] for name in columns])
+            else:
+                click.echo(json.dumps(values, ensure_ascii=False))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `corroborate dedup ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -208,7 +208,9 @@ def _nearest_year(month: int, day: int, reference: dt.date, future: bool) -> dt.
 def _weekday_date(weekday: int, reference: dt.date, mod: str, future: bool) -> dt.date:
     mod = mod.lower().split()
     if "next" in mod or "coming" in mod or (future and "last" not in mod and "past" not in mod):
-        ahead = (weekday - reference.weekday()) % 7 or 7
+        ahead = (weekday - reference.weekday()) % 7
+        if ahead == 0 and "next" in mod:
+            ahead = 7  # "will vote on Wednesday" written on a Wednesday is today
         return reference + dt.timedelta(days=ahead)
     back = (reference.weekday() - weekday) % 7
     if "last" in mod and back == 0:

@@ -41,6 +41,8 @@ from typing import Literal
 
 import numpy as np
 
+from .model import InputProblem
+
 _WORD = re.compile(r"\w+")
 _QUOTES_SINGLE = re.compile(r"[\u2018\u2019\u201a\u201b`']")
 _QUOTES_DOUBLE = re.compile(r"[\u201c\u201d\u201e\u201f\u00ab\u00bb\"]")
@@ -64,9 +66,10 @@ class DedupOptions:
     )
     num_perm: int = setting(64, "MinHash permutations per document.")
     band_rows: int = setting(
-        3,
-        "Signature rows per LSH band. 3 rows x 32 bands makes a pair at Jaccard 0.3 a candidate 58% of the "
-        "time and at 0.45 99%: low enough to reach pasted copies, whose Jaccard is lower than their containment.",
+        2,
+        "Signature rows per LSH band. 2 rows x 32 bands makes a pair at Jaccard 0.2 a candidate 73% of the time "
+        "and at 0.3 95%: low enough to reach copies pasted into other text, whose Jaccard is far lower than "
+        "their containment (3 rows missed 3% of planted copies, benchmarks/dedup_corpus.py).",
     )
     seed: int = setting(1, "Seed of the MinHash permutations, so runs are repeatable.")
 
@@ -152,8 +155,9 @@ def overlap(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:
 class MinHasher:
     """MinHash signatures for many documents at once (vectorised over all their shingles)."""
 
-    # Shingles per numpy block: num_perm x block uint64 values (~25 MB at 96 x 32k).
-    BLOCK = 32_768
+    # Shingles per numpy block: num_perm x block uint64 values (4 MB at 64 x 8k),
+    # large enough that numpy, not Python, does the work.
+    BLOCK = 8_192
 
     def __init__(self, num_perm: int = 96, seed: int = 1) -> None:
         rng = np.random.default_rng(seed)
@@ -230,6 +234,7 @@ class DedupRecord:
     key: str  # the caller's name for the document (a path, an id)
     group: int  # index of the group's first document
     kind: MatchKind  # "original": nothing earlier matched it
+    original: str  # key of the group's first document (its own key when kind is "original")
     match: str | None = None  # key of the earlier document it matched best
     jaccard: float | None = None
     containment: float | None = None
@@ -267,12 +272,13 @@ class Deduplicator:
             earlier = self._exact.get(digest)
             if earlier is not None:
                 self._group.append(self._group[earlier])
-                records.append(DedupRecord(index, key, self._group[earlier], "duplicate", self._keys[earlier], 1.0, 1.0))
+                group = self._group[earlier]
+                records.append(DedupRecord(index, key, group, "duplicate", self._keys[group], self._keys[earlier], 1.0, 1.0))
                 continue
             self._exact[digest] = index
             record = self._near_match(index, key, shingles, band_keys[row]) if len(shingles) >= options.min_shingles else None
             if record is None:
-                record = DedupRecord(index, key, index, "original")
+                record = DedupRecord(index, key, index, "original", key)
             self._group.append(record.group)
             records.append(record)
             if len(shingles) >= options.min_shingles:
@@ -296,8 +302,9 @@ class Deduplicator:
             kind: MatchKind = "near-duplicate"
         else:
             kind = "contained" if len(shingles) <= len(self._shingles[candidate]) else "contains"
+        group = self._group[candidate]
         return DedupRecord(
-            index, key, self._group[candidate], kind, self._keys[candidate], round(jaccard, 4), round(containment, 4)
+            index, key, group, kind, self._keys[group], self._keys[candidate], round(jaccard, 4), round(containment, 4)
         )
 
 
@@ -314,3 +321,32 @@ def dedup_stream(
             batch = []
     if batch:
         yield from deduplicator.add_batch(batch)
+
+
+def dedup_inputs(inputs: Iterable[str], options: DedupOptions | None = None) -> Iterator[DedupRecord | InputProblem]:
+    """`corroborate dedup`: read files and folders one article at a time (any format
+    the readers know), clean each, and yield its record (keyed by where it came
+    from) or the problem that stopped it, in input order."""
+    from .clean import clean
+    from .ingest import read_raw
+    from .model import Article
+
+    pending: list[InputProblem] = []
+
+    def documents() -> Iterator[tuple[str, str]]:
+        for item in read_raw(inputs):
+            if isinstance(item, InputProblem):
+                pending.append(item)
+                continue
+            article = item if isinstance(item, Article) else clean(item)
+            if not article.text.strip():
+                pending.append(InputProblem(article.origin, "no article text left after cleaning"))
+                continue
+            yield article.origin, article.title + "\n\n" + article.text
+
+    for record in dedup_stream(documents(), options):
+        if pending:
+            yield from pending
+            pending.clear()
+        yield record
+    yield from pending

@@ -215,7 +215,7 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
         head = root.lemma_.lower()
         if (article.id, root.i) in by_token or chunk[0].lower_ not in ("the", "a", "an", "this", "that"):
             continue
-        if any(child.dep_ == "appos" for child in root.children):
+        if any(child.dep_ == "appos" and not child.like_num for child in root.children):
             continue
         if head in ORG_NOUNS and any(child.dep_ == "prep" and child.lower_ == "of" and any(
             (article.id, t.i) in by_token for t in child.subtree) for child in root.children):  # fmt: skip
@@ -237,27 +237,39 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
         extra[target].append(Span(article.id, chunk.start_char, chunk.end_char))
 
 
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+def _is_subject(token) -> bool:
+    return token.dep_ in _SUBJECT_DEPS or (token.dep_ in ("compound", "appos") and token.head.dep_ in _SUBJECT_DEPS)
+
+
 def _resolve_pronouns(article, doc, by_token, kinds) -> None:
+    """Pronouns name the last entity of their kind mentioned before them, and
+    preferably the last one that was the subject of a clause (the centre of
+    attention: in "Kim has taken to Twitter. She said" she is Kim, not Twitter)."""
     last: dict[str, str] = {}
-    quote_speaker: str | None = None
+    last_subject: dict[str, str] = {}
     for token in doc:
         name = by_token.get((article.id, token.i))
         lower = token.lower_
         if name:
-            kind = kinds.get(name, "PERSON")
-            last["PERSON" if kind == "PERSON" else "ORG"] = name
+            kind = "PERSON" if kinds.get(name, "PERSON") == "PERSON" else "ORG"
+            last[kind] = name
+            if _is_subject(token):
+                last_subject[kind] = name
             continue
         if token.pos_ != "PRON":
             continue
         in_quote = _in_quote(article.text, token.idx)
-        if lower in _FIRST_PERSON and in_quote:
-            quote_speaker = quote_speaker or last.get("PERSON")
-            if last.get("PERSON"):
-                by_token[(article.id, token.i)] = last["PERSON"]
-        elif lower in _PERSON_PRONOUNS and not in_quote and "PERSON" in last:
-            by_token[(article.id, token.i)] = last["PERSON"]
-        elif lower in _ORG_PRONOUNS and not in_quote and "ORG" in last:
-            by_token[(article.id, token.i)] = last["ORG"]
+        kind = None
+        if lower in _FIRST_PERSON and in_quote or lower in _PERSON_PRONOUNS and not in_quote:
+            kind = "PERSON"
+        elif lower in _ORG_PRONOUNS and not in_quote:
+            kind = "ORG"
+        target = (last_subject.get(kind) or last.get(kind)) if kind else None
+        if target:
+            by_token[(article.id, token.i)] = target
 
 
 def entity_names(index: EntityIndex, article_id: str, tokens: Iterable) -> list[str]:

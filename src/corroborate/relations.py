@@ -220,11 +220,16 @@ class _Direction:
     """Votes that `right` is derived from `left` (positive) or the reverse (negative)."""
 
     votes: float = 0.0
-    evidence: list[str] = field(default_factory=list)
+    reasons: list[tuple[float, str]] = field(default_factory=list)
 
     def add(self, weight: float, reason: str) -> None:
         self.votes += weight
-        self.evidence.append(reason)
+        self.reasons.append((weight, reason))
+
+    @property
+    def evidence(self) -> list[str]:
+        """Every reason, those outvoted marked as such (a reader should see both sides)."""
+        return [reason if weight * self.votes > 0 else f"{reason} (outweighed)" for weight, reason in self.reasons]
 
 
 def _direction(
@@ -262,8 +267,12 @@ def _direction(
             )
     altered = _altered_quote_votes(left, right, shared_quotes, everyone)
     if altered:
-        direction.add(altered, f"{r_name if altered > 0 else l_name} alters {abs(int(altered))} quote(s) that "
-                      "another article prints as the other does")  # fmt: skip
+        changed, faithful = (r_name, l_name) if altered > 0 else (l_name, r_name)
+        direction.add(
+            altered,
+            f"{changed} words {abs(int(altered))} quote(s) differently from {faithful}, "
+            f"whose wording another article prints too",
+        )
     if kind == "contained":
         l_len, r_len = len(left.shingles), len(right.shingles)
         longer = r_name if r_len > l_len else l_name

@@ -22,6 +22,7 @@ problem.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -107,15 +108,29 @@ def _finish(raw: RawArticle) -> RawArticle:
     )
 
 
+_SAME_PROBLEM_SHOWN = 3
+
+
 def _read_file(file: Path) -> Iterator[RawArticle | InputProblem]:
     reader = reader_for(file)
-    if reader is None or (reader is feed.read and file.name.lower().endswith(".xml") and not feed.is_feed(file)):
+    if reader is None:
         known = ", ".join(sorted(READERS))
         yield InputProblem(str(file), f"unknown file type (corroborate reads {known})")
         return
+    if reader is feed.read and file.name.lower().endswith(".xml") and not feed.is_feed(file):
+        yield InputProblem(str(file), "XML file that is not an RSS or Atom feed")
+        return
+    repeats: Counter[str] = Counter()
     try:
         for item in reader(file):
-            yield _finish(item) if isinstance(item, RawArticle) else item
+            if isinstance(item, RawArticle):
+                yield _finish(item)
+                continue
+            # A file of a thousand records with the same fault (a headline-only export)
+            # should not print a thousand lines: the first few, then a count.
+            repeats[item.message] += 1
+            if repeats[item.message] <= _SAME_PROBLEM_SHOWN:
+                yield item
     except UnreadableInput as problem:
         yield InputProblem(str(file), problem.message, problem.line)
     except OSError as error:
@@ -125,13 +140,20 @@ def _read_file(file: Path) -> Iterator[RawArticle | InputProblem]:
         # no specific check caught: report it like any other bad file, keep the detail
         # for debugging.
         log.debug("reading %s failed", file, exc_info=True)
-        yield InputProblem(str(file), f"cannot read ({type(error).__name__}: {error})".splitlines()[0])
+        detail = (str(error).splitlines() or [""])[0][:160]
+        yield InputProblem(str(file), f"cannot read ({type(error).__name__}: {detail})")
+    for message, count in repeats.items():
+        if count > _SAME_PROBLEM_SHOWN:
+            yield InputProblem(str(file), f"{count - _SAME_PROBLEM_SHOWN} more records with the same problem: {message}")
 
 
 def read_raw(inputs: Iterable[str | Path | RawArticle | Article]) -> Iterator[RawArticle | Article | InputProblem]:
     """Every raw article (or problem) in the inputs, in input order."""
     for item in inputs:
-        if isinstance(item, (RawArticle, Article)):
+        if isinstance(item, RawArticle):
+            yield _finish(item)
+            continue
+        if isinstance(item, Article):
             yield item
             continue
         path = Path(item)

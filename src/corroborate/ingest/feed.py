@@ -52,7 +52,13 @@ def _body(entry) -> str:
 def read(path: Path) -> Iterator[RawArticle | InputProblem]:
     import feedparser  # loaded on the first feed
 
-    parsed = feedparser.parse(read_text(path, repair_text=False))
+    document = read_text(path, repair_text=False)
+    if not document.lstrip().startswith("<"):
+        # feedparser treats a string that is not markup as a URL or a file path and
+        # opens it: a file's content must never make us fetch or read anything else.
+        yield InputProblem(str(path), "not an RSS/Atom feed (no XML in the file)")
+        return
+    parsed = feedparser.parse(document)
     if not parsed.entries:
         if parsed.get("bozo") and not parsed.get("version"):
             reason = type(parsed.get("bozo_exception")).__name__

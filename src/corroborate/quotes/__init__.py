@@ -44,8 +44,8 @@ def _frames_needed(text: str, paragraphs, spans: Sequence[QuotedSpan]) -> set[in
     for index, (start, end) in enumerate(paragraphs):
         if any(start <= q.start < end for q in spans):
             needed.add(index)
-            if index > 0 and text[paragraphs[index - 1][0] : paragraphs[index - 1][1]].rstrip().endswith(":"):
-                needed.add(index - 1)
+            if index > 0 and any(q.start - start <= 2 for q in spans if start <= q.start < end):
+                needed.add(index - 1)  # a paragraph that opens with a quote: its lead-in may be just before
     return needed
 
 
@@ -77,7 +77,7 @@ def quote_story(articles: Sequence[Article], nlp=None) -> dict[str, list[tuple[Q
     texts = {a.id: a.text for a in articles}
     disabled = [name for name in ("lemmatizer",) if name in nlp.pipe_names]
     docs = nlp.pipe((texts[aid][start:end] for aid, _, (start, end) in jobs), disable=disabled)
-    from .speakers import _Frame
+    from .speakers import SPEECH_VERBS, _Frame, _mention_tokens, _subject
 
     frames: dict[str, dict[int, _Frame]] = {a.id: {} for a in articles}
     cast = Cast()
@@ -86,6 +86,13 @@ def quote_story(articles: Sequence[Article], nlp=None) -> dict[str, list[tuple[Q
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
                 cast.add(ent.text, ent.label_)
+    for article_frames in frames.values():
+        for frame in article_frames.values():
+            for token in frame.doc:
+                if token.lower_ in SPEECH_VERBS and token.pos_ == "VERB":
+                    subject = _subject(token)
+                    if subject is not None and subject.ent_type_ == "ORG":
+                        cast.org_votes[cast.canonical(_mention_tokens(subject).text)] += 1
     cast.finish([a.text for a in articles])
     attributor = Attributor(nlp, cast)
     result: dict[str, list[tuple[Quote, bool]]] = {}

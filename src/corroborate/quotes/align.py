@@ -26,6 +26,7 @@ _OUTER_PUNCT = " \t\n,.;:!?\u2014\u2013-\u2026"
 MIN_RUN = 3
 MIN_SHARED_WORDS = 4
 MIN_SHARED_SHARE = 0.4
+SHORT_QUOTE = 8
 # A rewrite, not a one-word slip: at least half of an article's shared quotes
 # altered, at least two of them, and at least four words changed in all.
 REWRITE_ALTERED_SHARE = 0.5
@@ -67,8 +68,15 @@ def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
 
 
 def same_statement(a: Sequence[str], b: Sequence[str]) -> bool:
+    shorter = min(len(a), len(b))
+    if shorter <= SHORT_QUOTE:
+        # A short partial quote ("complete chaos for roughly ten minutes"):
+        # half its words in runs of two.
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        shared = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
+        return shared >= 2 and shared >= 0.5 * shorter
     shared = _shared_words(a, b)
-    return shared >= min(MIN_SHARED_WORDS, len(a), len(b)) and shared >= MIN_SHARED_SHARE * min(len(a), len(b))
+    return shared >= MIN_SHARED_WORDS and shared >= MIN_SHARED_SHARE * shorter
 
 
 def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
@@ -82,18 +90,36 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
 
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, item in enumerate(printed):
-        for gram in {tuple(item.tokens[k : k + MIN_RUN]) for k in range(len(item.tokens) - MIN_RUN + 1)}:
+        size = 2 if len(item.tokens) <= SHORT_QUOTE else MIN_RUN
+        for gram in {tuple(item.tokens[k : k + size]) for k in range(len(item.tokens) - size + 1)}:
             index[gram].append(i)
+            if size == 2:
+                continue
+            index[gram[:2]].append(i)  # so that short quotes find the long ones
     candidates = set()
-    for members in index.values():
+    for gram, members in index.items():
         if len(members) > 50:  # a stock phrase, not evidence
             continue
         for x in members:
             for y in members:
-                if x < y and printed[x].quote.span.article_id != printed[y].quote.span.article_id:
+                if x < y and (len(gram) == MIN_RUN or min(len(printed[x].tokens), len(printed[y].tokens)) <= SHORT_QUOTE):
                     candidates.add((x, y))
+
+    def agree(x: Printed, y: Printed) -> bool:
+        return not (x.quote.speaker and y.quote.speaker and x.quote.speaker != y.quote.speaker)
+
     for x, y in sorted(candidates):
-        if find(x) != find(y) and same_statement(printed[x].tokens, printed[y].tokens):
+        if find(x) == find(y):
+            continue
+        a, b = printed[x], printed[y]
+        if a.quote.span.article_id != b.quote.span.article_id:
+            linked = same_statement(a.tokens, b.tokens) and (len(a.tokens) > SHORT_QUOTE and len(b.tokens) > SHORT_QUOTE or agree(a, b))
+        else:
+            # In one article, only a short quote repeated inside a longer one
+            # ("deeply disappointed" ... “I am deeply disappointed that ...”).
+            short, long_ = sorted((a, b), key=lambda item: len(item.tokens))
+            linked = len(short.tokens) <= SHORT_QUOTE and _contains(long_.tokens, short.tokens) and agree(a, b)
+        if linked:
             parent[find(x)] = find(y)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(printed)):
@@ -181,7 +207,7 @@ def group_quotes(printed: Sequence[Printed], group_of: Callable[[str], int]) -> 
             backing = {
                 group_of(article)
                 for article, fragments in by_article.items()
-                if any(_contains(whole, f.tokens) or _contains(f.tokens, whole) for f in fragments)
+                if any(_contains(whole, f.tokens) for f in fragments)
             }
             return (len(backing), len(whole), -len(run), -run[0].order)
 
@@ -198,6 +224,14 @@ def group_quotes(printed: Sequence[Printed], group_of: Callable[[str], int]) -> 
         for article, fragments in by_article.items():
             for f in fragments:
                 kind, edits = verdict(canonical_text, canonical_shown, f)
+                host = next((h for h in fragments if h is not f and len(h.tokens) > len(f.tokens) and _contains(h.tokens, f.tokens)), None)
+                if host is not None and kind == "altered":
+                    # A short quote repeating words of the article's longer
+                    # quote: judged as part of that quote.
+                    host_kind, host_edits = verdict(canonical_text, canonical_shown, host)
+                    mine = set(f.tokens)
+                    edits = tuple(e for e in host_edits if mine & {normalise(w) for w in words(e.added)})
+                    kind = "altered" if edits else "partial"
                 if f.explicit and speaker and f.quote.speaker and f.quote.speaker != speaker and len(by_article) > 1:
                     kind = "other-speaker"
                 occurrences.append(QuoteOccurrence(quote=f.quote, verdict=kind, edits=edits))

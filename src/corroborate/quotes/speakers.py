@@ -37,7 +37,7 @@ _SPEECH_STEMS = (
     "demand demanded acknowledge acknowledged agree agreed suggest suggested predict predicted promise promised "
     "concede conceded counter countered boast boasted complain complained report reported reports recount recounted "
     "testify testified shout shouted yell yelled read reads confessed confess elaborated emphasized emphasised "
-    "thundered vowed vow vows charged charges mused muses blasted slammed lamented observed observes "
+    "spoke thundered vowed vow vows charged charges mused muses blasted slammed lamented observed observes "
     "describe described describes call called calls dub dubbed brand branded label labeled labelled"
 )
 SPEECH_VERBS = frozenset(_SPEECH_STEMS.split())
@@ -45,7 +45,7 @@ SPEECH_VERBS = frozenset(_SPEECH_STEMS.split())
 _NAMING_VERBS = frozenset("describe described describes call called calls dub dubbed brand branded label labeled labelled".split())
 _PERSON_PRONOUNS = frozenset("he she him her i".split())
 _GROUP_PRONOUNS = frozenset("they it we".split())
-_ORG_NOUNS = frozenset("company brand firm business label house retailer group corporation agency campaign".split())
+_ORG_NOUNS = frozenset("company brand firm business label house retailer group corporation agency maker".split())
 _STATEMENT_NOUNS = frozenset("statement message post tweet letter release note apology caption update".split())
 _PUBLIC_NOUNS = frozenset(
     "fan fans follower followers user users netizen netizens commenter commenters comment comments person people "
@@ -61,11 +61,12 @@ _PERSON_NOUNS = frozenset(
 )
 # Platforms are where people speak, never who speaks (NER often tags them PERSON).
 _PLATFORMS = frozenset("twitter instagram facebook tiktok youtube snapchat reddit threads linkedin weibo telegram whatsapp truth".split())
+_INDEFINITE = frozenset("a an one another some many several few".split())
+_PUBLIC_GROUPS = ("fans", "residents", "followers", "users", "locals", "readers", "viewers", "commenters", "netizens",
+                  "critics", "voters", "parents", "customers", "supporters")
 _RELATIVE = frozenset("which that what whom".split())
 _NAME_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "ORG", "NORP": "ORG"}
 _POSSESSIVE = re.compile(r"(?:[\u2019']s?|\s*[-\u2013\u2014:,])+$")
-# Members of the public speaking online, however the article words it.
-PUBLIC_ONLINE = "fans on social media"
 # How far back (in paragraphs) a previous speaker is still "the current one".
 _CARRY_PARAGRAPHS = 3
 
@@ -85,7 +86,11 @@ class Cast:
     labels: dict = field(default_factory=lambda: defaultdict(Counter))  # clean name -> PERSON/ORG counts
     descriptors: dict = field(default_factory=dict)  # "photographer" -> canonical person
     main_org: str | None = None
+    org_votes: Counter = field(default_factory=Counter)  # ORG -> times it is the subject of a speech verb
+    gender: dict = field(default_factory=dict)  # canonical person -> "m" | "f", from the pronouns that follow them
     _cache: dict = field(default_factory=dict)
+    _kinds: dict | None = None
+    _mentions: dict = field(default_factory=dict)
 
     def add(self, text: str, label: str) -> None:
         name = clean_name(text)
@@ -112,15 +117,25 @@ class Cast:
                 key = (count, len(cwords))
                 if key > best_key or best == name:
                     best, best_key = candidate, key
+        # "Fire Chief Owen Tarrant" -> "Owen Tarrant": a title before a name the story uses more.
+        bwords = best.split()
+        for size in range(2, len(bwords)):
+            tail = " ".join(bwords[-size:])
+            if self.counts.get(tail, 0) >= self.counts.get(best, 0):
+                best = tail
+                break
         self._cache[name] = best
         return best
 
     def kind(self, name: str) -> str:
-        labels = Counter()
-        for alias, counter in self.labels.items():
-            if self.canonical(alias) == name:
-                labels.update(counter)
-        return labels.most_common(1)[0][0] if labels else "OTHER"
+        if self._kinds is None:
+            self._kinds = defaultdict(Counter)
+            for alias, counter in self.labels.items():
+                self._kinds[self.canonical(alias)].update(counter)
+        labels = self._kinds.get(name)
+        if not labels:
+            return "OTHER"
+        return "PERSON" if labels["PERSON"] >= labels["ORG"] else "ORG"  # ties: the tagger's usual slip
 
     def people(self) -> list[str]:
         return sorted({self.canonical(n) for n in self.counts if self.kind(self.canonical(n)) == "PERSON"})
@@ -132,9 +147,45 @@ class Cast:
         from spacy.lang.en.stop_words import STOP_WORDS
 
         joined = "\n".join(texts)
+        # What the story calls a name settles the tagger's PERSON/ORG doubts:
+        # "Greyhaven Marine, the company that ..." / "Ilsa Varn, the mayor".
+        org_nouns = "|".join(sorted(_ORG_NOUNS))
+        person_nouns = "|".join(sorted(_PERSON_NOUNS))
+        for name in list(self.counts):
+            described = rf"{re.escape(name)},\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
+            if re.search(described + rf"(?:{org_nouns})\b", joined):
+                self.labels[name]["ORG"] += 5
+            elif re.search(described + rf"(?:{person_nouns})\b", joined):
+                self.labels[name]["PERSON"] += 5
+        self._cache.clear()
+        self._kinds = None
         orgs = {self.canonical(n) for n in self.counts if self.kind(self.canonical(n)) == "ORG"}
         if orgs:
-            self.main_org = max(sorted(orgs), key=lambda org: len(re.findall(re.escape(org), joined)))
+            # The organisation "the company" means: the one that speaks in the
+            # story and is called a company/firm/brand, then the most named.
+            org_noun = "|".join(sorted(_ORG_NOUNS))
+
+            def weight(org: str) -> tuple[int, int]:
+                near = len(re.findall(rf"{re.escape(org)}.{{0,60}}\b(?:{org_noun})\b|\b(?:{org_noun})\b.{{0,60}}{re.escape(org)}", joined))
+                return (3 * near + self.org_votes[org], len(re.findall(re.escape(org), joined)))
+
+            self.main_org = max(sorted(orgs), key=weight)
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for text in texts:
+            mentions = self.person_mentions(text)
+            for index, (position, name) in enumerate(mentions):
+                stop = mentions[index + 1][0] if index + 1 < len(mentions) else len(text)
+                window = text[position : min(stop, position + 200)]
+                pronoun = re.search(r"\b(he|his|him|she|her|hers)\b", window, re.IGNORECASE)
+                if pronoun:
+                    votes[name]["f" if pronoun.group(1).lower().startswith(("she", "her")) else "m"] += 1
+                title = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$", text[max(0, position - 6) : position])
+                if title:
+                    votes[name]["m" if title.group(1) == "Mr" else "f"] += 3
+        for name, counter in votes.items():
+            (top, count), *rest = counter.most_common() + [(None, 0)]
+            if top and count > rest[0][1]:
+                self.gender[name] = top
         for person in self.people():
             if len(person.split()) < 2:
                 continue
@@ -145,6 +196,12 @@ class Cast:
 
     def person_mentions(self, text: str) -> list[tuple[int, str]]:
         """(position, canonical name) of every person named in `text`."""
+        if text in self._mentions:
+            return self._mentions[text]
+        self._mentions[text] = found = self._find_people(text)
+        return found
+
+    def _find_people(self, text: str) -> list[tuple[int, str]]:
         aliases = {}
         for alias in self.counts:
             canonical = self.canonical(alias)
@@ -238,6 +295,14 @@ class Attributor:
         self.nlp = nlp
         self.cast = cast
 
+    def public_online(self, article_text: str) -> str:
+        """The article's own word for the members of the public it quotes:
+        the public group it names most ("fans", "residents"), on social media."""
+        lowered = article_text.lower()
+        counts = [(len(re.findall(r"\b" + group + r"\b", lowered)), -lowered.find(group), group) for group in _PUBLIC_GROUPS]
+        count, _, group = max(counts)
+        return f"{group if count else 'people'} on social media"
+
     def _resolve(self, span, head, quote_start: int, article_text: str, history, paragraph_index: int,
                  persons: list[tuple[int, str]], frame_text: str) -> tuple[str | None, bool]:
         lower = head.lower_
@@ -247,10 +312,18 @@ class Attributor:
         if head.ent_type_ in _NAME_LABELS or head.pos_ == "PROPN":
             return self.cast.canonical(span.text), True
         if lower in _PERSON_PRONOUNS:
-            for _, name in reversed(recent):
-                if self.cast.kind(name) == "PERSON":
+            wanted = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(lower)
+            fits = lambda name: self.cast.kind(name) == "PERSON" and self.cast.gender.get(name, wanted) == wanted
+            # A person named since the previous quote is the new speaker
+            # ("Priya Madsen, a spokeswoman, defended the work. “...,” she said.").
+            since = history[-1][2] if history else 0
+            introduced = [name for position, name in persons if since <= position < quote_start and fits(name)]
+            if introduced:
+                return introduced[-1], False
+            for _, name, _ in reversed(recent):
+                if fits(name):
                     return name, False
-            before = [name for position, name in persons if position < quote_start]
+            before = [name for position, name in persons if position < quote_start and fits(name)]
             return (before[-1] if before else None), False
         if lower in _GROUP_PRONOUNS:
             return (recent[-1][1] if recent else self.cast.main_org), False
@@ -263,21 +336,21 @@ class Attributor:
             ):
                 return self.cast.main_org, False
             return (recent[-1][1] if recent else self.cast.main_org), False
-        if lower in _PUBLIC_NOUNS:
+        if lower in _PUBLIC_NOUNS or (span[0].lower_ in _INDEFINITE and span[0] is not head):
             words = span.text.lower()
             context = article_text[max(0, quote_start - 400) : quote_start]
             if (
                 _SOCIAL_WORDS.search(words)
                 or _SOCIAL_WORDS.search(frame_text)
                 or _SOCIAL_WORDS.search(context)
-                or (recent and recent[-1][1] == PUBLIC_ONLINE)
+                or (recent and recent[-1][1].endswith(" on social media"))
             ):
-                return PUBLIC_ONLINE, False
+                return self.public_online(article_text), False
             return " ".join(words.split()), False
         if lower in self.cast.descriptors:
             return self.cast.descriptors[lower], False
         if lower in _PERSON_NOUNS or lower.split("-")[0] in _PERSON_NOUNS:
-            for _, name in reversed(recent):
+            for _, name, _ in reversed(recent):
                 if self.cast.kind(name) == "PERSON":
                     return name, False
             before = [name for position, name in persons if position < quote_start]
@@ -291,7 +364,7 @@ class Attributor:
                   frames: dict[int, _Frame]) -> list[Attribution]:
         """One attribution per quote of one article, in text order."""
         persons = self.cast.person_mentions(text)
-        history: list[tuple[int, str | None]] = []  # (paragraph, speaker) of earlier quotes
+        history: list[tuple[int, str | None, int]] = []  # (paragraph, speaker, end) of earlier quotes
         result: list[Attribution] = []
         for quote in quotes:
             p_index = _paragraph_of(paragraphs, quote.start)
@@ -309,10 +382,28 @@ class Attributor:
                 # No cue: the quote continues the previous speaker's words.
                 carried = result[-1]
                 attribution = Attribution(carried.speaker, carried.mention, carried.cue, False, near=True)
+            if attribution is None and starts_paragraph and p_index > 0 and p_index - 1 in frames:
+                # "Dr X said the way people behave ... strains a bridge." then
+                # a paragraph of quote: the speaker introduced just before.
+                previous = paragraphs[p_index - 1]
+                if not any(previous[0] <= q.start < previous[1] for q in quotes):
+                    lead = QuotedSpan(previous[1], previous[1])
+                    found = self._in_paragraph(text, lead, quotes, p_index - 1, frames[p_index - 1], history, persons)
+                    if found is not None and found.cue != ":":
+                        attribution = Attribution(found.speaker, found.mention, found.cue, False, near=True)
             if attribution is None:
                 attribution = Attribution(None, None, None, False)
             result.append(attribution)
-            history.append((p_index, attribution.speaker))
+            history.append((p_index, attribution.speaker, quote.end))
+        # A quote left open at a paragraph's end continues in the next
+        # paragraph, whose cue ("...," he said) names the speaker of both.
+        for index in range(len(quotes) - 2, -1, -1):
+            quote, following = quotes[index], quotes[index + 1]
+            if result[index].speaker is None and quote.how == "unclosed" and result[index + 1].speaker:
+                p_index = _paragraph_of(paragraphs, quote.start)
+                if _paragraph_of(paragraphs, following.start) == p_index + 1:
+                    nxt = result[index + 1]
+                    result[index] = Attribution(nxt.speaker, nxt.mention, nxt.cue, False, near=True)
         return result
 
     @staticmethod
@@ -337,7 +428,9 @@ class Attributor:
             if lower not in SPEECH_VERBS and lower != "according":
                 continue
             if lower != "according" and token.pos_ not in ("VERB", "AUX"):
-                continue
+                # "..., Viguerie notes." with the verb tagged as a noun.
+                if not (token.i > 0 and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")):
+                    continue
             if _inside(token, quotes, offset):
                 continue
             position = offset + token.idx
@@ -346,31 +439,63 @@ class Attributor:
             distance = quote.start - position if position < quote.start else position - quote.end
             if token.sent.start not in quote_sentence:
                 distance += 10_000
-            subject = _subject(token)
+            subject = _subject(token) if token.pos_ in ("VERB", "AUX") or lower == "according" else doc[token.i - 1]
             if subject is None or _inside(subject, quotes, offset):
                 continue
             if best is None or distance < best[0]:
                 best = (distance, token, subject)
         frame_text = doc.text
-        if best is None and lead_in:
-            # "A few comments on her post read:" with "read" tagged as a noun:
-            # the lead-in's root noun phrase is the speaker.
-            last_root = list(doc.sents)[-1].root if len(doc) else None
-            if last_root is not None and last_root.pos_ in ("NOUN", "PROPN", "PRON"):
+        if best is None and lead_in and len(doc):
+            # "A few comments on her post read:" ("read" tagged as a noun), or
+            # "X released the following statement:": the lead-in's root
+            # noun phrase, or the subject of its root verb, is the speaker.
+            last_root = list(doc.sents)[-1].root
+            if last_root.pos_ in ("NOUN", "PROPN", "PRON"):
                 best = (0, None, last_root)
+            elif last_root.pos_ in ("VERB", "AUX") and _subject(last_root) is not None:
+                best = (0, last_root, _subject(last_root))
+        if best is None and quote_tokens:
+            # No speech verb: the verb the quoted words hang from ("thanked him
+            # for “...”", "is labeling it “...”", "reveals a few facts: “...”").
+            best = self._governing(quote_tokens, quotes, offset)
         if best is not None:
             _, cue, subject = best
             span = _mention_tokens(subject)
             speaker, explicit = self._resolve(span, subject, quote.start, text, history, p_index, persons, frame_text)
             mention = (offset + span.start_char, offset + span.end_char)
             return Attribution(speaker, mention, cue.text if cue is not None else ":", explicit, near=best[0] < 10_000)
-        # "“Quote”: Name" (subheadings) and "Name: “Quote”".
+        # "“Quote”: Name" (subheadings), "Name: “Quote”", and headlines "Name: words ‘quote’".
+        head = re.match(r"\s*([A-Z][\w.'\u2019\- ]{1,40}?):\s", doc.text)
+        if head and not _inside(doc[0], quotes, offset):
+            ents = [e for e in doc.ents if e.start_char < head.end(1) and e.label_ in _NAME_LABELS]
+            if ents:
+                name = self.cast.canonical(ents[0].text)
+                return Attribution(name, (offset + ents[0].start_char, offset + ents[0].end_char), ":", True, near=True)
         outside = [t for t in doc if not _inside(t, quotes, offset) and not t.is_punct and not t.is_space]
         if 0 < len(outside) <= 5 and re.search(r":\s*$|^\s*\W*:", self._outside_text(doc, quotes, offset)):
             for ent in doc.ents:
                 if ent.label_ in _NAME_LABELS and not _inside(ent[0], quotes, offset):
                     name = self.cast.canonical(ent.text)
                     return Attribution(name, (offset + ent.start_char, offset + ent.end_char), ":", True, near=True)
+        return None
+
+    @staticmethod
+    def _governing(quote_tokens, quotes, offset):
+        inside = {t.i for t in quote_tokens}
+        roots = [t for t in quote_tokens if t.head.i not in inside]
+        for root in roots:
+            token = root.head
+            for _ in range(5):
+                if token.i in inside or _inside(token, quotes, offset):
+                    break
+                if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("relcl", "acl"):
+                    subject = _subject(token)
+                    if subject is not None and not _inside(subject, quotes, offset) and subject.lower_ not in _RELATIVE:
+                        return (0, token, subject)
+                    break
+                if token.head is token:
+                    break
+                token = token.head
         return None
 
     @staticmethod

@@ -54,6 +54,8 @@ def date_text(date: dt.date | None, precision: str = "day") -> str:
         return f"{date.year}"
     if precision == "month":
         return date.strftime("%B %Y")
+    if precision == "week":
+        return f"week of {date.day} {date.strftime('%B %Y')}"
     return f"{date.day} {date.strftime('%B %Y')}"
 
 
@@ -140,31 +142,81 @@ def quote_article_ids(group: QuoteGroup) -> list[str]:
 
 DiffPiece = tuple[str, str]  # (kind, text), kind: equal | del | ins | gap
 
+# Punctuation around a word, straight and typographic.
+_EDGE_PUNCTUATION = ".,;:!?\"'“”‘’«»()[]—–-…"
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def _match_key(word: str) -> str:
+    """What two words must share to be lined up: letters and digits, any case, any quote style."""
+    return word.translate(_APOSTROPHES).strip(_EDGE_PUNCTUATION).casefold() or word
+
 
 def word_diff(canonical: str, printed: str) -> list[DiffPiece]:
     """How a printed quote differs from the canonical wording, word by word.
 
     The verdict and the edits come from the quotes stage; this only lines the two
-    texts up for display (difflib on whitespace-separated words). A partial quote
-    prints a part of the statement, so canonical words before the first and after
-    the last printed word are shown as a gap ("…"), not as deletions.
+    texts up for display (difflib on words). Words are lined up ignoring case,
+    quote style and the punctuation around them, then every lined-up pair that
+    still differs in print is shown as a change (`won't` -> `won’t`), except the
+    punctuation at the very ends of the quote, which belongs to the sentence
+    around it ("trust," she said). A partial quote prints a part of the
+    statement, so canonical words before the first and after the last printed
+    word are shown as a gap ("…"), not as deletions.
     """
-    canonical_words, printed_words = canonical.split(), printed.split()
-    matcher = difflib.SequenceMatcher(a=canonical_words, b=printed_words, autojunk=False)
-    pieces: list[DiffPiece] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("delete", "replace"):
-            pieces.append(("del", " ".join(canonical_words[i1:i2])))
-        if tag in ("insert", "replace"):
-            pieces.append(("ins", " ".join(printed_words[j1:j2])))
+    old, new = canonical.split(), printed.split()
+    matcher = difflib.SequenceMatcher(a=[_match_key(w) for w in old], b=[_match_key(w) for w in new], autojunk=False)
+    opcodes = matcher.get_opcodes()
+    has_equal = any(tag == "equal" for tag, *_ in opcodes)
+    raw: list[DiffPiece] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        edge = index in (0, len(opcodes) - 1) and has_equal
         if tag == "equal":
-            pieces.append(("equal", " ".join(canonical_words[i1:i2])))
-    if any(kind == "equal" for kind, _ in pieces):
-        if pieces and pieces[0][0] == "del":
-            pieces[0] = ("gap", "…")
-        if pieces and pieces[-1][0] == "del":
-            pieces[-1] = ("gap", "…")
-    return pieces
+            for a, b, j in zip(old[i1:i2], new[j1:j2], range(j1, j2)):
+                at_end = j in (0, len(new) - 1)
+                same = a == b or (at_end and a.strip(_EDGE_PUNCTUATION) == b.strip(_EDGE_PUNCTUATION))
+                raw += [("equal", b)] if same else [("del", a), ("ins", b)]
+            continue
+        removed, added = old[i1:i2], new[j1:j2]
+        # At an end of a partial quote, canonical words beyond the printed ones are
+        # the cut (a gap); only as many as were replaced count as changed.
+        cut = edge and len(removed) > len(added)
+        if cut and index == 0:
+            raw.append(("gap", "…"))
+            removed = removed[len(removed) - len(added) :]
+        elif cut:
+            removed = removed[: len(added)]
+        raw += [("del", w) for w in removed] + [("ins", w) for w in added]
+        if cut and index != 0:
+            raw.append(("gap", "…"))
+    pieces: list[DiffPiece] = []
+    for kind, word in raw:
+        if pieces and pieces[-1][0] == kind and kind != "gap":
+            pieces[-1] = (kind, f"{pieces[-1][1]} {word}")
+        else:
+            pieces.append((kind, word))
+    # Changes inside one replaced run read best as all deletions, then all insertions.
+    return _group_replacements(pieces)
+
+
+def _group_replacements(pieces: list[DiffPiece]) -> list[DiffPiece]:
+    out: list[DiffPiece] = []
+    index = 0
+    while index < len(pieces):
+        if pieces[index][0] not in ("del", "ins"):
+            out.append(pieces[index])
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(pieces) and pieces[run_end][0] in ("del", "ins"):
+            run_end += 1
+        run = pieces[index:run_end]
+        deleted = " ".join(text for kind, text in run if kind == "del")
+        inserted = " ".join(text for kind, text in run if kind == "ins")
+        out += [("del", deleted)] if deleted else []
+        out += [("ins", inserted)] if inserted else []
+        index = run_end
+    return out
 
 
 def removed_by_article(brief: Brief) -> list[Article]:

@@ -85,7 +85,9 @@ def copy_graph(brief: Brief) -> Graph | None:
     radius_y = height / 2 - 48 if count > 2 else 0
     positions = {}
     nodes = []
-    for index, article in enumerate(brief.articles):
+    # Members of one source group sit side by side, so copy arrows are short and do not cross.
+    placed = sorted(brief.articles, key=lambda a: (brief.group_of(a.id), numbers[a.id]))
+    for index, article in enumerate(placed):
         angle = -math.pi / 2 + 2 * math.pi * index / count if count > 2 else math.pi * (1 - index)
         x, y = centre_x + radius_x * math.cos(angle), centre_y + radius_y * math.sin(angle)
         positions[article.id] = (x, y)
@@ -148,6 +150,8 @@ def _period(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
     if precision == "month":
         following = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
         return dt.date(date.year, date.month, 1), following - dt.timedelta(days=1)
+    if precision == "week":
+        return date, date + dt.timedelta(days=6)
     return date, date
 
 

@@ -150,6 +150,10 @@ def claim(brief: Brief, item: Claim) -> dict:
         "value": item.value,
         "display": item.display,
         "precision": item.precision,
+        "kind": item.kind,
+        "tolerance": item.tolerance,
+        "date_inferred": item.date_inferred,
+        "context": span(brief, item.context),
     }
 
 

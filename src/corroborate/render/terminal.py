@@ -71,8 +71,8 @@ def header(brief: Brief) -> RenderableType:
 def sources_table(brief: Brief, numbers: dict[str, int]) -> Table:
     table = Table(title=None, show_lines=False, expand=False, header_style="bold")
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Outlet", overflow="fold", max_width=24)
-    table.add_column("Title", overflow="fold", min_width=24)
+    table.add_column("Outlet", overflow="fold", max_width=22)
+    table.add_column("Title", overflow="fold", ratio=1)
     table.add_column("Date", no_wrap=True)
     table.add_column("Words", justify="right")
     table.add_column("Junk", justify="right")  # lines removed as scraping junk
@@ -147,8 +147,6 @@ def quotes(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
             if occurrence.verdict in ("altered", "typography", "other-speaker"):
                 line.append("  ")
                 line.append(diff_text(group.canonical, brief.text(occurrence.quote.span)))
-            if occurrence.edits:
-                line.append("  " + ", ".join(f"{e.removed or '∅'} → {e.added or '∅'}" for e in occurrence.edits), style="dim")
             yield Padding(line, (0, 0, 0, 4), expand=False)
 
 
@@ -275,4 +273,5 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
     )
     for item in renderables(brief, options):
         console.print(item)
-    return buffer.getvalue()
+    # rich pads wrapped, indented lines to the full width; a file has no use for that.
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))

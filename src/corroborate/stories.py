@@ -1,0 +1,538 @@
+"""Online story clustering: group a stream of articles into stories as they arrive.
+
+`StoryClusterer` follows scikit-learn's conventions (parameters stored unchanged
+in `__init__`, learned state ending in `_`). It makes one pass over the articles
+in time order (`time_order`: published date where known, else input order); each
+article joins the best existing story or starts a new one. Signals:
+
+- TF-IDF of title and body: words are hashed (a `HashingVectorizer`, so the
+  vocabulary never has to be known in advance) and weighted by document
+  frequencies that are counted as articles arrive;
+- named entities: runs of capitalised words ("Port Authority of Velmora"),
+  and each of their words; spaCy's NER runs at about 20 news articles a
+  second on our 2 cores, far below the 200 articles/s ingest budget, so the
+  clusterer uses this cheap proxy instead;
+- a sentence embedding of title and lead (`corroborate.nlp.embed`), off by
+  default: MiniLM runs at 20-50 texts/s on 2 cores (see BENCHMARKS.md);
+- time distance between an article and a story's latest article.
+
+Candidate retrieval never compares an article with every story: an inverted
+index maps each story's salient terms and entities to the story, and only
+stories sharing salient terms with the article are scored. Stories not updated
+for `window_days` (dated streams) or `stale_after` articles go stale and leave
+the index, which keeps memory bounded however long the stream. When an article
+fits a second story almost as well as its best one and the two stories'
+centroids agree, the two are merged.
+
+Everything is deterministic for the same input order (no random step: ties
+are broken by story id), and the whole state can be saved (`get_state`,
+`story_state`) so that a later run continues where the last one stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import Article, RawArticle
+
+__all__ = ["StoryClusterer", "StoryState", "time_order", "entities_of"]
+
+_WEEKDAYS_MONTHS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}  # fmt: skip
+# A run of capitalised words (or acronyms), allowing a few lower-case joiners inside.
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’])[A-Z][\w'’.\-]*(?:\s+(?:(?:of|de|del|la|van|von|al|bin)\s+)?[A-Z][\w'’.\-]*)*"
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | _WEEKDAYS_MONTHS
+
+
+_STOP: frozenset[str] | None = None
+
+
+def entities_of(text: str) -> list[str]:
+    """Cheap named-entity proxy: each run of capitalised words (without leading stop
+    words, days and months) and each of its words of three letters or more."""
+    global _STOP
+    if _STOP is None:
+        _STOP = _stop_words()
+    found: list[str] = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = [_POSSESSIVE.sub("", w.strip(".-")).lower() for w in match.group(0).split()]
+        words = [w for w in words if w]
+        while words and words[0] in _STOP:
+            words.pop(0)
+        while words and words[-1] in _STOP:
+            words.pop()
+        if not words:
+            continue
+        if len(words) > 1:
+            found.append(" ".join(words))
+        found.extend(w for w in words if len(w) >= 3 and w not in _STOP)
+    return found
+
+
+def time_order(articles: Sequence[Article]) -> list[int]:
+    """Indices of `articles` in time order: by published date; an undated article
+    keeps its place after the dated article before it (stable, so ties keep input order)."""
+    keys = []
+    current = dt.date.min
+    for article in articles:
+        if article.published is not None:
+            current = article.published
+        keys.append(current)
+    return sorted(range(len(articles)), key=lambda i: keys[i])
+
+
+def _add_sparse(a_idx, a_val, b_idx, b_val, keep: int):
+    """Sum of two sparse vectors (sorted indices), keeping the `keep` largest entries."""
+    indices = np.concatenate([a_idx, b_idx])
+    values = np.concatenate([a_val, b_val])
+    unique, inverse = np.unique(indices, return_inverse=True)
+    summed = np.zeros(len(unique), dtype=np.float32)
+    np.add.at(summed, inverse, values)
+    if len(unique) > keep:
+        top = np.sort(np.argpartition(-summed, keep)[:keep])
+        unique, summed = unique[top], summed[top]
+    return unique.astype(np.int32), summed
+
+
+def _sparse_dot(a_idx, a_val, b_idx, b_val) -> float:
+    common, a_pos, b_pos = np.intersect1d(a_idx, b_idx, assume_unique=True, return_indices=True)
+    if not len(common):
+        return 0.0
+    return float(np.dot(a_val[a_pos], b_val[b_pos]))
+
+
+@dataclass
+class StoryState:
+    """What the clusterer keeps about one live story."""
+
+    id: int
+    title: str
+    size: int = 0
+    term_idx: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    term_val: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # sum of unit tf vectors
+    entity_idx: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    entity_val: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    embedding: np.ndarray | None = None  # sum of member embeddings
+    first_day: int | None = None  # date ordinals
+    last_day: int | None = None
+    last_clock: int = 0  # articles seen by the clusterer when this story last grew
+    keys: set[int] = field(default_factory=set)  # inverted-index keys pointing here
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        arrays = {
+            "term_idx": self.term_idx, "term_val": self.term_val,
+            "entity_idx": self.entity_idx, "entity_val": self.entity_val,
+            "keys": np.array(sorted(self.keys), dtype=np.int32),
+            "meta": np.array([self.size, self.last_clock,
+                              -1 if self.first_day is None else self.first_day,
+                              -1 if self.last_day is None else self.last_day], dtype=np.int64),
+        }  # fmt: skip
+        if self.embedding is not None:
+            arrays["embedding"] = self.embedding
+        np.savez(buffer, **arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, story_id: int, title: str, blob: bytes) -> StoryState:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+            size, last_clock, first_day, last_day = (int(v) for v in data["meta"])
+            return cls(
+                id=story_id,
+                title=title,
+                size=size,
+                term_idx=data["term_idx"],
+                term_val=data["term_val"],
+                entity_idx=data["entity_idx"],
+                entity_val=data["entity_val"],
+                embedding=data["embedding"] if "embedding" in data else None,
+                first_day=None if first_day < 0 else first_day,
+                last_day=None if last_day < 0 else last_day,
+                last_clock=last_clock,
+                keys=set(int(k) for k in data["keys"]),
+            )
+
+
+@dataclass
+class Changes:
+    """What changed since the last `drain_changes`: for the store to persist."""
+
+    stories: list[StoryState]  # live stories created or grown
+    merges: list[tuple[int, int]]  # (merged story, story it went into)
+    stale: list[int]  # stories that left the live set
+
+
+class StoryClusterer:
+    """Online, single-pass story clustering (see the module docstring).
+
+    Parameters
+    ----------
+    threshold : minimum combined similarity for an article to join a story.
+    merge_threshold : two stories merge when an article scores at least this
+        with both and their centroids are at least this similar.
+    text_weight, entity_weight, embedding_weight : weights of the three
+        similarities (the combined score is their weighted mean);
+        `embedding_weight=0` skips the embedding model entirely.
+    time_weight : score penalty at `window_days` of distance (linear before).
+    window_days : a dated story takes no article more than this many days
+        after its latest one; it then goes stale.
+    stale_after : an undated story goes stale after this many articles without growing.
+    salient_terms : how many of an article's top TF-IDF terms go into the index.
+    max_candidates : stories scored per article (those sharing most salient terms).
+    max_terms : terms kept per story centroid (bounds memory per story).
+    n_features : size of the hashed term space.
+    """
+
+    def __init__(
+        self,
+        threshold: float = 0.3,
+        merge_threshold: float = 0.5,
+        text_weight: float = 1.0,
+        entity_weight: float = 0.5,
+        embedding_weight: float = 0.0,
+        time_weight: float = 0.15,
+        window_days: int = 7,
+        stale_after: int = 20000,
+        salient_terms: int = 12,
+        max_candidates: int = 30,
+        max_terms: int = 300,
+        n_features: int = 2**20,
+    ) -> None:
+        self.threshold = threshold
+        self.merge_threshold = merge_threshold
+        self.text_weight = text_weight
+        self.entity_weight = entity_weight
+        self.embedding_weight = embedding_weight
+        self.time_weight = time_weight
+        self.window_days = window_days
+        self.stale_after = stale_after
+        self.salient_terms = salient_terms
+        self.max_candidates = max_candidates
+        self.max_terms = max_terms
+        self.n_features = n_features
+
+    # --- state ------------------------------------------------------------------
+
+    def _initialise(self) -> None:
+        self.df_ = np.zeros(self.n_features, dtype=np.int32)
+        self.n_docs_ = 0
+        self.clock_ = 0
+        self.latest_day_: int | None = None
+        self.next_id_ = 1
+        self.stories_: dict[int, StoryState] = {}
+        self.index_: dict[int, set[int]] = {}
+        self.merged_into_: dict[int, int] = {}
+        self._dirty: dict[int, StoryState] = {}  # kept even if the story goes stale before the drain
+        self._merges: list[tuple[int, int]] = []
+        self._stale: list[int] = []
+
+    def _ensure(self) -> None:
+        if not hasattr(self, "df_"):
+            self._initialise()
+
+    def get_state(self) -> bytes:
+        """The stream-wide state (document frequencies, clocks, next id) as bytes."""
+        self._ensure()
+        buffer = io.BytesIO()
+        meta = [self.n_docs_, self.clock_, -1 if self.latest_day_ is None else self.latest_day_, self.next_id_]
+        np.savez_compressed(buffer, df=self.df_, meta=np.array(meta, dtype=np.int64))
+        return buffer.getvalue()
+
+    def set_state(self, blob: bytes | None, stories: Iterable[StoryState] = ()) -> StoryClusterer:
+        """Continue from a saved state and its live stories."""
+        self._initialise()
+        if blob is not None:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+                if len(data["df"]) != self.n_features:
+                    raise ValueError("saved clustering state has another n_features")
+                self.df_ = data["df"].copy()
+                n_docs, clock, latest, next_id = (int(v) for v in data["meta"])
+            self.n_docs_, self.clock_, self.next_id_ = n_docs, clock, next_id
+            self.latest_day_ = None if latest < 0 else latest
+        for story in stories:
+            self.stories_[story.id] = story
+            for key in story.keys:
+                self.index_.setdefault(key, set()).add(story.id)
+        return self
+
+    def drain_changes(self) -> Changes:
+        """Stories created or grown, merges and stale stories since the last call."""
+        self._ensure()
+        changes = Changes(
+            stories=[self._dirty[i] for i in sorted(self._dirty)],
+            merges=list(self._merges),
+            stale=list(self._stale),
+        )
+        self._dirty.clear()
+        self._merges.clear()
+        self._stale.clear()
+        return changes
+
+    def story_of(self, story_id: int) -> int:
+        """The story a (possibly merged) story id now lives in."""
+        while story_id in self.merged_into_:
+            story_id = self.merged_into_[story_id]
+        return story_id
+
+    # --- features ---------------------------------------------------------------
+
+    def _vectorizers(self):
+        if not hasattr(self, "_words"):
+            from sklearn.feature_extraction.text import HashingVectorizer
+
+            common = {"n_features": self.n_features, "alternate_sign": False, "norm": None, "dtype": np.float32}
+            self._words = HashingVectorizer(stop_words=_stop_words() - _WEEKDAYS_MONTHS, **common)
+            # Entities live in the same hashed space (prefixed so that they are distinct
+            # features) and share its document frequencies.
+            self._entities = HashingVectorizer(analyzer=lambda text: ["\x01" + e for e in entities_of(text)], **common)
+        return self._words, self._entities
+
+    def _features(self, articles: Sequence[Article]):
+        words, entities = self._vectorizers()
+        # The title counts twice: it states what the story is about.
+        texts = [f"{a.title}\n{a.title}\n{a.text}" for a in articles]
+        word_matrix = words.transform(texts)
+        entity_matrix = entities.transform([f"{a.title}\n{a.text}" for a in articles])
+        embeddings = None
+        if self.embedding_weight > 0:
+            from . import nlp
+
+            embeddings = nlp.embed([f"{a.title}. {a.text[:300]}" for a in articles])
+        return word_matrix.tocsr(), entity_matrix.tocsr(), embeddings
+
+    def _idf(self, indices: np.ndarray) -> np.ndarray:
+        return (np.log((self.n_docs_ + 1) / (self.df_[indices] + 1)) + 1).astype(np.float32)
+
+    # --- clustering -------------------------------------------------------------
+
+    def fit_predict(self, articles: Sequence[Article]) -> list[int]:
+        """Cluster `articles` from scratch, in time order; story ids in input order."""
+        self._initialise()
+        order = time_order(articles)
+        assigned = self.add([articles[i] for i in order])
+        labels = [0] * len(articles)
+        for position, index in enumerate(order):
+            labels[index] = self.story_of(assigned[position])
+        return labels
+
+    def add(self, articles: Sequence[Article]) -> list[int]:
+        """Assign each article, in the order given, to a story (ids as at assignment
+        time: resolve later merges with `story_of`)."""
+        self._ensure()
+        if not articles:
+            return []
+        word_matrix, entity_matrix, embeddings = self._features(articles)
+        assigned = []
+        for row, article in enumerate(articles):
+            w0, w1 = word_matrix.indptr[row], word_matrix.indptr[row + 1]
+            e0, e1 = entity_matrix.indptr[row], entity_matrix.indptr[row + 1]
+            embedding = embeddings[row] if embeddings is not None else None
+            assigned.append(
+                self._add_one(
+                    article,
+                    word_matrix.indices[w0:w1].astype(np.int32), word_matrix.data[w0:w1],
+                    entity_matrix.indices[e0:e1].astype(np.int32), entity_matrix.data[e0:e1],
+                    embedding,
+                )  # fmt: skip
+            )
+        return assigned
+
+    @staticmethod
+    def _unit_tf(indices, counts):
+        order = np.argsort(indices)
+        indices, tf = indices[order], np.log1p(counts[order]).astype(np.float32)
+        norm = float(np.linalg.norm(tf))
+        return indices, tf / norm if norm else tf
+
+    def _weighted(self, indices, values):
+        weighted = values * self._idf(indices)
+        norm = float(np.linalg.norm(weighted))
+        return weighted / norm if norm else weighted
+
+    def _add_one(self, article, word_idx, word_counts, entity_idx, entity_counts, embedding) -> int:
+        self.clock_ += 1
+        day = article.published.toordinal() if article.published else None
+        if day is not None and (self.latest_day_ is None or day > self.latest_day_):
+            self.latest_day_ = day
+        word_idx, word_tf = self._unit_tf(word_idx, word_counts)
+        entity_idx, entity_tf = self._unit_tf(entity_idx, entity_counts)
+        seen = np.union1d(word_idx, entity_idx)
+        self.df_[seen] += 1
+        self.n_docs_ += 1
+        doc_words = self._weighted(word_idx, word_tf)
+        doc_entities = self._weighted(entity_idx, entity_tf)
+
+        salient = self._salient(word_idx, doc_words, entity_idx, doc_entities)
+        scored = []
+        for story_id in self._candidates(salient, day):
+            story = self.stories_[story_id]
+            scored.append((self._score(story, word_idx, doc_words, entity_idx, doc_entities, embedding, day), story_id))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+
+        if scored and scored[0][0] >= self.threshold:
+            story = self.stories_[scored[0][1]]
+        else:
+            story = StoryState(id=self.next_id_, title=article.title)
+            self.next_id_ += 1
+            self.stories_[story.id] = story
+        self._grow(story, word_idx, word_tf, entity_idx, entity_tf, embedding, day, salient)
+
+        if len(scored) > 1 and scored[0][1] == story.id and scored[1][0] >= self.merge_threshold:
+            other = self.stories_[scored[1][1]]
+            if self._story_similarity(story, other) >= self.merge_threshold:
+                story = self._merge(story, other)
+        if self.clock_ % 1000 == 0:
+            self._expire()
+        return story.id
+
+    def _salient(self, word_idx, doc_words, entity_idx, doc_entities) -> list[int]:
+        top_words = word_idx[np.argsort(-doc_words, kind="stable")[: self.salient_terms]]
+        top_entities = entity_idx[np.argsort(-doc_entities, kind="stable")[: self.salient_terms]]
+        return sorted(set(int(k) for k in top_words) | set(int(k) for k in top_entities))
+
+    def _is_stale(self, story: StoryState, day: int | None) -> bool:
+        if self.clock_ - story.last_clock > self.stale_after:
+            return True
+        return day is not None and story.last_day is not None and day - story.last_day > self.window_days
+
+    def _candidates(self, salient: list[int], day: int | None) -> list[int]:
+        hits: dict[int, int] = {}
+        for key in salient:
+            for story_id in self.index_.get(key, ()):
+                hits[story_id] = hits.get(story_id, 0) + 1
+        ranked = sorted(hits, key=lambda s: (-hits[s], s))
+        return [s for s in ranked if not self._is_stale(self.stories_[s], day)][: self.max_candidates]
+
+    def _score(self, story, word_idx, doc_words, entity_idx, doc_entities, embedding, day) -> float:
+        total = self.text_weight + self.entity_weight + (self.embedding_weight if embedding is not None else 0)
+        score = self.text_weight * _sparse_dot(word_idx, doc_words, story.term_idx, self._weighted(story.term_idx, story.term_val))
+        if self.entity_weight:
+            story_entities = self._weighted(story.entity_idx, story.entity_val)
+            score += self.entity_weight * _sparse_dot(entity_idx, doc_entities, story.entity_idx, story_entities)
+        if embedding is not None and story.embedding is not None:
+            norm = float(np.linalg.norm(story.embedding))
+            score += self.embedding_weight * float(np.dot(embedding, story.embedding)) / (norm or 1.0)
+        score /= total
+        if day is not None and story.last_day is not None:
+            distance = min(abs(day - story.last_day), self.window_days) if day < story.first_day or day > story.last_day else 0
+            score -= self.time_weight * distance / max(self.window_days, 1)
+        return score
+
+    def _story_similarity(self, a: StoryState, b: StoryState) -> float:
+        total = self.text_weight + self.entity_weight
+        score = self.text_weight * _sparse_dot(
+            a.term_idx, self._weighted(a.term_idx, a.term_val), b.term_idx, self._weighted(b.term_idx, b.term_val)
+        )
+        score += self.entity_weight * _sparse_dot(
+            a.entity_idx, self._weighted(a.entity_idx, a.entity_val), b.entity_idx, self._weighted(b.entity_idx, b.entity_val)
+        )
+        return score / total
+
+    def _grow(self, story, word_idx, word_tf, entity_idx, entity_tf, embedding, day, salient) -> None:
+        story.size += 1
+        story.term_idx, story.term_val = _add_sparse(story.term_idx, story.term_val, word_idx, word_tf, self.max_terms)
+        story.entity_idx, story.entity_val = _add_sparse(
+            story.entity_idx, story.entity_val, entity_idx, entity_tf, self.max_terms
+        )
+        if embedding is not None:
+            story.embedding = embedding.copy() if story.embedding is None else story.embedding + embedding
+        if day is not None:
+            story.first_day = day if story.first_day is None else min(story.first_day, day)
+            story.last_day = day if story.last_day is None else max(story.last_day, day)
+        story.last_clock = self.clock_
+        for key in salient:
+            if key not in story.keys:
+                story.keys.add(key)
+                self.index_.setdefault(key, set()).add(story.id)
+        self._dirty[story.id] = story
+
+    def _merge(self, a: StoryState, b: StoryState) -> StoryState:
+        """Merge the smaller story into the larger (the older on a tie)."""
+        keep, gone = (a, b) if (a.size, -a.id) >= (b.size, -b.id) else (b, a)
+        keep.size += gone.size
+        keep.term_idx, keep.term_val = _add_sparse(keep.term_idx, keep.term_val, gone.term_idx, gone.term_val, self.max_terms)
+        keep.entity_idx, keep.entity_val = _add_sparse(
+            keep.entity_idx, keep.entity_val, gone.entity_idx, gone.entity_val, self.max_terms
+        )
+        if gone.embedding is not None:
+            keep.embedding = gone.embedding.copy() if keep.embedding is None else keep.embedding + gone.embedding
+        days = [d for d in (keep.first_day, gone.first_day) if d is not None]
+        keep.first_day = min(days) if days else None
+        days = [d for d in (keep.last_day, gone.last_day) if d is not None]
+        keep.last_day = max(days) if days else None
+        keep.last_clock = max(keep.last_clock, gone.last_clock)
+        self._drop(gone)
+        for key in gone.keys:
+            if key not in keep.keys:
+                keep.keys.add(key)
+                self.index_.setdefault(key, set()).add(keep.id)
+        self.merged_into_[gone.id] = keep.id
+        self._merges.append((gone.id, keep.id))
+        self._dirty[keep.id] = keep
+        self._dirty.pop(gone.id, None)
+        return keep
+
+    def _drop(self, story: StoryState) -> None:
+        for key in story.keys:
+            postings = self.index_.get(key)
+            if postings is not None:
+                postings.discard(story.id)
+                if not postings:
+                    del self.index_[key]
+        del self.stories_[story.id]
+
+    def _expire(self) -> None:
+        """Stale stories leave the live set (and the index): memory stays bounded."""
+        for story in [s for s in self.stories_.values() if self._is_stale(s, self.latest_day_)]:
+            self._drop(story)
+            self._stale.append(story.id)
+
+
+def read_for_clustering(inputs: Iterable) -> tuple[list[Article], list]:
+    """Every article in `inputs`, cleaned, for clustering: unlike `read_articles`,
+    repeats are kept (each input record gets its own line of output) and an article
+    whose cleaning left only its headline is kept, since a headline is enough to
+    cluster on (headline feeds are a common input)."""
+    from .clean import clean
+    from .ingest import read_raw
+    from .model import InputProblem
+
+    articles: list[Article] = []
+    problems: list[InputProblem] = []
+    for item in read_raw(inputs):
+        if isinstance(item, InputProblem):
+            problems.append(item)
+            continue
+        article = item if isinstance(item, Article) else clean(item)
+        if not article.text.strip() and not (isinstance(item, RawArticle) and item.title):
+            problems.append(InputProblem(article.origin, "no article text left after cleaning"))
+            continue
+        articles.append(article)
+    return articles, problems
+
+
+def cluster(inputs: Iterable, clusterer: StoryClusterer | None = None) -> tuple[list[dict], list]:
+    """`corroborate cluster`: one `{"id", "story"}` record per input article, in input
+    order (the input's own id when it gives one, else the article id), and the problems."""
+    articles, problems = read_for_clustering(inputs)
+    labels = (clusterer or StoryClusterer()).fit_predict(articles)
+    records = [{"id": a.source_id or a.id, "story": f"s{label}"} for a, label in zip(articles, labels)]
+    return records, problems

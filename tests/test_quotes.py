@@ -1,0 +1,311 @@
+"""Quotes: marks, speakers, cross-outlet verdicts and fidelity.
+
+Unit tests use fictional text written for them; the slow tests read the real
+Balenciaga articles and the bundled example story at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from corroborate.model import Article, Quote, Span
+from corroborate.quotes import align, extract_quotes
+from corroborate.quotes.marks import quoted_spans
+
+
+def _quoted(text: str) -> list[str]:
+    return [text[q.start : q.end] for q in quoted_spans(text)]
+
+
+# --- marks ------------------------------------------------------------------
+
+
+def test_curly_straight_and_backtick_marks():
+    text = "“We will rebuild,” Ilsa Varn said.\n\nTomas Peck said: \"The river rose fast.\"\n\n``It held,'' he said."
+    assert _quoted(text) == ["We will rebuild,", "The river rose fast.", "It held,"]
+
+
+def test_quote_left_open_runs_to_paragraph_end():
+    text = "Varn said: “The first part of it.\n\n“The second paragraph of it,” she said."
+    assert _quoted(text) == ["The first part of it.", "The second paragraph of it,"]
+    assert quoted_spans(text)[0].how == "unclosed"
+
+
+def test_repeated_opening_mark_closes_at_last_sentence_end():
+    # An outlet forgot the closing mark before the narrative resumed.
+    text = "“Nobody buys from you now. One reader wrote under the post, “Say something at last."
+    assert _quoted(text) == ["Nobody buys from you now.", "Say something at last."]
+
+
+def test_missing_opening_mark_before_a_split_quote_is_repaired():
+    text = "Not that we ever doubted the plan, Varn stated in a post, “but we wanted to hear it first.”"
+    spans = quoted_spans(text)
+    assert [text[q.start : q.end] for q in spans] == ["Not that we ever doubted the plan,", "but we wanted to hear it first."]
+    assert spans[0].how == "repaired-opening"
+
+
+def test_single_marks_only_without_double_marks_and_not_apostrophes():
+    assert _quoted("Mayor 'deeply shaken' as ferry stays shut") == ["deeply shaken"]
+    assert _quoted("It's the crew's 'last' run, she said \"today.\"") == ["today."]
+
+
+# --- alignment and verdicts -------------------------------------------------
+
+
+def _printed(article: str, text: str, order: int, speaker: str | None = "Ilsa Varn") -> align.Printed:
+    quote = Quote(Span(article, 0, len(text)), speaker)
+    tokens = [align.normalise(w) for w in align.words(text)]
+    return align.Printed(quote, text, tokens, order, explicit=True, paragraph=order)
+
+
+CANONICAL = "We owe the riverside families answers, and we will get them before the winter floods arrive."
+
+
+def _verdicts(*variants: str) -> dict[str, tuple]:
+    printed = [_printed(f"a{i}", text, i) for i, text in enumerate(variants)]
+    (group,) = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    return group, {o.quote.span.article_id: (o.verdict, o.edits) for o in group.occurrences}
+
+
+def test_verdicts_against_the_wording_most_sources_print():
+    group, verdicts = _verdicts(
+        CANONICAL,
+        CANONICAL.replace(".", ","),  # outer punctuation differs: still verbatim
+        CANONICAL.replace("and we", "& we"),
+        "answers, and we will get them before the winter floods arrive",
+        CANONICAL.replace("answers", "explanations"),
+    )
+    assert group.canonical.startswith("We owe the riverside families answers")
+    assert verdicts["a0"][0] == "verbatim"
+    assert verdicts["a1"][0] == "verbatim"
+    assert verdicts["a2"][0] == "typography"
+    assert verdicts["a3"][0] == "partial"
+    assert verdicts["a4"] == ("altered", (align.WordEdit("answers", "explanations"),))
+
+
+def test_fidelity_flags_rewrites_but_not_a_single_changed_word():
+    statements = [
+        "We owe the riverside families answers, and we will get them before the winter floods arrive.",
+        "The pumps at the north gate failed twice last month and nobody was told about either failure.",
+        "Every footbridge on the river will be inspected by an independent engineer before it reopens.",
+    ]
+    rewritten = [
+        "We owe the riverside families explanations, and we shall obtain them before the winter floods come.",
+        "The pumps at the north gate broke down two times last month and no one heard about either failure.",
+        "Each footbridge on the river will be checked by an outside engineer before it can reopen.",
+    ]
+    printed, order = [], 0
+    for index, statement in enumerate(statements):
+        for article, text in (("a", statement), ("b", statement), ("c", rewritten[index])):
+            if article == "b" and index == 0:
+                text = statement.replace("answers", "explanations")  # one changed word
+            printed.append(_printed(article, text, order, speaker=f"speaker {index}"))
+            order += 1
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    assert len(groups) == 3
+    report = {f.article_id: f for f in align.fidelity(groups, ["a", "b", "c"], lambda a: a)}
+    assert report["c"].flagged_as_rewrite and report["c"].altered == 3
+    assert report["b"].altered == 1 and not report["b"].flagged_as_rewrite
+    assert not report["a"].flagged_as_rewrite and report["a"].faithful == 3
+
+
+def test_different_statements_stay_apart():
+    assert not align.same_statement(
+        align.words("the ferry will run again on Monday once the divers have checked the hull".lower()),
+        align.words("we have no plans to close the harbour office before the end of the year".lower()),
+    )
+
+
+# --- speakers (spaCy) ---------------------------------------------------------
+
+FICTION = """Ilsa Varn, the mayor of Tollmere, spoke to reporters on Monday.
+
+"The ferry will not sail until the divers have checked every plate of the hull," Varn said. "We owe that to the families."
+
+Greyhaven Marine, the company that runs the ferry, issued a statement. "We are cooperating fully with the harbour authority," the company said.
+
+Tomas Peck, a deckhand, described the moment the ramp gave way. He said:
+
+"There was a bang like a door slamming and then the ramp just dropped into the water."
+
+Residents on social media were less patient. "We told the council about that ramp two years ago," one wrote."""
+
+
+@pytest.fixture(scope="module")
+def fiction_quotes():
+    article = Article(id="f1", origin="fiction.txt", title="Ferry halted", text=FICTION)
+    return article, extract_quotes([article])["f1"]
+
+
+def _speaker_of(article, quotes, start_words: str) -> str | None:
+    for quote in quotes:
+        if article.slice(quote.span).startswith(start_words):
+            return quote.speaker
+    raise AssertionError(f"no quote starting {start_words!r}")
+
+
+def test_speakers_named_pronoun_company_lead_in_and_public(fiction_quotes):
+    article, quotes = fiction_quotes
+    assert _speaker_of(article, quotes, "The ferry will not sail") == "Ilsa Varn"
+    assert _speaker_of(article, quotes, "We owe that") == "Ilsa Varn"  # carried over in the paragraph
+    assert _speaker_of(article, quotes, "We are cooperating") == "Greyhaven Marine"  # "the company"
+    assert _speaker_of(article, quotes, "There was a bang") == "Tomas Peck"  # lead-in "He said:"
+    assert _speaker_of(article, quotes, "We told the council") == "residents on social media"
+
+
+def test_quote_spans_point_at_the_quoted_words(fiction_quotes):
+    article, quotes = fiction_quotes
+    for quote in quotes:
+        text = article.slice(quote.span)
+        assert text and not text.startswith(('"', "“")) and not text.endswith(('"', "”"))
+        if quote.speaker_span:
+            assert article.slice(quote.speaker_span).strip()
+
+
+def test_alias_resolver_maps_short_names_to_the_full_name():
+    from corroborate.quotes.speakers import Cast
+
+    cast = Cast()
+    for name, label in [("Ilsa Varn", "PERSON")] * 3 + [("Varn", "PERSON"), ("Ilsa", "PERSON"), ("Varn’s", "ORG")]:
+        cast.add(name, label)
+    assert {cast.canonical(n) for n in ("Varn", "Ilsa", "Varn’s", "Ilsa Varn")} == {"Ilsa Varn"}
+    assert cast.kind("Ilsa Varn") == "PERSON"
+
+
+# --- real data: the Balenciaga story -------------------------------------------
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[\w’'-]+", text)}
+
+
+@pytest.mark.slow
+def test_balenciaga_statements_verdicts_and_rewrites(balenciaga_dir: Path):
+    from corroborate.brief import start_brief
+    from corroborate.ingest import read_articles
+    from corroborate.quotes import find_quotes
+
+    articles, _ = read_articles([balenciaga_dir])
+    brief = find_quotes(start_brief(articles))
+    file_of = {a.id: Path(a.origin).name[:3] for a in brief.articles}
+
+    shared = [g for g in brief.quotes if len({o.quote.span.article_id for o in g.occurrences}) >= 2]
+    kim = [g for g in shared if g.speaker == "Kim Kardashian"]
+    company = [g for g in shared if g.speaker == "Balenciaga"]
+    # The statement's four parts, every outlet printing at least one of them.
+    assert len(kim) == 4
+    assert {file_of[o.quote.span.article_id] for g in kim for o in g.occurrences} == {"000", "001", "002", "003", "004"}
+    # The apology, grouped across the three outlets that print it.
+    assert any({file_of[o.quote.span.article_id] for o in g.occurrences} == {"001", "002", "004"} for g in company)
+
+    flagged = {file_of[f.article_id] for f in brief.quote_fidelity if f.flagged_as_rewrite}
+    assert flagged == {"000", "002"}
+    # The outlet with one changed word shows it, and is not flagged.
+    one_word = [
+        o
+        for g in kim
+        for o in g.occurrences
+        if file_of[o.quote.span.article_id] == "004" and o.verdict == "altered"
+    ]
+    assert [(e.removed, e.added) for o in one_word for e in o.edits] == [("disgusted", "shocked")]
+    # Canonical wordings are the ones the faithful outlets print.
+    assert any("disgusted" in _words(g.canonical) for g in kim)
+
+    speakers = {g.speaker for g in brief.quotes}
+    assert {"Kim Kardashian", "Balenciaga", "Kanye West", "Gabriele Galimberti", "fans on social media"} <= speakers
+
+
+# --- the bundled example story (ground truth in truth.json) ------------------------
+
+
+def _net_changes(edits) -> tuple[set[str], set[str]]:
+    removed = {w for e in edits for w in align.normalise(" ".join(align.words(e[0]))).split()}
+    added = {w for e in edits for w in align.normalise(" ".join(align.words(e[1]))).split()}
+    return removed - added, added - removed
+
+
+@pytest.mark.slow
+def test_example_story_quotes_match_the_truth(example_story_dir: Path, example_truth: dict):
+    from corroborate.brief import start_brief
+    from corroborate.ingest import read_articles
+    from corroborate.quotes import find_quotes
+
+    articles, _ = read_articles([example_story_dir / "articles"])
+    brief = find_quotes(start_brief(articles))
+    by_file = {Path(a.origin).name: a for a in brief.articles}
+    located = []  # (truth quote, truth occurrence, our group, our occurrence)
+    for planted in example_truth["quotes"]:
+        for occurrence in planted["occurrences"]:
+            article = by_file[occurrence["file"]]
+            wanted = [align.normalise(w) for w in align.words(occurrence["text"])]
+            if not align._contains([align.normalise(w) for w in align.words(article.text)], wanted):
+                # Printed in the headline, which cleaning takes out of the body
+                # text that quote spans point into.
+                assert align._contains([align.normalise(w) for w in align.words(article.title)], wanted)
+                continue
+            ours = sorted(
+                ((group, o) for group in brief.quotes for o in group.occurrences if o.quote.span.article_id == article.id),
+                key=lambda pair: pair[1].quote.span.start,
+            )
+            tokens = [[align.normalise(w) for w in align.words(brief.text(o.quote.span))] for _, o in ours]
+            # A quote running over two paragraphs is two spans: look at runs of consecutive quotes.
+            match = next(
+                (
+                    ours[i]
+                    for size in (1, 2, 3)
+                    for i in range(len(ours) - size + 1)
+                    if align._contains([t for part in tokens[i : i + size] for t in part], wanted)
+                ),
+                None,
+            )
+            assert match, f"{occurrence['file']}: planted quote not found: {occurrence['text'][:40]}"
+            located.append((planted, occurrence, *match))
+    for planted, occurrence, group, ours in located:
+        where = f"{occurrence['file']}: {occurrence['text'][:40]}"
+        assert group.speaker == planted["speaker"], where
+        if occurrence["verdict"] == "altered":
+            assert ours.verdict == "altered", where
+            assert _net_changes([(e.removed, e.added) for e in ours.edits]) == _net_changes(occurrence["edits"]), where
+        else:
+            assert ours.verdict != "altered", where
+
+
+# --- command line ---------------------------------------------------------------
+
+
+def test_quotes_command_prints_json(tmp_path: Path):
+    import json
+
+    from click.testing import CliRunner
+
+    from corroborate.cli import main
+
+    (tmp_path / "one.txt").write_text("Ferry halted at Tollmere\n\n" + FICTION, encoding="utf-8")
+    result = CliRunner().invoke(main, ["quotes", str(tmp_path / "one.txt"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert "Tomas Peck" in {group["speaker"] for group in payload["quotes"]}
+    missing = CliRunner().invoke(main, ["quotes", str(tmp_path / "absent.txt")])
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
+
+
+# --- real data: PolNeAR (quality gate, floors in tests/floors.json) ------------------
+
+
+@pytest.mark.slow
+def test_polnear_direct_quotes_floor():
+    import sys
+
+    from conftest import ROOT, floor, shared_path
+
+    shared_path("data", "polnear_dev.jsonl.gz")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from quotes_polnear import load, score
+
+    result = score(load("dev"))
+    print(f"PolNeAR dev: content F1 {result['f1']:.3f}, speaker accuracy {result['speaker_accuracy']:.3f}")
+    assert result["f1"] >= floor("quotes_polnear_content_f1")
+    assert result["speaker_accuracy"] >= floor("quotes_polnear_speaker_accuracy")
