@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from corroborate.dedup import DedupOptions, dedup_stream, shingle_hashes, words  # noqa: E402
+from corroborate.dedup import DedupOptions, dedup_stream, final_groups, shingle_hashes, words  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 MIN_WORDS = 150
@@ -198,8 +198,7 @@ def precision_recall(corpus: Corpus, groups: dict[str, int]) -> tuple[float, flo
 
 
 def evaluate(corpus: Corpus, options: DedupOptions) -> tuple[float, float]:
-    groups = {record.key: record.group for record in dedup_stream(corpus.documents, options)}
-    return precision_recall(corpus, groups)
+    return precision_recall(corpus, final_groups(dedup_stream(corpus.documents, options)))
 
 
 def main() -> None:
@@ -214,7 +213,7 @@ def main() -> None:
     start = time.perf_counter()
     records = list(dedup_stream(corpus.documents, options))
     seconds = time.perf_counter() - start
-    groups = {r.key: r.group for r in records}
+    groups = final_groups(records)
     precision, recall = precision_recall(corpus, groups)
     # Recall per planted edit: a copy counts as found when it is grouped with its original.
     original_group = {corpus.origin[k]: g for k, g in groups.items() if k.startswith("o")}

@@ -32,7 +32,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dedup_corpus import DATA, planted_corpus, precision_recall  # noqa: E402
 
-from corroborate.dedup import DedupOptions, Deduplicator, content_hash, overlap, shingle_hashes, words  # noqa: E402
+from corroborate.dedup import (  # noqa: E402
+    DedupOptions,
+    Deduplicator,
+    content_hash,
+    final_groups,
+    overlap,
+    shingle_hashes,
+    words,
+)
 
 
 class PeakMemory:
@@ -90,11 +98,10 @@ def in_child_process(run):
 
 def run_ours(documents, options: DedupOptions) -> tuple[dict[str, int], int]:
     deduplicator = Deduplicator(options)
-    groups: dict[str, int] = {}
+    records = []
     for first in range(0, len(documents), 256):
-        for record in deduplicator.add_batch(documents[first : first + 256]):
-            groups[record.key] = record.group
-    return groups, deduplicator.verified
+        records.extend(deduplicator.add_batch(documents[first : first + 256]))
+    return final_groups(records), deduplicator.verified
 
 
 def run_datasketch(documents, options: DedupOptions, threshold: float) -> tuple[dict[str, int], int]:
@@ -104,6 +111,13 @@ def run_datasketch(documents, options: DedupOptions, threshold: float) -> tuple[
     exact: dict[str, str] = {}
     stored = {}
     groups: dict[str, int] = {}
+    parent: dict[int, int] = {}  # the same group merging as ours
+
+    def root(group: int) -> int:
+        while parent.get(group, group) != group:
+            group = parent[group]
+        return group
+
     verified = 0
     for index, (key, text) in enumerate(documents):
         tokens = words(text)
@@ -117,17 +131,18 @@ def run_datasketch(documents, options: DedupOptions, threshold: float) -> tuple[
         hashes = shingle_hashes(tokens, size)
         minhash = MinHash(num_perm=128)
         minhash.update_batch([s.encode("utf-8") for s in shingles])
-        best = None
+        matched = set()
         for candidate in lsh.query(minhash):
             verified += 1
             jaccard, containment = overlap(hashes, stored[candidate])
             if jaccard >= options.jaccard or containment >= options.containment:
-                if best is None or (jaccard, containment) > best[1:]:
-                    best = (candidate, jaccard, containment)
-        groups[key] = groups[best[0]] if best else index
+                matched.add(root(groups[candidate]))
+        groups[key] = min(matched) if matched else index
+        for group in matched:
+            parent[group] = groups[key]
         lsh.insert(key, minhash)
         stored[key] = hashes
-    return groups, verified
+    return {key: root(group) for key, group in groups.items()}, verified
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from corroborate.dedup import (
     MinHasher,
     content_hash,
     dedup_stream,
+    final_groups,
     normalise,
     overlap,
     shingle_hashes,
@@ -124,6 +125,17 @@ def test_results_do_not_depend_on_batch_size():
     batched = list(dedup_stream(documents, batch_size=16))
     assert one_by_one == batched
     assert all(r.group == int(r.key[1:]) for r in batched)
+
+
+def test_a_document_matching_two_groups_merges_them():
+    rng = random.Random(13)
+    original = fake_document(rng, 600)
+    half = len(original) // 2
+    first_half, second_half = original[:half], original[half:]
+    records = list(dedup_stream([("first", first_half), ("second", second_half), ("whole", original)]))
+    assert [r.group for r in records] == [0, 1, 0]
+    assert records[2].merged == (1,)
+    assert final_groups(records) == {"first": 0, "second": 0, "whole": 0}
 
 
 def test_short_documents_only_match_exactly():

@@ -337,6 +337,8 @@ def dedup(paths, format_, jaccard, containment) -> None:
     Streams: each article is compared with everything read before it (MinHash
     and LSH, then an exact check), and its line is written as soon as its batch
     is read; memory grows with the corpus, never with the number of pairs.
+    A line whose "merged" lists earlier group numbers joins those groups to
+    its own (an article that matched copies first seen apart).
 
     \b
     Examples:
@@ -355,7 +357,7 @@ def dedup(paths, format_, jaccard, containment) -> None:
         options = replace(options, jaccard=jaccard)
     if containment is not None:
         options = replace(options, containment=containment)
-    columns = ["article", "group", "original", "kind", "match", "jaccard", "containment"]
+    columns = ["article", "group", "original", "kind", "match", "jaccard", "containment", "merged"]
     writer = csv.writer(sys.stdout, lineterminator="\n") if format_ == "csv" else None
     try:
         if writer:
@@ -367,7 +369,9 @@ def dedup(paths, format_, jaccard, containment) -> None:
             row = asdict(item)
             row["article"] = row.pop("key")
             values = {name: row[name] for name in columns}
+            values["merged"] = list(values["merged"])
             if writer:
+                values["merged"] = ";".join(str(group) for group in values["merged"])
                 writer.writerow(["" if values[name] is None else values[name] for name in columns])
             else:
                 click.echo(json.dumps(values, ensure_ascii=False))

@@ -238,6 +238,10 @@ class DedupRecord:
     match: str | None = None  # key of the earlier document it matched best
     jaccard: float | None = None
     containment: float | None = None
+    # Earlier groups this document showed to be the same as `group` (it matched
+    # members of each): from here on they are `group`. Lines already written keep
+    # their old number; `final_groups` applies the merges.
+    merged: tuple[int, ...] = ()
 
 
 class Deduplicator:
@@ -254,6 +258,7 @@ class Deduplicator:
         self._exact: dict[str, int] = {}
         self._shingles: dict[int, np.ndarray] = {}
         self._group: list[int] = []
+        self._parent: dict[int, int] = {}  # merged groups: group -> the group it joined
         self._keys: list[str] = []
         self.verified = 0  # candidate pairs checked exactly (for benchmarks)
 
@@ -271,8 +276,8 @@ class Deduplicator:
             self._keys.append(key)
             earlier = self._exact.get(digest)
             if earlier is not None:
-                self._group.append(self._group[earlier])
-                group = self._group[earlier]
+                group = self._root(self._group[earlier])
+                self._group.append(group)
                 records.append(DedupRecord(index, key, group, "duplicate", self._keys[group], self._keys[earlier], 1.0, 1.0))
                 continue
             self._exact[digest] = index
@@ -288,11 +293,13 @@ class Deduplicator:
 
     def _near_match(self, index: int, key: str, shingles: np.ndarray, band_keys: np.ndarray) -> DedupRecord | None:
         best = None
+        groups: set[int] = set()
         for candidate in sorted(self._index.query(band_keys)):
             self.verified += 1
             other = self._shingles[candidate]
             jaccard, containment = overlap(shingles, other)
             if jaccard >= self.options.jaccard or containment >= self.options.containment:
+                groups.add(self._root(self._group[candidate]))
                 if best is None or (jaccard, containment) > best[1:]:
                     best = (candidate, jaccard, containment)
         if best is None:
@@ -302,10 +309,38 @@ class Deduplicator:
             kind: MatchKind = "near-duplicate"
         else:
             kind = "contained" if len(shingles) <= len(self._shingles[candidate]) else "contains"
-        group = self._group[candidate]
+        # A document that matches members of several groups proves them one group
+        # (two copies of an original that came before it): merge into the earliest.
+        group = min(groups)
+        for other_group in groups:
+            self._parent[other_group] = group
         return DedupRecord(
-            index, key, group, kind, self._keys[group], self._keys[candidate], round(jaccard, 4), round(containment, 4)
-        )
+            index, key, group, kind, self._keys[group], self._keys[candidate], round(jaccard, 4), round(containment, 4),
+            merged=tuple(sorted(groups - {group})),
+        )  # fmt: skip
+
+    def _root(self, group: int) -> int:
+        parent = self._parent
+        while parent.get(group, group) != group:
+            parent[group] = parent.get(parent[group], parent[group])
+            group = parent[group]
+        return group
+
+
+def final_groups(records: Iterable[DedupRecord]) -> dict[str, int]:
+    """Each document's group once every merge is applied (for callers that can wait for the end)."""
+    parent: dict[int, int] = {}
+
+    def root(group: int) -> int:
+        while parent.get(group, group) != group:
+            group = parent[group]
+        return group
+
+    records = list(records)
+    for record in records:
+        for other in record.merged:
+            parent[root(other)] = root(record.group)
+    return {record.key: root(record.group) for record in records}
 
 
 def dedup_stream(

@@ -96,6 +96,40 @@ def sentence_encoder() -> SentenceEncoder:
         return SentenceEncoder()
 
 
+# Several stages embed the same sentences (relations align them, the summary
+# scores and cites them): each distinct text is encoded once per process.
+_EMBEDDINGS: dict[str, np.ndarray] = {}
+_EMBEDDING_CACHE_LIMIT = 200_000
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Sentence embeddings for `texts` (rows are unit vectors: dot product = cosine)."""
-    return sentence_encoder().encode(list(texts))
+    import numpy as np
+
+    texts = list(texts)
+    missing = list(dict.fromkeys(t for t in texts if t not in _EMBEDDINGS))
+    if missing:
+        if len(_EMBEDDINGS) + len(missing) > _EMBEDDING_CACHE_LIMIT:
+            _EMBEDDINGS.clear()  # a corpus-scale run: keep memory bounded
+        for text, vector in zip(missing, sentence_encoder().encode(missing)):
+            _EMBEDDINGS[text] = vector
+    if not texts:
+        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+    return np.stack([_EMBEDDINGS[t] for t in texts])
+
+
+# Quotes, facts and the summary all read the dependency parse of the same
+# articles: each distinct text is parsed once per process.
+_DOCS: dict[str, object] = {}
+_DOC_CACHE_LIMIT = 2_000
+
+
+def parse_texts(texts: Sequence[str]) -> list:
+    """spaCy docs of `texts`, each parsed once per process."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _DOCS))
+    if missing:
+        if len(_DOCS) + len(missing) > _DOC_CACHE_LIMIT:
+            _DOCS.clear()
+        for text, doc in zip(missing, spacy_model().pipe(missing, batch_size=16)):
+            _DOCS[text] = doc
+    return [_DOCS[t] for t in texts]

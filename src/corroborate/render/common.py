@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import Article, Brief, Claim, FactSlot, QuoteGroup, Relation
+from ..model import Brief, Claim, FactSlot, QuoteGroup, Relation
 
 # Facts a reader must see first: disagreement, then what is solid, then the rest.
 FACT_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
@@ -65,10 +64,6 @@ def date_range(brief: Brief) -> str:
         return ""
     first, last = dates[0], dates[-1]
     return date_text(first) if first == last else f"{date_text(first)} to {date_text(last)}"
-
-
-def labels(brief: Brief, article_ids: Iterable[str]) -> list[str]:
-    return [brief.article(article_id).label for article_id in article_ids]
 
 
 def words(text: str) -> int:
@@ -217,10 +212,6 @@ def _group_replacements(pieces: list[DiffPiece]) -> list[DiffPiece]:
         out += [("ins", inserted)] if inserted else []
         index = run_end
     return out
-
-
-def removed_by_article(brief: Brief) -> list[Article]:
-    return [a for a in brief.articles if a.removed]
 
 
 def short(text: str, limit: int = 90) -> str:
