@@ -34,7 +34,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .config import BriefOptions
 from .model import Brief, Sentence, Span, SummarySentence
@@ -185,6 +185,8 @@ class _Candidate:
     group: int
     relevance: float = 1.0  # how on-topic its article is, 0..1
     needs: int | None = None  # candidate index of the sentence it leans on
+    row: int = 0  # position in brief.sentences
+    repeats: set[int] = field(default_factory=set)  # candidates that say the same
     bonus: float = 0.0
 
 
@@ -320,6 +322,7 @@ def _candidates(brief, texts, vectors, words_of, tuning: Tuning) -> tuple[list[_
             concepts=sentence_concepts(text, tuning),
             group=brief.group_of(article_id),
             relevance=relevance[brief.group_of(article_id)],
+            row=i,
         )
         if needs_antecedent(text):
             # Only with the sentence just before it (which then precedes it in
@@ -336,7 +339,26 @@ def _candidates(brief, texts, vectors, words_of, tuning: Tuning) -> tuple[list[_
         by_span[span] = candidate.index
         previous[article_id] = candidate.index
         out.append(candidate)
+    _mark_repeats(out, vectors, words_of)
     return out, _concept_weights(out, tuning)
+
+
+def _mark_repeats(candidates: list[_Candidate], vectors, words_of) -> None:
+    """Pairs of candidates that say the same thing: a summary takes at most one of
+    each (concept coverage alone lets a reworded repeat in when the budget is loose)."""
+    import numpy as np
+
+    if len(candidates) < 2:
+        return
+    rows = [c.row for c in candidates]
+    similarity = vectors[rows] @ vectors[rows].T
+    # says_the_same needs some cosine whatever the overlap (at most 1): prefilter on it
+    least = -(CITE_BIAS + max(CITE_OVERLAP, 0.0)) / CITE_COSINE
+    for a, b in zip(*np.nonzero(np.triu(similarity, k=1) > least)):
+        first, second = candidates[a], candidates[b]
+        if says_the_same(float(similarity[a, b]), word_overlap(words_of[first.row], words_of[second.row])):
+            first.repeats.add(second.index)
+            second.repeats.add(first.index)
 
 
 def _group_relevance(group_means: dict, tuning: Tuning) -> dict[int, float]:
@@ -443,6 +465,9 @@ def _select_ilp(candidates, weights, budget, tuning) -> list[_Candidate] | None:
         # a concept counts only if some chosen sentence has it
         add([(n + concept_k, 1.0)] + [(k, -1.0) for k in sentence_ks], 0)
     for k, candidate in enumerate(candidates):
+        for other in candidate.repeats:
+            if other in local and local[other] > k:
+                add([(k, 1.0), (local[other], 1.0)], 1)
         if candidate.needs is not None:
             if candidate.needs in local:
                 add([(k, 1.0), (local[candidate.needs], -1.0)], 0)
@@ -473,6 +498,8 @@ def _select_greedy(candidates, weights, budget) -> list[_Candidate]:
             if candidate.index in chosen_ids or used + candidate.words > budget:
                 continue
             if candidate.needs is not None and candidate.needs not in chosen_ids:
+                continue
+            if candidate.repeats & chosen_ids:
                 continue
             gain = sum(weights[c] for c in candidate.concepts - covered) + candidate.bonus
             score = gain / candidate.words
