@@ -22,7 +22,6 @@ from corroborate.sentences import split_sentences
 from corroborate.summarize import (
     is_summary_material,
     needs_antecedent,
-    says_the_same,
     summarize,
 )
 
@@ -92,11 +91,6 @@ def test_pronoun_led_sentences_need_an_antecedent():
     assert not needs_antecedent("Harbour master Ilse Varrow said the tower would stay open.")
     assert not needs_antecedent("This year the tower stays open until October.")
     assert not needs_antecedent('"We rebuilt it stone by stone," said Varrow.')
-
-
-def test_says_the_same_separates_paraphrase_from_unrelated():
-    assert says_the_same(0.9, 0.8)
-    assert not says_the_same(0.3, 0.1)
 
 
 # --- the stage ----------------------------------------------------------------------

@@ -22,12 +22,14 @@ Stage = Callable[[Brief, BriefOptions], Brief]
 def _stages() -> dict[str, Stage]:
     # Imported here so that `import corroborate` stays light; each module loads
     # its own models lazily on first use.
-    from . import quotes, relations, sentences, summarize
+    from . import claims, quotes, relations, sentences, summarize, timeline
 
     return {
         "sentences": sentences.split_sentences,
         "relations": relations.find_relations,
         "quotes": quotes.find_quotes,
+        "facts": claims.find_facts,
+        "timeline": timeline.build_timeline,
         "summary": summarize.summarize,
     }
 

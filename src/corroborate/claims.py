@@ -118,8 +118,11 @@ def parse_number(text: str) -> tuple[float, float] | None:
             unit = 10.0**-decimals
         elif word in _MULTIPLIERS and (value is not None or word in ("dozen", "hundred")):
             factor = _MULTIPLIERS[word]
-            value = (value if value is not None else 1.0) * factor
-            unit *= factor
+            if value is None:  # "a dozen": exactly twelve
+                value = factor
+            else:  # "74.2 million": the unit of the last figure scales too
+                value *= factor
+                unit *= factor
         else:
             rest.append(word)
     if rest:
@@ -192,6 +195,7 @@ class _ArticleContext:
     index: EntityIndex
     window: datemod.ReferenceWindow
     group: int
+    sentences: tuple[Span, ...] = ()
     date_tokens: set[int] = field(default_factory=set)
     value_tokens: set[int] = field(default_factory=set)
 
@@ -221,7 +225,7 @@ def _named_in(ctx: _ArticleContext, tokens) -> str | None:
 
 def _governing_verb(token):
     steps = 0
-    while token.pos_ not in ("VERB", "AUX") and token.head is not token and steps < 8:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and steps < 8:
         token = token.head
         steps += 1
     return token
@@ -238,7 +242,7 @@ def _subject_of_verb(ctx: _ArticleContext, verb) -> str | None:
                 named = _named_in(ctx, child.subtree)
                 if named:
                     return named
-        if verb.dep_ in ("conj", "xcomp", "advcl", "acl", "relcl", "ccomp") and verb.head is not verb:
+        if verb.dep_ in ("conj", "xcomp", "advcl", "acl", "relcl", "ccomp") and verb.head.i != verb.i:
             if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
                 named = _name(ctx, verb.head)
                 if named and verb.dep_ == "relcl":
@@ -320,7 +324,7 @@ def _reports_statement(verb) -> bool:
     a relative or adverbial clause between): only then is a quotation beside
     it what the clause reports."""
     token = verb
-    while token.head is not token:
+    while token.head.i != token.i:
         if token.dep_ in ("relcl", "advcl", "conj", "ccomp"):
             return False
         token = token.head
@@ -356,10 +360,18 @@ def _event(verb, anchor) -> str:
     return " ".join(parts)
 
 
+def _sentence_around(ctx: _ArticleContext, start: int) -> Span | None:
+    """The brief's sentence holding a claim (the project's splitter keeps to
+    paragraphs; spaCy's parser sometimes runs a sentence across them)."""
+    for sentence in ctx.sentences:
+        if sentence.start <= start < sentence.end:
+            return sentence
+    first, last = _paragraph(ctx.article.text, start)
+    return Span(ctx.article.id, first, last)
+
+
 def _claim(ctx, start, end, kind, subject, attribute, value, display, tolerance=0.0, precision=None, inferred=False):
-    sentence_span = ctx.doc.char_span(start, end, alignment_mode="expand")
-    sentence = sentence_span.sent if sentence_span is not None else None
-    context = Span(ctx.article.id, sentence.start_char, sentence.end_char) if sentence is not None else None
+    context = _sentence_around(ctx, start)
     return Claim(
         span=Span(ctx.article.id, start, end),
         subject=subject or "",
@@ -536,11 +548,11 @@ def _counts(ctx: _ArticleContext) -> list[_Found]:
         compounds = [c.text for c in noun.children if c.dep_ == "compound" and c.i not in ctx.value_tokens]
         attribute = " ".join(compounds + [noun.lemma_.lower() if noun.tag_ != "NNPS" else noun.text])
         verb = _governing_verb(noun)
-        if noun.dep_ in ("nsubj", "nsubjpass"):
+        # What the verb did to the counted things is part of what is counted:
+        # "12 people were injured" and "200 people were on the bridge" are two facts.
+        if noun.dep_ in ("nsubj", "nsubjpass", "dobj") and verb.pos_ in ("VERB", "AUX"):
             attribute = f"{attribute} ({verb.lemma_.lower()})"
-            subject = None
-        else:
-            subject = _subject_of_noun(ctx, noun)
+        subject = None if noun.dep_ in ("nsubj", "nsubjpass") else _subject_of_noun(ctx, noun)
         skip = {t.i for t in number_tokens}
         ctx.value_tokens |= skip
         _, terms = _clause_terms(ctx, token, skip)
@@ -578,9 +590,7 @@ def _participants(ctx: _ArticleContext) -> list[_Found]:
         for attribute, name in objects:
             if name == subject or ctx.index.kind_of(name) not in kinds:
                 continue
-            start, end = verb.sent.start_char, verb.sent.end_char
             claim = _claim(ctx, verb.idx, verb.idx + len(verb), "participants", subject, attribute, name, name)
-            claim = replace(claim, context=Span(ctx.article.id, start, end))
             found.append(_Found(claim, frozenset(), ctx.group, key=(subject, attribute, name)))
     return found
 
@@ -734,7 +744,7 @@ def _join_score(left: list[int], right: list[int], items: list[_Found], sim) -> 
         return None
     if sum(cross) / len(cross) < SAME_SLOT_AGREEING:
         return None  # one close pair does not make two groups of reports one slot
-    return max(disagreeing) - 0.5  # after every agreeing join at the same level
+    return max(disagreeing) - 0.6  # after the agreeing joins: reports that agree gather first
 
 
 def _self_contradicting(items: list[_Found]) -> bool:
@@ -779,7 +789,8 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
     windows = reference_windows(brief, options)
     found: list[_Found] = []
     for article, doc in zip(articles, docs):
-        ctx = _ArticleContext(article, doc, index, windows[article.id], brief.group_of(article.id))
+        sentences = tuple(s.span for s in brief.sentences_of(article.id))
+        ctx = _ArticleContext(article, doc, index, windows[article.id], brief.group_of(article.id), sentences)
         found.extend(extract_claims(ctx))
     slots = [_slot(brief, items) for items in align(found)]
     slots.sort(key=lambda s: (_STATUS_ORDER[s.status], -s.independent_sources, s.subject, s.attribute))

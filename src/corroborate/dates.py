@@ -13,10 +13,12 @@ the date inferred for it) with the precision the text gives and no finer:
   week", "next year", "three years ago".
 
 Dates are found with our own patterns and resolved by our own rules rather than
-by dateparser: on our hand-labelled Timeline17 sample (benchmarks/dates_timeline17.py,
-BENCHMARKS.md) dateparser alone resolves weekday and "last week" style
-expressions worse, because it has no notion of tense or of week/month precision,
-and its free-text search (`search_dates`) also marks ordinary words as dates.
+by dateparser: on 100 hand-labelled Timeline17 expressions (benchmarks/dates_timeline17.py,
+BENCHMARKS.md) ours resolve 0.91 correctly, `dateparser.parse` of the same
+expressions with the same base date 0.70 (it has no notion of tense or of
+week/month precision); on finding dates in text, dateparser's `search_dates`
+reaches precision 0.24 / recall 0.47 against Timeline17's dates, ours 0.71 / 0.83
+on the same docs, at a twentieth of the time.
 
 `infer_reference` guesses the window an undated article was written in from the
 dates it reports itself and the published dates of the other articles.
@@ -375,3 +377,16 @@ def infer_reference(
     if earliest and (latest is None or earliest > latest):
         latest = earliest
     return ReferenceWindow(latest, earliest, latest, inferred=True)
+
+
+def same_date(found: dt.date, expected: str, precision: str) -> bool:
+    """Whether `found` names the `expected` date at the expected precision
+    (the same ISO week, month or year for a coarser one); for evaluations."""
+    want = dt.date.fromisoformat(expected)
+    if precision == "week":
+        return _monday(found) == _monday(want)
+    if precision == "month":
+        return (found.year, found.month) == (want.year, want.month)
+    if precision == "year":
+        return found.year == want.year
+    return found == want

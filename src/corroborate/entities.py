@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .model import Article, Entity, Span
@@ -48,6 +48,7 @@ ORG_NOUNS = {
 _NEEDS_TITLE = {"woman", "man", "engineer", "teacher", "owner", "player", "designer", "photographer", "lawyer",
                 "attorney", "judge", "director", "executive", "leader", "chief", "spokeswoman", "spokesman",
                 "spokesperson", "council", "agency", "office", "service", "department", "team", "party"}  # fmt: skip
+_SPEECH_VERBS = {"say", "tell", "write", "add", "tweet", "explain", "admit", "claim", "insist", "continue", "conclude"}
 _PERSON_PRONOUNS = {"she", "her", "hers", "herself", "he", "him", "his", "himself"}
 # "it" is left alone: it names the bridge or the campaign as often as the company.
 _ORG_PRONOUNS = {"its", "itself"}
@@ -126,6 +127,17 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
             group.mentions.append(Span(article.id, ent.start_char, ent.end_char))
             if ent.start > 0 and doc[ent.start - 1].lower_ in ("in", "at", "near", "from"):
                 group.locative += 1
+            # The small model often calls an unfamiliar person a place; the
+            # sentence says otherwise when the name speaks or carries a title.
+            root = ent.root
+            before = doc[ent.start - 1] if ent.start > 0 else None
+            # "harbour master Ines Valdor", "Mayor Renata Solberg": a title noun right before the name
+            titled = before is not None and (
+                before.lemma_.lower() in PERSON_NOUNS or (before.pos_ == "NOUN" and before.dep_ == "compound")
+            )
+            speaks = root.dep_ in ("nsubj",) and root.head.lemma_ in _SPEECH_VERBS
+            if titled or speaks or any(c.dep_ == "appos" and c.lemma_.lower() in PERSON_NOUNS for c in root.children):
+                group.labels["PERSON"] += 8
             ent_tokens.append((article.id, list(range(ent.start, ent.end)), key))
 
     # Join a one-word name to the one longer name it starts or ends ("Kim",
@@ -138,6 +150,13 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         singles = [w for w in key.split() if w in groups and w not in key.split()[:1] + key.split()[-1:]]
         if len(inner) + len(singles) >= 2 or (inner and len(key.split()) > len(inner[0].split()) + 1):
             parent[key] = ""  # dropped
+    for key in long_keys:
+        # "Calloway Hale" -> "Calloway Hale Engineering": a name that starts a longer one
+        if key in parent:
+            continue
+        longer = [k for k in long_keys if k != key and parent.get(k) != "" and k.startswith(key + " ")]
+        if len(longer) == 1:
+            parent[key] = longer[0]
     for key in groups:
         if len(key.split()) != 1:
             continue
@@ -167,6 +186,17 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         if key in canonical_of:
             for index in tokens:
                 by_token[(article_id, index)] = canonical_of[key]
+
+    # A surname alone that NER missed ("Valdor, 51, said") is still the person.
+    surnames = {
+        g.canonical.split()[-1]: g.canonical for g in merged.values() if g.kind == "PERSON" and len(g.canonical.split()) > 1
+    }
+    for article, doc in zip(articles, docs):
+        for token in doc:
+            if token.pos_ == "PROPN" and token.text in surnames and (article.id, token.i) not in by_token:
+                by_token[(article.id, token.i)] = surnames[token.text]
+                merged_group = next(g for g in merged.values() if g.canonical == surnames[token.text])
+                merged_group.mentions.append(Span(article.id, token.idx, token.idx + len(token)))
 
     titles = _titles(articles, docs, by_token, kinds)
     aliases: dict[str, Counter] = defaultdict(Counter)
@@ -200,8 +230,9 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str]:
             if not name or kinds.get(name) != "PERSON":
                 continue
             if token.i > 0 and by_token.get((article.id, token.i - 1)) is None:
-                previous = doc[token.i - 1].lemma_.lower()
-                if previous in PERSON_NOUNS:
+                before = doc[token.i - 1]
+                previous = before.lemma_.lower()
+                if previous in PERSON_NOUNS or (before.pos_ == "NOUN" and before.dep_ == "compound"):
                     votes[previous][name] += 1
             for child in token.children:
                 if child.dep_ == "appos" and child.lemma_.lower() in PERSON_NOUNS:
@@ -223,7 +254,9 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
         if chunk[0].lower_ in ("a", "an") and root.dep_ not in ("appos", "attr"):
             continue  # "a teacher" introduces someone new
         target = None
-        if head in PERSON_NOUNS:
+        if head in titles and head not in ORG_NOUNS:
+            target = titles[head]
+        elif head in PERSON_NOUNS:
             target = titles.get(head) or (None if head in _NEEDS_TITLE else main_person)
         elif head in ORG_NOUNS and not any(t.pos_ == "PROPN" and (article.id, t.i) not in by_token for t in chunk):
             target = None if head in _NEEDS_TITLE else main_org
@@ -270,12 +303,3 @@ def _resolve_pronouns(article, doc, by_token, kinds) -> None:
         target = (last_subject.get(kind) or last.get(kind)) if kind else None
         if target:
             by_token[(article.id, token.i)] = target
-
-
-def entity_names(index: EntityIndex, article_id: str, tokens: Iterable) -> list[str]:
-    seen: list[str] = []
-    for token in tokens:
-        name = index.name_at(article_id, token.i)
-        if name and name not in seen:
-            seen.append(name)
-    return seen

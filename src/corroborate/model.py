@@ -169,6 +169,10 @@ class Quote:
     speaker: str | None  # canonical speaker name, or a collective ("fans on social media")
     speaker_span: Span | None = None  # the mention that names the speaker, if any
     cue: str | None = None  # "said", "wrote on Twitter", ...
+    # The whole statement credited to the speaker: the quoted words plus the
+    # unquoted rest of the cue's complement clause ("says [the campaign will
+    # “compete vigorously”]"); equal to `span` for a quote that is all of it.
+    content: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)

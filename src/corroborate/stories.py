@@ -32,6 +32,7 @@ are broken by story id), and the whole state can be saved (`get_state`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -85,6 +86,31 @@ def entities_of(text: str) -> list[str]:
             found.append(" ".join(words))
         found.extend(w for w in words if len(w) >= 3 and w not in _STOP)
     return found
+
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stem(word)
+
+
+@functools.cache
+def _stemmer():
+    # Snowball needs no NLTK data download. Stemming lets "tapering" meet "taper"
+    # and "stocks" meet "stock", which matters most for headline-only input.
+    from nltk.stem.snowball import EnglishStemmer
+
+    return EnglishStemmer()
+
+
+def terms_of(text: str) -> list[str]:
+    """The words of `text` for TF-IDF: lower-cased, stop words dropped, stemmed."""
+    global _STOP
+    if _STOP is None:
+        _STOP = _stop_words()
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()]
 
 
 def time_order(articles: Sequence[Article]) -> list[int]:
@@ -299,7 +325,7 @@ class StoryClusterer:
             from sklearn.feature_extraction.text import HashingVectorizer
 
             common = {"n_features": self.n_features, "alternate_sign": False, "norm": None, "dtype": np.float32}
-            self._words = HashingVectorizer(stop_words=_stop_words() - _WEEKDAYS_MONTHS, **common)
+            self._words = HashingVectorizer(analyzer=terms_of, **common)
             # Entities live in the same hashed space (prefixed so that they are distinct
             # features) and share its document frequencies.
             self._entities = HashingVectorizer(analyzer=lambda text: ["\x01" + e for e in entities_of(text)], **common)

@@ -20,10 +20,11 @@ when its original says the same (original wording over rewritten text);
 sentences carrying a fact that `claims` found corroborated by several
 independent sources earn a bonus.
 
-Chosen sentences are put in chronological order (earliest article first, then
-article order), and each cites every article with a sentence that says the same
-(`citations.py`-style alignment below: embedding cosine plus word overlap, a
-logistic model fitted on MSRP paraphrase pairs).
+Two sentences that say the same thing (the project's one definition,
+`relations.sentence_similarity`) are never both chosen. Chosen sentences are put
+in chronological order (earliest article first, then position in the article),
+and each cites every article with a sentence that says the same, counting
+independent sources apart from copies.
 """
 
 from __future__ import annotations
@@ -117,11 +118,6 @@ def sentence_concepts(text: str, tuning: Tuning = TUNING) -> set[tuple]:
         stop = _stopwords()
         out |= {(w,) for w in words if w not in stop}
     return out
-
-
-def content_words(text: str) -> set[str]:
-    stop = _stopwords()
-    return {t for t in tokens(text) if t not in stop and not t.isdigit() or len(t) > 3 and t.isdigit()}
 
 
 # --- which sentences may be chosen ---------------------------------------------
@@ -224,22 +220,41 @@ def _corroborated_claim_spans(brief: Brief) -> list[tuple[Span, int]]:
 
 # --- citations -------------------------------------------------------------------
 
-# Two sentences "say the same" when a logistic model over (embedding cosine, share
-# of the shorter sentence's content words found in the other) says so. Fitted on
-# the MSRP paraphrase training pairs (benchmarks/citation_threshold.py): accuracy
-# and F1 on msrp_dev are in BENCHMARKS.md.
-CITE_COSINE, CITE_OVERLAP, CITE_BIAS = 9.0, 4.0, -9.0
+
+class _Sameness:
+    """Whether two of the story's sentences say the same thing. One definition for
+    the whole project: `relations.sentence_similarity` (mean of MiniLM cosine and
+    rapidfuzz token-set ratio) at `relations.PARAPHRASE_SIMILARITY`, chosen on MSRP
+    train for accuracy (dev accuracy 0.750, above either signal alone; BENCHMARKS.md).
+    Normalised texts are kept so each pair costs one token-set ratio."""
+
+    def __init__(self, texts: Sequence[str], vectors) -> None:
+        from . import dedup
+
+        self.vectors = vectors
+        self.normalised = [dedup.normalise(t) for t in texts]
+
+    @property
+    def least_cosine(self) -> float:
+        """Below this cosine no lexical overlap (at most 1) can make two sentences the same."""
+        return 2 * _relations().PARAPHRASE_SIMILARITY - 1
+
+    def same(self, i: int, j: int, cosine: float | None = None) -> bool:
+        from rapidfuzz import fuzz
+
+        relations = _relations()
+        if cosine is None:
+            cosine = float(self.vectors[i] @ self.vectors[j])
+        if cosine < self.least_cosine:
+            return False
+        lexical = fuzz.token_set_ratio(self.normalised[i], self.normalised[j]) / 100.0
+        return float(relations.combine_similarity(cosine, lexical)) >= relations.PARAPHRASE_SIMILARITY
 
 
-def says_the_same(cosine: float, overlap: float) -> bool:
-    return CITE_COSINE * cosine + CITE_OVERLAP * overlap + CITE_BIAS > 0
+def _relations():
+    from . import relations
 
-
-def word_overlap(a: set[str], b: set[str]) -> float:
-    """Share of the smaller set's words found in the other (containment)."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return relations
 
 
 # --- the stage -------------------------------------------------------------------
@@ -258,8 +273,8 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> lis
 
     texts = [brief.text(s.span) for s in brief.sentences]
     vectors = embed(texts)
-    words_of = [content_words(t) for t in texts]
-    candidates, weights = _candidates(brief, texts, vectors, words_of, tuning)
+    sameness = _Sameness(texts, vectors)
+    candidates, weights = _candidates(brief, texts, vectors, sameness, tuning)
     if not candidates:
         return []
     chosen = _select(candidates, weights, budget, tuning)
@@ -269,7 +284,7 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> lis
     position = {s.span: i for i, s in enumerate(brief.sentences)}
     out = []
     for candidate in chosen:
-        citing = _citations(brief, position[candidate.sentence.span], vectors, words_of)
+        citing = _citations(brief, position[candidate.sentence.span], sameness)
         groups = {brief.group_of(a) for a in citing}
         out.append(SummarySentence(span=candidate.sentence.span, citations=citing, independent_sources=len(groups)))
     return out
@@ -282,7 +297,7 @@ def _chronological(brief: Brief) -> dict[str, int]:
     return {article.id: rank for rank, (_, article) in enumerate(ranked)}
 
 
-def _candidates(brief, texts, vectors, words_of, tuning: Tuning) -> tuple[list[_Candidate], dict]:
+def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> tuple[list[_Candidate], dict]:
     """The sentences that may be chosen, and the weights of the story's concepts."""
     import numpy as np
 
@@ -312,7 +327,7 @@ def _candidates(brief, texts, vectors, words_of, tuning: Tuning) -> tuple[list[_
             continue
         if any(span.overlaps(q) for q in altered):
             continue
-        if article_id in derived and _original_says_it(brief, i, derived[article_id], vectors, words_of):
+        if article_id in derived and _original_says_it(brief, i, derived[article_id], sameness):
             continue
         candidate = _Candidate(
             index=len(out),
@@ -339,11 +354,11 @@ def _candidates(brief, texts, vectors, words_of, tuning: Tuning) -> tuple[list[_
         by_span[span] = candidate.index
         previous[article_id] = candidate.index
         out.append(candidate)
-    _mark_repeats(out, vectors, words_of)
+    _mark_repeats(out, sameness)
     return out, _concept_weights(out, tuning)
 
 
-def _mark_repeats(candidates: list[_Candidate], vectors, words_of) -> None:
+def _mark_repeats(candidates: list[_Candidate], sameness: _Sameness) -> None:
     """Pairs of candidates that say the same thing: a summary takes at most one of
     each (concept coverage alone lets a reworded repeat in when the budget is loose)."""
     import numpy as np
@@ -351,12 +366,10 @@ def _mark_repeats(candidates: list[_Candidate], vectors, words_of) -> None:
     if len(candidates) < 2:
         return
     rows = [c.row for c in candidates]
-    similarity = vectors[rows] @ vectors[rows].T
-    # says_the_same needs some cosine whatever the overlap (at most 1): prefilter on it
-    least = -(CITE_BIAS + max(CITE_OVERLAP, 0.0)) / CITE_COSINE
-    for a, b in zip(*np.nonzero(np.triu(similarity, k=1) > least)):
+    similarity = sameness.vectors[rows] @ sameness.vectors[rows].T
+    for a, b in zip(*np.nonzero(np.triu(similarity, k=1) >= sameness.least_cosine)):
         first, second = candidates[a], candidates[b]
-        if says_the_same(float(similarity[a, b]), word_overlap(words_of[first.row], words_of[second.row])):
+        if sameness.same(first.row, second.row, float(similarity[a, b])):
             first.repeats.add(second.index)
             second.repeats.add(first.index)
 
@@ -377,13 +390,10 @@ def _group_relevance(group_means: dict, tuning: Tuning) -> dict[int, float]:
     return out
 
 
-def _original_says_it(brief: Brief, row: int, sources: set[str], vectors, words_of) -> bool:
-    for j, other in enumerate(brief.sentences):
-        if other.span.article_id in sources:
-            cosine = float(vectors[row] @ vectors[j])
-            if says_the_same(cosine, word_overlap(words_of[row], words_of[j])):
-                return True
-    return False
+def _original_says_it(brief: Brief, row: int, sources: set[str], sameness: _Sameness) -> bool:
+    return any(
+        sameness.same(row, j) for j, other in enumerate(brief.sentences) if other.span.article_id in sources
+    )
 
 
 def _concept_weights(candidates: list[_Candidate], tuning: Tuning) -> dict:
@@ -536,19 +546,14 @@ def _has_verb(text: str) -> bool:
     return any(token.pos_ in ("VERB", "AUX") for token in doc)
 
 
-def _citations(brief: Brief, row: int, vectors, words_of) -> tuple[str, ...]:
+def _citations(brief: Brief, row: int, sameness: _Sameness) -> tuple[str, ...]:
     """The sentence's own article first, then every other article that has a
-    sentence saying the same."""
+    sentence saying the same, in input order."""
     own = brief.sentences[row].span.article_id
-    citing = [own]
-    similarity = vectors @ vectors[row]
-    best: dict[str, bool] = {}
+    similarity = sameness.vectors @ sameness.vectors[row]
+    citing: set[str] = set()
     for j, other in enumerate(brief.sentences):
         article_id = other.span.article_id
-        if article_id == own or best.get(article_id):
-            continue
-        if says_the_same(float(similarity[j]), word_overlap(words_of[row], words_of[j])):
-            best[article_id] = True
-    order = {a.id: i for i, a in enumerate(brief.articles)}
-    citing.extend(sorted(best, key=order.__getitem__))
-    return tuple(citing)
+        if article_id != own and article_id not in citing and sameness.same(row, j, float(similarity[j])):
+            citing.add(article_id)
+    return (own, *(a.id for a in brief.articles if a.id in citing))

@@ -4,7 +4,7 @@ The `find_quotes` stage runs three steps over a story's articles:
 
 1. `marks`: where the quoted words are (quote-mark pairing, with repairs for
    the broken marks real pages have);
-2. `speakers`: who said them (spaCy parse of the quotes' paragraphs only, an
+2. `speakers`: who said them (spaCy parse of whole articles, shared with other stages; an
    alias resolver for one name per speaker);
 3. `align`: the same statement across outlets, its canonical wording, a
    verdict per occurrence (verbatim, partial, typography, altered with word
@@ -59,59 +59,63 @@ def _keep(article: Article, span: QuotedSpan, attribution: Attribution) -> bool:
     return (attribution.speaker is not None and attribution.near) or count >= MIN_UNATTRIBUTED_WORDS
 
 
-def quote_story(articles: Sequence[Article], nlp=None) -> dict[str, list[tuple[Quote, bool]]]:
+def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool]]]:
     """Quotes of every article with their speakers, names resolved across the
     story: article id -> [(quote, speaker named explicitly)]."""
-    if nlp is None:
-        from ..nlp import spacy_model
+    from ..nlp import parse_texts
+    from .speakers import SPEECH_VERBS, _Frame, _mention_tokens, _subject
 
-        nlp = spacy_model()
     layout = []
-    jobs = []
+    quoting = [a for a in articles if quoted_spans(a.text)]
+    # Whole articles, through the process-wide cache: the facts and summary
+    # stages read the same parses, so a brief parses each article once.
+    docs = dict(zip((a.id for a in quoting), parse_texts([a.text for a in quoting])))
+    frames: dict[str, dict[int, _Frame]] = {a.id: {} for a in articles}
+    cast = Cast()
     for article in articles:
         paragraphs = _paragraphs(article.text)
         spans = quoted_spans(article.text)
-        needed = sorted(_frames_needed(article.text, paragraphs, spans))
-        layout.append((article, paragraphs, spans, needed))
-        jobs.extend((article.id, index, paragraphs[index]) for index in needed)
-    texts = {a.id: a.text for a in articles}
-    disabled = [name for name in ("lemmatizer",) if name in nlp.pipe_names]
-    docs = nlp.pipe((texts[aid][start:end] for aid, _, (start, end) in jobs), disable=disabled)
-    from .speakers import SPEECH_VERBS, _Frame, _mention_tokens, _subject
-
-    frames: dict[str, dict[int, _Frame]] = {a.id: {} for a in articles}
-    cast = Cast()
-    for (aid, index, (start, _)), doc in zip(jobs, docs):
-        frames[aid][index] = _Frame(doc, start)
-        for ent in doc.ents:
+        layout.append((article, paragraphs, spans))
+        for index in sorted(_frames_needed(article.text, paragraphs, spans)):
+            tokens = docs[article.id].char_span(*paragraphs[index], alignment_mode="expand")
+            if tokens is None:
+                continue
+            frames[article.id][index] = _Frame(tokens)
+        # Every name of the article, not only of its quote paragraphs: the
+        # tagger often misses a name in one place and finds it in another.
+        for ent in docs[article.id].ents if article.id in docs else ():
             if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
                 cast.add(ent.text, ent.label_)
     for article_frames in frames.values():
         for frame in article_frames.values():
-            for token in frame.doc:
+            for token in frame.tokens:
                 if token.lower_ in SPEECH_VERBS and token.pos_ == "VERB":
                     subject = _subject(token)
-                    if subject is not None and subject.ent_type_ == "ORG":
-                        cast.org_votes[cast.canonical(_mention_tokens(subject).text)] += 1
+                    if subject is None or subject.pos_ != "PROPN":
+                        continue
+                    name = cast.canonical(_mention_tokens(subject).text)
+                    if subject.ent_type_ == "ORG" or (not subject.ent_type_ and cast.kind(name) == "ORG"):
+                        cast.org_votes[name] += 1
     cast.finish([a.text for a in articles])
-    attributor = Attributor(nlp, cast)
+    attributor = Attributor(cast)
     result: dict[str, list[tuple[Quote, bool]]] = {}
-    for article, paragraphs, spans, _ in layout:
+    for article, paragraphs, spans in layout:
         attributions = attributor.attribute(article.text, spans, paragraphs, frames[article.id])
         quotes = []
         for span, attribution in zip(spans, attributions):
             if not _keep(article, span, attribution):
                 continue
             mention = Span(article.id, *attribution.mention) if attribution.mention else None
-            quote = Quote(Span(article.id, span.start, span.end), attribution.speaker, mention, attribution.cue)
+            content = Span(article.id, *(attribution.content or (span.start, span.end)))
+            quote = Quote(Span(article.id, span.start, span.end), attribution.speaker, mention, attribution.cue, content)
             quotes.append((quote, attribution.explicit))
         result[article.id] = quotes
     return result
 
 
-def extract_quotes(articles: Sequence[Article], nlp=None) -> dict[str, list[Quote]]:
+def extract_quotes(articles: Sequence[Article]) -> dict[str, list[Quote]]:
     """Article id -> its quotes, in text order (speakers resolved across `articles`)."""
-    return {aid: [q for q, _ in quotes] for aid, quotes in quote_story(articles, nlp).items()}
+    return {aid: [q for q, _ in quotes] for aid, quotes in quote_story(articles).items()}
 
 
 def find_quotes(brief: Brief, options=None) -> Brief:

@@ -220,6 +220,10 @@ class Attribution:
     cue: str | None
     explicit: bool  # named in the quote's own paragraph (not a pronoun or a carry-over)
     near: bool = False  # the cue is in the quote's own sentence
+    # The whole statement credited to the speaker (character offsets): the
+    # cue's complement clause holding the quote ("says the campaign will
+    # “compete vigorously”"), or None when that is just the quoted words.
+    content: tuple[int, int] | None = None
 
 
 def _paragraph_of(paragraphs: Sequence[tuple[int, int]], position: int) -> int:
@@ -230,15 +234,16 @@ def _paragraph_of(paragraphs: Sequence[tuple[int, int]], position: int) -> int:
 
 
 class _Frame:
-    """One parsed paragraph: a spaCy Doc whose characters start at `offset` of the article."""
+    """One paragraph of a parsed article: `tokens` is a spaCy Span of the
+    article's Doc, so token offsets (`token.idx`, `start_char`) are article
+    offsets and the parse is shared with the other stages (see nlp.parse_texts)."""
 
-    def __init__(self, doc, offset: int):
-        self.doc = doc
-        self.offset = offset
+    def __init__(self, tokens):
+        self.tokens = tokens
 
 
-def _inside(token, quotes: Iterable[QuotedSpan], offset: int) -> bool:
-    position = offset + token.idx
+def _inside(token, quotes: Iterable[QuotedSpan]) -> bool:
+    position = token.idx
     return any(q.start <= position < q.end for q in quotes)
 
 
@@ -265,10 +270,63 @@ def _subject(cue):
             return token.head
         if token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ"):
             return token.head
-        if token.head is token or any(c.dep_ == "mark" for c in token.children):
+        if token.head.i == token.i or any(c.dep_ == "mark" for c in token.children):
             break  # "as she said", "because ...": the clause above is not the speaker's
         token = token.head
     return None
+
+
+# Children of a cue that are never part of what was said.
+_NOT_CONTENT = frozenset("nsubj nsubjpass csubj agent aux auxpass neg punct cc conj mark advmod npadvmod prep".split())
+
+
+def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int] | None:
+    """What the speaker is credited with: the quoted words widened to the
+    cue's complement that holds them ("says [the campaign will “compete
+    vigorously”]", "called [Trump “unhinged”]"), kept inside the paragraph.
+    PolNeAR and PARC annotate this clause as the attribution's content."""
+    start, end = quote.start, quote.end
+    doc = cue.doc
+    if cue.lower_ == "according":
+        # "[The plan is “dead”], according to aides": the clause the phrase modifies.
+        clause = cue.head
+        phrase = range(cue.left_edge.i, cue.right_edge.i + 1)
+        if clause.i == cue.i or clause.i in phrase:
+            return None
+        lo, hi = clause.left_edge.i, clause.right_edge.i
+        if cue.i > quote_tokens[-1].i:
+            hi = min(hi, cue.left_edge.i - 1)
+        else:
+            lo = max(lo, cue.right_edge.i + 1)
+        pieces = [(lo, hi)]
+    else:
+        children = set()
+        for token in quote_tokens:
+            node = token
+            for _ in range(12):  # climb to the child of the cue that holds this quote token
+                if node.head.i in (cue.i, node.i):
+                    break
+                node = node.head
+            if node.head.i == cue.i and node.i != cue.i and node.dep_ not in _NOT_CONTENT:
+                children.add(node)
+        if cue.lower_ in _NAMING_VERBS and children:
+            # "called [Trump] “unhinged”": the object named is part of the claim.
+            children.update(c for c in cue.children if c.dep_ == "dobj")
+        pieces = [(c.left_edge.i, c.right_edge.i) for c in children]
+    for lo, hi in pieces:
+        if hi < lo:
+            continue
+        start = min(start, doc[lo].idx)
+        end = max(end, doc[hi].idx + len(doc[hi]))
+    start, end = max(start, para.start_char), min(end, para.end_char)
+    text = doc.text
+    while start < end and (text[start].isspace() or text[start] in "\"\u201c\u201d\u2018\u2019'"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "\"\u201c\u201d\u2018\u2019'"):
+        end -= 1
+    if start >= quote.start and end <= quote.end:
+        return None
+    return min(start, quote.start), max(end, quote.end)
 
 
 def child_is_who(verb) -> bool:
@@ -291,8 +349,7 @@ def _mention_tokens(token):
 class Attributor:
     """Attributes the quotes of one story's articles (see the module doc)."""
 
-    def __init__(self, nlp, cast: Cast):
-        self.nlp = nlp
+    def __init__(self, cast: Cast):
         self.cast = cast
 
     def public_online(self, article_text: str) -> str:
@@ -336,7 +393,7 @@ class Attributor:
             ):
                 return self.cast.main_org, False
             return (recent[-1][1] if recent else self.cast.main_org), False
-        if lower in _PUBLIC_NOUNS or (span[0].lower_ in _INDEFINITE and span[0] is not head):
+        if lower in _PUBLIC_NOUNS or (span[0].lower_ in _INDEFINITE and span[0].i != head.i):
             words = span.text.lower()
             context = article_text[max(0, quote_start - 400) : quote_start]
             if (
@@ -417,39 +474,42 @@ class Attributor:
     def _in_paragraph(self, text, quote, quotes, p_index, frame, history, persons, lead_in=False) -> Attribution | None:
         if frame is None:
             return None
-        doc, offset = frame.doc, frame.offset
-        quote_tokens = [t for t in doc if quote.start <= offset + t.idx < quote.end]
+        para = frame.tokens
+        if not len(para):
+            return None
+        doc = para.doc
+        quote_tokens = [t for t in para if quote.start <= t.idx < quote.end]
         quote_sentence = {t.sent.start for t in quote_tokens} if quote_tokens else set()
         if not quote_tokens:  # a lead-in line: the cue is at its end
-            quote_sentence = {doc[-1].sent.start} if len(doc) else set()
+            quote_sentence = {para[-1].sent.start}
         best = None
-        for token in doc:
+        for token in para:
             lower = token.lower_
             if lower not in SPEECH_VERBS and lower != "according":
                 continue
             if lower != "according" and token.pos_ not in ("VERB", "AUX"):
                 # "..., Viguerie notes." with the verb tagged as a noun.
-                if not (token.i > 0 and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")):
+                if not (token.i > para.start and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")):
                     continue
-            if _inside(token, quotes, offset):
+            if _inside(token, quotes):
                 continue
-            position = offset + token.idx
-            if lower in _NAMING_VERBS and not any(t.head is token or t.head.head is token for t in quote_tokens):
+            position = token.idx
+            if lower in _NAMING_VERBS and not any(token.i in (t.head.i, t.head.head.i) for t in quote_tokens):
                 continue
             distance = quote.start - position if position < quote.start else position - quote.end
             if token.sent.start not in quote_sentence:
                 distance += 10_000
             subject = _subject(token) if token.pos_ in ("VERB", "AUX") or lower == "according" else doc[token.i - 1]
-            if subject is None or _inside(subject, quotes, offset):
+            if subject is None or _inside(subject, quotes):
                 continue
             if best is None or distance < best[0]:
                 best = (distance, token, subject)
-        frame_text = doc.text
-        if best is None and lead_in and len(doc):
+        frame_text = para.text
+        if best is None and lead_in:
             # "A few comments on her post read:" ("read" tagged as a noun), or
             # "X released the following statement:": the lead-in's root
             # noun phrase, or the subject of its root verb, is the speaker.
-            last_root = list(doc.sents)[-1].root
+            last_root = para[-1].sent.root
             if last_root.pos_ in ("NOUN", "PROPN", "PRON"):
                 best = (0, None, last_root)
             elif last_root.pos_ in ("VERB", "AUX") and _subject(last_root) is not None:
@@ -457,50 +517,53 @@ class Attributor:
         if best is None and quote_tokens:
             # No speech verb: the verb the quoted words hang from ("thanked him
             # for “...”", "is labeling it “...”", "reveals a few facts: “...”").
-            best = self._governing(quote_tokens, quotes, offset)
+            best = self._governing(quote_tokens, quotes)
         if best is not None:
             _, cue, subject = best
             span = _mention_tokens(subject)
             speaker, explicit = self._resolve(span, subject, quote.start, text, history, p_index, persons, frame_text)
-            mention = (offset + span.start_char, offset + span.end_char)
-            return Attribution(speaker, mention, cue.text if cue is not None else ":", explicit, near=best[0] < 10_000)
+            mention = (span.start_char, span.end_char)
+            content = content_clause(cue, quote_tokens, quote, para) if cue is not None and quote_tokens else None
+            return Attribution(speaker, mention, cue.text if cue is not None else ":", explicit, near=best[0] < 10_000,
+                               content=content)
         # "“Quote”: Name" (subheadings), "Name: “Quote”", and headlines "Name: words ‘quote’".
-        head = re.match(r"\s*([A-Z][\w.'\u2019\- ]{1,40}?):\s", doc.text)
-        if head and not _inside(doc[0], quotes, offset):
-            ents = [e for e in doc.ents if e.start_char < head.end(1) and e.label_ in _NAME_LABELS]
+        head = re.match(r"\s*([A-Z][\w.'\u2019\- ]{1,40}?):\s", frame_text)
+        if head and not _inside(para[0], quotes):
+            ents = [e for e in para.ents if e.start_char < para.start_char + head.end(1) and e.label_ in _NAME_LABELS]
             if ents:
                 name = self.cast.canonical(ents[0].text)
-                return Attribution(name, (offset + ents[0].start_char, offset + ents[0].end_char), ":", True, near=True)
-        outside = [t for t in doc if not _inside(t, quotes, offset) and not t.is_punct and not t.is_space]
-        if 0 < len(outside) <= 5 and re.search(r":\s*$|^\s*\W*:", self._outside_text(doc, quotes, offset)):
-            for ent in doc.ents:
-                if ent.label_ in _NAME_LABELS and not _inside(ent[0], quotes, offset):
+                return Attribution(name, (ents[0].start_char, ents[0].end_char), ":", True, near=True)
+        outside = [t for t in para if not _inside(t, quotes) and not t.is_punct and not t.is_space]
+        if 0 < len(outside) <= 5 and re.search(r":\s*$|^\s*\W*:", self._outside_text(para, quotes)):
+            for ent in para.ents:
+                if ent.label_ in _NAME_LABELS and not _inside(ent[0], quotes):
                     name = self.cast.canonical(ent.text)
-                    return Attribution(name, (offset + ent.start_char, offset + ent.end_char), ":", True, near=True)
+                    return Attribution(name, (ent.start_char, ent.end_char), ":", True, near=True)
         return None
 
     @staticmethod
-    def _governing(quote_tokens, quotes, offset):
+    def _governing(quote_tokens, quotes):
         inside = {t.i for t in quote_tokens}
         roots = [t for t in quote_tokens if t.head.i not in inside]
         for root in roots:
             token = root.head
             for _ in range(5):
-                if token.i in inside or _inside(token, quotes, offset):
+                if token.i in inside or _inside(token, quotes):
                     break
                 if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("relcl", "acl"):
                     subject = _subject(token)
-                    if subject is not None and not _inside(subject, quotes, offset) and subject.lower_ not in _RELATIVE:
+                    if subject is not None and not _inside(subject, quotes) and subject.lower_ not in _RELATIVE:
                         return (0, token, subject)
                     break
-                if token.head is token:
+                if token.head.i == token.i:
                     break
                 token = token.head
         return None
 
     @staticmethod
-    def _outside_text(doc, quotes, offset) -> str:
-        chars = list(doc.text)
+    def _outside_text(para, quotes) -> str:
+        offset = para.start_char
+        chars = list(para.text)
         for q in quotes:
             for i in range(max(q.start - offset, 0), min(q.end - offset, len(chars))):
                 chars[i] = " "

@@ -1,0 +1,84 @@
+"""The story's events in date order, each with its resolved date and precision,
+a one-line description taken from the text, and its sources.
+
+Events come from the date-valued fact slots of the `facts` stage (claims.py):
+one slot is one event as reported by every outlet that dates it. A slot whose
+outlets give different days (a conflict) yields one event per day, so the
+timeline shows both rather than silently picking one; the facts section says
+that they conflict. Events of one subject on the same day are shown once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .config import BriefOptions
+from .model import Brief, Claim, FactSlot, TimelineEvent
+
+_FINER = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def _value_groups(claims: tuple[Claim, ...]) -> list[list[Claim]]:
+    """Claims of one slot split into groups that agree on the date (a month
+    agrees with a day inside it; a day with a different day does not)."""
+    from .claims import values_agree
+
+    groups: list[list[Claim]] = []
+    for claim in sorted(claims, key=lambda c: _FINER[c.precision or "day"]):
+        for group in groups:
+            if all(values_agree(claim, other) for other in group):
+                group.append(claim)
+                break
+        else:
+            groups.append([claim])
+    return groups
+
+
+def _description_claim(brief: Brief, group: list[Claim]) -> Claim:
+    """The claim whose sentence describes the event: from an article that states
+    its published date, with the finest date, earliest in its article."""
+
+    def rank(claim: Claim):
+        dated = brief.article(claim.span.article_id).published is not None
+        return (not dated, _FINER[claim.precision or "day"], claim.date_inferred, -len(claim.display), claim.span.start)
+
+    return min(group, key=rank)
+
+
+def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
+    import datetime as dt
+
+    grouped: dict[tuple, list[Claim]] = {}
+    for slot in slots:
+        date_claims = tuple(c for c in slot.claims if c.kind == "date")
+        if not date_claims:
+            continue
+        for group in _value_groups(date_claims):
+            best = _description_claim(brief, group)
+            key = (best.value, best.precision or "day", slot.subject or (best.context or best.span))
+            grouped.setdefault(key, []).extend(group)
+    events = []
+    for group in grouped.values():
+        best = _description_claim(brief, group)
+        events.append(
+            TimelineEvent(
+                date=dt.date.fromisoformat(best.value),
+                precision=best.precision or "day",
+                description=best.context or best.span,
+                sources=tuple(dict.fromkeys(c.span.article_id for c in sorted(group, key=lambda c: c.span))),
+                date_inferred=all(c.date_inferred for c in group),
+            )
+        )
+    return sorted(events, key=lambda e: (e.date, _FINER[e.precision], -len(e.sources)))
+
+
+def build_timeline(brief: Brief, options: BriefOptions | None = None) -> Brief:
+    """Stage: fill `brief.timeline` (runs the facts analysis itself when the
+    `facts` stage was not run)."""
+    slots = brief.facts
+    if not slots:
+        from .claims import facts_of
+
+        _, found, _ = facts_of(brief, options)
+        slots = tuple(found)
+    return replace(brief, timeline=tuple(events_of(brief, slots)))

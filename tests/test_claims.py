@@ -1,0 +1,217 @@
+"""Entities, valued claims, and agreement/conflict across outlets.
+
+Unit tests use a small fictional story (the Eastmere ferry); the quality gates
+read the bundled example story's truth.json and the real Balenciaga articles
+at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from builders import article
+from conftest import EXAMPLE_STORY
+from corroborate.brief import start_brief
+from corroborate.claims import find_facts, parse_number, values_agree
+from corroborate.config import BriefOptions
+from corroborate.ingest import read_articles
+from corroborate.model import Claim, Span
+from corroborate.sentences import split_sentences
+
+HERALD = (
+    "Harbour master Ines Valdor withdrew the Eastmere ferry from service on Monday after inspectors found "
+    "corrosion in its hull.\n\n"
+    "Valdor, 51, said the repairs would cost $1.8 million.\n\n"
+    "The harbour authority said 1,200 commuters use the crossing each day."
+)
+COURIER = (
+    "Harbour master Ines Valdor withdrew the Eastmere ferry from service on March 11 when inspectors found "
+    "corrosion in its hull.\n\n"
+    "The 51-year-old harbour master said the repairs would cost $1.8m.\n\n"
+    "About 1,200 commuters use the crossing each day, the harbour authority said."
+)
+BULLETIN = (
+    "Eastmere's ferry is out of service after corrosion was found in its hull.\n\n"
+    "Ines Valdor, the harbour master, said the repairs would cost $2.6 million."
+)
+
+
+def ferry_brief():
+    herald = article(HERALD, title="Ferry withdrawn", outlet="Eastmere Herald", published=dt.date(2031, 3, 12))
+    courier = article(COURIER, title="Ferry pulled", outlet="Bay Courier", published=dt.date(2031, 3, 12))
+    bulletin = article(BULLETIN, title="Ferry out", outlet="Bay Bulletin", published=None)
+    brief = start_brief([herald, courier, bulletin])
+    return find_facts(split_sentences(brief, BriefOptions()), BriefOptions()), (herald, courier, bulletin)
+
+
+@pytest.fixture(scope="module")
+def ferry():
+    return ferry_brief()
+
+
+def slot_with(brief, kind: str, subject: str | None = None):
+    return [
+        slot
+        for slot in brief.facts
+        if slot.claims[0].kind == kind and (subject is None or slot.subject == subject)
+    ]
+
+
+def test_parse_number_keeps_the_precision_of_the_figure():
+    assert parse_number("74.2 million") == (74_200_000, 100_000)
+    assert parse_number("a dozen") == (12, 1)
+    assert parse_number("four") == (4, 1)
+    assert parse_number("1,200") == (1200, 1)
+
+
+def test_rounding_and_currency_are_not_conflicts():
+    def claim(value, tolerance=0.0, kind="money"):
+        return Claim(Span("a", 0, 1), "X", "amount", value, value, kind=kind, tolerance=tolerance)
+
+    assert values_agree(claim("74200000 USD", 50_000), claim("74000000 USD", 500_000))
+    assert not values_agree(claim("25000000 USD", 500_000), claim("26000000 USD", 500_000))
+    assert values_agree(claim("25000000 USD"), claim("22000000 EUR"))  # not comparable
+
+
+def test_dates_agree_at_the_coarser_precision():
+    def claim(value, precision):
+        return Claim(Span("a", 0, 1), "X", "date", value, value, precision=precision, kind="date")
+
+    assert values_agree(claim("2031-03-10", "day"), claim("2031-03-01", "month"))
+    assert values_agree(claim("2031-03-12", "day"), claim("2031-03-10", "week"))
+    assert not values_agree(claim("2031-03-10", "day"), claim("2031-03-11", "day"))
+
+
+def test_one_canonical_name_per_person(ferry):
+    brief, _ = ferry
+    names = [e.name for e in brief.entities if e.kind == "PERSON"]
+    assert "Ines Valdor" in names
+    assert "Valdor" not in names
+
+
+def test_money_conflict_lists_who_says_what(ferry):
+    brief, (herald, courier, bulletin) = ferry
+    (slot,) = [s for s in slot_with(brief, "money") if s.status == "conflicting"]
+    by_article = {c.span.article_id: c.value for c in slot.claims}
+    assert by_article[herald.id] == by_article[courier.id] == "1800000 USD"
+    assert by_article[bulletin.id] == "2600000 USD"
+
+
+def test_age_is_corroborated_on_its_subject(ferry):
+    brief, _ = ferry
+    (slot,) = slot_with(brief, "age", "Ines Valdor")
+    assert slot.status == "corroborated" and slot.independent_sources == 2
+    assert {c.value for c in slot.claims} == {"51"}
+
+
+def test_weekday_and_date_for_the_same_event_conflict(ferry):
+    brief, (herald, courier, _) = ferry
+    conflicting = [s for s in slot_with(brief, "date") if s.status == "conflicting"]
+    assert len(conflicting) == 1
+    values = {c.span.article_id: (c.display, c.value) for c in conflicting[0].claims}
+    assert values[herald.id] == ("Monday", "2031-03-10")
+    assert values[courier.id] == ("March 11", "2031-03-11")
+
+
+def test_approximate_count_agrees_with_exact(ferry):
+    brief, _ = ferry
+    counts = [s for s in slot_with(brief, "count") if "commuter" in s.attribute]
+    assert counts and all(s.status != "conflicting" for s in counts)
+
+
+def test_inferred_window_is_noted(ferry):
+    brief, _ = ferry
+    assert any("Bay Bulletin" in note and "inferred" in note for note in brief.notes)
+
+
+# --- quality gates on the example story and real articles ---------------------
+
+
+def _brief_of(path: Path):
+    articles, _ = read_articles([path])
+    brief = split_sentences(start_brief(articles), BriefOptions())
+    return find_facts(brief, BriefOptions())
+
+
+def _file_of(brief, article_id: str) -> str:
+    return Path(brief.article(article_id).origin).name
+
+
+@pytest.mark.slow
+def test_example_story_conflicts_are_all_found_and_none_invented(example_truth):
+    if not example_truth.get("conflicts"):
+        pytest.skip("the example story's truth.json lists no conflicts yet")
+    brief = _brief_of(EXAMPLE_STORY / "articles")
+    found = []
+    for slot in brief.facts:
+        if slot.status != "conflicting":
+            continue
+        found.append({_file_of(brief, c.span.article_id): c.value for c in slot.claims})
+    planted = [conflict["values"] for conflict in example_truth["conflicts"]]
+
+    def normal(value: str) -> str:
+        return value.split("-")[0] if len(value) == 10 and value.endswith("-01-01") else value
+
+    def matches(slot_values: dict, truth_values: dict) -> bool:
+        shared = [f for f in slot_values if f in truth_values]
+        agree = all(normal(slot_values[f]) == truth_values[f] for f in shared)
+        differs = len({truth_values[f] for f in shared}) > 1
+        return agree and differs
+
+    for truth_values in planted:
+        assert any(matches(slot, truth_values) for slot in found), f"planted conflict not found: {truth_values}"
+    for slot in found:
+        assert any(matches(slot, truth_values) for truth_values in planted), f"invented conflict: {slot}"
+
+
+@pytest.mark.slow
+def test_example_story_relative_dates_resolve_to_the_true_dates(example_truth):
+    from corroborate.claims import reference_windows
+    from corroborate.dates import find_dates
+
+    brief = _brief_of(EXAMPLE_STORY / "articles")
+    windows = reference_windows(brief, BriefOptions())
+    by_file = {_file_of(brief, a.id): a for a in brief.articles}
+    order = {"day": 0, "week": 1, "month": 2, "year": 3}
+    for expected in example_truth["relative_dates"]:
+        item = by_file[expected["file"]]
+        mentions = find_dates(item.text, windows[item.id].reference)
+        words = expected["expression"].lower().removeprefix("on ").removeprefix("in ")
+        candidates = [m for m in mentions if m.expression.lower() == words]
+        assert candidates, f"{expected['file']}: '{expected['expression']}' not found"
+        assert any(m.date.isoformat() == expected["date"] for m in candidates), (expected, candidates)
+        # Never finer than the truth; "earlier this week" is honestly a week.
+        assert all(order[m.precision] >= order[expected["precision"]] for m in candidates)
+
+
+@pytest.mark.slow
+def test_balenciaga_facts(balenciaga_dir):
+    brief = _brief_of(balenciaga_dir)
+    lawsuit = [s for s in brief.facts if s.claims[0].kind == "money" and "25000000 USD" in {c.value for c in s.claims}]
+    assert lawsuit and max(s.independent_sources for s in lawsuit) >= 3
+    assert all(s.status != "conflicting" for s in lawsuit)
+    ages = [s for s in brief.facts if s.attribute == "age" and s.subject == "Kim Kardashian"]
+    assert ages and ages[0].status == "corroborated" and {c.value for c in ages[0].claims} == {"42"}
+    # The day the campaign was pulled: a weekday in some outlets, a date in another,
+    # resolving to different days - shown side by side, not merged.
+    pulled = [
+        s
+        for s in brief.facts
+        if s.status == "conflicting" and s.claims[0].kind == "date" and s.subject == "Balenciaga"
+    ]
+    assert len(pulled) == 1
+    shown = {(c.display, c.value) for c in pulled[0].claims}
+    assert ("Tuesday", "2022-11-22") in shown and ("November 23", "2022-11-23") in shown
+    assert not [s for s in brief.facts if s.status == "conflicting" and s is not pulled[0]]
+
+
+def test_no_real_text_in_labels():
+    # Labels for real data hold ids, offsets and dates only.
+    labels = Path(__file__).parent / "labels" / "timeline17_relative.json"
+    if labels.exists():
+        for label in json.loads(labels.read_text())["labels"]:
+            assert set(label) <= {"doc", "start", "end", "date", "precision", "note"}

@@ -1,0 +1,59 @@
+"""The story's events in date order (fictional story; real articles as a gate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from corroborate.brief import start_brief
+from corroborate.claims import find_facts
+from corroborate.config import BriefOptions
+from corroborate.ingest import read_articles
+from corroborate.sentences import split_sentences
+from corroborate.timeline import build_timeline
+from test_claims import ferry_brief
+
+
+def test_events_are_in_date_order_with_sources_and_a_sentence():
+    brief, _ = ferry_brief()
+    timeline = build_timeline(brief, BriefOptions()).timeline
+    assert timeline
+    dates = [event.date for event in timeline]
+    assert dates == sorted(dates)
+    for event in timeline:
+        assert event.sources
+        assert event.description.article_id in event.sources
+        assert brief.text(event.description).strip()
+
+
+def test_conflicting_days_give_one_event_each():
+    brief, (herald, courier, _) = ferry_brief()
+    timeline = build_timeline(brief, BriefOptions()).timeline
+    by_date = {event.date: event for event in timeline}
+    assert by_date[dt.date(2031, 3, 10)].sources == (herald.id,)
+    assert by_date[dt.date(2031, 3, 11)].sources == (courier.id,)
+    assert not any(event.date_inferred for event in timeline if herald.id in event.sources)
+
+
+def test_timeline_runs_without_the_facts_stage():
+    brief, _ = ferry_brief()
+    bare = brief.__class__(title=brief.title, articles=brief.articles, sentences=brief.sentences)
+    assert build_timeline(bare, BriefOptions()).timeline
+
+
+@pytest.mark.slow
+def test_balenciaga_statement_is_dated_sunday_27_november_2022(balenciaga_dir):
+    articles, _ = read_articles([balenciaga_dir])
+    brief = find_facts(split_sentences(start_brief(articles), BriefOptions()), BriefOptions())
+    timeline = build_timeline(brief, BriefOptions()).timeline
+    sunday = [e for e in timeline if e.date == dt.date(2022, 11, 27) and e.precision == "day"]
+    assert sunday, "no event on 2022-11-27"
+    statement = max(sunday, key=lambda e: len(e.sources))
+    assert len(statement.sources) >= 3
+    text = brief.text(statement.description)
+    assert "Twitter" in text or "statement" in text or "wrote" in text
+    # Only one article states its published date: the others' dates are inferred.
+    assert statement.date_inferred
+    assert any("inferred" in note for note in brief.notes)
+    assert [e.date for e in timeline] == sorted(e.date for e in timeline)
