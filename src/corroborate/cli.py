@@ -155,7 +155,9 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=False, metavar="PATH...")
+@click.option("--story", "story_id", type=int, default=None, metavar="ID", help="Brief story ID of the store (see `corroborate stories`) instead of PATHs.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="The store for --story (default ./corroborate.db).")
 @click.option(
     "-f",
     "--format",
@@ -187,7 +189,7 @@ def main() -> None:
     metavar="NAME=VALUE",
     help="Override any setting listed by `corroborate settings` (repeatable).",
 )
-def brief(paths, format_, out, words, show_removed, reference_date, settings) -> None:
+def brief(paths, story_id, db, format_, out, words, show_removed, reference_date, settings) -> None:
     """Brief one story: read its articles and write what they say.
 
     PATH is a file or a folder (read recursively). Files that cannot be read
@@ -198,8 +200,14 @@ def brief(paths, format_, out, words, show_removed, reference_date, settings) ->
       corroborate brief story/
       corroborate brief story/ --format md --words 200
       corroborate brief story/ --out brief.html --show-removed
+      corroborate brief --story 12 --db news.db     a story of the store (`corroborate ingest`)
     """
     from .config import BriefOptions
+
+    if story_id is None and not paths:
+        fail("give the PATHs of one story's articles, or --story ID of a stored story")
+    if story_id is not None and paths:
+        fail("give either PATHs or --story, not both")
 
     if format_ is None:
         format_ = FORMAT_OF_SUFFIX.get(out.suffix.lower(), "terminal") if out else "terminal"
@@ -215,7 +223,7 @@ def brief(paths, format_, out, words, show_removed, reference_date, settings) ->
     from .brief import brief as make_brief
 
     try:
-        result = make_brief(list(paths), options)
+        result = _story_brief(story_id, db, options) if story_id is not None else make_brief(list(paths), options)
     except NoUsableInput as error:
         report_problems(error.problems)
         fail("nothing to brief: no readable article in the input")
@@ -228,6 +236,16 @@ def brief(paths, format_, out, words, show_removed, reference_date, settings) ->
         return
     text = render(result, format_, RenderOptions(show_removed=show_removed))
     write_output(text, out, what=f"{format_} brief")
+
+
+def _story_brief(story_id: int, db: Path | None, options):
+    from .store.briefs import NoSuchStory, story_brief
+
+    with _open_store(db, must_exist=True) as store:
+        try:
+            return story_brief(store, story_id, options)
+        except NoSuchStory:
+            fail(f"{store.path}: no story {story_id} (see `corroborate stories --db {store.path}`)")
 
 
 def _print_terminal(result, options) -> None:
@@ -378,6 +396,141 @@ def dedup(paths, format_, jaccard, containment) -> None:
         sys.stdout.flush()
     except BrokenPipeError:  # `corroborate dedup ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+# --- the store: ingest a stream, list its stories, cluster without a store --------
+
+DB_OPTION = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="The store (default ./corroborate.db)."
+)
+
+
+def _open_store(db: Path | None, must_exist: bool = False):
+    """The store at `db`; a one-line error for a file that is not one."""
+    from .store import DEFAULT_PATH, Store, StoreError
+
+    path = db or DEFAULT_PATH
+    if must_exist and not path.exists():
+        fail(f"no store at {path} (make one with `corroborate ingest PATH... --db {path}`)")
+    if path.parent != Path("") and not path.parent.is_dir():
+        fail(f"cannot create --db {path}: folder {path.parent} does not exist")
+    try:
+        return Store(path)
+    except StoreError as error:
+        fail(str(error))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@DB_OPTION
+@click.option("--batch", "batch_size", type=click.IntRange(min=1), default=500, show_default=True, help="New articles per committed batch.")
+def ingest(paths, db, batch_size) -> None:
+    """Add articles to the store and file each under a story.
+
+    Reads every input format `corroborate brief` reads, skips articles already
+    stored (same URL or same text), and clusters the new ones into stories as
+    they arrive (see `corroborate stories`). Work is committed in batches: a run
+    that is stopped can simply be run again.
+
+    \b
+    Examples:
+      corroborate ingest feed.jsonl crawl/ --db news.db
+      corroborate stories --db news.db
+      corroborate brief --story 12 --db news.db
+    """
+    from .store.ingest import ingest as ingest_into
+
+    with _open_store(db) as store:
+        if sys.stderr.isatty():
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            with Progress(*columns, transient=True) as progress:
+                task = progress.add_task("ingesting")
+
+                def on_batch(s) -> None:
+                    progress.update(task, description=f"{s.read} read, {s.new} new, {s.duplicates} duplicates, {s.rejected} rejected")
+
+                summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch)
+        else:
+
+            def on_batch(s) -> None:
+                click.echo(f"corroborate: batch {s.batches}: {s.read} read, {s.new} new, {s.duplicates} duplicates", err=True)
+
+            summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch)
+        report_problems(summary.problems)
+        counts = store.counts()
+    click.echo(
+        f"{summary.read} read, {summary.new} new, {summary.duplicates} duplicates, {summary.rejected} rejected; "
+        f"the store has {counts['articles']} articles in {counts['stories']} stories"
+    )
+    for reason, count in summary.reasons().most_common():
+        click.echo(f"  rejected {count}: {reason}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Show this many stories.")
+@click.option("--min-size", type=click.IntRange(min=1), default=1, show_default=True, help="Only stories with at least this many articles.")
+@click.option("-f", "--format", "format_", type=click.Choice(["table", "jsonl"]), default="table", help="Output format.")
+def stories(db, limit, min_size, format_) -> None:
+    """List the stories of the store, largest first: title, size, outlets, dates.
+
+    \b
+    Examples:
+      corroborate stories --db news.db --min-size 3
+      corroborate brief --story 12 --db news.db
+    """
+    import json
+
+    with _open_store(db, must_exist=True) as store:
+        rows = store.stories(limit=limit, min_size=min_size)
+    if format_ == "jsonl":
+        for row in rows:
+            click.echo(json.dumps({
+                "id": row.id, "title": row.title, "size": row.size, "outlets": list(row.outlets),
+                "first_date": row.first_date.isoformat() if row.first_date else None,
+                "last_date": row.last_date.isoformat() if row.last_date else None,
+            }, ensure_ascii=False))  # fmt: skip
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    for name in ("Story", "Title", "Articles", "Outlets", "First", "Last"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        outlets = ", ".join(row.outlets[:4]) + (f" +{len(row.outlets) - 4}" if len(row.outlets) > 4 else "")
+        table.add_row(str(row.id), row.title, str(row.size), outlets, str(row.first_date or ""), str(row.last_date or ""))
+    Console(highlight=False).print(table)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-f", "--format", "format_", type=click.Choice(["jsonl"]), default="jsonl", help="Output format.")
+def cluster(paths, format_) -> None:
+    """Group articles into stories without a store: one {"id", "story"} line each.
+
+    The id is the input's own id field when it has one, else the article id;
+    meant for scoring the clustering against labelled data.
+
+    \b
+    Example:
+      corroborate cluster articles.jsonl > stories.jsonl
+    """
+    import json
+
+    from .stories import cluster as cluster_inputs
+
+    records, problems = cluster_inputs(list(paths))
+    report_problems(problems)
+    try:
+        for record in records:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `corroborate cluster ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

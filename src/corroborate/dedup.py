@@ -3,30 +3,38 @@
 Used by `corroborate dedup PATH...` (one line per article with its duplicate
 group) and, for the exact measures, by `relations.py` inside one story.
 
-How a document is handled, in one pass:
+A batch of documents is handled with numpy arrays, never one Python object per
+word or shingle:
 
-1. exact duplicates by a hash of the normalised word sequence (case, white
+1. words: the batch's text as one array of code points; a table lookup marks
+   word characters (those of the regex `\\w`) and case-folds them; each word
+   gets a 64-bit polynomial hash from prefix sums (position independent);
+2. shingles: each run of `shingle_words` consecutive word hashes is mixed into
+   one 32-bit shingle hash; one sort per batch gives every document its sorted
+   distinct shingle hashes (kept for verification, 4 bytes a shingle);
+3. exact duplicates: a hash of the document's word-hash sequence (case, white
    space and punctuation ignored);
-2. word shingles, each hashed once (words are hashed with crc32, shingles are
-   combined from the word hashes with vectorised numpy arithmetic);
-3. a MinHash signature: `num_perm` universal hash functions (a*x + b) >> 32
-   applied to all shingles of a whole batch of documents at once, minimum per
-   document with `np.minimum.reduceat`;
-4. LSH banding: each band of `rows` signature values becomes one integer key in
-   a dict; documents sharing a key are candidates;
-5. exact verification of every candidate on the stored shingle sets: Jaccard
+4. MinHash by one permutation hashing (Li, Owen & Zhang 2012), densified by
+   rotation (Shrivastava & Li 2014): the shingle hash is the permutation, its
+   top bits pick one of `num_perm` bins and the smallest value in each bin is
+   that bin's MinHash. Read off the already sorted shingles, so it costs almost
+   nothing, where `num_perm` independent permutations cost num_perm passes;
+5. LSH banding: each band of `band_rows` bins becomes one 64-bit key. The index
+   is a few sorted key arrays merged like an LSM tree (searched with
+   `np.searchsorted` for a whole batch at once), about 12 bytes per key;
+6. exact verification of every candidate on the stored shingle arrays: Jaccard
    similarity, and containment of the smaller document in the larger (so an
    article pasted inside a longer page is found).
 
-Memory grows with the corpus (a signature band key and a sorted shingle array
-per document, about 4 bytes per distinct shingle), never with the number of
-pairs: there is no all-pairs matrix.
+Memory grows with the corpus (4 bytes per distinct shingle and 12 bytes per
+band key of each document), never with the number of pairs: there is no
+all-pairs matrix.
 
-Why our own MinHash and not datasketch's: on 10,000 news-length documents,
-same shingles and threshold, this is several times faster at equal or better
-recall (figures in BENCHMARKS.md, `benchmarks/dedup_speed.py`); datasketch
-hashes every shingle with sha1 in a Python loop and applies its permutations
-one document at a time.
+Why our own code and not datasketch: on the same 10,031 news-length documents,
+same 3-word shingles and threshold, this is several times faster end to end at
+higher recall (figures in BENCHMARKS.md, `benchmarks/dedup_speed.py`);
+datasketch hashes every shingle string with sha1 in Python and applies 128
+permutations per document.
 """
 
 from __future__ import annotations
@@ -34,9 +42,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -46,8 +54,9 @@ from .model import InputProblem
 _WORD = re.compile(r"\w+")
 _QUOTES_SINGLE = re.compile(r"[\u2018\u2019\u201a\u201b`']")
 _QUOTES_DOUBLE = re.compile(r"[\u201c\u201d\u201e\u201f\u00ab\u00bb\"]")
-_MASK32 = np.uint64(0xFFFFFFFF)
-_SHIFT32 = np.uint64(32)
+_U64 = np.uint64
+_SHIFT32 = _U64(32)
+_MASK32 = _U64(0xFFFFFFFF)
 
 
 def setting(default, help: str):  # noqa: A002 - the same convention as config.BriefOptions
@@ -64,17 +73,17 @@ class DedupOptions:
     min_shingles: int = setting(
         20, "Documents with fewer distinct shingles are matched only as exact duplicates (too short to judge)."
     )
-    num_perm: int = setting(64, "MinHash permutations per document.")
+    num_perm: int = setting(64, "MinHash values per document (bins of one permutation hashing; a power of 2).")
     band_rows: int = setting(
         2,
-        "Signature rows per LSH band. 2 rows x 32 bands makes a pair at Jaccard 0.2 a candidate 73% of the time "
+        "MinHash values per LSH band. 2 rows x 32 bands makes a pair at Jaccard 0.2 a candidate 73% of the time "
         "and at 0.3 95%: low enough to reach copies pasted into other text, whose Jaccard is far lower than "
         "their containment (3 rows missed 3% of planted copies, benchmarks/dedup_corpus.py).",
     )
-    seed: int = setting(1, "Seed of the MinHash permutations, so runs are repeatable.")
+    seed: int = setting(1, "Seed of the word hashes (and so of the MinHash permutation), so runs are repeatable.")
 
 
-# --- text to shingles ---------------------------------------------------------
+# --- text to word hashes --------------------------------------------------------
 
 
 def normalise(text: str) -> str:
@@ -85,37 +94,100 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def content_hash(text: str, tokens: list[str] | None = None) -> str:
-    """Hash of the word sequence: case, spacing and punctuation do not count."""
-    tokens = words(text) if tokens is None else tokens
-    return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()
-
-
 def words(text: str) -> list[str]:
     """The words of `text`, case-folded (punctuation, quote marks and spacing dropped)."""
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-class _WordHasher:
-    """crc32 of each word, memoised: news vocabularies repeat, so most lookups
-    are one dict hit. The cache is cleared when it grows past `limit` words, so
-    memory stays bounded on an endless stream."""
-
-    def __init__(self, limit: int = 2_000_000) -> None:
-        self._cache: dict[str, int] = {}
-        self._limit = limit
-
-    def __call__(self, tokens: list[str]) -> np.ndarray:
-        cache = self._cache
-        if len(cache) > self._limit:
-            cache.clear()
-        # New words first, so that the lookup of all words is one C-level map.
-        for token in set(tokens).difference(cache):
-            cache[token] = zlib.crc32(token.encode("utf-8"))
-        return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """For every code point of the Basic Multilingual Plane: is it a word character
+    (what `\\w` matches: alphanumeric or "_"), and its case-folded code point."""
+    is_word = np.zeros(0x10000, dtype=np.bool_)
+    fold = np.arange(0x10000, dtype=np.uint32)
+    for point in range(0x10000):
+        char = chr(point)
+        if char.isalnum() or char == "_":
+            is_word[point] = True
+            folded = char.casefold()
+            if len(folded) == 1:  # "ß" -> "ss" stays "ß": one code point in, one out
+                fold[point] = ord(folded)
+    return is_word, fold
 
 
-_word_hashes = _WordHasher()
+# Words are hashed as polynomials in code points: sum(c_i * P^i). With prefix sums
+# over a whole batch, a word's hash is (H[end] - H[start]) * P^-start, modulo 2^64.
+_P = 0x100000001B3  # odd, so invertible modulo 2^64
+_P_INVERSE = pow(_P, -1, 2**64)
+
+
+class _Powers:
+    """P^i and P^-i modulo 2^64 for i < n, grown on demand."""
+
+    def __init__(self) -> None:
+        self.forward = np.ones(0, dtype=np.uint64)
+        self.inverse = np.ones(0, dtype=np.uint64)
+
+    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.forward) < n:
+            size = max(n, 2 * len(self.forward), 1 << 16)
+            self.forward = np.full(size, _P, dtype=np.uint64)
+            self.forward[0] = 1
+            np.cumprod(self.forward, out=self.forward)  # wraps modulo 2^64, as intended
+            self.inverse = np.full(size, _P_INVERSE, dtype=np.uint64)
+            self.inverse[0] = 1
+            np.cumprod(self.inverse, out=self.inverse)
+        return self.forward[:n], self.inverse[:n]
+
+
+_powers = _Powers()
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit affects every output bit (in place)."""
+    with np.errstate(over="ignore"):
+        values ^= values >> _U64(30)
+        values *= _U64(0xBF58476D1CE4E5B9)
+        values ^= values >> _U64(27)
+        values *= _U64(0x94D049BB133111EB)
+        values ^= values >> _U64(31)
+    return values
+
+
+def _prepare_text(text: str) -> str:
+    # NFKC only when needed: the check is several times cheaper than the normalisation.
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        return unicodedata.normalize("NFKC", text)
+    return text
+
+
+def _word_hashes(joined: str, salt: int) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the case-folded words of `joined`, in order, and the
+    code-point offset where each word starts. Equal words hash equal wherever they are."""
+    is_word, fold = _tables()
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    astral = points > 0xFFFF
+    if astral.any():  # outside the BMP (emoji, historic scripts): ask Python once per distinct character
+        bmp = np.minimum(points, 0xFFFF)
+        word_mask = is_word[bmp]
+        for point in np.unique(points[astral]).tolist():
+            char = chr(point)
+            word_mask[points == point] = char.isalnum() or char == "_"
+        folded = np.where(astral, points, fold[bmp])
+    else:
+        word_mask = is_word[points]
+        folded = fold[points]
+    forward, inverse = _powers.upto(len(points))
+    prefix = np.zeros(len(points) + 1, dtype=np.uint64)
+    edges = np.diff(word_mask.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    with np.errstate(over="ignore"):
+        np.cumsum(folded.astype(np.uint64) * forward, out=prefix[1:])  # wraps modulo 2^64, as intended
+        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
+    hashes ^= _U64(salt * 0x9E3779B97F4A7C15 % 2**64)
+    return _mix(hashes), starts
+
 
 # Odd 64-bit multipliers that mix the word hashes of one shingle into one value.
 _SHINGLE_MULTIPLIERS = np.array(
@@ -125,20 +197,71 @@ _SHINGLE_MULTIPLIERS = np.array(
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ShingledBatch:
+    """Several documents' exact-duplicate digests and sorted distinct shingle hashes."""
+
+    digests: list[bytes]  # hash of each document's word sequence
+    keys: np.ndarray  # sorted distinct uint64 (row << 32 | shingle hash) over all rows
+    bounds: np.ndarray  # row i's keys are keys[bounds[i]:bounds[i + 1]]
+    hashes: np.ndarray  # the uint32 shingle hashes of `keys`
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+    def shingles(self, row: int) -> np.ndarray:
+        """Row `row`'s sorted distinct shingle hashes (uint32)."""
+        return self.hashes[self.bounds[row] : self.bounds[row + 1]]
+
+    def size(self, row: int) -> int:
+        return int(self.bounds[row + 1] - self.bounds[row])
+
+
+def shingle_batch(texts: list[str], size: int = 3, seed: int = 1) -> ShingledBatch:
+    """Shingle many texts at once: one pass of numpy over all their characters.
+    A text shorter than one shingle gives one shingle of all its words."""
+    prepared = [_prepare_text(text) for text in texts]
+    hashes, word_starts = _word_hashes("\n".join(prepared), seed)  # "\n" is no word character
+    text_starts = np.cumsum([0] + [len(text) + 1 for text in prepared[:-1]])
+    word_row = np.searchsorted(text_starts, word_starts, side="right") - 1
+    word_bounds = np.searchsorted(word_row, np.arange(len(texts) + 1))
+    digests = [
+        hashlib.blake2b(hashes[first:last].tobytes(), digest_size=16).digest()
+        for first, last in zip(word_bounds[:-1].tolist(), word_bounds[1:].tolist())
+    ]
+    size = max(1, min(size, len(_SHINGLE_MULTIPLIERS)))
+    parts = []
+    count = len(hashes) - size + 1
+    if count > 0:
+        with np.errstate(over="ignore"):
+            mixed = hashes[:count] * _SHINGLE_MULTIPLIERS[0]
+            for offset in range(1, size):
+                mixed += hashes[offset : offset + count] * _SHINGLE_MULTIPLIERS[offset]
+        inside = word_row[:count] == word_row[size - 1 :]  # no shingle across two texts
+        parts.append((word_row[:count][inside].astype(np.uint64) << _SHIFT32) | (_mix(mixed[inside]) >> _SHIFT32))
+    word_counts = np.diff(word_bounds)
+    for row in np.flatnonzero((word_counts > 0) & (word_counts < size)).tolist():
+        first, last = word_bounds[row], word_bounds[row + 1]
+        with np.errstate(over="ignore"):
+            mixed = (hashes[first:last] * _SHINGLE_MULTIPLIERS[: last - first]).sum(dtype=np.uint64, keepdims=True)
+        parts.append((_U64(row) << _SHIFT32) | (_mix(mixed) >> _SHIFT32))
+    keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+    keys.sort()
+    if len(keys):
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    bounds = np.searchsorted(keys >> _SHIFT32, np.arange(len(texts) + 1, dtype=np.uint64))
+    return ShingledBatch(digests, keys, bounds, (keys & _MASK32).astype(np.uint32))
+
+
 def shingle_hashes(tokens: list[str], size: int = 3) -> np.ndarray:
     """Sorted distinct 32-bit hashes of the `size`-word shingles of `tokens`.
     A text shorter than one shingle gives one shingle of all its words."""
-    if not tokens:
-        return np.zeros(0, dtype=np.uint32)
-    hashed = _word_hashes(tokens)
-    size = max(1, min(size, len(tokens), len(_SHINGLE_MULTIPLIERS)))
-    count = len(tokens) - size + 1
-    with np.errstate(over="ignore"):
-        mixed = np.zeros(count, dtype=np.uint64)
-        for offset in range(size):
-            mixed += hashed[offset : offset + count] * _SHINGLE_MULTIPLIERS[offset]
-        mixed ^= mixed >> _SHIFT32
-    return np.unique((mixed & _MASK32).astype(np.uint32))
+    return shingle_batch([" ".join(tokens)], size).shingles(0)
+
+
+def content_hash(text: str) -> str:
+    """Hash of the word sequence: case, spacing and punctuation do not count."""
+    return shingle_batch([text]).digests[0].hex()
 
 
 def overlap(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:
@@ -149,76 +272,125 @@ def overlap(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     return common / (len(left) + len(right) - common), common / min(len(left), len(right))
 
 
+def common_counts(shingles: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """How many of each of `others` (sorted distinct, non-empty) are in `shingles`: one
+    numpy pass for all of them instead of one `intersect1d` per pair."""
+    together = np.concatenate(others)
+    position = np.searchsorted(shingles, together)
+    position[position == len(shingles)] = 0
+    found = shingles[position] == together
+    offsets = np.cumsum([0] + [len(other) for other in others[:-1]])
+    return np.add.reduceat(found, offsets, dtype=np.int64)
+
+
 # --- MinHash and LSH --------------------------------------------------------------
 
+_EMPTY = np.uint32(0xFFFFFFFF)
 
-class MinHasher:
-    """MinHash signatures for many documents at once (vectorised over all their shingles)."""
 
-    # Shingles per numpy block: num_perm x block uint64 values (4 MB at 64 x 8k),
-    # large enough that numpy, not Python, does the work.
-    BLOCK = 8_192
+def _signatures(keys: np.ndarray, rows: np.ndarray, num_perm: int) -> np.ndarray:
+    """One permutation hashing of the rows `rows` of sorted `keys` (row << 32 | shingle hash):
+    (len(rows) x num_perm) uint32, each the smallest shingle hash of its bin.
 
-    def __init__(self, num_perm: int = 96, seed: int = 1) -> None:
-        rng = np.random.default_rng(seed)
-        # Multiply-shift hashing: (a*x + b) mod 2^64, keep the high 32 bits; `a` odd.
-        self._a = (rng.integers(1, 2**63 - 1, size=(num_perm, 1), dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
-        self._b = rng.integers(0, 2**63 - 1, size=(num_perm, 1), dtype=np.uint64)
-        self.num_perm = num_perm
+    A bin that holds no shingle (short documents) takes the value of the next
+    non-empty bin to its right, tagged with the distance ("rotation"), so that two
+    similar short documents still agree on it. A document without shingles
+    gets all 2^32-1 (it matches nothing)."""
+    bits = num_perm.bit_length() - 1
+    if num_perm != 1 << bits:
+        raise ValueError(f"num_perm must be a power of 2, not {num_perm}")
+    shift = _U64(32 - bits)
+    bins = np.arange(num_perm, dtype=np.uint64) << shift
+    targets = ((rows.astype(np.uint64) << _SHIFT32)[:, None] | bins).ravel()
+    position = np.searchsorted(keys, targets)
+    inside = position < len(keys)
+    found = keys[np.minimum(position, max(len(keys) - 1, 0))] if len(keys) else np.zeros_like(targets)
+    hit = inside & ((found >> shift) == (targets >> shift))  # same row and bin
+    values = np.where(hit, found & ((_U64(1) << shift) - _U64(1)), _U64(_EMPTY)).astype(np.uint32)
+    values, hit = values.reshape(len(rows), num_perm), hit.reshape(len(rows), num_perm)
+    if not hit.all():
+        index = np.arange(num_perm)
+        never = 4 * num_perm
+        filled = np.where(hit, index, never)
+        doubled = np.concatenate([filled, np.where(hit, index + num_perm, never)], axis=1)
+        following = np.minimum.accumulate(doubled[:, ::-1], axis=1)[:, ::-1][:, :num_perm]
+        usable = ~hit & (following < never)
+        source = following % num_perm
+        distance = (following - index).astype(np.uint32) << np.uint32(32 - bits)
+        taken = np.take_along_axis(values, np.where(usable, source, 0), axis=1) | distance
+        values = np.where(usable, taken, values)
+    return values
 
-    def signatures(self, shingle_sets: list[np.ndarray]) -> np.ndarray:
-        """One row of `num_perm` uint32 minima per shingle set (an empty set gives all 2^32-1)."""
-        out = np.full((len(shingle_sets), self.num_perm), 0xFFFFFFFF, dtype=np.uint32)
-        # Group consecutive documents into blocks of about BLOCK shingles.
-        first = 0
-        while first < len(shingle_sets):
-            last, total = first, 0
-            while last < len(shingle_sets) and (total == 0 or total + len(shingle_sets[last]) <= self.BLOCK):
-                total += len(shingle_sets[last])
-                last += 1
-            self._fill(shingle_sets, first, last, out)
-            first = last
-        return out
 
-    def _fill(self, shingle_sets: list[np.ndarray], first: int, last: int, out: np.ndarray) -> None:
-        members = [i for i in range(first, last) if len(shingle_sets[i])]
-        if not members:
-            return
-        values = np.concatenate([shingle_sets[i] for i in members]).astype(np.uint64)
-        offsets = np.cumsum([0] + [len(shingle_sets[i]) for i in members[:-1]])
-        with np.errstate(over="ignore"):
-            permuted = (self._a * values + self._b) >> _SHIFT32
-        out[members] = np.minimum.reduceat(permuted, offsets, axis=1).T.astype(np.uint32)
+def minhash_signatures(shingle_sets: list[np.ndarray], num_perm: int = 64) -> np.ndarray:
+    """MinHash signatures (one permutation hashing) of sorted distinct shingle arrays."""
+    keys = [(np.uint64(row) << _SHIFT32) | s.astype(np.uint64) for row, s in enumerate(shingle_sets)]
+    joined = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+    return _signatures(joined, np.arange(len(shingle_sets)), num_perm)
+
+
+def band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:
+    """(documents x bands) uint64 keys: the `rows` values of each band mixed into one
+    integer, salted by the band so one index holds all bands. Band b takes the values
+    b, b + bands, ... (not neighbours, which densification makes alike)."""
+    bands = signatures.shape[1] // rows
+    used = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), rows, bands)
+    key = np.zeros((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(rows):
+            key = key * _U64(_P) + used[:, row, :]
+        key ^= np.arange(1, bands + 1, dtype=np.uint64) * _U64(0x9E3779B97F4A7C15)
+    return _mix(key)
 
 
 class BandIndex:
-    """LSH buckets: for each band, a dict from the band's key to the documents in it."""
+    """LSH buckets as sorted arrays of (band key, document), queried with `searchsorted`
+    for a whole batch at once. Each batch adds one array; arrays are merged like an
+    LSM tree (two of similar size become one), so there are O(log n) of them.
+    12 bytes per key, where a dict of lists takes about 100."""
 
-    def __init__(self, num_perm: int, rows: int) -> None:
-        self.rows = rows
-        self.bands = num_perm // rows
-        self._buckets: list[dict[int, list[int]]] = [{} for _ in range(self.bands)]
-        weights = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
-                           dtype=np.uint64)  # fmt: skip
-        self._weights = np.resize(weights, rows)
+    def __init__(self) -> None:
+        self._levels: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def keys(self, signatures: np.ndarray) -> np.ndarray:
-        """(documents x bands) uint64 keys: each band's rows mixed into one integer."""
-        used = signatures[:, : self.bands * self.rows].astype(np.uint64)
-        with np.errstate(over="ignore"):
-            return (used.reshape(len(signatures), self.bands, self.rows) * self._weights).sum(axis=2)
+    def query(self, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """(owner, document) pairs, as uint64 owner << 32 | document, for every stored key equal to one of `keys`."""
+        pairs = []
+        for stored, documents in self._levels:
+            first = np.searchsorted(stored, keys, side="left")
+            last = np.searchsorted(stored, keys, side="right")
+            counts = last - first
+            if not counts.any():
+                continue
+            hits = np.flatnonzero(counts)
+            counts, first = counts[hits], first[hits]
+            starts = np.repeat(first - np.cumsum(counts) + counts, counts)
+            found = documents[starts + np.arange(counts.sum())]
+            pairs.append((np.repeat(owners[hits].astype(np.uint64), counts) << _SHIFT32) | found)
+        return np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.uint64)
 
-    def query(self, keys: np.ndarray) -> set[int]:
-        found: set[int] = set()
-        for band, key in enumerate(keys.tolist()):
-            bucket = self._buckets[band].get(key)
-            if bucket:
-                found.update(bucket)
-        return found
+    def insert(self, keys: np.ndarray, documents: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        self._levels.append((keys[order], documents.astype(np.uint64)[order]))
+        while len(self._levels) > 1 and len(self._levels[-2][0]) <= 2 * len(self._levels[-1][0]):
+            (keys_a, docs_a), (keys_b, docs_b) = self._levels[-2:]
+            merged = np.concatenate([keys_a, keys_b])
+            order = np.argsort(merged, kind="stable")
+            self._levels[-2:] = [(merged[order], np.concatenate([docs_a, docs_b])[order])]
 
-    def insert(self, document: int, keys: np.ndarray) -> None:
-        for band, key in enumerate(keys.tolist()):
-            self._buckets[band].setdefault(key, []).append(document)
+
+def _pairs_within(keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """(later, earlier) pairs of `owners` (ascending) that share a key, as uint64 later << 32 | earlier."""
+    order = np.argsort(keys, kind="stable")
+    ordered, owned = keys[order], owners[order]
+    run_starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    run_lengths = np.diff(np.append(run_starts, len(ordered)))
+    shared = run_lengths > 1
+    pairs = []
+    # Runs of equal keys within one batch are rare and short (copies read together): a loop is enough.
+    for start, length in zip(run_starts[shared].tolist(), run_lengths[shared].tolist()):
+        members = owned[start : start + length].tolist()
+        pairs.extend(later << 32 | earlier for i, later in enumerate(members) for earlier in members[:i] if earlier != later)
+    return np.array(pairs, dtype=np.uint64)
 
 
 # --- the streaming deduplicator ------------------------------------------------
@@ -228,7 +400,13 @@ MatchKind = Literal["original", "duplicate", "near-duplicate", "contained", "con
 
 @dataclass(frozen=True, slots=True)
 class DedupRecord:
-    """Where one document stands: its duplicate group and what it matched."""
+    """Where one document stands: its duplicate group and what it matched.
+
+    `group` is final when written: groups are never renumbered. A document that
+    matches members of several earlier groups joins the earliest and lists the
+    others in `linked` (they turn out to hold one content: two parts of it first
+    seen apart, then the whole). Lines written earlier keep their group;
+    `final_groups` joins linked groups for callers that can wait for the end."""
 
     index: int  # position in the input stream
     key: str  # the caller's name for the document (a path, an id)
@@ -238,97 +416,103 @@ class DedupRecord:
     match: str | None = None  # key of the earlier document it matched best
     jaccard: float | None = None
     containment: float | None = None
-    # Earlier groups this document showed to be the same as `group` (it matched
-    # members of each): from here on they are `group`. Lines already written keep
-    # their old number; `final_groups` applies the merges.
-    merged: tuple[int, ...] = ()
+    linked: tuple[int, ...] = ()  # other earlier groups this document also matched
 
 
 class Deduplicator:
     """Feed documents in order; each gets a `DedupRecord` against everything before it.
 
-    A document joins the group of the earlier document it overlaps most (ties go
-    to the earlier one), so a record can be written as soon as its document is read.
+    A document joins the group of the earlier documents it matches (the earliest
+    group when it matches several), so a record can be written as soon as its
+    document is read, and never changes afterwards.
     """
 
     def __init__(self, options: DedupOptions | None = None) -> None:
         self.options = options or DedupOptions()
-        self._hasher = MinHasher(self.options.num_perm, self.options.seed)
-        self._index = BandIndex(self.options.num_perm, self.options.band_rows)
-        self._exact: dict[str, int] = {}
+        self._index = BandIndex()
+        self._exact: dict[bytes, int] = {}
         self._shingles: dict[int, np.ndarray] = {}
         self._group: list[int] = []
-        self._parent: dict[int, int] = {}  # merged groups: group -> the group it joined
         self._keys: list[str] = []
         self.verified = 0  # candidate pairs checked exactly (for benchmarks)
 
     def add_batch(self, documents: list[tuple[str, str]]) -> list[DedupRecord]:
-        """Deduplicate `(key, text)` pairs (signatures are computed for the batch at once)."""
+        """Deduplicate `(key, text)` pairs (shingled and hashed for the batch at once)."""
+        batch = shingle_batch([text for _, text in documents], self.options.shingle_words, self.options.seed)
+        return self.add_shingled([key for key, _ in documents], batch)
+
+    def add_shingled(self, keys: list[str], batch: ShingledBatch) -> list[DedupRecord]:
+        """Deduplicate documents already shingled with `shingle_batch` (same options)."""
         options = self.options
-        tokens = [words(text) for _, text in documents]
-        hashes = [content_hash(text, these) for (_, text), these in zip(documents, tokens)]
-        shingle_sets = [shingle_hashes(these, options.shingle_words) for these in tokens]
-        signatures = self._hasher.signatures(shingle_sets)
-        band_keys = self._index.keys(signatures)
+        first = len(self._group)
+        # Exact duplicates first: they are neither queried nor indexed.
+        exact_of: dict[int, int] = {}
+        indexed = []
+        for row, digest in enumerate(batch.digests):
+            earlier = self._exact.setdefault(digest, first + row)
+            if earlier != first + row:
+                exact_of[row] = earlier
+            elif batch.size(row) >= max(1, options.min_shingles):
+                indexed.append(row)
+        candidates: dict[int, list[int]] = {}
+        if indexed:
+            rows = np.array(indexed)
+            band = band_keys(_signatures(batch.keys, rows, options.num_perm), options.band_rows)
+            owners = np.repeat(rows + first, band.shape[1])
+            flat = band.ravel()
+            pairs = np.unique(np.concatenate([self._index.query(flat, owners), _pairs_within(flat, owners)]))
+            self._index.insert(flat, owners)
+            owner_of = (pairs >> _SHIFT32).astype(np.int64)
+            split = np.flatnonzero(np.diff(owner_of)) + 1
+            for run in np.split(np.arange(len(pairs)), split) if len(pairs) else []:
+                candidates[int(owner_of[run[0]])] = (pairs[run] & _MASK32).astype(np.int64).tolist()
         records = []
-        for row, ((key, _), digest, shingles) in enumerate(zip(documents, hashes, shingle_sets)):
-            index = len(self._group)
+        for row, key in enumerate(keys):
+            index = first + row
             self._keys.append(key)
-            earlier = self._exact.get(digest)
-            if earlier is not None:
-                group = self._root(self._group[earlier])
-                self._group.append(group)
-                records.append(DedupRecord(index, key, group, "duplicate", self._keys[group], self._keys[earlier], 1.0, 1.0))
-                continue
-            self._exact[digest] = index
-            record = self._near_match(index, key, shingles, band_keys[row]) if len(shingles) >= options.min_shingles else None
-            if record is None:
-                record = DedupRecord(index, key, index, "original", key)
+            if row in exact_of:
+                earlier = exact_of[row]
+                group = self._group[earlier]
+                record = DedupRecord(index, key, group, "duplicate", self._keys[group], self._keys[earlier], 1.0, 1.0)
+            else:
+                shingles = batch.shingles(row)
+                record = self._near_match(index, key, shingles, candidates.get(index, []))
+                if batch.size(row) >= max(1, options.min_shingles):
+                    self._shingles[index] = shingles
             self._group.append(record.group)
             records.append(record)
-            if len(shingles) >= options.min_shingles:
-                self._shingles[index] = shingles
-                self._index.insert(index, band_keys[row])
         return records
 
-    def _near_match(self, index: int, key: str, shingles: np.ndarray, band_keys: np.ndarray) -> DedupRecord | None:
-        best = None
-        groups: set[int] = set()
-        for candidate in sorted(self._index.query(band_keys)):
-            self.verified += 1
-            other = self._shingles[candidate]
-            jaccard, containment = overlap(shingles, other)
-            if jaccard >= self.options.jaccard or containment >= self.options.containment:
-                groups.add(self._root(self._group[candidate]))
-                if best is None or (jaccard, containment) > best[1:]:
-                    best = (candidate, jaccard, containment)
-        if best is None:
-            return None
-        candidate, jaccard, containment = best
-        if jaccard >= self.options.jaccard:
+    def _near_match(self, index: int, key: str, shingles: np.ndarray, candidates: list[int]) -> DedupRecord:
+        if not candidates:
+            return DedupRecord(index, key, index, "original", key)
+        self.verified += len(candidates)
+        others = [self._shingles[candidate] for candidate in candidates]
+        common = common_counts(shingles, others)
+        sizes = np.array([len(other) for other in others])
+        jaccard = common / (len(shingles) + sizes - common)
+        containment = common / np.minimum(len(shingles), sizes)
+        matched = np.flatnonzero((jaccard >= self.options.jaccard) | (containment >= self.options.containment))
+        if not len(matched):
+            return DedupRecord(index, key, index, "original", key)
+        # Best match: highest Jaccard, then containment; ties go to the earlier document.
+        best = matched[np.lexsort((-containment[matched], -jaccard[matched]))[0]]
+        candidate = candidates[best]
+        if jaccard[best] >= self.options.jaccard:
             kind: MatchKind = "near-duplicate"
         else:
-            kind = "contained" if len(shingles) <= len(self._shingles[candidate]) else "contains"
-        # A document that matches members of several groups proves them one group
-        # (two copies of an original that came before it): merge into the earliest.
-        group = min(groups)
-        for other_group in groups:
-            self._parent[other_group] = group
+            kind = "contained" if len(shingles) <= sizes[best] else "contains"
+        groups = sorted({self._group[candidates[i]] for i in matched.tolist()})
+        group = groups[0]
         return DedupRecord(
-            index, key, group, kind, self._keys[group], self._keys[candidate], round(jaccard, 4), round(containment, 4),
-            merged=tuple(sorted(groups - {group})),
+            index, key, group, kind, self._keys[group], self._keys[candidate],
+            round(float(jaccard[best]), 4), round(float(containment[best]), 4), linked=tuple(groups[1:]),
         )  # fmt: skip
-
-    def _root(self, group: int) -> int:
-        parent = self._parent
-        while parent.get(group, group) != group:
-            parent[group] = parent.get(parent[group], parent[group])
-            group = parent[group]
-        return group
 
 
 def final_groups(records: Iterable[DedupRecord]) -> dict[str, int]:
-    """Each document's group once every merge is applied (for callers that can wait for the end)."""
+    """Each document's group once linked groups are joined (the earliest group's number),
+    for callers that can wait for the end."""
     parent: dict[int, int] = {}
 
     def root(group: int) -> int:
@@ -338,8 +522,10 @@ def final_groups(records: Iterable[DedupRecord]) -> dict[str, int]:
 
     records = list(records)
     for record in records:
-        for other in record.merged:
-            parent[root(other)] = root(record.group)
+        for other in record.linked:
+            low, high = sorted((root(other), root(record.group)))
+            if low != high:
+                parent[high] = low
     return {record.key: root(record.group) for record in records}
 
 

@@ -255,6 +255,12 @@ class StoryClusterer:
         self.max_terms = max_terms
         self.n_features = n_features
 
+    def get_params(self) -> dict:
+        """The parameters, as given to `__init__` (scikit-learn's convention)."""
+        import inspect
+
+        return {name: getattr(self, name) for name in inspect.signature(type(self).__init__).parameters if name != "self"}
+
     # --- state ------------------------------------------------------------------
 
     def _initialise(self) -> None:

@@ -89,8 +89,7 @@ def ingest(
         ordered = [batch[i] for i in time_order(batch)]
         assigned = clusterer.add(ordered)
         stories = [clusterer.story_of(s) for s in assigned]
-        params = {name: getattr(clusterer, name) for name in clusterer.__init__.__code__.co_varnames[1:] if hasattr(clusterer, name)}
-        store.write_batch(ordered, stories, clusterer.drain_changes(), clusterer.get_state(), params)
+        store.write_batch(ordered, stories, clusterer.drain_changes(), clusterer.get_state(), clusterer.get_params())
         summary.new += len(batch)
         summary.batches += 1
         batch.clear()
