@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from .model import Article, RawArticle, RemovedLine
+from .model import TITLE_LINE, Article, RawArticle, RemovedLine
 
 
 def normalise_for_id(text: str) -> str:
@@ -427,7 +427,7 @@ def clean(raw: RawArticle) -> Article:
             if kind != "body":
                 title, title_index = line, index
                 if kind == "headline":
-                    reasons[index] = "title line"
+                    reasons[index] = TITLE_LINE
             break
 
     for index, reason in _repeated_blocks([line for _, line in numbered]).items():

@@ -69,6 +69,11 @@ class RawArticle:
     format: str = "text"  # text | html | json | csv | feed | warc
 
 
+# The reason cleaning gives for the title line of a text file: it moves into
+# `Article.title`, so it is removed from the body but is not junk.
+TITLE_LINE = "title line"
+
+
 @dataclass(frozen=True, slots=True)
 class RemovedLine:
     """A line that cleaning took out of an article, and why."""
@@ -102,6 +107,11 @@ class Article:
             return self.outlet
         name = self.origin.rstrip("/").rsplit("/", 1)[-1]
         return name or self.id
+
+    @property
+    def junk_removed(self) -> tuple[RemovedLine, ...]:
+        """The removed lines that were scraping junk (not the title line)."""
+        return tuple(line for line in self.removed if line.reason != TITLE_LINE)
 
     @property
     def word_count(self) -> int:

@@ -159,7 +159,7 @@ def _profile(article: Article, sentences: Sequence[Sentence]) -> _Profile:
         sentence_texts=[article.slice(s.span) for s in own],
         embeddings=np.zeros((0, 0), dtype=np.float32),
         quotes=quotes,
-        junk_lines=sum(1 for line in article.removed if line.reason != "title line"),
+        junk_lines=len(article.junk_removed),
         word_sequence=_word_sequence(text),
     )
 

@@ -54,7 +54,7 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
     for article in brief.articles:
         title = f"[{esc(article.title)}](<{article.url}>)" if article.url and _safe_url(article.url) else esc(article.title)
         date = article.published.isoformat() if article.published else "–"
-        out.append(f"| {numbers[article.id]} | {esc(article.label)} | {title} | {date} | {article.word_count} | {len(article.removed)} |")
+        out.append(f"| {numbers[article.id]} | {esc(article.label)} | {title} | {date} | {article.word_count} | {len(article.junk_removed)} |")
     out.append("")
 
     if brief.summary:

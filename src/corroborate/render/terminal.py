@@ -83,7 +83,7 @@ def sources_table(brief: Brief, numbers: dict[str, int]) -> Table:
             escape(view.short(article.title, 120)),
             article.published.isoformat() if article.published else "-",
             str(article.word_count),
-            str(len(article.removed)),
+            str(len(article.junk_removed)),
         )
     return table
 
