@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from builders import article
-from conftest import EXAMPLE_STORY
+from conftest import EXAMPLE_STORY, floor
 from corroborate.brief import start_brief
 from corroborate.claims import find_facts, parse_number, values_agree
 from corroborate.config import BriefOptions
@@ -123,6 +123,44 @@ def test_approximate_count_agrees_with_exact(ferry):
     assert counts and all(s.status != "conflicting" for s in counts)
 
 
+# A second fictional story: outlets word one count differently ("injured",
+# "hurt"), one outlet gives another value, and every outlet also counts the
+# passengers aboard. One row per real-world fact: the injured are one
+# conflicting slot holding all three outlets; the passengers aboard another.
+TRAM = {
+    "Lowfield Post": "Nine passengers were injured when a tram left the rails on Kestrel Road. About 300 passengers "
+    "were on the tram, the operator said.",
+    "Kestrel Times": "A tram derailed on Kestrel Road, injuring 9 passengers. Some 300 passengers were aboard.",
+    "Lowfield Radio": "Eleven passengers were hurt when the tram came off the rails on Kestrel Road with 300 "
+    "passengers on board.",
+}
+
+
+@pytest.fixture(scope="module")
+def tram():
+    articles = [article(text, title="Tram", outlet=outlet, published=dt.date(2031, 5, 2)) for outlet, text in TRAM.items()]
+    return find_facts(split_sentences(start_brief(articles), BriefOptions()), BriefOptions())
+
+
+def test_one_slot_per_fact_whatever_the_wording(tram):
+    counts = [s for s in tram.facts if s.claims[0].kind == "count"]
+    injured = [s for s in counts if {"9", "11"} & {c.value for c in s.claims}]
+    aboard = [s for s in counts if "300" in {c.value for c in s.claims}]
+    assert len(injured) == 1 and injured[0].status == "conflicting"
+    assert {c.value for c in injured[0].claims} == {"9", "11"}
+    assert len({c.span.article_id for c in injured[0].claims}) == 3
+    assert len(aboard) == 1 and aboard[0].status == "corroborated" and aboard[0].independent_sources == 3
+
+
+def test_uninformative_claims_are_dropped():
+    story = [
+        article("On Tuesday it was a wreck. Crews were in the water within four minutes, Dana Lusk told Radio Orme.",
+                title="Wreck", outlet="Orme Daily", published=dt.date(2031, 5, 2)),  # fmt: skip
+    ]
+    brief = find_facts(split_sentences(start_brief(story), BriefOptions()), BriefOptions())
+    assert not [s for s in brief.facts if s.claims[0].kind in ("date", "duration", "participants")], brief.facts
+
+
 def test_inferred_window_is_noted(ferry):
     brief, _ = ferry
     assert any("Bay Bulletin" in note and "inferred" in note for note in brief.notes)
@@ -145,7 +183,7 @@ def _file_of(brief, article_id: str) -> str:
 def test_example_story_conflicts_are_all_found_and_none_invented(example_truth):
     if not example_truth.get("conflicts"):
         pytest.skip("the example story's truth.json lists no conflicts yet")
-    brief = _brief_of(EXAMPLE_STORY / "articles")
+    brief = _example_brief()
     found = []
     for slot in brief.facts:
         if slot.status != "conflicting":
@@ -166,6 +204,54 @@ def test_example_story_conflicts_are_all_found_and_none_invented(example_truth):
         assert any(matches(slot, truth_values) for slot in found), f"planted conflict not found: {truth_values}"
     for slot in found:
         assert any(matches(slot, truth_values) for truth_values in planted), f"invented conflict: {slot}"
+
+
+_EXAMPLE_BRIEF: list = []
+
+
+def _example_brief():
+    if not _EXAMPLE_BRIEF:
+        _EXAMPLE_BRIEF.append(_brief_of(EXAMPLE_STORY / "articles"))
+    return _EXAMPLE_BRIEF[0]
+
+
+def _normal(value: str) -> str:
+    return value.split("-")[0] if len(value) == 10 and value.endswith("-01-01") else value
+
+
+def _pairs(brief, slot) -> set[tuple[str, str]]:
+    return {(_file_of(brief, c.span.article_id), _normal(c.value)) for c in slot.claims}
+
+
+@pytest.mark.slow
+def test_example_story_each_conflict_is_one_slot_with_every_outlet(example_truth):
+    """De-fragmentation: one row per planted conflict, holding every value and
+    (nearly) every outlet's report, and no other conflicting row."""
+    brief = _example_brief()
+    conflicting = [s for s in brief.facts if s.status == "conflicting"]
+    assert len(conflicting) == len(example_truth["conflicts"])
+    covered = total = 0
+    for truth in example_truth["conflicts"]:
+        wanted = set(truth["values"].items())
+        best = max(conflicting, key=lambda s: len(_pairs(brief, s) & wanted))
+        assert {v for _, v in wanted} <= {v for _, v in _pairs(brief, best)}, (truth, best)
+        covered += len(_pairs(brief, best) & wanted)
+        total += len(wanted)
+    assert covered / total >= floor("facts_example_conflict_coverage")
+
+
+@pytest.mark.slow
+def test_example_story_corroborated_facts_are_one_slot_each(example_truth):
+    brief = _example_brief()
+    covered = total = 0
+    for truth in example_truth["corroborated"]:
+        wanted = {(f, truth["value"]) for f in truth["files"]}
+        best = max(brief.facts, key=lambda s: len(_pairs(brief, s) & wanted))
+        assert best.status == "corroborated", (truth, best)
+        assert len(_pairs(brief, best) & wanted) >= len(wanted) - 1, (truth, best)
+        covered += len(_pairs(brief, best) & wanted)
+        total += len(wanted)
+    assert covered / total >= floor("facts_example_corroborated_coverage")
 
 
 @pytest.mark.slow

@@ -86,18 +86,13 @@ _SKIP_CLAUSE_DEPS = {"advcl", "relcl", "parataxis", "conj"}
 
 # --- parsing ----------------------------------------------------------------
 
-_DOCS: dict[tuple[str, int], object] = {}
-
 
 def parse(articles: Sequence[Article]) -> list:
-    """spaCy docs of the articles, parsed once per process (timeline and facts share them)."""
-    from .nlp import spacy_model
+    """spaCy docs of the articles, from the process-wide cache of `nlp.parse_texts`
+    (the quotes stage parses the same full texts, so one parse serves both)."""
+    from .nlp import parse_texts
 
-    missing = [a for a in articles if (a.id, hash(a.text)) not in _DOCS]
-    if missing:
-        for article, doc in zip(missing, spacy_model().pipe([a.text for a in missing], batch_size=16)):
-            _DOCS[(article.id, hash(article.text))] = doc
-    return [_DOCS[(a.id, hash(a.text))] for a in articles]
+    return parse_texts([a.text for a in articles])
 
 
 # --- numbers ----------------------------------------------------------------
@@ -186,6 +181,12 @@ class _Found:
     group: int
     key: tuple | None = None  # claims with a key align on it alone
     event: str = ""
+    local: str = ""  # the value's clause as text, for embedding
+    head: str = ""  # the few words that say what the value is of: "injured", "renovation", "order closure"
+    thing: str = ""  # what a count counts ("people"): counts of different things never share a slot
+    vectors: tuple = ()  # embeddings of the clause, the sentence and the head (set before alignment)
+    anchor: int = -1  # token index of the value
+    clause: frozenset[int] = frozenset()  # token indices of its clause
 
 
 @dataclass
@@ -198,6 +199,7 @@ class _ArticleContext:
     sentences: tuple[Span, ...] = ()
     date_tokens: set[int] = field(default_factory=set)
     value_tokens: set[int] = field(default_factory=set)
+    last_clause: tuple[int, frozenset[int]] = (-1, frozenset())  # anchor token, clause tokens of the last claim
 
 
 def _stem(word: str) -> str:
@@ -270,10 +272,11 @@ def _subject_of_noun(ctx: _ArticleContext, noun) -> str | None:
     return _subject_of_verb(ctx, _governing_verb(noun))
 
 
-def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object, frozenset[str]]:
+def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object, frozenset[str], str]:
     """The clause a value belongs to, as a set of terms: canonical entity names
     and stemmed content words, without the value itself and without sub-clauses
-    that are about something else (carrying their own date)."""
+    that are about something else (carrying their own date); and the same
+    clause as text (names canonical, value and dates left out), for embedding."""
     verb = _governing_verb(anchor)
     tokens = [verb]
     stack = [c for c in verb.children]
@@ -292,11 +295,13 @@ def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object,
         tokens.append(verb.head)
     if verb.dep_ == "conj":
         tokens.extend(c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass"))
-    if _reports_statement(verb):
-        tokens.extend(_adjacent_quote(ctx, anchor))
     # The parser sometimes runs a sentence across a paragraph break; a claim's
     # clause never leaves its paragraph.
     first, last = _paragraph(ctx.article.text, anchor.idx)
+    local = _clause_text(ctx, tokens, skip, first, last)
+    ctx.last_clause = (anchor.i, frozenset(t.i for t in tokens if first <= t.idx < last))
+    if _reports_statement(verb):
+        tokens.extend(_adjacent_quote(ctx, anchor))
     terms: set[str] = set()
     for token in tokens:
         if token.i in skip or not first <= token.idx < last:
@@ -307,7 +312,24 @@ def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object,
             continue
         if token.pos_ in _CONTENT_POS and not token.is_stop and token.lower_ not in _DATE_WORDS and token.is_alpha:
             terms.add(_stem(token.lemma_.lower()))
-    return verb, frozenset(terms)
+    return verb, frozenset(terms), local
+
+
+def _clause_text(ctx: _ArticleContext, tokens, skip: set[int], first: int, last: int) -> str:
+    words: list[str] = []
+    previous_name = None
+    for token in sorted(tokens, key=lambda t: t.i):
+        if token.i in skip or token.i in ctx.date_tokens or token.i in ctx.value_tokens or not first <= token.idx < last or token.is_punct:
+            continue
+        name = _name(ctx, token)
+        if name:
+            if name != previous_name:
+                words.append(name)
+            previous_name = name
+            continue
+        previous_name = None
+        words.append(token.text)
+    return " ".join(words)
 
 
 _QUOTED = re.compile(r"[“\"]([^”“\"]{20,})[”\"]")
@@ -410,10 +432,11 @@ def _money(ctx: _ArticleContext) -> list[_Found]:
             subject = _subject_of_verb(ctx, verb)
         skip = {t.i for t in span}
         ctx.value_tokens |= skip
-        _, terms = _clause_terms(ctx, anchor, skip)
+        _, terms, local = _clause_terms(ctx, anchor, skip)
         claim = _claim(ctx, *match.span(), "money", subject, attribute, f"{value:.0f} {currency}", match.group(0),
                        tolerance)  # fmt: skip
-        found.append(_Found(claim, terms | {attribute.split()[-1][:5]}, ctx.group))
+        head = noun.lemma_.lower() if noun is not None and noun.pos_ in ("NOUN", "PROPN") else attribute
+        found.append(_Found(claim, terms | {attribute.split()[-1][:5]}, ctx.group, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1], head=head))
     return found
 
 
@@ -432,11 +455,11 @@ def _percentages(ctx: _ArticleContext) -> list[_Found]:
         attribute = f"share of {target.lemma_.lower()}" if target is not None else f"percentage ({verb.lemma_.lower()})"
         skip = {t.i for t in span}
         ctx.value_tokens |= skip
-        _, terms = _clause_terms(ctx, anchor, skip)
+        _, terms, local = _clause_terms(ctx, anchor, skip)
         tolerance = value * 0.1 if _approximate(ctx.article.text, match.start()) else unit / 2
         claim = _claim(ctx, *match.span(), "percent", _subject_of_verb(ctx, verb), attribute, f"{value:g} %",
                        match.group(0), tolerance)  # fmt: skip
-        found.append(_Found(claim, terms, ctx.group))
+        found.append(_Found(claim, terms, ctx.group, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1], head=attribute))
     return found
 
 
@@ -501,6 +524,8 @@ def _durations(ctx: _ArticleContext, taken: list[tuple[int, int]]) -> list[_Foun
     for match in _DURATION.finditer(ctx.article.text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
+        if match.group("num").lower() in ("a", "an") and match.group("unit").lower() == "second":
+            continue  # "a second statement": an ordinal as often as a duration
         parsed = parse_number(match.group("num"))
         span = _tokens_of(ctx, *match.span())
         if parsed is None or span is None or any(t.i in ctx.value_tokens for t in span):
@@ -513,10 +538,10 @@ def _durations(ctx: _ArticleContext, taken: list[tuple[int, int]]) -> list[_Foun
         approx = _approximate(ctx.article.text, match.start())
         verb = _governing_verb(span.root)
         skip = {t.i for t in span}
-        _, terms = _clause_terms(ctx, span.root, skip)
+        _, terms, local = _clause_terms(ctx, span.root, skip)
         claim = _claim(ctx, *match.span(), "duration", _subject_of_verb(ctx, verb), f"duration ({verb.lemma_.lower()})",
                        f"{days:.6g} days", f"{match.group(0)} ({iso})", days * (0.25 if approx else 0.01))  # fmt: skip
-        found.append(_Found(claim, terms, ctx.group))
+        found.append(_Found(claim, terms, ctx.group, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1], head=verb.lemma_.lower()))
     return found
 
 
@@ -551,16 +576,35 @@ def _counts(ctx: _ArticleContext) -> list[_Found]:
         # What the verb did to the counted things is part of what is counted:
         # "12 people were injured" and "200 people were on the bridge" are two facts.
         if noun.dep_ in ("nsubj", "nsubjpass", "dobj") and verb.pos_ in ("VERB", "AUX"):
-            attribute = f"{attribute} ({verb.lemma_.lower()})"
+            attribute = f"{attribute} ({verb.text.lower() if verb.tag_ == 'VBN' else verb.lemma_.lower()})"
         subject = None if noun.dep_ in ("nsubj", "nsubjpass") else _subject_of_noun(ctx, noun)
         skip = {t.i for t in number_tokens}
         ctx.value_tokens |= skip
-        _, terms = _clause_terms(ctx, token, skip)
+        _, terms, local = _clause_terms(ctx, token, skip)
         tolerance = value * 0.1 if _approximate(doc.text, start) else unit / 2
         claim = _claim(ctx, start, end, "count", subject, attribute, f"{value:g}", doc.text[start:noun.idx + len(noun)],
                        tolerance)  # fmt: skip
-        found.append(_Found(claim, terms | {_stem(noun.lemma_.lower())}, ctx.group))
+        found.append(_Found(claim, terms | {_stem(noun.lemma_.lower())}, ctx.group, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1],
+                            head=_count_predicate(noun, verb), thing=noun.lemma_.lower()))  # fmt: skip
     return found
+
+
+def _count_predicate(noun, verb) -> str:
+    """What is said of the counted things, as a few words to embed: "injured"
+    for "12 people were injured", "be on" for "200 people were on the bridge",
+    "with on" for "with 200 people on it" ("hurt" and "injured" embed close)."""
+    words = []
+    if noun.dep_ in ("nsubj", "nsubjpass", "dobj") and verb.pos_ in ("VERB", "AUX"):
+        words.append(verb.lemma_.lower())
+        if verb.lemma_ == "be":
+            words += [c.lower_ for c in verb.children if c.dep_ in ("prep", "acomp", "attr") and c.i != noun.i]
+    else:
+        head = noun.head
+        words.append(head.lower_ if head.dep_ == "prep" else head.lemma_.lower())
+        if head.dep_ == "prep" and head.lower_ == "of":
+            words.append(head.head.lemma_.lower())  # "a crowd of 200 people"
+    words += [c.lower_ for c in noun.children if c.dep_ in ("prep", "amod", "acl", "relcl")]
+    return " ".join(words)
 
 
 def _participants(ctx: _ArticleContext) -> list[_Found]:
@@ -591,7 +635,10 @@ def _participants(ctx: _ArticleContext) -> list[_Found]:
             if name == subject or ctx.index.kind_of(name) not in kinds:
                 continue
             claim = _claim(ctx, verb.idx, verb.idx + len(verb), "participants", subject, attribute, name, name)
-            found.append(_Found(claim, frozenset(), ctx.group, key=(subject, attribute, name)))
+            # "re-evaluating her relationship with", "... her partnership with": one
+            # relation between the two, named by its verb.
+            key = (subject, verb.lemma_.lower(), name)
+            found.append(_Found(claim, frozenset(), ctx.group, key=key, head=verb.lemma_.lower()))
     return found
 
 
@@ -614,7 +661,7 @@ def _dates(ctx: _ArticleContext, mentions: list[datemod.DateMention]) -> list[_F
             continue
         anchor = span.root
         skip = {t.i for t in span}
-        verb, terms = _clause_terms(ctx, anchor, skip)
+        verb, terms, local = _clause_terms(ctx, anchor, skip)
         if anchor.dep_ in ("compound", "nummod", "amod", "nmod") and anchor.head.pos_ == "NOUN":
             subject = _subject_of_noun(ctx, anchor.head)
         else:
@@ -623,7 +670,8 @@ def _dates(ctx: _ArticleContext, mentions: list[datemod.DateMention]) -> list[_F
         inferred = ctx.window.inferred and datemod.needs_reference(mention)
         claim = _claim(ctx, mention.start, mention.end, "date", subject, f"date of {event}", mention.date.isoformat(),
                        mention.expression, precision=mention.precision, inferred=inferred)  # fmt: skip
-        found.append(_Found(claim, terms | ({subject.casefold()} if subject else set()), ctx.group, event=event))
+        found.append(_Found(claim, terms | ({subject.casefold()} if subject else set()), ctx.group, event=event, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1],
+                            head=event))  # fmt: skip
     return found
 
 
@@ -656,6 +704,25 @@ def reference_windows(brief: Brief, options: BriefOptions) -> dict[str, datemod.
 
 # --- alignment --------------------------------------------------------------
 
+# Verbs that say little about which fact a value belongs to: a slot named only
+# by one of them ("duration (be)", "date of be") and by no subject tells a
+# reader nothing, and speech verbs name no relation between two parties.
+_LIGHT_VERBS = {"be", "have", "do", "get", "make", "take", "go", "come", "put", "give"}
+_SPEECH_VERBS = {"say", "tell", "write", "add", "tweet", "state", "post", "explain", "ask", "call"}
+
+
+def informative(item: _Found) -> bool:
+    """Whether a claim names a fact a reader can recognise (see _LIGHT_VERBS)."""
+    claim = item.claim
+    first = item.head.split()[0] if item.head else ""
+    if claim.kind == "participants":
+        return first not in _LIGHT_VERBS | _SPEECH_VERBS
+    if claim.kind == "date" and first == "be":
+        return False  # "On Tuesday it was a wreck": a copula dates a state, not an event
+    if claim.kind in ("duration", "date", "money", "percent") and not claim.subject:
+        return item.head not in _LIGHT_VERBS and bool(item.head)  # "gave way" says what happened; "was" does not
+    return True
+
 
 def _weights(items: Sequence[_Found]) -> dict[str, float]:
     """Inverse document frequency of clause terms over the story's claims: the
@@ -667,26 +734,90 @@ def _weights(items: Sequence[_Found]) -> dict[str, float]:
     return {term: math.log(total / count) if count > 1 else 1.0 for term, count in counts.items()}
 
 
-def _similarity(left: _Found, right: _Found, weights: dict[str, float]) -> float:
-    """Weighted cosine of two claims' clause-term sets, raised when both name
-    the same subject and attribute, halved when their subjects differ."""
+def _term_similarity(left: _Found, right: _Found, weights: dict[str, float]) -> float:
+    """Weighted cosine of two claims' clause-term sets."""
     if not left.terms or not right.terms:
         return 0.0
-    if left.claim.kind == "count" and left.claim.attribute != right.claim.attribute:
-        return 0.0  # counts of different things, or of what different verbs did
     shared = sum(weights.get(t, 0.0) for t in left.terms & right.terms)
     norm = math.sqrt(sum(weights.get(t, 0.0) for t in left.terms) * sum(weights.get(t, 0.0) for t in right.terms))
-    score = shared / norm if norm > 0 else 0.0
-    a, b = left.claim.subject, right.claim.subject
-    if a and b and a != b:
-        score *= 0.5
-    elif a and a == b and left.claim.attribute == right.claim.attribute and left.claim.kind != "date":
-        score = max(score, 0.9)  # "Balenciaga" + "amount of lawsuit" in both
-    return score
+    return shared / norm if norm > 0 else 0.0
+
+
+# How much each view of a claim's context counts in the similarity of two
+# claims: the words of its clause (stems and canonical names, rare ones
+# weighing more), the embedding of that clause without the value, the
+# embedding of its whole sentence, and the embedding of its head words ("hurt"
+# and "injured" are close; "be on" is not). The clause separates two values of
+# one sentence; the sentence and the embeddings see through rewording. What a
+# count counts is said by its head ("12 people were injured"); the event a date
+# belongs to, by its clause ("gave way" and "collapsed" embed far apart).
+_VIEW_WEIGHTS = {
+    "count": {"terms": 0.25, "clause": 0.2, "sentence": 0.1, "head": 0.45},
+    "date": {"terms": 0.35, "clause": 0.35, "sentence": 0.1, "head": 0.2},
+    "": {"terms": 0.35, "clause": 0.3, "sentence": 0.1, "head": 0.25},
+}
+# Two reports of one value that each article gives once ("200 people" in
+# each) are likely one fact; two dates whose clauses hold claims of one slot
+# (the closure of "three other footbridges" on Monday / on March 10) report
+# one event.
+# Days are weaker evidence than counts and amounts: one day dates many events.
+SAME_VALUE_BONUS = {"date": 0.1, "": 0.2}
+SHARED_SLOT_BONUS = 0.25
+# Similarity above which two groups of claims are one slot (average over their
+# pairs of claims) when all their values agree, and when some values differ:
+# a wrongly joined pair of equal values costs little, a wrongly joined pair of
+# different values invents a conflict. Chosen on the bundled example story,
+# the Balenciaga articles and the unit-test story (tests/test_claims.py).
+# Dates need more to conflict: most of a story's dates are about its main
+# person or organisation, so their clauses look alike more often than those of
+# two counts of one thing or two amounts.
+SAME_SLOT_AGREEING = 0.42
+SAME_SLOT_CONFLICTING = {"date": 0.55, "": 0.45}
+
+
+def similarities(items: Sequence[_Found], links: Sequence[frozenset[int]] | None = None):
+    """Pairwise similarity of claims (0 within one article: an article's own
+    claims are linked only through other articles' reports). `links[i]`: the
+    slots of other claims in claim i's clause."""
+    import numpy as np
+
+    n = len(items)
+    weights = _weights(items)
+    view = _VIEW_WEIGHTS.get(items[0].claim.kind, _VIEW_WEIGHTS[""]) if items else _VIEW_WEIGHTS[""]
+    terms = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        for j in range(i + 1, n):
+            terms[i, j] = terms[j, i] = _term_similarity(items[i], items[j], weights)
+    sim = view["terms"] * terms
+    for name, column in (("clause", 0), ("sentence", 1), ("head", 2)):
+        vectors = np.stack([item.vectors[column] for item in items])
+        sim += view[name] * np.clip(vectors @ vectors.T, 0.0, 1.0)
+    once = Counter((item.claim.span.article_id, item.claim.value) for item in items)
+    for i in range(n):
+        for j in range(i + 1, n):
+            left, right = items[i].claim, items[j].claim
+            a, b = left.subject, right.subject
+            if left.span.article_id == right.span.article_id or items[i].thing != items[j].thing:
+                sim[i, j] = sim[j, i] = 0.0  # counts of different things are never one fact
+                continue
+            value = sim[i, j]
+            if a and b and a != b:
+                value -= 0.15
+            elif a and a == b:
+                value += 0.1
+            if (left.value == right.value and (left.precision or "day") == "day" and once[(left.span.article_id, left.value)] == 1
+                    and once[(right.span.article_id, right.value)] == 1):  # fmt: skip
+                value += SAME_VALUE_BONUS.get(left.kind, SAME_VALUE_BONUS[""])
+            if links is not None and links[i] & links[j]:
+                value += SHARED_SLOT_BONUS
+            sim[i, j] = sim[j, i] = value
+    return sim
 
 
 def align(found: Sequence[_Found]) -> list[list[_Found]]:
-    """Group the claims of all articles into slots (see the module docstring)."""
+    """Group the claims of all articles into slots (see the module docstring).
+    Dates come last: the slots of the values in their clauses help tell which
+    event each one dates."""
     clusters: list[list[_Found]] = []
     keyed: dict[tuple, list[_Found]] = {}
     free: dict[str, list[_Found]] = {}
@@ -696,62 +827,67 @@ def align(found: Sequence[_Found]) -> list[list[_Found]]:
         else:
             free.setdefault(item.claim.kind, []).append(item)
     clusters.extend(keyed.values())
-    for items in free.values():
-        clusters.extend(_cluster(items))
+    for kind, items in free.items():
+        if kind != "date":
+            clusters.extend(_cluster(items))
+    if "date" in free:
+        slot_of = {id(item): number for number, cluster in enumerate(clusters) for item in cluster}
+        valued: dict[str, list[_Found]] = {}
+        for item in found:
+            if item.claim.kind != "date" and item.anchor >= 0:
+                valued.setdefault(item.claim.span.article_id, []).append(item)
+        links = []
+        for item in free["date"]:
+            near = valued.get(item.claim.span.article_id, [])
+            links.append(frozenset(slot_of[id(other)] for other in near
+                                   if other.anchor in item.clause or item.anchor in other.clause))  # fmt: skip
+        clusters.extend(_cluster(free["date"], links))
     return clusters
 
 
-def _cluster(items: list[_Found]) -> list[list[_Found]]:
-    """Agglomerative clustering. Agreeing clusters join on their average
-    similarity (so a vague value - a bare year agrees with every day in it -
-    cannot chain unrelated events together); a cluster joins one that holds a
-    different value only through a pair of claims that are very alike."""
-    weights = _weights(items)
+def _cluster(items: list[_Found], links: Sequence[frozenset[int]] | None = None) -> list[list[_Found]]:
+    """Average-linkage agglomerative clustering under two rules: an article
+    never holds two different values of one slot (two values in one article
+    are two facts), and groups whose values differ join only above the
+    stricter bar, after every join of agreeing groups (reports that agree
+    gather first, so a conflict is judged between whole groups of reports).
+    Sums over pairs are kept per pair of clusters, so each join costs O(n)."""
+    import numpy as np
+
     n = len(items)
-    sim = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            if items[i].claim.span.article_id != items[j].claim.span.article_id:
-                sim[i][j] = sim[j][i] = _similarity(items[i], items[j], weights)
-    clusters: list[list[int]] = [[i] for i in range(n)]
+    if n < 2:
+        return [items]
+    sim = similarities(items, links)
+    conflict_bar = SAME_SLOT_CONFLICTING.get(items[0].claim.kind, SAME_SLOT_CONFLICTING[""])
+    articles = [item.claim.span.article_id for item in items]
+    cross = np.array([[a != b for b in articles] for a in articles], dtype=np.float32)
+    differ = np.array([[not values_agree(x.claim, y.claim) for y in items] for x in items], dtype=np.float32)
+    forbidden = differ * (1.0 - cross)  # one article, two different values
+    sim_sum, cross_sum, differ_sum, forbidden_sum = sim * cross, cross.copy(), differ.copy(), forbidden.copy()
+    differ_sim = sim * cross * differ
+    members: list[list[int]] = [[i] for i in range(n)]
+    alive = np.ones(n, dtype=bool)
     while True:
-        best: tuple[float, int, int] | None = None
-        for x in range(len(clusters)):
-            for y in range(x + 1, len(clusters)):
-                score = _join_score(clusters[x], clusters[y], items, sim)
-                if score is not None and (best is None or score > best[0]):
-                    best = (score, x, y)
-        if best is None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            average = np.where(cross_sum > 0, sim_sum / np.maximum(cross_sum, 1), -1.0)
+            differ_average = np.where(differ_sum > 0, differ_sim / np.maximum(differ_sum, 1), 0.0)
+        agreeing = (differ_sum == 0) & (average >= SAME_SLOT_AGREEING)
+        conflicting = (differ_sum > 0) & (average >= SAME_SLOT_AGREEING) & (differ_average >= conflict_bar)
+        score = np.where(agreeing, average + 1.0, np.where(conflicting, differ_average, -np.inf))
+        score[forbidden_sum > 0] = -np.inf
+        score[~alive, :] = -np.inf
+        score[:, ~alive] = -np.inf
+        np.fill_diagonal(score, -np.inf)
+        x, y = np.unravel_index(int(np.argmax(score)), score.shape)
+        if not np.isfinite(score[x, y]):
             break
-        _, x, y = best
-        clusters[x] = clusters[x] + clusters[y]
-        del clusters[y]
-    return [[items[k] for k in group] for group in clusters]
-
-
-def _join_score(left: list[int], right: list[int], items: list[_Found], sim) -> float | None:
-    cross = [sim[i][j] for i in left for j in right if items[i].claim.span.article_id != items[j].claim.span.article_id]
-    if not cross or max(cross) < SAME_SLOT_AGREEING:
-        return None
-    joined = [items[k] for k in left + right]
-    if all(values_agree(a.claim, b.claim) for a in joined for b in joined):
-        average = sum(cross) / len(cross)
-        return average if average >= SAME_SLOT_AGREEING else None
-    disagreeing = [
-        sim[i][j] for i in left for j in right if not values_agree(items[i].claim, items[j].claim)
-    ]
-    if max(disagreeing, default=0.0) < SAME_SLOT_CONFLICTING or _self_contradicting(joined):
-        return None
-    if sum(cross) / len(cross) < SAME_SLOT_AGREEING:
-        return None  # one close pair does not make two groups of reports one slot
-    return max(disagreeing) - 0.6  # after the agreeing joins: reports that agree gather first
-
-
-def _self_contradicting(items: list[_Found]) -> bool:
-    by_article: dict[str, list[Claim]] = {}
-    for item in items:
-        by_article.setdefault(item.claim.span.article_id, []).append(item.claim)
-    return any(not values_agree(a, b) for claims in by_article.values() for a in claims for b in claims)
+        for matrix in (sim_sum, cross_sum, differ_sum, forbidden_sum, differ_sim):
+            matrix[x, :] += matrix[y, :]
+            matrix[:, x] += matrix[:, y]
+        members[x] += members[y]
+        members[y] = []
+        alive[y] = False
+    return [[items[k] for k in sorted(group)] for group in members if group]
 
 
 def _slot(brief: Brief, items: list[_Found]) -> FactSlot:
@@ -776,6 +912,21 @@ def _slot(brief: Brief, items: list[_Found]) -> FactSlot:
     )
 
 
+def _embed_contexts(brief: Brief, found: list[_Found]) -> None:
+    """Embeddings of each claim's clause, sentence and head words, in one call
+    (sentences are usually cached already: relations and summary embed them)."""
+    from .nlp import embed
+
+    free = [item for item in found if item.key is None]
+    texts = []
+    for item in free:
+        sentence = brief.text(item.claim.context) if item.claim.context else item.local
+        texts += [item.local or item.head, sentence, item.head or item.claim.attribute]
+    vectors = embed(texts)
+    for k, item in enumerate(free):
+        item.vectors = (vectors[3 * k], vectors[3 * k + 1], vectors[3 * k + 2])
+
+
 _STATUS_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
 
 
@@ -792,6 +943,8 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
         sentences = tuple(s.span for s in brief.sentences_of(article.id))
         ctx = _ArticleContext(article, doc, index, windows[article.id], brief.group_of(article.id), sentences)
         found.extend(extract_claims(ctx))
+    found = [item for item in found if informative(item)]
+    _embed_contexts(brief, found)
     slots = [_slot(brief, items) for items in align(found)]
     slots.sort(key=lambda s: (_STATUS_ORDER[s.status], -s.independent_sources, s.subject, s.attribute))
     return index.entities, slots, windows

@@ -508,7 +508,8 @@ def stories(db, limit, min_size, format_) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-f", "--format", "format_", type=click.Choice(["jsonl"]), default="jsonl", help="Output format.")
-def cluster(paths, format_) -> None:
+@click.option("--embeddings", is_flag=True, help="Also compare sentence embeddings of title and lead (slower; helps headline-only input).")
+def cluster(paths, format_, embeddings) -> None:
     """Group articles into stories without a store: one {"id", "story"} line each.
 
     The id is the input's own id field when it has one, else the article id;
@@ -520,9 +521,10 @@ def cluster(paths, format_) -> None:
     """
     import json
 
+    from .stories import StoryClusterer
     from .stories import cluster as cluster_inputs
 
-    records, problems = cluster_inputs(list(paths))
+    records, problems = cluster_inputs(list(paths), StoryClusterer(embedding_weight=1.0 if embeddings else 0.0))
     report_problems(problems)
     try:
         for record in records:

@@ -44,7 +44,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -99,48 +98,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-@lru_cache(maxsize=1)
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    """For every code point of the Basic Multilingual Plane: is it a word character
-    (what `\\w` matches: alphanumeric or "_"), and its case-folded code point."""
-    is_word = np.zeros(0x10000, dtype=np.bool_)
-    fold = np.arange(0x10000, dtype=np.uint32)
-    for point in range(0x10000):
-        char = chr(point)
-        if char.isalnum() or char == "_":
-            is_word[point] = True
-            folded = char.casefold()
-            if len(folded) == 1:  # "ß" -> "ss" stays "ß": one code point in, one out
-                fold[point] = ord(folded)
-    return is_word, fold
-
-
-# Words are hashed as polynomials in code points: sum(c_i * P^i). With prefix sums
-# over a whole batch, a word's hash is (H[end] - H[start]) * P^-start, modulo 2^64.
-_P = 0x100000001B3  # odd, so invertible modulo 2^64
-_P_INVERSE = pow(_P, -1, 2**64)
-
-
-class _Powers:
-    """P^i and P^-i modulo 2^64 for i < n, grown on demand."""
-
-    def __init__(self) -> None:
-        self.forward = np.ones(0, dtype=np.uint64)
-        self.inverse = np.ones(0, dtype=np.uint64)
-
-    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.forward) < n:
-            size = max(n, 2 * len(self.forward), 1 << 16)
-            self.forward = np.full(size, _P, dtype=np.uint64)
-            self.forward[0] = 1
-            np.cumprod(self.forward, out=self.forward)  # wraps modulo 2^64, as intended
-            self.inverse = np.full(size, _P_INVERSE, dtype=np.uint64)
-            self.inverse[0] = 1
-            np.cumprod(self.inverse, out=self.inverse)
-        return self.forward[:n], self.inverse[:n]
-
-
-_powers = _Powers()
+# Non-ASCII characters that are not word characters (curly quotes, dashes, no-break
+# spaces...): replaced by a space before the text becomes bytes, so that in UTF-8 every
+# byte >= 0x80 belongs to a word. Ranges first: most characters are ASCII and fail fast.
+_NOT_WORD_NON_ASCII = re.compile(r"[^\x00-\x7f\w]+")
+# 1 for the bytes of words (ASCII letters, digits, "_", and every byte >= 0x80), for bytes.translate.
+_WORD_BYTES = bytes(int(byte >= 0x80 or chr(byte).isalnum() or byte == ord("_")) for byte in range(256))
+# _LENGTH_MASK[n]: the low n bytes of a little-endian uint64.
+_LENGTH_MASK = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
+_HASH_WIDTH = 8  # bytes of a word read at once
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -155,36 +121,40 @@ def _mix(values: np.ndarray) -> np.ndarray:
 
 
 def _prepare_text(text: str) -> str:
-    # NFKC only when needed: the check is several times cheaper than the normalisation.
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        return unicodedata.normalize("NFKC", text)
-    return text
+    """Text whose UTF-8 bytes split into words as `\\w+` splits the case-folded text
+    (ASCII letters are lowered later, byte-wise, for the whole batch at once)."""
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFKC", text):  # the check is much cheaper than normalising
+        text = unicodedata.normalize("NFKC", text)
+    return _NOT_WORD_NON_ASCII.sub(" ", text.casefold())
 
 
-def _word_hashes(joined: str, salt: int) -> tuple[np.ndarray, np.ndarray]:
-    """64-bit hashes of the case-folded words of `joined`, in order, and the
-    code-point offset where each word starts. Equal words hash equal wherever they are."""
-    is_word, fold = _tables()
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    astral = points > 0xFFFF
-    if astral.any():  # outside the BMP (emoji, historic scripts): ask Python once per distinct character
-        bmp = np.minimum(points, 0xFFFF)
-        word_mask = is_word[bmp]
-        for point in np.unique(points[astral]).tolist():
-            char = chr(point)
-            word_mask[points == point] = char.isalnum() or char == "_"
-        folded = np.where(astral, points, fold[bmp])
-    else:
-        word_mask = is_word[points]
-        folded = fold[points]
-    forward, inverse = _powers.upto(len(points))
-    prefix = np.zeros(len(points) + 1, dtype=np.uint64)
-    edges = np.diff(word_mask.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+def _word_hashes(data: bytes, salt: int) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the words of `data` (prepared UTF-8), in order, and the byte
+    offset where each word starts. Equal words hash equal wherever they are.
+
+    No per-character arithmetic: a word's first 8 bytes are read as one uint64
+    (masked to its length), so a word of up to 8 bytes is its own exact key
+    before mixing; longer words fold in 8 more bytes per round. Replaces a
+    per-character polynomial hash with prefix sums, which took ~4x longer."""
+    data = data.lower()  # ASCII letters only; the rest was case-folded by _prepare_text
+    # bytes.lower and bytes.translate run at memcpy speed, several times faster than numpy table lookups.
+    is_word = np.frombuffer(data.translate(_WORD_BYTES), dtype=np.bool_)
+    text = np.frombuffer(data + bytes(_HASH_WIDTH), dtype=np.uint8)
+    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    with np.errstate(over="ignore"):
-        np.cumsum(folded.astype(np.uint64) * forward, out=prefix[1:])  # wraps modulo 2^64, as intended
-        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
+    lengths = np.flatnonzero(edges == -1) - starts
+    # Every position read as the little-endian uint64 of the 8 bytes from there (a view, no copy).
+    windows = np.ndarray((len(data) + 1,), dtype="<u8", buffer=text, strides=(1,))
+    hashes = windows[starts] & _LENGTH_MASK[np.minimum(lengths, _HASH_WIDTH)]
+    offset = _HASH_WIDTH
+    longer = np.flatnonzero(lengths > offset)
+    while len(longer):
+        rest = windows[starts[longer] + offset] & _LENGTH_MASK[np.minimum(lengths[longer] - offset, _HASH_WIDTH)]
+        hashes[longer] = _mix(hashes[longer]) ^ rest
+        offset += _HASH_WIDTH
+        longer = longer[lengths[longer] > offset]
     hashes ^= _U64(salt * 0x9E3779B97F4A7C15 % 2**64)
     return _mix(hashes), starts
 
@@ -221,8 +191,9 @@ def shingle_batch(texts: list[str], size: int = 3, seed: int = 1) -> ShingledBat
     """Shingle many texts at once: one pass of numpy over all their characters.
     A text shorter than one shingle gives one shingle of all its words."""
     prepared = [_prepare_text(text) for text in texts]
-    hashes, word_starts = _word_hashes("\n".join(prepared), seed)  # "\n" is no word character
-    text_starts = np.cumsum([0] + [len(text) + 1 for text in prepared[:-1]])
+    hashes, word_starts = _word_hashes("\n".join(prepared).encode("utf-8"), seed)  # "\n" is no word character
+    byte_lengths = [len(text) if text.isascii() else len(text.encode("utf-8")) for text in prepared]
+    text_starts = np.cumsum([0] + [length + 1 for length in byte_lengths[:-1]])
     word_row = np.searchsorted(text_starts, word_starts, side="right") - 1
     word_bounds = np.searchsorted(word_row, np.arange(len(texts) + 1))
     digests = [
@@ -338,7 +309,7 @@ def band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:
     key = np.zeros((len(signatures), bands), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for row in range(rows):
-            key = key * _U64(_P) + used[:, row, :]
+            key = key * _U64(0x100000001B3) + used[:, row, :]
         key ^= np.arange(1, bands + 1, dtype=np.uint64) * _U64(0x9E3779B97F4A7C15)
     return _mix(key)
 

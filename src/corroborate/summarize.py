@@ -46,13 +46,13 @@ from .model import Brief, Sentence, Span, SummarySentence
 @dataclass(frozen=True)
 class Tuning:
     """The summariser's constants, in one place so a sweep can vary them
-    (values chosen on the first 40 Multi-News dev clusters, see BENCHMARKS.md)."""
+    (values chosen by grid search on the first 120 Multi-News dev clusters; BENCHMARKS.md)."""
 
     min_words: int = 6
     max_words: int = 60
     # concept weight = sum over independent sources of (1 + lead_weight * exp(-position / lead_decay))
-    lead_weight: float = 2.0
-    lead_decay: float = 2.0
+    lead_weight: float = 8.0
+    lead_decay: float = 5.0
     # extra exponent on the number of sources that report a concept (>1 favours agreement)
     agreement_power: float = 2.0
     # per-sentence bonus: centroid_weight * cosine to the centroid * words
@@ -60,7 +60,7 @@ class Tuning:
     # bonus per extra independent source for a sentence carrying a corroborated fact
     fact_bonus: float = 0.5
     # per-sentence bonus for being near the top of its article: lead_bonus * exp(-index / lead_decay) * words
-    lead_bonus: float = 0.2
+    lead_bonus: float = 0.4
     # an article whose content is far from the rest of the story's (boilerplate, an
     # off-topic page) contributes concepts scaled down linearly between these cosines
     off_topic_cosine: float = 0.3
@@ -137,6 +137,7 @@ _CAPTION = re.compile(
     r"|\((photo|image|picture|credit|file photo)\b[^)]*\)|/\s*(staff photographer|ap|reuters|getty images|afp)\b",
     re.IGNORECASE,
 )
+_QUOTE_LED = re.compile(r"^[\"'“‘]")
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$|[\"”’]$")
 _STARTS_WELL = re.compile(r"^[\"'“‘(]?[A-Z0-9]")
 # A sentence that opens with one of these needs the sentence before it.
@@ -279,8 +280,7 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> lis
         return []
     chosen = _select(candidates, weights, budget, tuning)
     chosen = _complete_sentences_only(chosen, candidates, weights, budget, tuning)
-    order = _chronological(brief)
-    chosen.sort(key=lambda c: (order[c.sentence.span.article_id], c.sentence.index))
+    chosen = _reading_order(brief, chosen)
     position = {s.span: i for i, s in enumerate(brief.sentences)}
     out = []
     for candidate in chosen:
@@ -295,6 +295,35 @@ def _chronological(brief: Brief) -> dict[str, int]:
     far = dt.date.max
     ranked = sorted(enumerate(brief.articles), key=lambda p: (p[1].published or far, p[0]))
     return {article.id: rank for rank, (_, article) in enumerate(ranked)}
+
+
+def _reading_order(brief: Brief, chosen: list[_Candidate]) -> list[_Candidate]:
+    """Lead-first: the story's opening sentences before details (inverted pyramid),
+    earlier articles first among equals; a quote does not open the summary when a
+    statement can. A sentence that leans on the one before it follows it directly."""
+    rank = _chronological(brief)
+    chosen_ids = {c.index for c in chosen}
+    heads = [c for c in chosen if c.needs is None or c.needs not in chosen_ids]
+    heads.sort(key=lambda c: (c.sentence.index, _QUOTE_LED.match(c.text) is not None, rank[c.sentence.span.article_id]))
+    if heads and _QUOTE_LED.match(heads[0].text):
+        statement = next((c for c in heads if not _QUOTE_LED.match(c.text)), None)
+        if statement is not None:
+            heads.remove(statement)
+            heads.insert(0, statement)
+    followers: dict[int, list[_Candidate]] = defaultdict(list)
+    for candidate in chosen:
+        if candidate not in heads:
+            followers[candidate.needs].append(candidate)
+    out: list[_Candidate] = []
+
+    def place(candidate: _Candidate) -> None:
+        out.append(candidate)
+        for follower in followers.get(candidate.index, ()):
+            place(follower)
+
+    for head in heads:
+        place(head)
+    return out
 
 
 def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> tuple[list[_Candidate], dict]:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from ..model import Article, Brief, Quote, Span
 from . import align
 from .marks import QuotedSpan, quoted_spans
-from .speakers import Attribution, Attributor, Cast
+from .speakers import Attribution, Attributor, Cast, _paragraph_of
 
 __all__ = ["find_quotes", "extract_quotes", "quote_story"]
 
@@ -49,13 +49,35 @@ def _frames_needed(text: str, paragraphs, spans: Sequence[QuotedSpan]) -> set[in
     return needed
 
 
-def _keep(article: Article, span: QuotedSpan, attribution: Attribution) -> bool:
-    quoted = align.words(article.text[span.start : span.end])
+# Words a title may leave in lower case ("Guardians of the Galaxy").
+_TITLE_SMALL_WORDS = frozenset("a an the of and or nor but in on at to for with by from as vs".split())
+# Short quotes need a speech verb: with only the verb they hang from they are
+# scare quotes ("the “establishment” candidate"). Tuned on PolNeAR train.
+MAX_UNSPOKEN_WORDS = 3
+
+
+def _title_case(words: Sequence[str]) -> bool:
+    capitals = [w for w in words if w[:1].isupper()]
+    return len(capitals) >= 2 and all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
+
+
+def _keep(article: Article, span: QuotedSpan, attribution: Attribution, paragraph: tuple[int, int]) -> bool:
+    """Is this quoted span somebody's words, not a title, a name or a scare quote?"""
+    text = article.text[span.start : span.end]
+    quoted = align.words(text)
     count = len(quoted)
-    if count < MIN_WORDS:
+    if count < MIN_WORDS or not any(ch.isalpha() for ch in text):
+        return False  # a figure or a date in marks
+    # Every word capitalised inside running text: the name of a show, a book,
+    # a slogan ("Toy Stories"), not somebody's words. In a headline written
+    # in title case every quote looks like that.
+    capitalised = all(w[:1].isupper() for w in quoted) or _title_case(quoted)
+    if count <= 8 and capitalised and not attribution.uttered:
+        around = align.words(article.text[paragraph[0] : span.start] + " " + article.text[span.end : paragraph[1]])
+        if not _title_case(around):
+            return False
+    if count <= MAX_UNSPOKEN_WORDS and not attribution.spoken:
         return False
-    if count <= 3 and all(w[:1].isupper() for w in quoted):
-        return False  # a title ("Toy Stories"), not somebody's words
     return (attribution.speaker is not None and attribution.near) or count >= MIN_UNATTRIBUTED_WORDS
 
 
@@ -63,7 +85,7 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
     """Quotes of every article with their speakers, names resolved across the
     story: article id -> [(quote, speaker named explicitly)]."""
     from ..nlp import parse_texts
-    from .speakers import SPEECH_VERBS, _Frame, _mention_tokens, _subject
+    from .speakers import _Frame, _mention_tokens, _subject, is_cue
 
     layout = []
     quoting = [a for a in articles if quoted_spans(a.text)]
@@ -89,7 +111,7 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
     for article_frames in frames.values():
         for frame in article_frames.values():
             for token in frame.tokens:
-                if token.lower_ in SPEECH_VERBS and token.pos_ == "VERB":
+                if is_cue(token) and token.pos_ == "VERB":
                     subject = _subject(token)
                     if subject is None or subject.pos_ != "PROPN":
                         continue
@@ -103,7 +125,7 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
         attributions = attributor.attribute(article.text, spans, paragraphs, frames[article.id])
         quotes = []
         for span, attribution in zip(spans, attributions):
-            if not _keep(article, span, attribution):
+            if not _keep(article, span, attribution, paragraphs[_paragraph_of(paragraphs, span.start)]):
                 continue
             mention = Span(article.id, *attribution.mention) if attribution.mention else None
             content = Span(article.id, *(attribution.content or (span.start, span.end)))

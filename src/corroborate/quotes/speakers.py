@@ -26,23 +26,34 @@ from dataclasses import dataclass, field
 
 from .marks import QuotedSpan
 
-# Speech verbs as they appear in text (word forms, so the lemmatizer can stay off).
-_SPEECH_STEMS = (
-    "say said says saying state stated states stating write wrote writes writing written add added adds adding "
-    "continue continued continues continuing conclude concluded concludes concluding claim claimed claims "
-    "admit admitted admits tell told tells explain explained explains insist insisted insists note noted notes "
-    "argue argued argues ask asked asks reply replied replies tweet tweeted tweets tweeting post posted "
-    "declare declared declares announce announced announces plead pleaded pleads urge urged urges warn warned warns "
-    "recall recalled recalls remark remarked joke joked quip quipped respond responded responds wonder wondered "
-    "demand demanded acknowledge acknowledged agree agreed suggest suggested predict predicted promise promised "
-    "concede conceded counter countered boast boasted complain complained report reported reports recount recounted "
-    "testify testified shout shouted yell yelled read reads confessed confess elaborated emphasized emphasised "
-    "spoke thundered vowed vow vows charged charges mused muses blasted slammed lamented observed observes "
-    "describe described describes call called calls dub dubbed brand branded label labeled labelled"
+# Verbs that attribute words or views to someone (PARC's cues), as lemmas:
+# the shared parse runs the lemmatizer, so every inflection is covered.
+SPEECH_LEMMAS = frozenset(
+    "say state write add continue conclude claim admit tell explain insist note argue ask reply tweet post "
+    "declare announce plead urge warn recall remark joke quip respond wonder demand acknowledge agree suggest "
+    "predict promise concede counter boast complain report recount testify shout yell read confess elaborate "
+    "emphasize emphasise speak thunder vow charge muse blast slam lament observe describe call dub brand label "
+    "hail dismiss herald denounce decry pledge insult beam praise criticize criticise tout think believe accuse "
+    "deny mock quote cite reiterate assert contend maintain threaten caution blame question retort scoff "
+    "proclaim exclaim whisper snap rant gush concur recommend estimate".split()
 )
-SPEECH_VERBS = frozenset(_SPEECH_STEMS.split())
+# Word forms too, for the verbs the tagger takes for nouns ("..., Viguerie notes.").
+SPEECH_VERBS = frozenset(
+    "say said says saying states wrote writes tells notes claims adds argues asks replies tweets posts declares "
+    "announces warns recalls responds reports reads charges muses observes describes calls".split()
+)
 # Verbs that only cue a quote that is their object ("called it “a disaster”").
-_NAMING_VERBS = frozenset("describe described describes call called calls dub dubbed brand branded label labeled labelled".split())
+_NAMING_LEMMAS = frozenset("describe call dub brand label term nickname".split())
+
+
+def is_cue(token) -> bool:
+    """A speech verb (or "according" of "according to")."""
+    lower = token.lower_
+    if lower == "according":
+        return True
+    return token.lemma_.lower() in SPEECH_LEMMAS or lower in SPEECH_VERBS
+
+
 _PERSON_PRONOUNS = frozenset("he she him her i".split())
 _GROUP_PRONOUNS = frozenset("they it we".split())
 _ORG_NOUNS = frozenset("company brand firm business label house retailer group corporation agency maker".split())
@@ -224,6 +235,12 @@ class Attribution:
     # cue's complement clause holding the quote ("says the campaign will
     # “compete vigorously”"), or None when that is just the quoted words.
     content: tuple[int, int] | None = None
+    # The cue is a speech verb or a "Name:" lead-in, not merely the verb the
+    # quoted words hang from ("was the “establishment” candidate").
+    spoken: bool = True
+    # The quoted words are what the cue verb says ("“Quiet,” he demanded"),
+    # not a name in a phrase hanging on it ("said on “Meet the Press”").
+    uttered: bool = False
 
 
 def _paragraph_of(paragraphs: Sequence[tuple[int, int]], position: int) -> int:
@@ -277,7 +294,10 @@ def _subject(cue):
 
 
 # Children of a cue that are never part of what was said.
-_NOT_CONTENT = frozenset("nsubj nsubjpass csubj agent aux auxpass neg punct cc conj mark advmod npadvmod prep".split())
+_NOT_CONTENT = frozenset("nsubj nsubjpass csubj agent aux auxpass neg punct cc conj mark advmod npadvmod".split())
+# A quote in one of these says something about the cue's object, which is then
+# part of the claim: "called [Trump “unhinged”]", "slammed [Sanders for “misrepresenting”]".
+_SECONDARY = frozenset("prep oprd xcomp acomp attr dative".split())
 
 
 def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int] | None:
@@ -309,8 +329,7 @@ def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int
                 node = node.head
             if node.head.i == cue.i and node.i != cue.i and node.dep_ not in _NOT_CONTENT:
                 children.add(node)
-        if cue.lower_ in _NAMING_VERBS and children:
-            # "called [Trump] “unhinged”": the object named is part of the claim.
+        if children and (cue.lemma_.lower() in _NAMING_LEMMAS or any(c.dep_ in _SECONDARY for c in children)):
             children.update(c for c in cue.children if c.dep_ == "dobj")
         pieces = [(c.left_edge.i, c.right_edge.i) for c in children]
     for lo, hi in pieces:
@@ -327,6 +346,16 @@ def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int
     if start >= quote.start and end <= quote.end:
         return None
     return min(start, quote.start), max(end, quote.end)
+
+
+def _utters(cue, quote_tokens) -> bool:
+    """The quote is the cue's own complement: its top token hangs on the cue
+    directly, not through a preposition, and the cue is not a naming verb."""
+    if cue.lower_ == "according" or cue.lemma_.lower() in _NAMING_LEMMAS:
+        return False
+    inside = {t.i for t in quote_tokens}
+    tops = [t for t in quote_tokens if t.head.i not in inside and not t.is_punct]
+    return bool(tops) and all(t.head.i == cue.i and t.dep_ != "prep" for t in tops)
 
 
 def child_is_who(verb) -> bool:
@@ -438,7 +467,8 @@ class Attributor:
             if attribution is None and starts_paragraph and history and p_index - history[-1][0] <= 1 and history[-1][1]:
                 # No cue: the quote continues the previous speaker's words.
                 carried = result[-1]
-                attribution = Attribution(carried.speaker, carried.mention, carried.cue, False, near=True)
+                attribution = Attribution(carried.speaker, carried.mention, carried.cue, False, near=True,
+                                          spoken=carried.spoken)
             if attribution is None and starts_paragraph and p_index > 0 and p_index - 1 in frames:
                 # "Dr X said the way people behave ... strains a bridge." then
                 # a paragraph of quote: the speaker introduced just before.
@@ -447,9 +477,10 @@ class Attributor:
                     lead = QuotedSpan(previous[1], previous[1])
                     found = self._in_paragraph(text, lead, quotes, p_index - 1, frames[p_index - 1], history, persons)
                     if found is not None and found.cue != ":":
-                        attribution = Attribution(found.speaker, found.mention, found.cue, False, near=True)
+                        attribution = Attribution(found.speaker, found.mention, found.cue, False, near=True,
+                                                  spoken=found.spoken)
             if attribution is None:
-                attribution = Attribution(None, None, None, False)
+                attribution = Attribution(None, None, None, False, spoken=False)
             result.append(attribution)
             history.append((p_index, attribution.speaker, quote.end))
         # A quote left open at a paragraph's end continues in the next
@@ -460,7 +491,7 @@ class Attributor:
                 p_index = _paragraph_of(paragraphs, quote.start)
                 if _paragraph_of(paragraphs, following.start) == p_index + 1:
                     nxt = result[index + 1]
-                    result[index] = Attribution(nxt.speaker, nxt.mention, nxt.cue, False, near=True)
+                    result[index] = Attribution(nxt.speaker, nxt.mention, nxt.cue, False, near=True, spoken=nxt.spoken)
         return result
 
     @staticmethod
@@ -485,7 +516,7 @@ class Attributor:
         best = None
         for token in para:
             lower = token.lower_
-            if lower not in SPEECH_VERBS and lower != "according":
+            if not is_cue(token):
                 continue
             if lower != "according" and token.pos_ not in ("VERB", "AUX"):
                 # "..., Viguerie notes." with the verb tagged as a noun.
@@ -494,11 +525,15 @@ class Attributor:
             if _inside(token, quotes):
                 continue
             position = token.idx
-            if lower in _NAMING_VERBS and not any(token.i in (t.head.i, t.head.head.i) for t in quote_tokens):
+            if token.lemma_.lower() in _NAMING_LEMMAS and not any(token.i in (t.head.i, t.head.head.i) for t in quote_tokens):
                 continue
             distance = quote.start - position if position < quote.start else position - quote.end
             if token.sent.start not in quote_sentence:
                 distance += 10_000
+            elif quote_tokens and not any(token.is_ancestor(t) for t in quote_tokens):
+                # A cue whose clause holds the quote beats a nearer one that
+                # does not ("X said crews “were in the water” and praised ...").
+                distance += 1_000
             subject = _subject(token) if token.pos_ in ("VERB", "AUX") or lower == "according" else doc[token.i - 1]
             if subject is None or _inside(subject, quotes):
                 continue
@@ -524,8 +559,10 @@ class Attributor:
             speaker, explicit = self._resolve(span, subject, quote.start, text, history, p_index, persons, frame_text)
             mention = (span.start_char, span.end_char)
             content = content_clause(cue, quote_tokens, quote, para) if cue is not None and quote_tokens else None
+            spoken = cue is None or is_cue(cue)
+            uttered = cue is not None and spoken and _utters(cue, quote_tokens)
             return Attribution(speaker, mention, cue.text if cue is not None else ":", explicit, near=best[0] < 10_000,
-                               content=content)
+                               content=content, spoken=spoken, uttered=uttered)
         # "“Quote”: Name" (subheadings), "Name: “Quote”", and headlines "Name: words ‘quote’".
         head = re.match(r"\s*([A-Z][\w.'\u2019\- ]{1,40}?):\s", frame_text)
         if head and not _inside(para[0], quotes):

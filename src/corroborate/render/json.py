@@ -103,6 +103,7 @@ def quote(brief: Brief, item: Quote) -> dict:
         "speaker": item.speaker,
         "speaker_span": span(brief, item.speaker_span),
         "cue": item.cue,
+        "content": span(brief, item.content),
     }
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import multiprocessing
+import os
+import queue as queues
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..model import Article, InputProblem, RawArticle
+from ..model import Article, InputProblem
 from ..stories import StoryClusterer, time_order
 from . import Store, content_hash
 
@@ -52,12 +55,16 @@ def ingest(
     store: Store,
     batch_size: int = 500,
     on_batch: Callable[[IngestSummary], None] | None = None,
+    background: bool | None = None,
     **clusterer_params,
 ) -> IngestSummary:
-    """Read `inputs` (paths, folders or article objects) into `store`."""
-    from ..clean import clean
-    from ..ingest import read_raw
+    """Read `inputs` (paths, folders or article objects) into `store`.
 
+    With `background` (the default on a machine with more than one core), reading
+    and cleaning run in a second process while this one clusters and writes:
+    they cost about as much as clustering and storing, so the two overlap."""
+    if background is None:
+        background = (os.cpu_count() or 1) > 1
     clusterer = clusterer_for(store, **clusterer_params)
     summary = IngestSummary()
     batch: list[Article] = []
@@ -98,14 +105,11 @@ def ingest(
         if on_batch:
             on_batch(dataclasses.replace(summary, problems=list(summary.problems)))
 
-    for item in read_raw(inputs):
+    for item in (_read_in_background(inputs) if background else _read(inputs)):
         if isinstance(item, InputProblem):
             summary.problems.append(item)
             continue
-        article = item if isinstance(item, Article) else clean(item)
-        if not article.text.strip() and not (isinstance(item, RawArticle) and item.title):
-            summary.problems.append(InputProblem(article.origin, "no article text left after cleaning"))
-            continue
+        article = item
         summary.read += 1
         pending.append((article, content_hash(article)))
         # Look repeats up in the store in chunks rather than one query per article.
@@ -114,3 +118,74 @@ def ingest(
     check_pending()
     flush()
     return summary
+
+
+def _read(inputs: Iterable) -> Iterator[Article | InputProblem]:
+    """Cleaned articles (or problems) in input order. An article whose cleaning
+    left only its headline is kept: a headline feed is still a feed."""
+    from ..clean import clean
+    from ..ingest import read_raw
+
+    for item in read_raw(inputs):
+        if isinstance(item, InputProblem) or isinstance(item, Article):
+            yield item
+            continue
+        article = clean(item)
+        if not article.text.strip() and not item.title:
+            yield InputProblem(article.origin, "no article text left after cleaning")
+            continue
+        yield article
+
+
+_CHUNK = 64
+_DONE = "done"
+
+
+def _produce(inputs: list, out, parent: int) -> None:
+    """The reading process: send chunks of `_read` down `out`, then `_DONE`."""
+
+    def put(message) -> None:
+        while True:
+            try:
+                out.put(message, timeout=1)
+                return
+            except queues.Full:
+                if os.getppid() != parent:  # the ingest process was killed: stop too
+                    os._exit(0)
+
+    try:
+        chunk: list = []
+        for item in _read(inputs):
+            chunk.append(item)
+            if len(chunk) == _CHUNK:
+                put(chunk)
+                chunk = []
+        put(chunk)
+        put(_DONE)
+    except BaseException as error:  # noqa: BLE001 - hand it to the ingest process, which raises it
+        put(("error", f"{type(error).__name__}: {error}"))
+
+
+def _read_in_background(inputs: Iterable) -> Iterator[Article | InputProblem]:
+    """`_read` run in a child process (same order), so reading overlaps clustering."""
+    context = multiprocessing.get_context("fork")
+    channel = context.Queue(maxsize=16)  # bounded: memory stays flat on a huge input
+    producer = context.Process(target=_produce, args=(list(inputs), channel, os.getpid()), daemon=True)
+    producer.start()
+    try:
+        while True:
+            try:
+                message = channel.get(timeout=5)
+            except queues.Empty:
+                if not producer.is_alive():
+                    raise RuntimeError("the reading process ended unexpectedly") from None
+                continue
+            if message == _DONE:
+                break
+            if isinstance(message, tuple):
+                raise RuntimeError(f"reading failed: {message[1]}")
+            yield from message
+    finally:
+        if producer.is_alive():
+            producer.kill()
+        producer.join()

@@ -1,0 +1,167 @@
+"""Story clustering quality: B-cubed precision, recall and F1 of `corroborate cluster`
+on ECB+ (dev topics, all 772 articles clustered together; gold `cluster_id`
+separates the two events of each topic) and on UCI News Aggregator headlines
+(gold `cluster_id`), side by side with a TF-IDF + agglomerative clustering
+baseline whose distance threshold is tuned on the same data (its best F1 over a
+sweep; an upper bound for the baseline, since ours is not tuned per data set).
+
+    .venv/bin/python benchmarks/clustering_bcubed.py            # both sets, full
+    .venv/bin/python benchmarks/clustering_bcubed.py --sample 1500
+    .venv/bin/python benchmarks/clustering_bcubed.py --embeddings   # also with MiniLM
+
+Reads ../shared/data at run time (never copied into the repository); writes
+the input files `corroborate cluster` reads to a temporary folder. UCI records
+have only a headline: they are given to the reader with the headline as the
+article's text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+SETS = {"ecbplus": "ecbplus_dev.jsonl.gz", "uci": "uci_headlines.jsonl.gz"}
+
+
+def bcubed(gold: list, predicted: list) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1 (Bagga & Baldwin 1998), averaged over items."""
+    gold_size, predicted_size = Counter(gold), Counter(predicted)
+    both = Counter(zip(gold, predicted))
+    n = len(gold)
+    precision = sum(both[(g, p)] / predicted_size[p] for g, p in zip(gold, predicted)) / n
+    recall = sum(both[(g, p)] / gold_size[g] for g, p in zip(gold, predicted)) / n
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def prepare(name: str, folder: Path, sample: int | None = None) -> tuple[Path, dict[str, str]]:
+    """A JSON Lines input for `corroborate cluster`, and the gold story of each id.
+    `sample` keeps the first N records (a deterministic subset)."""
+    source = DATA / SETS[name]
+    if not source.exists():
+        raise FileNotFoundError(f"{source} is absent (the evaluation data lives beside the project)")
+    gold: dict[str, str] = {}
+    path = folder / f"{name}.jsonl"
+    with gzip.open(source, "rt", encoding="utf-8") as lines, path.open("w", encoding="utf-8") as out:
+        for number, line in enumerate(lines):
+            if sample is not None and number >= sample:
+                break
+            record = json.loads(line)
+            gold[str(record["id"])] = record["cluster_id"]
+            if name == "uci":
+                record = {"id": record["id"], "title": record["title"], "text": record["title"],
+                          "url": record["url"], "source": record["source"], "date": record["date"]}  # fmt: skip
+            else:
+                record = {key: record[key] for key in ("id", "text", "source_url")}
+            out.write(json.dumps(record) + "\n")
+    return path, gold
+
+
+def run_cluster_command(path: Path, embeddings: bool = False) -> tuple[dict[str, str], float]:
+    """Our clustering through the `corroborate cluster` command (in-process)."""
+    from click.testing import CliRunner
+
+    from corroborate.cli import main
+
+    args = ["cluster", str(path), "--format", "jsonl"] + (["--embeddings"] if embeddings else [])
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    elapsed = time.perf_counter() - started
+    if result.exit_code != 0:
+        raise RuntimeError(result.output)
+    stories = {}
+    for line in result.stdout.splitlines():
+        record = json.loads(line)
+        stories[str(record["id"])] = record["story"]
+    return stories, elapsed
+
+
+def baseline(path: Path) -> tuple[float, float, float, float, dict[str, int]]:
+    """TF-IDF + average-linkage agglomerative clustering (cosine distance), with the
+    distance threshold tuned on the same data. The tree is built once (scipy's
+    average linkage, the algorithm of sklearn's AgglomerativeClustering with
+    linkage="average") and cut at every threshold of the sweep."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from corroborate.stories import read_for_clustering
+
+    articles, _ = read_for_clustering([path])
+    ids = [a.source_id for a in articles]
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [f"{a.title}\n{a.text}" for a in articles]
+    )
+    distance = 1 - (matrix @ matrix.T).toarray()
+    np.fill_diagonal(distance, 0)
+    tree = linkage(squareform(np.clip(distance, 0, 2), checks=False), method="average")
+    return tree, ids
+
+
+def best_cut(tree, ids, gold) -> tuple[float, tuple[float, float, float]]:
+    from scipy.cluster.hierarchy import fcluster
+
+    best = (0.0, (0.0, 0.0, 0.0))
+    truth = [gold[i] for i in ids]
+    for step in range(10, 100):
+        threshold = step / 100
+        labels = fcluster(tree, t=threshold, criterion="distance")
+        scores = bcubed(truth, list(labels))
+        if scores[2] > best[1][2]:
+            best = (threshold, scores)
+    return best
+
+
+def evaluate(name: str, sample: int | None = None, embeddings: bool = False, with_baseline: bool = True) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        path, gold = prepare(name, Path(folder), sample)
+        stories, elapsed = run_cluster_command(path)
+        ids = [i for i in gold if i in stories]
+        ours = bcubed([gold[i] for i in ids], [stories[i] for i in ids])
+        row = {"set": name, "articles": len(gold), "clustered": len(ids), "ours": ours,
+               "stories": len(set(stories.values())), "gold_stories": len(set(gold.values())),
+               "per_second": len(ids) / elapsed}  # fmt: skip
+        if embeddings:
+            stories, elapsed = run_cluster_command(path, embeddings=True)
+            row["ours_embeddings"] = bcubed([gold[i] for i in ids], [stories[i] for i in ids])
+            row["embeddings_per_second"] = len(ids) / elapsed
+        if with_baseline:
+            tree, baseline_ids = baseline(path)
+            row["baseline_threshold"], row["baseline"] = best_cut(tree, baseline_ids, gold)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sample", type=int, default=None, help="only the first N records of each set")
+    parser.add_argument("--embeddings", action="store_true", help="also run with the sentence-embedding signal")
+    parser.add_argument("--sets", default="ecbplus,uci")
+    args = parser.parse_args()
+    if not DATA.exists():
+        sys.exit(f"skipped: {DATA} is absent (the evaluation data lives beside the project)")
+    print(f"{'set':8} {'n':>5} {'system':34} {'P':>6} {'R':>6} {'F1':>6} {'art/s':>7}")
+    for name in args.sets.split(","):
+        row = evaluate(name, args.sample, args.embeddings)
+        n = row["clustered"]
+        p, r, f = row["ours"]
+        print(f"{name:8} {n:5d} {'corroborate cluster':34} {p:6.3f} {r:6.3f} {f:6.3f} {row['per_second']:7.0f}")
+        if "ours_embeddings" in row:
+            p, r, f = row["ours_embeddings"]
+            print(f"{name:8} {n:5d} {'corroborate cluster --embeddings':34} {p:6.3f} {r:6.3f} {f:6.3f} {row['embeddings_per_second']:7.0f}")
+        p, r, f = row["baseline"]
+        label = f"tfidf+agglomerative (t={row['baseline_threshold']:.2f})"
+        print(f"{name:8} {n:5d} {label:34} {p:6.3f} {r:6.3f} {f:6.3f} {'':>7}")
+        print(f"{'':8} stories: ours {row['stories']}, gold {row['gold_stories']}")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Online story clustering on fictional streams: grouping, determinism, continuing
+from saved state, staleness, merging and candidate retrieval."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from builders import article
+from stream_builders import stream
+
+from corroborate.model import Article
+from corroborate.stories import StoryClusterer, StoryState, cluster, entities_of, time_order
+
+
+def as_articles(records: list[dict]) -> list[Article]:
+    return [
+        article(r["text"], title=r["title"], outlet=r["source"], url=r["url"], published=dt.date.fromisoformat(r["date"]))
+        for r in records
+    ]
+
+
+def purity_and_completeness(records, labels) -> tuple[bool, bool]:
+    by_story: dict[int, set] = {}
+    by_label: dict[int, set] = {}
+    for record, label in zip(records, labels):
+        by_story.setdefault(record["story"], set()).add(label)
+        by_label.setdefault(label, set()).add(record["story"])
+    return all(len(s) == 1 for s in by_label.values()), all(len(s) == 1 for s in by_story.values())
+
+
+def test_each_fictional_story_becomes_one_cluster():
+    records = stream(stories=15, per_story=8)
+    labels = StoryClusterer().fit_predict(as_articles(records))
+    pure, complete = purity_and_completeness(records, labels)
+    assert pure and complete
+    assert len(set(labels)) == 15
+
+
+def test_same_input_order_gives_the_same_stories():
+    articles = as_articles(stream(stories=10, per_story=5))
+    assert StoryClusterer().fit_predict(articles) == StoryClusterer().fit_predict(articles)
+
+
+def test_saved_state_continues_exactly_like_one_run():
+    articles = [as_articles(stream(stories=10, per_story=6))[i] for i in range(60)]
+    one_run = StoryClusterer()
+    expected = [one_run.story_of(s) for s in one_run.add(articles)]
+
+    first = StoryClusterer()
+    got = first.add(articles[:25])
+    changes = first.drain_changes()
+    saved = [StoryState.from_bytes(s.id, s.title, s.to_bytes()) for s in changes.stories if s.id in first.stories_]
+    second = StoryClusterer().set_state(first.get_state(), saved)
+    got += second.add(articles[25:])
+    assert [second.story_of(first.story_of(s)) for s in got] == expected
+
+
+def test_a_story_goes_stale_after_its_window():
+    text = "The Velmora ferry crews walked out over rota changes, the union of Velmora ferry crews said."
+    early = article(text, title="Velmora ferry strike", published=dt.date(2031, 1, 1))
+    late = article(text + " Again.", title="Velmora ferry strike", published=dt.date(2031, 3, 1))
+    clusterer = StoryClusterer(window_days=7)
+    labels = clusterer.fit_predict([early, late])
+    assert labels[0] != labels[1]
+    labels = StoryClusterer(window_days=90).fit_predict([early, late])
+    assert labels[0] == labels[1]
+
+
+def test_stale_stories_leave_memory():
+    records = stream(stories=40, per_story=3)
+    clusterer = StoryClusterer(stale_after=20)
+    clusterer.add(as_articles(records)[:120])
+    clusterer._expire()
+    assert 0 < len(clusterer.stories_) < 40
+    assert all(clusterer.clock_ - s.last_clock <= 20 for s in clusterer.stories_.values())
+    assert {i for ids in clusterer.index_.values() for i in ids} <= set(clusterer.stories_)
+
+
+def test_two_halves_of_one_story_are_merged():
+    # Two articles that share little start two stories; a third that bridges them joins them.
+    a = article("Orsk Quay lantern festival returns this spring with music.", title="Lantern festival returns")
+    b = article("Brinkhollow harbour fireworks planned for the spring evening.", title="Harbour fireworks planned")
+    bridge = article(
+        "The Orsk Quay lantern festival returns with Brinkhollow harbour fireworks this spring evening with music.",
+        title="Lantern festival and harbour fireworks return",
+    )
+    clusterer = StoryClusterer(threshold=0.3, merge_threshold=0.2)
+    labels = clusterer.fit_predict([a, b, bridge])
+    assert len(set(labels)) == 1
+    assert clusterer.drain_changes().merges
+
+
+def test_candidates_come_from_the_index_not_from_every_story():
+    records = stream(stories=30, per_story=2)
+    clusterer = StoryClusterer(max_candidates=3)
+    clusterer.add(as_articles(records))
+    scored = []
+    original = clusterer._score
+
+    def counting(story, *args):
+        scored.append(story.id)
+        return original(story, *args)
+
+    clusterer._score = counting
+    clusterer.add(as_articles(stream(stories=30, per_story=1, seed=99))[:1])
+    assert 0 < len(scored) <= 3 < len(clusterer.stories_)
+
+
+def test_entities_are_capitalised_runs_without_stop_words_and_dates():
+    found = entities_of("On Tuesday The Port Authority of Velmora said Drakes Ullgrav's ferry would sail.")
+    assert "port authority of velmora" in found
+    assert "drakes ullgrav" in found and "ullgrav" in found
+    assert "tuesday" not in found and "the" not in found
+
+
+def test_time_order_keeps_undated_articles_after_their_dated_neighbour():
+    dates = [dt.date(2031, 1, 3), None, dt.date(2031, 1, 1), None]
+    articles = [article(f"text {i}", published=d) for i, d in enumerate(dates)]
+    assert time_order(articles) == [2, 3, 0, 1]
+
+
+def test_cluster_uses_the_inputs_own_ids(tmp_path):
+    records = stream(stories=3, per_story=3)
+    path = tmp_path / "feed.jsonl"
+    import json
+
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    out, problems = cluster([path])
+    assert not problems
+    assert [r["id"] for r in out] == [r["id"] for r in records]
+    assert len({r["story"] for r in out}) == 3
+
+
+@pytest.mark.parametrize("bad", [0.0, 1e-9])
+def test_empty_texts_do_not_crash(bad):
+    assert StoryClusterer(threshold=0.3 + bad).fit_predict([article(" ", title="Only a headline here")]) == [1]
