@@ -17,7 +17,7 @@ annotator of each article):
 Baseline, for reference (not run here): BBC's Citron reports 83.3 content F1
 on PARC 3.0 with a different matching rule.
 
-    .venv/bin/python benchmarks/quotes_polnear.py [--split dev|train] [--limit N]
+    .venv/bin/python benchmarks/quotes_polnear.py [--split dev|train] [--limit N] [--skip N]
 """
 
 from __future__ import annotations
@@ -36,13 +36,16 @@ DATA = ROOT.parent / "shared" / "data"
 _TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "the", "gen", "rev"}
 
 
-def load(split: str, limit: int | None = None) -> list[dict]:
+def load(split: str, limit: int | None = None, skip: int = 0) -> list[dict]:
     path = DATA / f"polnear_{split}.jsonl.gz"
     if not path.exists():
         sys.exit(f"PolNeAR is not available: {path} is absent (it is beside the project in CI)")
     records = []
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
+            if skip:
+                skip -= 1
+                continue
             record = json.loads(line)
             if isinstance(record["annotations"], str):
                 record["annotations"] = ast.literal_eval(record["annotations"])
@@ -147,9 +150,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N articles")
     parser.add_argument("--show-misses", type=int, default=0)
     args = parser.parse_args()
-    result = score(load(args.split, args.limit))
+    result = score(load(args.split, args.limit, args.skip))
     print(f"PolNeAR {args.split}: {result['articles']} articles, {result['gold_quotes']} gold direct quotes")
     quoted = result["quoted"]
     print(f"{'measure':<28}{'content span':>14}{'quoted words':>14}{'target':>10}")

@@ -138,7 +138,8 @@ TRAM = {
 
 @pytest.fixture(scope="module")
 def tram():
-    articles = [article(text, title="Tram", outlet=outlet, published=dt.date(2031, 5, 2)) for outlet, text in TRAM.items()]
+    published = dt.date(2031, 5, 2)
+    articles = [article(text, title="Tram", outlet=outlet, published=published) for outlet, text in TRAM.items()]
     return find_facts(split_sentences(start_brief(articles), BriefOptions()), BriefOptions())
 
 

@@ -12,17 +12,28 @@ The `find_facts` stage:
    named participants of an event (who sued whom). The dependency parse gives
    each value its subject (the entity the clause is about) and its attribute
    (the noun or verb the value belongs to);
-4. aligns claims about the same slot across articles and classifies each slot:
+4. aligns claims about the same real-world fact across articles into one slot
+   and classifies each slot:
    corroborated by k independent sources, single-source, or conflicting.
 
-Alignment: ages and children counts align on their subject. Other values
-align on the words of their clause (entities by canonical name, other words
-by stem), with a higher bar for joining two different values than two equal
-ones: a wrongly joined pair of equal values costs nothing, a wrongly joined
-pair of different values invents a conflict. An article never holds two
-different values of one slot (two values in one article are two facts). A
-rounding difference ("74.2 million" vs "74 million", "about 200" vs "200") or a
-coarser date ("November" vs "November 23") is not a conflict; a different
+Alignment: one slot per real-world fact, each claim in at most one slot.
+Ages and children counts align on their subject, participants on (subject,
+verb, other party). Other claims are clustered per kind (money, count, date,
+...) on a similarity of their contexts: the words of the value's clause
+(entities by canonical name, other words by stem), embeddings of that clause
+and of its sentence (nlp.embed), and of the head words saying what the value
+is of ("injured" ~ "hurt"); counts of different things never share a slot.
+Average-linkage clustering joins agreeing groups first, and joins groups
+with different values only above a higher bar: a wrongly joined pair of
+equal values costs little, a wrongly joined pair of different values invents
+a conflict. An article never holds two different values of one slot (two
+values in one article are two facts). Dates are clustered last: two dates
+whose clauses hold claims of one slot ("closed three other footbridges on
+Monday" / "on March 10") date one event. Claims that name nothing a reader can
+recognise (no subject and only "be"/"have": "duration (be)"; a copula dated
+"On Tuesday it was a wreck"; speech verbs as participants) are dropped. A
+rounding difference ("74.2 million" vs "74 million", "about 200" vs "200") or
+a coarser date ("November" vs "November 23") is not a conflict; a different
 currency is not comparable, so not a conflict either.
 """
 
@@ -39,12 +50,6 @@ from . import dates as datemod
 from .config import BriefOptions
 from .entities import EntityIndex, build_index
 from .model import Article, Brief, Claim, FactSlot, Span
-
-# Similarity of clause words (weighted cosine) above which two claims are the same slot
-# when their values agree, and (stricter) when they differ. Chosen on the
-# bundled example story and the Balenciaga articles (tests/test_claims.py).
-SAME_SLOT_AGREEING = 0.3
-SAME_SLOT_CONFLICTING = 0.4
 
 _CURRENCIES = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "dollars": "USD", "dollar": "USD",
                "euros": "EUR", "euro": "EUR", "pounds": "GBP", "yen": "JPY"}  # fmt: skip
@@ -315,11 +320,17 @@ def _clause_terms(ctx: _ArticleContext, anchor, skip: set[int]) -> tuple[object,
     return verb, frozenset(terms), local
 
 
+def _clause_fields(ctx: _ArticleContext, local: str) -> dict:
+    """The clause of the claim just found, for `_Found`."""
+    return {"local": local, "anchor": ctx.last_clause[0], "clause": ctx.last_clause[1]}
+
+
 def _clause_text(ctx: _ArticleContext, tokens, skip: set[int], first: int, last: int) -> str:
     words: list[str] = []
     previous_name = None
     for token in sorted(tokens, key=lambda t: t.i):
-        if token.i in skip or token.i in ctx.date_tokens or token.i in ctx.value_tokens or not first <= token.idx < last or token.is_punct:
+        hidden = token.i in skip or token.i in ctx.date_tokens or token.i in ctx.value_tokens
+        if hidden or not first <= token.idx < last or token.is_punct:
             continue
         name = _name(ctx, token)
         if name:
@@ -329,9 +340,12 @@ def _clause_text(ctx: _ArticleContext, tokens, skip: set[int], first: int, last:
             continue
         previous_name = None
         words.append(token.text)
-    return " ".join(words)
+    # Long clauses are capped: the words nearest the verb say what it is about,
+    # and the encoder's cost grows with the length of its inputs.
+    return " ".join(words[:_CLAUSE_WORDS])
 
 
+_CLAUSE_WORDS = 20
 _QUOTED = re.compile(r"[“\"]([^”“\"]{20,})[”\"]")
 
 
@@ -436,7 +450,8 @@ def _money(ctx: _ArticleContext) -> list[_Found]:
         claim = _claim(ctx, *match.span(), "money", subject, attribute, f"{value:.0f} {currency}", match.group(0),
                        tolerance)  # fmt: skip
         head = noun.lemma_.lower() if noun is not None and noun.pos_ in ("NOUN", "PROPN") else attribute
-        found.append(_Found(claim, terms | {attribute.split()[-1][:5]}, ctx.group, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1], head=head))
+        terms |= {attribute.split()[-1][:5]}
+        found.append(_Found(claim, terms, ctx.group, head=head, **_clause_fields(ctx, local)))
     return found
 
 
@@ -459,7 +474,7 @@ def _percentages(ctx: _ArticleContext) -> list[_Found]:
         tolerance = value * 0.1 if _approximate(ctx.article.text, match.start()) else unit / 2
         claim = _claim(ctx, *match.span(), "percent", _subject_of_verb(ctx, verb), attribute, f"{value:g} %",
                        match.group(0), tolerance)  # fmt: skip
-        found.append(_Found(claim, terms, ctx.group, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1], head=attribute))
+        found.append(_Found(claim, terms, ctx.group, **_clause_fields(ctx, local), head=attribute))
     return found
 
 
@@ -541,7 +556,7 @@ def _durations(ctx: _ArticleContext, taken: list[tuple[int, int]]) -> list[_Foun
         _, terms, local = _clause_terms(ctx, span.root, skip)
         claim = _claim(ctx, *match.span(), "duration", _subject_of_verb(ctx, verb), f"duration ({verb.lemma_.lower()})",
                        f"{days:.6g} days", f"{match.group(0)} ({iso})", days * (0.25 if approx else 0.01))  # fmt: skip
-        found.append(_Found(claim, terms, ctx.group, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1], head=verb.lemma_.lower()))
+        found.append(_Found(claim, terms, ctx.group, **_clause_fields(ctx, local), head=verb.lemma_.lower()))
     return found
 
 
@@ -576,7 +591,7 @@ def _counts(ctx: _ArticleContext) -> list[_Found]:
         # What the verb did to the counted things is part of what is counted:
         # "12 people were injured" and "200 people were on the bridge" are two facts.
         if noun.dep_ in ("nsubj", "nsubjpass", "dobj") and verb.pos_ in ("VERB", "AUX"):
-            attribute = f"{attribute} ({verb.text.lower() if verb.tag_ == 'VBN' else verb.lemma_.lower()})"
+            attribute = f"{attribute} {verb.lower_}" if verb.tag_ == "VBN" else f"{attribute} ({verb.lemma_.lower()})"
         subject = None if noun.dep_ in ("nsubj", "nsubjpass") else _subject_of_noun(ctx, noun)
         skip = {t.i for t in number_tokens}
         ctx.value_tokens |= skip
@@ -584,7 +599,7 @@ def _counts(ctx: _ArticleContext) -> list[_Found]:
         tolerance = value * 0.1 if _approximate(doc.text, start) else unit / 2
         claim = _claim(ctx, start, end, "count", subject, attribute, f"{value:g}", doc.text[start:noun.idx + len(noun)],
                        tolerance)  # fmt: skip
-        found.append(_Found(claim, terms | {_stem(noun.lemma_.lower())}, ctx.group, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1],
+        found.append(_Found(claim, terms | {_stem(noun.lemma_.lower())}, ctx.group, **_clause_fields(ctx, local),
                             head=_count_predicate(noun, verb), thing=noun.lemma_.lower()))  # fmt: skip
     return found
 
@@ -670,8 +685,8 @@ def _dates(ctx: _ArticleContext, mentions: list[datemod.DateMention]) -> list[_F
         inferred = ctx.window.inferred and datemod.needs_reference(mention)
         claim = _claim(ctx, mention.start, mention.end, "date", subject, f"date of {event}", mention.date.isoformat(),
                        mention.expression, precision=mention.precision, inferred=inferred)  # fmt: skip
-        found.append(_Found(claim, terms | ({subject.casefold()} if subject else set()), ctx.group, event=event, local=local, anchor=ctx.last_clause[0], clause=ctx.last_clause[1],
-                            head=event))  # fmt: skip
+        terms |= {subject.casefold()} if subject else set()
+        found.append(_Found(claim, terms, ctx.group, event=event, head=event, **_clause_fields(ctx, local)))
     return found
 
 
@@ -805,8 +820,8 @@ def similarities(items: Sequence[_Found], links: Sequence[frozenset[int]] | None
                 value -= 0.15
             elif a and a == b:
                 value += 0.1
-            if (left.value == right.value and (left.precision or "day") == "day" and once[(left.span.article_id, left.value)] == 1
-                    and once[(right.span.article_id, right.value)] == 1):  # fmt: skip
+            unique = once[(left.span.article_id, left.value)] == once[(right.span.article_id, right.value)] == 1
+            if left.value == right.value and (left.precision or "day") == "day" and unique:
                 value += SAME_VALUE_BONUS.get(left.kind, SAME_VALUE_BONUS[""])
             if links is not None and links[i] & links[j]:
                 value += SHARED_SLOT_BONUS
@@ -901,11 +916,14 @@ def _slot(brief: Brief, items: list[_Found]) -> FactSlot:
     else:
         status = "single-source"
     subjects = Counter(c.subject for c in claims if c.subject)
+    # The label most outlets use, preferring a readable one ("people injured"
+    # over "people (injure)").
     attributes = Counter(c.attribute for c in claims)
+    attribute = max(attributes, key=lambda a: ("(" not in a, attributes[a], -len(a)))
     subject = subjects.most_common(1)[0][0] if subjects else ""
     return FactSlot(
         subject=subject,
-        attribute=attributes.most_common(1)[0][0],
+        attribute=attribute,
         status=status,
         claims=claims,
         independent_sources=len(groups),

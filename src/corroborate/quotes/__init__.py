@@ -54,6 +54,7 @@ _TITLE_SMALL_WORDS = frozenset("a an the of and or nor but in on at to for with 
 # Short quotes need a speech verb: with only the verb they hang from they are
 # scare quotes ("the “establishment” candidate"). Tuned on PolNeAR train.
 MAX_UNSPOKEN_WORDS = 3
+UNSPOKEN = "unspoken"
 
 
 def _title_case(words: Sequence[str]) -> bool:
@@ -61,8 +62,9 @@ def _title_case(words: Sequence[str]) -> bool:
     return len(capitals) >= 2 and all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
 
 
-def _keep(article: Article, span: QuotedSpan, attribution: Attribution, paragraph: tuple[int, int]) -> bool:
-    """Is this quoted span somebody's words, not a title, a name or a scare quote?"""
+def _keep(article: Article, span: QuotedSpan, attribution: Attribution, paragraph: tuple[int, int]) -> bool | str:
+    """Is this quoted span somebody's words, not a title, a name or a scare
+    quote? UNSPOKEN: only if the story prints the words in a longer quote."""
     text = article.text[span.start : span.end]
     quoted = align.words(text)
     count = len(quoted)
@@ -76,9 +78,10 @@ def _keep(article: Article, span: QuotedSpan, attribution: Attribution, paragrap
         around = align.words(article.text[paragraph[0] : span.start] + " " + article.text[span.end : paragraph[1]])
         if not _title_case(around):
             return False
-    if count <= MAX_UNSPOKEN_WORDS and not attribution.spoken:
-        return False
-    return (attribution.speaker is not None and attribution.near) or count >= MIN_UNATTRIBUTED_WORDS
+    attributed = (attribution.speaker is not None and attribution.near) or count >= MIN_UNATTRIBUTED_WORDS
+    if attributed and count <= MAX_UNSPOKEN_WORDS and not attribution.spoken:
+        return UNSPOKEN
+    return attributed
 
 
 def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool]]]:
@@ -120,19 +123,31 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
                         cast.org_votes[name] += 1
     cast.finish([a.text for a in articles])
     attributor = Attributor(cast)
-    result: dict[str, list[tuple[Quote, bool]]] = {}
+    decided = []  # (article, span, attribution, decision)
     for article, paragraphs, spans in layout:
         attributions = attributor.attribute(article.text, spans, paragraphs, frames[article.id])
-        quotes = []
         for span, attribution in zip(spans, attributions):
-            if not _keep(article, span, attribution, paragraphs[_paragraph_of(paragraphs, span.start)]):
-                continue
-            mention = Span(article.id, *attribution.mention) if attribution.mention else None
-            content = Span(article.id, *(attribution.content or (span.start, span.end)))
-            quote = Quote(Span(article.id, span.start, span.end), attribution.speaker, mention, attribution.cue, content)
-            quotes.append((quote, attribution.explicit))
-        result[article.id] = quotes
+            decision = _keep(article, span, attribution, paragraphs[_paragraph_of(paragraphs, span.start)])
+            decided.append((article, span, attribution, decision))
+    # A short quote with no speech verb is kept when the story prints those
+    # words inside a longer quote: a partial quote (“re-evaluating”), not a scare quote.
+    longer = [_tokens(a, s) for a, s, _, decision in decided if decision is True]
+    result: dict[str, list[tuple[Quote, bool]]] = {a.id: [] for a in articles}
+    for article, span, attribution, decision in decided:
+        if decision == UNSPOKEN:
+            tokens = _tokens(article, span)
+            decision = any(len(whole) > len(tokens) and align._contains(whole, tokens) for whole in longer)
+        if decision is not True:
+            continue
+        mention = Span(article.id, *attribution.mention) if attribution.mention else None
+        content = Span(article.id, *(attribution.content or (span.start, span.end)))
+        quote = Quote(Span(article.id, span.start, span.end), attribution.speaker, mention, attribution.cue, content)
+        result[article.id].append((quote, attribution.explicit))
     return result
+
+
+def _tokens(article: Article, span: QuotedSpan) -> list[str]:
+    return [align.normalise(w) for w in align.words(article.text[span.start : span.end])]
 
 
 def extract_quotes(articles: Sequence[Article]) -> dict[str, list[Quote]]:

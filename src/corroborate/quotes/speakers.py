@@ -535,7 +535,7 @@ class Attributor:
                 # does not ("X said crews “were in the water” and praised ...").
                 distance += 1_000
             subject = _subject(token) if token.pos_ in ("VERB", "AUX") or lower == "according" else doc[token.i - 1]
-            if subject is None or _inside(subject, quotes):
+            if subject is None or _inside(subject, quotes) or not para.start <= subject.i < para.end:
                 continue
             if best is None or distance < best[0]:
                 best = (distance, token, subject)
@@ -544,7 +544,12 @@ class Attributor:
             # "A few comments on her post read:" ("read" tagged as a noun), or
             # "X released the following statement:": the lead-in's root
             # noun phrase, or the subject of its root verb, is the speaker.
-            last_root = para[-1].sent.root
+            # The root of the lead-in's last sentence, cut at the paragraph
+            # end (the parser may run that sentence into the quote below).
+            first = max(para[-1].sent.start, para.start)
+            piece = [t for t in doc[first : para.end] if not t.is_punct and not t.is_space]
+            roots = [t for t in piece if t.head.i == t.i or not first <= t.head.i < para.end]
+            last_root = roots[0] if roots else para[-1]
             if last_root.pos_ in ("NOUN", "PROPN", "PRON"):
                 best = (0, None, last_root)
             elif last_root.pos_ in ("VERB", "AUX") and _subject(last_root) is not None:
@@ -552,7 +557,7 @@ class Attributor:
         if best is None and quote_tokens:
             # No speech verb: the verb the quoted words hang from ("thanked him
             # for “...”", "is labeling it “...”", "reveals a few facts: “...”").
-            best = self._governing(quote_tokens, quotes)
+            best = self._governing(quote_tokens, quotes, para)
         if best is not None:
             _, cue, subject = best
             span = _mention_tokens(subject)
@@ -579,17 +584,18 @@ class Attributor:
         return None
 
     @staticmethod
-    def _governing(quote_tokens, quotes):
+    def _governing(quote_tokens, quotes, para):
         inside = {t.i for t in quote_tokens}
         roots = [t for t in quote_tokens if t.head.i not in inside]
         for root in roots:
             token = root.head
             for _ in range(5):
-                if token.i in inside or _inside(token, quotes):
-                    break
+                if token.i in inside or _inside(token, quotes) or not para.start <= token.i < para.end:
+                    break  # the parser may run a sentence over a paragraph break
                 if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("relcl", "acl"):
                     subject = _subject(token)
-                    if subject is not None and not _inside(subject, quotes) and subject.lower_ not in _RELATIVE:
+                    if (subject is not None and not _inside(subject, quotes) and subject.lower_ not in _RELATIVE
+                            and para.start <= subject.i < para.end):
                         return (0, token, subject)
                     break
                 if token.head.i == token.i:

@@ -113,22 +113,29 @@ class ValueSayers:
     display: str
     value: str
     claims: tuple[Claim, ...]
+    independent: int = 0  # independent sources stating this value (copies counted once)
 
     @property
     def article_ids(self) -> list[str]:
         return list(dict.fromkeys(c.span.article_id for c in self.claims))
 
 
-def who_says_what(slot: FactSlot) -> list[ValueSayers]:
-    """The slot's claims grouped by normalised value, most-stated value first."""
+def who_says_what(slot: FactSlot, brief: Brief | None = None) -> list[ValueSayers]:
+    """The slot's claims grouped by normalised value, most-stated value first
+    (with `brief`, each value's count of independent sources)."""
     by_value: dict[str, list[Claim]] = {}
     for claim in slot.claims:
         by_value.setdefault(claim.value, []).append(claim)
     groups = [
-        ValueSayers(display=" / ".join(dict.fromkeys(c.display for c in claims)), value=value, claims=tuple(claims))
+        ValueSayers(
+            display=" / ".join(dict.fromkeys(c.display for c in claims)),
+            value=value,
+            claims=tuple(claims),
+            independent=len({brief.group_of(c.span.article_id) for c in claims}) if brief else 0,
+        )
         for value, claims in by_value.items()
     ]
-    return sorted(groups, key=lambda g: -len(g.article_ids))
+    return sorted(groups, key=lambda g: (-g.independent, -len(g.article_ids)))
 
 
 def quote_article_ids(group: QuoteGroup) -> list[str]:

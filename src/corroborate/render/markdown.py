@@ -119,7 +119,9 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         out += [f"## Facts ({len(brief.facts)})", "", "| Status | Subject | Attribute | Who says what | Independent sources |", "|---|---|---|---|--:|"]
         for slot in view.ordered_facts(brief):
             values = (" **vs** " if slot.status == "conflicting" else "; ").join(
-                f"{esc(v.display)} {cite(numbers, v.article_ids)}" for v in view.who_says_what(slot)
+                f"{esc(v.display)} {cite(numbers, v.article_ids)}"
+                + (f" ({view.plural(v.independent, 'independent source')})" if slot.status == "conflicting" else "")
+                for v in view.who_says_what(slot, brief)
             )
             status = f"**{slot.status}**" if slot.status == "conflicting" else slot.status
             out.append(f"| {status} | {esc(slot.subject)} | {esc(slot.attribute)} | {values} | {slot.independent_sources} |")

@@ -173,12 +173,14 @@ def facts(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
         line = Text()
         line.append(f"{slot.status:<13}", style=STATUS_STYLE.get(slot.status, ""))
         line.append(f" {slot.subject} — {slot.attribute}: ", style="bold")
-        values = view.who_says_what(slot)
+        values = view.who_says_what(slot, brief)
         for index, value in enumerate(values):
             if index:
                 line.append("  vs  " if slot.status == "conflicting" else "; ", style="red" if slot.status == "conflicting" else "")
             line.append(value.display)
             line.append(" " + cite(numbers, value.article_ids), style="cyan")
+            if slot.status == "conflicting":
+                line.append(f" ({value.independent} indep.)", style="dim")
         line.append(f"  ({view.plural(slot.independent_sources, 'independent source')})", style="dim")
         yield line
 

@@ -1,0 +1,92 @@
+"""The summarisation harness (benchmarks/summary_harness.py) on a tiny fictional
+cluster: input reading, the baselines' definitions, the word cut, and scoring."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import summary_harness as harness  # noqa: E402
+
+FIRST = (
+    "The Eastmere ferry stopped running on Monday after a fault in its engine.\n\n"
+    "Passengers were moved to buses for the crossing to the island.\n\n"
+    "The operator said repairs would take a week."
+)
+SECOND = (
+    "Buses replaced the Eastmere ferry on Monday while engineers repaired its engine.\n\n"
+    "The island's shops said fewer visitors came over the weekend."
+)
+REFERENCE = "The Eastmere ferry stopped running on Monday after an engine fault, and buses took passengers instead."
+
+
+def cluster(**extra) -> dict:
+    record = {
+        "cluster_id": "eastmere-ferry",
+        "docs": [
+            {"id": "d2", "title": "", "text": SECOND, "date": "2031-06-03", "source": ""},
+            {"id": "d1", "title": "", "text": FIRST, "date": "2031-06-02", "source": ""},
+        ],
+        "references": [REFERENCE],
+    }
+    record.update(extra)
+    return record
+
+
+def test_reads_gzipped_jsonl_with_a_limit(tmp_path):
+    path = tmp_path / "clusters.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        for index in range(3):
+            out.write(json.dumps(cluster(cluster_id=f"c{index}")) + "\n")
+    assert [r["cluster_id"] for r in harness.read_clusters(path, limit=2)] == ["c0", "c1"]
+
+
+def test_a_bad_line_is_named_not_a_traceback(tmp_path):
+    path = tmp_path / "clusters.jsonl"
+    path.write_text(json.dumps(cluster()) + "\n{not json\n")
+    with pytest.raises(SystemExit, match=r"clusters.jsonl:2: not JSON"):
+        list(harness.read_clusters(path))
+
+
+def test_lead_is_the_earliest_article_and_round_robin_alternates():
+    brief = harness.cluster_brief(cluster(), None)
+    lead = harness.lead(brief, 300)
+    assert lead[0].startswith("The Eastmere ferry stopped running")
+    robin = harness.round_robin_lead(brief, 300)
+    assert robin[0].startswith("The Eastmere ferry stopped running")  # earliest article first
+    assert robin[1].startswith("Buses replaced the Eastmere ferry")  # then the other's first sentence
+    assert robin[2].startswith("Passengers were moved")
+
+
+def test_cut_keeps_exactly_the_budget_and_sentence_breaks():
+    assert harness.cut(["one two three", "four five six"], 4) == ["one two three", "four"]
+    assert harness.cut(["one two"], 10) == ["one two"]
+
+
+def test_sumy_baselines_run_with_our_sentence_splitter():
+    tokenizer = harness.CorroborateTokenizer()
+    assert tokenizer.to_sentences("The ferry stopped. Buses ran instead.") == ("The ferry stopped.", "Buses ran instead.")
+    brief = harness.cluster_brief(cluster(), None)
+    for name in ("LexRank (sumy)", "TextRank (sumy)", "TF-IDF centroid"):
+        ranked = harness.SYSTEM_FUNCTIONS[name](brief, 300)
+        assert ranked, name
+        assert set(ranked) <= {brief.text(s.span) for s in brief.sentences}, name
+
+
+def test_scores_every_system_and_the_table_lists_them():
+    result = harness.score_cluster(cluster(), 20, harness.SYSTEMS, None)
+    assert set(result.scores) == set(harness.SYSTEMS)
+    for name, metrics in result.scores.items():
+        assert set(metrics) == set(harness.METRICS)
+        assert all(0.0 <= value <= 1.0 for pair in metrics.values() for value in pair), name
+        assert result.words[name] <= 20
+    # The reference retells the earliest article's lead: lead must score well above zero.
+    assert result.scores["lead"]["rouge2"][0] > 0.2
+    table = harness.table([result], harness.SYSTEMS, 20)
+    assert all(f"| {name} |" in table for name in harness.SYSTEMS)
