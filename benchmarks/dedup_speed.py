@@ -98,17 +98,23 @@ def in_child_process(prepare, run):
     receiver, sender = context.Pipe(duplex=False)
 
     def child():
-        prepared = prepare()
-        with PeakMemory() as memory:
-            start, cpu_start = time.perf_counter(), time.process_time()
-            groups, verified = run(prepared)
-            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-        sender.send((groups, verified, seconds, cpu, memory.megabytes))
+        try:
+            prepared = prepare()
+            with PeakMemory() as memory:
+                start, cpu_start = time.perf_counter(), time.process_time()
+                groups, verified = run(prepared)
+                seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+            sender.send((groups, verified, seconds, cpu, memory.megabytes))
+        except BaseException as error:  # the parent waits on the pipe: tell it, then fail
+            sender.send(error)
+            raise
 
     process = context.Process(target=child)
     process.start()
     result = receiver.recv()
     process.join()
+    if isinstance(result, BaseException):
+        raise SystemExit(f"benchmark child failed: {result!r}")
     return result
 
 
@@ -153,7 +159,7 @@ def datasketch_run(documents, options: DedupOptions, threshold: float, prepared)
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
-    permutations = MinHash(num_perm=128).permutations  # made once, as the datasketch docs advise for speed
+    template = MinHash(num_perm=128)  # permutations made once and shared, which datasketch allows for speed
     exact: dict[bytes, str] = {}
     stored: dict[str, np.ndarray] = {}
     groups: dict[str, int] = {}
@@ -176,7 +182,7 @@ def datasketch_run(documents, options: DedupOptions, threshold: float, prepared)
             continue
         # Python's str hash is cached by the set that made the shingles: no second hashing pass.
         hashes = np.sort(np.fromiter(map(hash, shingles), dtype=np.int64, count=len(shingles)))
-        minhash = MinHash(num_perm=128, permutations=permutations)
+        minhash = MinHash(num_perm=128, permutations=template.permutations, scheme=template.scheme)
         minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
         candidates = lsh.query(minhash)
         if candidates:

@@ -11,14 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corroborate.dedup import (
+    BandIndex,
     DedupOptions,
     Deduplicator,
-    MinHasher,
+    common_counts,
     content_hash,
     dedup_stream,
     final_groups,
+    minhash_signatures,
     normalise,
     overlap,
+    shingle_batch,
     shingle_hashes,
     words,
 )
@@ -82,16 +85,72 @@ def test_minhash_estimates_jaccard():
     copy = change_words(base, 0.08, rng)
     left, right = (shingle_hashes(words(t)) for t in (base, copy))
     true_jaccard, _ = overlap(left, right)
-    signatures = MinHasher(num_perm=256, seed=5).signatures([left, right])
+    signatures = minhash_signatures([left, right], num_perm=256)
     estimate = float((signatures[0] == signatures[1]).mean())
     assert abs(estimate - true_jaccard) < 0.1
     assert 0.3 < true_jaccard < 0.9  # the pair is neither identical nor unrelated
 
 
+def test_minhash_of_short_documents_is_densified():
+    # 30 shingles in 64 bins leave most bins empty: they borrow a neighbour's value,
+    # so a short document and its copy still agree on most bins.
+    rng = random.Random(4)
+    short = fake_document(rng, 50)
+    left, right = (shingle_hashes(words(t)) for t in (short, short + " extra"))
+    signatures = minhash_signatures([left, right], num_perm=64)
+    assert (signatures != 0xFFFFFFFF).all()
+    assert (signatures[0] == signatures[1]).mean() > 0.8
+
+
 def test_signature_of_an_empty_set_matches_nothing():
-    hasher = MinHasher(num_perm=8)
-    signatures = hasher.signatures([np.zeros(0, dtype=np.uint32), np.array([7], dtype=np.uint32)])
-    assert (signatures[0] == 0xFFFFFFFF).all() and (signatures[1] != 0xFFFFFFFF).any()
+    signatures = minhash_signatures([np.zeros(0, dtype=np.uint32), np.array([7], dtype=np.uint32)], num_perm=8)
+    assert (signatures[0] == 0xFFFFFFFF).all() and (signatures[1] != 0xFFFFFFFF).all()
+
+
+# Letters of several scripts, digits, "_", and punctuation that `\w` does not match.
+MIXED_ALPHABET = "abcXYZ09_ \n\t.,;:!?-'\"()éÉßçÇøÅ’‘“”—–…«»°ΩωΣЖж字\u00a0\u0301½ﬁ😀"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=MIXED_ALPHABET, max_size=80))
+def test_numpy_words_are_the_regex_words(text):
+    # The batch tokeniser works on UTF-8 bytes; it must split and case-fold as `words` (`\w+`) does.
+    spaced = " ".join(words(text))
+    batch = shingle_batch([text, spaced, text.upper()], size=1)
+    assert batch.digests[0] == batch.digests[1]
+    if words(text.upper()) == words(text):  # not always: "ß\u0301".upper() composes to "SŚ"
+        assert batch.digests[2] == batch.digests[0]
+    assert np.array_equal(batch.shingles(0), batch.shingles(1))
+    assert len(batch.shingles(0)) == len(set(words(text)))
+
+
+def test_batch_shingles_do_not_cross_documents():
+    together = shingle_batch(["one two three", "four five six", "seven"])
+    for row, text in enumerate(["one two three", "four five six", "seven"]):
+        assert np.array_equal(together.shingles(row), shingle_batch([text]).shingles(0))
+    assert together.size(2) == 1  # shorter than a shingle: one shingle of all its words
+
+
+def test_common_counts_match_intersections():
+    rng = np.random.default_rng(2)
+    mine = np.unique(rng.integers(0, 500, 200).astype(np.uint32))
+    others = [np.unique(rng.integers(0, 500, size).astype(np.uint32)) for size in (1, 50, 300)]
+    assert common_counts(mine, others).tolist() == [len(np.intersect1d(mine, o)) for o in others]
+
+
+def test_band_index_finds_every_stored_key_across_merges():
+    rng = np.random.default_rng(1)
+    index, stored = BandIndex(), {}
+    for batch in range(9):  # enough batches for several LSM merges
+        keys = rng.integers(0, 40, 16).astype(np.uint64)  # few distinct keys: many collisions
+        documents = np.arange(batch * 16, batch * 16 + 16)
+        owners = documents + 1000
+        found = set(index.query(keys, owners).tolist())
+        expected = {(int(o) << 32) | d for k, o in zip(keys.tolist(), owners.tolist()) for d in stored.get(k, [])}
+        assert found == expected
+        index.insert(keys, documents)
+        for key, document in zip(keys.tolist(), documents.tolist()):
+            stored.setdefault(key, []).append(document)
 
 
 def test_records_for_each_kind_of_match():
@@ -127,15 +186,19 @@ def test_results_do_not_depend_on_batch_size():
     assert all(r.group == int(r.key[1:]) for r in batched)
 
 
-def test_a_document_matching_two_groups_merges_them():
+def test_a_document_matching_two_groups_links_them_without_renumbering():
     rng = random.Random(13)
-    original = fake_document(rng, 600)
-    half = len(original) // 2
-    first_half, second_half = original[:half], original[half:]
-    records = list(dedup_stream([("first", first_half), ("second", second_half), ("whole", original)]))
-    assert [r.group for r in records] == [0, 1, 0]
-    assert records[2].merged == (1,)
-    assert final_groups(records) == {"first": 0, "second": 0, "whole": 0}
+    first, second, other = (fake_document(rng, 300) for _ in range(3))
+    documents = [("first", first), ("second", second), ("whole", first + "\n\n" + second),
+                 ("second with other", second + "\n\n" + other)]  # fmt: skip
+    records = list(dedup_stream(documents))
+    # "whole" contains both earlier texts: it joins the earliest group and links the other.
+    # Group numbers are final when written: the last document matches only "second"
+    # (a third of "whole" is not enough) and so still gets group 1, not a renumbered 0.
+    assert [r.group for r in records] == [0, 1, 0, 1]
+    assert records[2].linked == (1,) and records[2].kind == "contains"
+    assert records[3].linked == () and records[3].match == "second"
+    assert final_groups(records) == {"first": 0, "second": 0, "whole": 0, "second with other": 0}
 
 
 def test_short_documents_only_match_exactly():

@@ -165,6 +165,64 @@ def test_quote_spans_point_at_the_quoted_words(fiction_quotes):
             assert article.slice(quote.speaker_span).strip()
 
 
+def _one_article(text: str):
+    article = Article(id="t1", origin="test.txt", title="Test", text=text)
+    return article, extract_quotes([article])["t1"]
+
+
+def test_content_span_is_the_clause_the_speaker_is_credited_with():
+    article, quotes = _one_article(
+        "Harbour master Tomas Peck says the ferry will be refloated this week and will “sail again by spring.”\n\n"
+        "Ilsa Varn called the inspection “a box-ticking exercise” on Monday."
+    )
+    by_words = {article.slice(q.span): q for q in quotes}
+    peck = by_words["sail again by spring."]
+    assert article.slice(peck.content) == "the ferry will be refloated this week and will “sail again by spring.”"
+    assert peck.speaker == "Tomas Peck"
+    varn = by_words["a box-ticking exercise"]
+    assert article.slice(varn.content) == "the inspection “a box-ticking exercise”"
+    for quote in quotes:
+        assert quote.content.contains(quote.span)
+
+
+def test_a_whole_quoted_sentence_is_its_own_content(fiction_quotes):
+    article, quotes = fiction_quotes
+    quote = next(q for q in quotes if article.slice(q.span).startswith("There was a bang"))
+    assert quote.content == quote.span
+
+
+def test_titles_figures_and_scare_quotes_are_not_statements():
+    _, quotes = _one_article(
+        "Ilsa Varn spoke on the radio show “Harbour Hour Tonight” on Monday.\n\n"
+        "The timetable lists “2026-03-01” as the day the ferry returns.\n\n"
+        "The “temporary” closure of the slipway is now in its third week."
+    )
+    assert quotes == []
+
+
+def test_short_words_from_a_longer_quote_in_the_story_are_a_partial_quote():
+    told = Article(id="a", origin="a.txt", title="A", text="“We are deeply sorry for the delays,” Ilsa Varn said on Monday.")
+    echoed = Article(id="b", origin="b.txt", title="B", text="Ilsa Varn was “deeply sorry” about the delays at the harbour.")
+    alone = Article(id="c", origin="c.txt", title="C", text="Ilsa Varn was “deeply sorry” about the delays at the harbour.")
+    story = extract_quotes([told, echoed])
+    assert [echoed.slice(q.span) for q in story["b"]] == ["deeply sorry"]
+    assert story["b"][0].speaker == "Ilsa Varn"
+    assert extract_quotes([alone])["c"] == []  # with nobody printing more, a scare quote
+
+
+def test_headline_quotes_are_noted_with_whose_words_they_are():
+    from corroborate.brief import start_brief
+    from corroborate.quotes import find_quotes
+
+    said = Article(id="a", origin="a.txt", title="Mayor ‘deeply sorry’ over ferry delays", outlet="Tollmere Post",
+                   text="“We are deeply sorry for the delays,” Ilsa Varn said on Monday.")
+    invented = Article(id="b", origin="b.txt", title="Ferry chaos ‘a disgrace’ as delays go on", outlet="Quay Daily",
+                       text="The ferry stayed in port for a third day, Ilsa Varn said on Monday.")
+    notes = find_quotes(start_brief([said, invented])).notes
+    assert any("Tollmere Post" in n and "deeply sorry" in n and "Ilsa Varn" in n for n in notes)
+    assert any("Quay Daily" in n and "a disgrace" in n and "no quote of the story" in n for n in notes)
+
+
 def test_alias_resolver_maps_short_names_to_the_full_name():
     from corroborate.quotes.speakers import Cast
 
@@ -288,6 +346,10 @@ def test_quotes_command_prints_json(tmp_path: Path):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert "Tomas Peck" in {group["speaker"] for group in payload["quotes"]}
+    for group in payload["quotes"]:
+        for occurrence in group["occurrences"]:
+            quote = occurrence["quote"]
+            assert quote["span"]["text"] in quote["content"]["text"]
     missing = CliRunner().invoke(main, ["quotes", str(tmp_path / "absent.txt")])
     assert missing.exit_code == 2 and "Traceback" not in missing.output
 
@@ -306,6 +368,10 @@ def test_polnear_direct_quotes_floor():
     from quotes_polnear import load, score
 
     result = score(load("dev"))
-    print(f"PolNeAR dev: content F1 {result['f1']:.3f}, speaker accuracy {result['speaker_accuracy']:.3f}")
+    print(
+        f"PolNeAR dev: content F1 {result['f1']:.3f}, quoted words F1 {result['quoted']['f1']:.3f}, "
+        f"speaker accuracy {result['speaker_accuracy']:.3f}"
+    )
     assert result["f1"] >= floor("quotes_polnear_content_f1")
+    assert result["quoted"]["f1"] >= floor("quotes_polnear_quoted_words_f1")
     assert result["speaker_accuracy"] >= floor("quotes_polnear_speaker_accuracy")

@@ -196,7 +196,8 @@ def _fact_tokens(text: str) -> list[str]:
     from corroborate.summarize import tokens
 
     text = re.sub(r"(\d)m\b", r"\1 million", text.lower())
-    return [_NUMBER_WORDS.get(w, w) for w in tokens(text)]
+    text = re.sub(r"[a-z]+", lambda m: _NUMBER_WORDS.get(m.group(), m.group()), text)
+    return tokens(text)
 
 
 def _assert_readable_and_cited(brief):

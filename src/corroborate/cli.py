@@ -355,8 +355,12 @@ def dedup(paths, format_, jaccard, containment) -> None:
     Streams: each article is compared with everything read before it (MinHash
     and LSH, then an exact check), and its line is written as soon as its batch
     is read; memory grows with the corpus, never with the number of pairs.
-    A line whose "merged" lists earlier group numbers joins those groups to
-    its own (an article that matched copies first seen apart).
+
+    "group" is final when the line is written: the number of the group's
+    first article, never renumbered later. An article that matches articles
+    of several earlier groups joins the earliest, and "linked" lists the
+    others (copies first seen apart, e.g. two halves before the whole): join
+    them yourself if you want transitive groups; earlier lines are unchanged.
 
     \b
     Examples:
@@ -375,7 +379,7 @@ def dedup(paths, format_, jaccard, containment) -> None:
         options = replace(options, jaccard=jaccard)
     if containment is not None:
         options = replace(options, containment=containment)
-    columns = ["article", "group", "original", "kind", "match", "jaccard", "containment", "merged"]
+    columns = ["article", "group", "original", "kind", "match", "jaccard", "containment", "linked"]
     writer = csv.writer(sys.stdout, lineterminator="\n") if format_ == "csv" else None
     try:
         if writer:
@@ -387,9 +391,9 @@ def dedup(paths, format_, jaccard, containment) -> None:
             row = asdict(item)
             row["article"] = row.pop("key")
             values = {name: row[name] for name in columns}
-            values["merged"] = list(values["merged"])
+            values["linked"] = list(values["linked"])
             if writer:
-                values["merged"] = ";".join(str(group) for group in values["merged"])
+                values["linked"] = ";".join(str(group) for group in values["linked"])
                 writer.writerow(["" if values[name] is None else values[name] for name in columns])
             else:
                 click.echo(json.dumps(values, ensure_ascii=False))

@@ -92,7 +92,8 @@ def entities_of(text: str) -> list[str]:
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
-@functools.lru_cache(maxsize=200_000)
+# Bounded, so that a long stream of new names and figures cannot grow memory.
+@functools.lru_cache(maxsize=50_000)
 def _stem(word: str) -> str:
     return _stemmer().stem(word)
 
@@ -260,6 +261,7 @@ class StoryClusterer:
         lead_chars: int = 3000,
         idf_power: float = 1.0,
         fit_idf_first: bool = False,
+        conflict_weight: float = 0.0,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -278,6 +280,7 @@ class StoryClusterer:
         self.lead_chars = lead_chars
         self.idf_power = idf_power
         self.fit_idf_first = fit_idf_first
+        self.conflict_weight = conflict_weight
 
     def get_params(self) -> dict:
         """The parameters, as given to `__init__` (scikit-learn's convention)."""
@@ -498,12 +501,14 @@ class StoryClusterer:
     def _score(self, story, word_idx, doc_words, entity_idx, doc_entities, embedding, day) -> float:
         total = self.text_weight + self.entity_weight + (self.embedding_weight if embedding is not None else 0)
         score = self.text_weight * _sparse_dot(word_idx, doc_words, story.term_idx, self._weighted(story.term_idx, story.term_val))
-        if self.entity_weight or self.entity_gate:
+        if self.entity_weight or self.entity_gate or self.conflict_weight:
             story_entities = self._weighted(story.entity_idx, story.entity_val)
             entity_similarity = _sparse_dot(entity_idx, doc_entities, story.entity_idx, story_entities)
             if len(entity_idx) and len(story.entity_idx) and entity_similarity < self.entity_gate:
                 return -1.0  # different people and places: another event, however alike the words
             score += self.entity_weight * entity_similarity
+            if self.conflict_weight and len(entity_idx) and len(story.entity_idx):
+                score -= self.conflict_weight * self._conflict(entity_idx, doc_entities, story.entity_idx, story_entities)
         if embedding is not None and story.embedding is not None:
             norm = float(np.linalg.norm(story.embedding))
             score += self.embedding_weight * float(np.dot(embedding, story.embedding)) / (norm or 1.0)
@@ -512,6 +517,16 @@ class StoryClusterer:
             distance = min(abs(day - story.last_day), self.window_days) if day < story.first_day or day > story.last_day else 0
             score -= self.time_weight * distance / max(self.window_days, 1)
         return score
+
+    def _conflict(self, doc_idx, doc_weights, story_idx, story_weights, top: int = 5) -> float:
+        """How much each side's main entities are missing from the other, multiplied:
+        high when the article and the story are each about someone the other never
+        names (one boxer's two different fights), low when one merely adds a name."""
+        doc_top = doc_idx[np.argsort(-doc_weights, kind="stable")[:top]]
+        story_top = story_idx[np.argsort(-story_weights, kind="stable")[:top]]
+        doc_missing = float(np.mean(~np.isin(doc_top, story_idx)))
+        story_missing = float(np.mean(~np.isin(story_top, doc_idx)))
+        return doc_missing * story_missing
 
     def _story_similarity(self, a: StoryState, b: StoryState) -> float:
         total = self.text_weight + self.entity_weight

@@ -14,7 +14,8 @@ an unresolved pronoun ("She said...") may be chosen only together with the
 sentence before it in its article, which then precedes it in the summary.
 
 What other stages found is used when present, and nothing breaks without it:
-sentences printing a quote that `quotes` judged altered are never chosen; a
+sentences printing a quote that `quotes` judged altered, or a value that `facts`
+found outvoted by more independent sources in a conflict, are never chosen; a
 sentence of an article that `relations` found to be a copy or rewrite is dropped
 when its original says the same (original wording over rewritten text);
 sentences carrying a fact that `claims` found corroborated by several
@@ -218,6 +219,21 @@ def _altered_quote_spans(brief: Brief) -> list[Span]:
     ]
 
 
+def _outvoted_claim_spans(brief: Brief) -> list[Span]:
+    """Claims whose value fewer independent sources give than another value of the
+    same slot (the 1984 against everyone else's 1994): not for the summary."""
+    out = []
+    for fact in brief.facts:
+        if fact.status != "conflicting":
+            continue
+        sources: dict[str, set[int]] = defaultdict(set)
+        for claim in fact.claims:
+            sources[claim.value].add(brief.group_of(claim.span.article_id))
+        most = max(len(groups) for groups in sources.values())
+        out.extend(claim.span for claim in fact.claims if len(sources[claim.value]) < most)
+    return out
+
+
 def _corroborated_claim_spans(brief: Brief) -> list[tuple[Span, int]]:
     return [
         (claim.span, fact.independent_sources)
@@ -339,7 +355,7 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
     import numpy as np
 
     derived = _derived_sources(brief)
-    altered = _altered_quote_spans(brief)
+    excluded = _altered_quote_spans(brief) + _outvoted_claim_spans(brief)
     corroborated = _corroborated_claim_spans(brief)
     # The centroid weighs each independent source once, so ten copies of one
     # wire story do not pull the summary towards it.
@@ -361,7 +377,7 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
         previous.pop(article_id, None)
         if not is_summary_material(text, tuning):
             continue
-        if any(span.overlaps(q) for q in altered):
+        if any(span.overlaps(q) for q in excluded):
             continue
         if article_id in derived and _original_says_it(brief, i, derived[article_id], sameness):
             continue

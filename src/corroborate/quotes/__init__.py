@@ -4,11 +4,17 @@ The `find_quotes` stage runs three steps over a story's articles:
 
 1. `marks`: where the quoted words are (quote-mark pairing, with repairs for
    the broken marks real pages have);
-2. `speakers`: who said them (spaCy parse of whole articles, shared with other stages; an
-   alias resolver for one name per speaker);
+2. `speakers`: who said them, and the whole statement credited to them (the
+   cue's complement clause, `Quote.content`), from the spaCy parse of whole
+   articles shared with the other stages (`nlp.parse_texts`), with an alias
+   resolver for one name per speaker; quoted titles, figures and scare quotes
+   are left out;
 3. `align`: the same statement across outlets, its canonical wording, a
    verdict per occurrence (verbatim, partial, typography, altered with word
    edits, other-speaker) and per-article quote fidelity with rewrite flags.
+
+Quotes in headlines become notes (`Brief.notes`): spans point into the
+cleaned body text, which has no headline.
 
 `extract_quotes(articles)` gives steps 1-2 alone (one list of `Quote` per article).
 """
@@ -140,7 +146,8 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
         if decision is not True:
             continue
         mention = Span(article.id, *attribution.mention) if attribution.mention else None
-        content = Span(article.id, *(attribution.content or (span.start, span.end)))
+        start, end = attribution.content or (span.start, span.end)
+        content = Span(article.id, min(start, span.start), max(end, span.end))
         quote = Quote(Span(article.id, span.start, span.end), attribution.speaker, mention, attribution.cue, content)
         result[article.id].append((quote, attribution.explicit))
     return result
@@ -168,4 +175,31 @@ def find_quotes(brief: Brief, options=None) -> Brief:
             printed.append(align.Printed(quote, text, tokens, order, explicit, paragraph))
     groups = align.group_quotes(printed, brief.group_of)
     fidelity = align.fidelity(groups, [a.id for a in brief.articles], brief.group_of)
-    return replace(brief, quotes=tuple(groups), quote_fidelity=tuple(fidelity))
+    notes = brief.notes + tuple(headline_quotes(brief.articles, groups, brief))
+    return replace(brief, quotes=tuple(groups), quote_fidelity=tuple(fidelity), notes=notes)
+
+
+def headline_quotes(articles: Sequence[Article], groups, brief: Brief) -> list[str]:
+    """Quotes in headlines, as notes: spans point into the cleaned body text,
+    which has no headline. Each says whose words they are, when a quote of
+    the story holds them, or that no quote of the story does (a headline
+    putting marks around words nobody is reported to have said)."""
+    notes = []
+    for article in articles:
+        for found in quoted_spans(article.title):
+            words = article.title[found.start : found.end]
+            tokens = [align.normalise(w) for w in align.words(words)]
+            if not tokens:
+                continue
+            holders = [
+                group
+                for group in groups
+                if any(align._contains([align.normalise(w) for w in align.words(brief.text(o.quote.span))], tokens)
+                       for o in group.occurrences)
+            ]
+            if holders:
+                speaker = holders[0].speaker or "an unnamed speaker"
+                notes.append(f"quotes: the headline of {article.label} quotes “{words}”, words of {speaker}")
+            else:
+                notes.append(f"quotes: the headline of {article.label} quotes “{words}”, words no quote of the story holds")
+    return notes

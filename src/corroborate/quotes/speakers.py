@@ -15,6 +15,14 @@ as the speaker mention, and resolve the mention to a story-wide name:
 A quote whose paragraph has no cue inherits the speaker of the lead-in line
 before it ("She said:") or of the quote in the paragraph before (a quote that
 runs over several paragraphs).
+
+`content_clause` widens a quote to the statement the speaker is credited with,
+the cue's complement that holds it ("says [the campaign will “compete
+vigorously”]"), as PolNeAR and PARC annotate an attribution's content.
+
+The parse is of whole articles (shared with other stages), and spaCy's parser
+may run a sentence over a paragraph break: cues, subjects and lead-in roots
+are taken inside the quote's paragraph only.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ SPEECH_LEMMAS = frozenset(
     "emphasize emphasise speak thunder vow charge muse blast slam lament observe describe call dub brand label "
     "hail dismiss herald denounce decry pledge insult beam praise criticize criticise tout think believe accuse "
     "deny mock quote cite reiterate assert contend maintain threaten caution blame question retort scoff "
-    "proclaim exclaim whisper snap rant gush concur recommend estimate".split()
+    "proclaim exclaim whisper snap rant gush concur recommend estimate chant cry scream".split()
 )
 # Word forms too, for the verbs the tagger takes for nouns ("..., Viguerie notes.").
 SPEECH_VERBS = frozenset(
@@ -293,6 +301,7 @@ def _subject(cue):
     return None
 
 
+_MARKS = frozenset("\"\u201c\u201d\u201e\u2018\u2019'`\u00ab\u00bb")
 # Children of a cue that are never part of what was said.
 _NOT_CONTENT = frozenset("nsubj nsubjpass csubj agent aux auxpass neg punct cc conj mark advmod npadvmod".split())
 # A quote in one of these says something about the cue's object, which is then
@@ -337,15 +346,21 @@ def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int
             continue
         start = min(start, doc[lo].idx)
         end = max(end, doc[hi].idx + len(doc[hi]))
-    start, end = max(start, para.start_char), min(end, para.end_char)
-    text = doc.text
-    while start < end and (text[start].isspace() or text[start] in "\"\u201c\u201d\u2018\u2019'"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "\"\u201c\u201d\u2018\u2019'"):
-        end -= 1
-    if start >= quote.start and end <= quote.end:
+    start, end = max(min(start, quote.start), para.start_char), min(max(end, quote.end), para.end_char)
+    if (start, end) == (quote.start, quote.end):
         return None
-    return min(start, quote.start), max(end, quote.end)
+    # Keep the quote's own marks when the clause reaches past them, so the
+    # content reads as printed: the campaign will “compete vigorously.”
+    text = doc.text
+    if end <= quote.end < len(text) and text[quote.end] in _MARKS:
+        end = quote.end + 1
+    if start >= quote.start > 0 and text[quote.start - 1] in _MARKS:
+        start = quote.start - 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _utters(cue, quote_tokens) -> bool:
@@ -566,7 +581,11 @@ class Attributor:
             content = content_clause(cue, quote_tokens, quote, para) if cue is not None and quote_tokens else None
             spoken = cue is None or is_cue(cue)
             uttered = cue is not None and spoken and _utters(cue, quote_tokens)
-            return Attribution(speaker, mention, cue.text if cue is not None else ":", explicit, near=best[0] < 10_000,
+            near = best[0] < 10_000 or (
+                # “They sue,” he said. “Everybody sues.”: the cue ends the sentence just before.
+                cue is not None and cue.idx < quote.start and not re.search(r"\w", text[cue.idx + len(cue) : quote.start])
+            )
+            return Attribution(speaker, mention, cue.text if cue is not None else ":", explicit, near=near,
                                content=content, spoken=spoken, uttered=uttered)
         # "“Quote”: Name" (subheadings), "Name: “Quote”", and headlines "Name: words ‘quote’".
         head = re.match(r"\s*([A-Z][\w.'\u2019\- ]{1,40}?):\s", frame_text)
@@ -574,7 +593,9 @@ class Attributor:
             ents = [e for e in para.ents if e.start_char < para.start_char + head.end(1) and e.label_ in _NAME_LABELS]
             if ents:
                 name = self.cast.canonical(ents[0].text)
-                return Attribution(name, (ents[0].start_char, ents[0].end_char), ":", True, near=True)
+                # "Name: words ‘quote’" (a headline): all after the colon is the claim.
+                content = (para.start_char + head.end(), para.end_char) if quote_tokens else None
+                return Attribution(name, (ents[0].start_char, ents[0].end_char), ":", True, near=True, content=content)
         outside = [t for t in para if not _inside(t, quotes) and not t.is_punct and not t.is_space]
         if 0 < len(outside) <= 5 and re.search(r":\s*$|^\s*\W*:", self._outside_text(para, quotes)):
             for ent in para.ents:
