@@ -4,7 +4,7 @@ PolNeAR (../shared/data/polnear_*.jsonl.gz) annotates every attribution in
 US political news: source (speaker) spans, cue, content spans, and whether it
 is a direct quote. We score the attributions with `is_direct_quote` (first
 annotator of each article). Gold content is the whole attributed clause
-("says [the campaign will “compete vigorously”]"), so the main figure scores
+("says [the ferry will “sail again by spring”]"), so the main figure scores
 `Quote.content` (the clause we credit the speaker with); the quoted words
 alone (`Quote.span`) are scored beside it with the same rules:
 

@@ -47,12 +47,16 @@ METRICS = ("rouge1", "rouge2", "rougeLsum")
 # --- input ------------------------------------------------------------------
 
 
-def read_clusters(path: Path, limit: int | None = None) -> Iterator[dict]:
+def read_clusters(path: Path, limit: int | None = None, offset: int = 0) -> Iterator[dict]:
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as lines:
         count = 0
+        records = 0
         for number, line in enumerate(lines, start=1):
             if not line.strip():
+                continue
+            records += 1
+            if records <= offset:
                 continue
             try:
                 record = json.loads(line)
@@ -325,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", type=Path, help="JSONL(.gz) of {cluster_id, docs, references}")
     parser.add_argument("--words", type=int, default=300, help="word budget of every summary (default 300)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N clusters")
+    parser.add_argument("--offset", type=int, default=0, help="skip the first N clusters")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated systems to run")
     parser.add_argument(
@@ -343,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown system(s): {', '.join(unknown)} (known: {', '.join(SYSTEMS)})", file=sys.stderr)
         return 2
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
-    records = list(read_clusters(args.data, args.limit))
+    records = list(read_clusters(args.data, args.limit, args.offset))
     started, cpu_started = time.perf_counter(), time.process_time()
     jobs = [(record, args.words, systems, stages) for record in records]
     if args.jobs > 1:
@@ -359,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu = time.process_time() - cpu_started
     text = table(results, systems, args.words)
     caption = (
-        f"{args.data.name}, {len(results)} clusters, {args.words} words, ROUGE (rouge-score, Porter stemming) x100; "
+        f"{args.data.name}, {len(results)} clusters from #{args.offset}, {args.words} words, ROUGE (rouge-score, Porter stemming) x100; "
         f"{elapsed:.0f} s wall, {cpu:.0f} s CPU, {args.jobs} job(s)"
     )
     print(caption)

@@ -249,6 +249,7 @@ def test_cli_writes_one_line_per_article_and_reports_bad_input(tmp_path):
     assert set(by_name) == {"a.txt", "b.txt", "c.txt"}
     assert by_name["b.txt"]["group"] == by_name["a.txt"]["group"] != by_name["c.txt"]["group"]
     assert by_name["b.txt"]["original"].endswith("a.txt") and by_name["b.txt"]["kind"] == "near-duplicate"
+    assert all(line["linked"] == [] for line in lines)  # no article here bridges two groups
     assert "empty.txt: empty file" in result.stderr
 
     as_csv = CliRunner().invoke(main, ["dedup", str(tmp_path), "--format", "csv"])

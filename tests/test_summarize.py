@@ -257,3 +257,17 @@ def test_balenciaga_summary_is_readable_and_cited(balenciaga_dir):
     cited_by_several = sum(1 for s in brief.summary if s.independent_sources >= 2)
     print(f"balenciaga: {len(brief.summary)} sentences, {cited_by_several} confirmed by 2+ independent sources")
     assert cited_by_several >= floor("summary_balenciaga_multi_source_sentences")
+
+
+def test_greedy_fallback_keeps_the_same_rules(monkeypatch):
+    """When the solver gives no answer, the greedy approximation still respects the
+    budget, the antecedent rule and the no-repeat rule."""
+    from corroborate import summarize as module
+
+    monkeypatch.setattr(module, "_select_ilp", lambda *args: None)
+    brief = summarize(story(HARBOUR, COAST, REWRITE), BriefOptions(summary_words=70))
+    texts = summary_texts(brief)
+    assert texts
+    assert sum(len(t.split()) for t in texts) <= 70
+    assert not PRONOUNS.match(texts[0])
+    assert len(brief.summary) == len({s.span for s in brief.summary})

@@ -90,3 +90,9 @@ def test_scores_every_system_and_the_table_lists_them():
     assert result.scores["lead"]["rouge2"][0] > 0.2
     table = harness.table([result], harness.SYSTEMS, 20)
     assert all(f"| {name} |" in table for name in harness.SYSTEMS)
+
+
+def test_offset_skips_clusters(tmp_path):
+    path = tmp_path / "clusters.jsonl"
+    path.write_text("".join(json.dumps(cluster(cluster_id=f"c{i}")) + "\n" for i in range(4)))
+    assert [r["cluster_id"] for r in harness.read_clusters(path, limit=2, offset=1)] == ["c1", "c2"]

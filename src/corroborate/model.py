@@ -180,8 +180,8 @@ class Quote:
     speaker_span: Span | None = None  # the mention that names the speaker, if any
     cue: str | None = None  # "said", "wrote on Twitter", ...
     # The whole statement credited to the speaker: the quoted words plus the
-    # unquoted rest of the cue's complement clause ("says [the campaign will
-    # “compete vigorously”]"); equal to `span` for a quote that is all of it.
+    # unquoted rest of the cue's complement clause ("says [the ferry will
+    # “sail again by spring”]"); equal to `span` for a quote that is all of it.
     content: Span | None = None
 
 

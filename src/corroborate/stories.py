@@ -507,7 +507,8 @@ class StoryClusterer:
             if len(entity_idx) and len(story.entity_idx) and entity_similarity < self.entity_gate:
                 return -1.0  # different people and places: another event, however alike the words
             score += self.entity_weight * entity_similarity
-            if self.conflict_weight and len(entity_idx) and len(story.entity_idx):
+            # Headlines name too few entities for "missing" to mean anything.
+            if self.conflict_weight and len(word_idx) >= self.short_text_terms and len(story.entity_idx):
                 score -= self.conflict_weight * self._conflict(entity_idx, doc_entities, story.entity_idx, story_entities)
         if embedding is not None and story.embedding is not None:
             norm = float(np.linalg.norm(story.embedding))

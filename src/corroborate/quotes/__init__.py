@@ -58,7 +58,7 @@ def _frames_needed(text: str, paragraphs, spans: Sequence[QuotedSpan]) -> set[in
 # Words a title may leave in lower case ("Guardians of the Galaxy").
 _TITLE_SMALL_WORDS = frozenset("a an the of and or nor but in on at to for with by from as vs".split())
 # Short quotes need a speech verb: with only the verb they hang from they are
-# scare quotes ("the “establishment” candidate"). Tuned on PolNeAR train.
+# scare quotes ("the “temporary” closure"). Tuned on PolNeAR train.
 MAX_UNSPOKEN_WORDS = 3
 UNSPOKEN = "unspoken"
 
@@ -136,7 +136,7 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
             decision = _keep(article, span, attribution, paragraphs[_paragraph_of(paragraphs, span.start)])
             decided.append((article, span, attribution, decision))
     # A short quote with no speech verb is kept when the story prints those
-    # words inside a longer quote: a partial quote (“re-evaluating”), not a scare quote.
+    # words inside a longer quote: a partial quote (“deeply sorry”), not a scare quote.
     longer = [_tokens(a, s) for a, s, _, decision in decided if decision is True]
     result: dict[str, list[tuple[Quote, bool]]] = {a.id: [] for a in articles}
     for article, span, attribution, decision in decided:

@@ -17,8 +17,8 @@ before it ("She said:") or of the quote in the paragraph before (a quote that
 runs over several paragraphs).
 
 `content_clause` widens a quote to the statement the speaker is credited with,
-the cue's complement that holds it ("says [the campaign will “compete
-vigorously”]"), as PolNeAR and PARC annotate an attribution's content.
+the cue's complement that holds it ("says [the ferry will “sail again by
+spring”]"), as PolNeAR and PARC annotate an attribution's content.
 
 The parse is of whole articles (shared with other stages), and spaCy's parser
 may run a sentence over a paragraph break: cues, subjects and lead-in roots
@@ -240,14 +240,14 @@ class Attribution:
     explicit: bool  # named in the quote's own paragraph (not a pronoun or a carry-over)
     near: bool = False  # the cue is in the quote's own sentence
     # The whole statement credited to the speaker (character offsets): the
-    # cue's complement clause holding the quote ("says the campaign will
-    # “compete vigorously”"), or None when that is just the quoted words.
+    # cue's complement clause holding the quote ("says the ferry will
+    # “sail again by spring”"), or None when that is just the quoted words.
     content: tuple[int, int] | None = None
     # The cue is a speech verb or a "Name:" lead-in, not merely the verb the
-    # quoted words hang from ("was the “establishment” candidate").
+    # quoted words hang from ("was the “temporary” closure").
     spoken: bool = True
-    # The quoted words are what the cue verb says ("“Quiet,” he demanded"),
-    # not a name in a phrase hanging on it ("said on “Meet the Press”").
+    # The quoted words are what the cue verb says ("“Stop,” he demanded"),
+    # not a name in a phrase hanging on it ("said on “Harbour Hour”").
     uttered: bool = False
 
 
@@ -305,14 +305,14 @@ _MARKS = frozenset("\"\u201c\u201d\u201e\u2018\u2019'`\u00ab\u00bb")
 # Children of a cue that are never part of what was said.
 _NOT_CONTENT = frozenset("nsubj nsubjpass csubj agent aux auxpass neg punct cc conj mark advmod npadvmod".split())
 # A quote in one of these says something about the cue's object, which is then
-# part of the claim: "called [Trump “unhinged”]", "slammed [Sanders for “misrepresenting”]".
+# part of the claim: "called [the plan “a disaster”]", "blamed [the council for “years of neglect”]".
 _SECONDARY = frozenset("prep oprd xcomp acomp attr dative".split())
 
 
 def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int] | None:
     """What the speaker is credited with: the quoted words widened to the
-    cue's complement that holds them ("says [the campaign will “compete
-    vigorously”]", "called [Trump “unhinged”]"), kept inside the paragraph.
+    cue's complement that holds them ("says [the ferry will “sail again
+    by spring”]", "called [the plan “a disaster”]"), kept inside the paragraph.
     PolNeAR and PARC annotate this clause as the attribution's content."""
     start, end = quote.start, quote.end
     doc = cue.doc
@@ -350,7 +350,7 @@ def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int
     if (start, end) == (quote.start, quote.end):
         return None
     # Keep the quote's own marks when the clause reaches past them, so the
-    # content reads as printed: the campaign will “compete vigorously.”
+    # content reads as printed: the ferry will “sail again by spring.”
     text = doc.text
     if end <= quote.end < len(text) and text[quote.end] in _MARKS:
         end = quote.end + 1
@@ -582,7 +582,7 @@ class Attributor:
             spoken = cue is None or is_cue(cue)
             uttered = cue is not None and spoken and _utters(cue, quote_tokens)
             near = best[0] < 10_000 or (
-                # “They sue,” he said. “Everybody sues.”: the cue ends the sentence just before.
+                # “It held,” she said. “Barely.”: the cue ends the sentence just before.
                 cue is not None and cue.idx < quote.start and not re.search(r"\w", text[cue.idx + len(cue) : quote.start])
             )
             return Attribution(speaker, mention, cue.text if cue is not None else ":", explicit, near=near,
