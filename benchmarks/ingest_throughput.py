@@ -68,9 +68,10 @@ def write_stream(path: Path, count: int, seed: int = 0) -> float:
     return words / count
 
 
-def resident_mb() -> float:
+def resident_mb(field: str = "VmRSS") -> float:
+    """Resident memory of this process now (VmRSS) or at its peak (VmHWM), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -111,7 +112,7 @@ def main() -> None:
         main_cpu = (cpu.user - cpu_before.user) + (cpu.system - cpu_before.system)
         reader_cpu = (cpu.children_user - cpu_before.children_user) + (cpu.children_system - cpu_before.children_system)
         print(f"total: {summary.new} new in {elapsed:.0f} s = {summary.new / elapsed:.0f} articles/s wall clock; "
-              f"{store.counts()['stories']} stories; peak RSS {resident_mb():.0f} MB")  # fmt: skip
+              f"{store.counts()['stories']} stories; peak RSS {resident_mb('VmHWM'):.0f} MB")  # fmt: skip
         # The machine is shared, so wall clock understates what 2 free cores do: the
         # CPU seconds each process spent give the rate of the pipeline on 2 idle cores
         # (the slower of its two stages).

@@ -169,3 +169,11 @@ def test_a_killed_ingest_run_again_ends_with_the_same_store(tmp_path):
 
     subprocess.run(_ingest_command(feed, killed), check=True, capture_output=True, env=env)
     assert snapshot(killed) == snapshot(reference)
+
+
+def test_reading_in_a_second_process_stores_the_same(tmp_path, feed):
+    with Store(tmp_path / "a.db") as store:
+        ingest([feed], store, batch_size=10, background=True)
+    with Store(tmp_path / "b.db") as store:
+        ingest([feed], store, batch_size=10, background=False)
+    assert snapshot(tmp_path / "a.db") == snapshot(tmp_path / "b.db")

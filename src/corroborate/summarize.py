@@ -33,10 +33,12 @@ copies. Sentences without a verb (captions, datelines) are never chosen.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import math
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -529,16 +531,44 @@ def _select_ilp(candidates, weights, budget, tuning) -> list[_Candidate] | None:
             else:
                 add([(k, 1.0)], 0)
     matrix = coo_matrix((values, (rows, cols)), shape=(len(upper), n + m)).tocsr()
-    result = milp(
-        cost,
-        constraints=LinearConstraint(matrix, -np.inf, np.array(upper, dtype=float)),
-        integrality=np.concatenate([np.ones(n), np.zeros(m)]),
-        bounds=Bounds(0, 1),
-        options={"time_limit": tuning.ilp_seconds, "disp": False},
-    )
+    with _solver_output_silenced():
+        result = milp(
+            cost,
+            constraints=LinearConstraint(matrix, -np.inf, np.array(upper, dtype=float)),
+            integrality=np.concatenate([np.ones(n), np.zeros(m)]),
+            bounds=Bounds(0, 1),
+            options={"time_limit": tuning.ilp_seconds, "disp": False},
+        )
     if result.x is None:
         return None
     return [c for k, c in enumerate(candidates) if result.x[k] > 0.5]
+
+
+_stdout_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _solver_output_silenced():
+    """HiGHS (scipy 1.17) writes some internal notes straight to file descriptor 1
+    even with disp=False ("HighsMipSolverData::transformNewIntegerFeasibleSolution"),
+    which would land in the middle of a rendered brief: stages never print."""
+    import os
+    import sys
+
+    with _stdout_lock:
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+        except (OSError, ValueError, AttributeError):  # no real stdout (embedded use)
+            yield
+            return
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def _select_greedy(candidates, weights, budget) -> list[_Candidate]:

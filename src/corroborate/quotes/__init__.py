@@ -33,7 +33,7 @@ from .speakers import Attribution, Attributor, Cast, _paragraph_of
 __all__ = ["find_quotes", "extract_quotes", "quote_story"]
 
 # Quotes without a speaker in their own sentence must be this long to count:
-# shorter ones are scare quotes and titles ("disturbing", “Toy Stories”).
+# shorter ones are scare quotes and titles ("temporary", “Harbour Hour Tonight”).
 MIN_UNATTRIBUTED_WORDS = 5
 MIN_WORDS = 1
 
@@ -55,7 +55,7 @@ def _frames_needed(text: str, paragraphs, spans: Sequence[QuotedSpan]) -> set[in
     return needed
 
 
-# Words a title may leave in lower case ("Guardians of the Galaxy").
+# Words a title may leave in lower case ("Tales of the Quay").
 _TITLE_SMALL_WORDS = frozenset("a an the of and or nor but in on at to for with by from as vs".split())
 # Short quotes need a speech verb: with only the verb they hang from they are
 # scare quotes ("the “temporary” closure"). Tuned on PolNeAR train.
@@ -77,7 +77,7 @@ def _keep(article: Article, span: QuotedSpan, attribution: Attribution, paragrap
     if count < MIN_WORDS or not any(ch.isalpha() for ch in text):
         return False  # a figure or a date in marks
     # Every word capitalised inside running text: the name of a show, a book,
-    # a slogan ("Toy Stories"), not somebody's words. In a headline written
+    # a slogan ("Harbour Hour Tonight"), not somebody's words. In a headline written
     # in title case every quote looks like that.
     capitalised = all(w[:1].isupper() for w in quoted) or _title_case(quoted)
     if count <= 8 and capitalised and not attribution.uttered:
@@ -96,16 +96,17 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
     from ..nlp import parse_texts
     from .speakers import _Frame, _mention_tokens, _subject, is_cue
 
-    layout = []
-    quoting = [a for a in articles if quoted_spans(a.text)]
+    spans_of = {a.id: quoted_spans(a.text) for a in articles}
+    quoting = [a for a in articles if spans_of[a.id]]
     # Whole articles, through the process-wide cache: the facts and summary
     # stages read the same parses, so a brief parses each article once.
     docs = dict(zip((a.id for a in quoting), parse_texts([a.text for a in quoting])))
     frames: dict[str, dict[int, _Frame]] = {a.id: {} for a in articles}
     cast = Cast()
+    layout = []
     for article in articles:
         paragraphs = _paragraphs(article.text)
-        spans = quoted_spans(article.text)
+        spans = spans_of[article.id]
         layout.append((article, paragraphs, spans))
         for index in sorted(_frames_needed(article.text, paragraphs, spans)):
             tokens = docs[article.id].char_span(*paragraphs[index], alignment_mode="expand")

@@ -185,8 +185,14 @@ class Cast:
             org_noun = "|".join(sorted(_ORG_NOUNS))
 
             def weight(org: str) -> tuple[int, int]:
-                near = len(re.findall(rf"{re.escape(org)}.{{0,60}}\b(?:{org_noun})\b|\b(?:{org_noun})\b.{{0,60}}{re.escape(org)}", joined))
-                return (3 * near + self.org_votes[org], len(re.findall(re.escape(org), joined)))
+                name = re.escape(org)
+                # Near a company noun, and more so when called one in so many
+                # words ("Greyhaven Marine, the company that ...", "fashion house X").
+                called = len(re.findall(
+                    rf"{name}(?:[\u2019']s)?[,.]\s+(?:the|The|a|an|its|Its)\s+(?:[\w-]+\s+){{0,2}}?(?:{org_noun})\b"
+                    rf"|\b(?:{org_noun})\s+{name}|{name}\s+(?:{org_noun})\b", joined))
+                near = len(re.findall(rf"{name}.{{0,60}}\b(?:{org_noun})\b|\b(?:{org_noun})\b.{{0,60}}{name}", joined))
+                return (3 * (near + called) + self.org_votes[org], len(re.findall(name, joined)))
 
             self.main_org = max(sorted(orgs), key=weight)
         votes: dict[str, Counter] = defaultdict(Counter)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ..model import Article, InputProblem
 from ..stories import StoryClusterer, time_order
+from ..stories import iter_articles as _read
 from . import Store, content_hash
 
 log = logging.getLogger(__name__)
@@ -118,23 +119,6 @@ def ingest(
     check_pending()
     flush()
     return summary
-
-
-def _read(inputs: Iterable) -> Iterator[Article | InputProblem]:
-    """Cleaned articles (or problems) in input order. An article whose cleaning
-    left only its headline is kept: a headline feed is still a feed."""
-    from ..clean import clean
-    from ..ingest import read_raw
-
-    for item in read_raw(inputs):
-        if isinstance(item, InputProblem) or isinstance(item, Article):
-            yield item
-            continue
-        article = clean(item)
-        if not article.text.strip() and not item.title:
-            yield InputProblem(article.origin, "no article text left after cleaning")
-            continue
-        yield article
 
 
 _CHUNK = 64
