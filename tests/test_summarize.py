@@ -271,3 +271,34 @@ def test_greedy_fallback_keeps_the_same_rules(monkeypatch):
     assert sum(len(t.split()) for t in texts) <= 70
     assert not PRONOUNS.match(texts[0])
     assert len(brief.summary) == len({s.span for s in brief.summary})
+
+
+def test_a_value_outvoted_in_a_conflict_is_not_stated():
+    from corroborate.model import Claim, FactSlot
+
+    dissent = article(
+        "The Eastmere lighthouse restoration cost 6 million crowns, the county treasurer said on Saturday.",
+        title="Lighthouse costs",
+        outlet="Island Ledger",
+        published=dt.date(2031, 5, 4),
+    )
+
+    def claim(item, phrase, value):
+        return Claim(span=span_of(item, phrase), subject="restoration", attribute="cost", value=value, display=phrase)
+
+    conflict = FactSlot(
+        subject="restoration",
+        attribute="cost",
+        status="conflicting",
+        claims=(
+            claim(HARBOUR, "4 million crowns", "4000000 CROWN"),
+            claim(COAST, "4 million crowns", "4000000 CROWN"),
+            claim(dissent, "6 million crowns", "6000000 CROWN"),
+        ),
+        independent_sources=3,
+    )
+    options = BriefOptions(summary_words=300)
+    without = summarize(story(HARBOUR, COAST, dissent), options)
+    assert any(s.span.article_id == dissent.id for s in without.summary)  # chosen when nobody objects
+    brief = summarize(story(HARBOUR, COAST, dissent, facts=(conflict,)), options)
+    assert not any(s.span.article_id == dissent.id for s in brief.summary)

@@ -153,6 +153,14 @@ def _sparse_dot(a_idx, a_val, b_idx, b_val) -> float:
     return float(np.dot(a_val[a_pos], b_val[b_pos]))
 
 
+def _share_in(values: np.ndarray, sorted_array: np.ndarray) -> float:
+    """Share of `values` found in `sorted_array` (faster than np.isin for a handful)."""
+    if not len(values) or not len(sorted_array):
+        return 0.0
+    positions = np.minimum(np.searchsorted(sorted_array, values), len(sorted_array) - 1)
+    return float(np.mean(sorted_array[positions] == values))
+
+
 @dataclass
 class StoryState:
     """What the clusterer keeps about one live story."""
@@ -532,10 +540,11 @@ class StoryClusterer:
         high when the article and the story are each about someone the other never
         names (one boxer's two different fights), low when one merely adds a name."""
         doc_top = doc_idx[np.argsort(-doc_weights, kind="stable")[:top]]
-        story_top = story_idx[np.argsort(-story_weights, kind="stable")[:top]]
-        doc_missing = float(np.mean(~np.isin(doc_top, story_idx)))
-        story_missing = float(np.mean(~np.isin(story_top, doc_idx)))
-        return doc_missing * story_missing
+        if len(story_weights) > top:
+            story_top = story_idx[np.argpartition(-story_weights, top)[:top]]
+        else:
+            story_top = story_idx
+        return (1 - _share_in(doc_top, story_idx)) * (1 - _share_in(story_top, doc_idx))
 
     def _story_similarity(self, a: StoryState, b: StoryState) -> float:
         total = self.text_weight + self.entity_weight
