@@ -170,6 +170,9 @@ def test_a_sentence_with_an_altered_quote_is_never_chosen():
         assert not sentence.span.overlaps(altered.span)
     # The budget is large enough for everything else: the exclusion is what kept it out.
     assert len(brief.summary) >= 6
+    # The faithful quote is taken, and the altered printing does not count as support for it.
+    (faithful,) = [s for s in brief.summary if s.span.overlaps(original.span)]
+    assert REWRITE.id not in faithful.citations
 
 
 def test_summary_is_repeatable_and_empty_story_gives_none():

@@ -34,6 +34,8 @@ def _stages() -> dict[str, Stage]:
     }
 
 
+# Stages that read the spaCy parse of whole articles (nlp.parse_texts).
+_PARSING_STAGES = {"quotes", "facts", "timeline"}
 
 
 class NoUsableInput(Exception):
@@ -45,14 +47,34 @@ class NoUsableInput(Exception):
         super().__init__(f"no usable article in the input ({listed})")
 
 
-def story_title(articles: Iterable[Article]) -> str:
-    """The title of the earliest dated article, else of the first article."""
+HEADLINE_MAX_WORDS = 20
+
+
+def _reads_as_headline(title: str) -> bool:
+    # Scraped text without a headline gets its lead sentence as title: long,
+    # ending like a sentence, or cut short by cleaning ("…").
+    return len(title.split()) <= HEADLINE_MAX_WORDS and not title.rstrip().endswith((".", "…"))
+
+
+def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str:
+    """The story's title: the headline of the earliest original article, preferring
+    real headlines over lead sentences and originals over known copies/rewrites."""
     articles = list(articles)
     if not articles:
         return ""
-    dated = [a for a in articles if a.published]
-    first = min(dated, key=lambda a: a.published) if dated else articles[0]
-    return first.title
+    derived = set(derived)
+    order = {article.id: index for index, article in enumerate(articles)}
+
+    def preference(article: Article):
+        return (
+            not _reads_as_headline(article.title),
+            article.id in derived,
+            article.published is None,
+            article.published or 0,
+            order[article.id],
+        )
+
+    return min(articles, key=preference).title.rstrip(" :;,-")
 
 
 def start_brief(articles: Iterable[Article], problems: Iterable[InputProblem] = ()) -> Brief:
@@ -65,10 +87,20 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     options = options or BriefOptions()
     stages = _stages()
     wanted = set(options.stages) if options.stages else set(stages)
+    background_parse = None
+    if wanted & _PARSING_STAGES:
+        from .nlp import parse_in_background
+
+        # Parse on one core while the relations stage embeds on the other: on a
+        # cold 5-article brief this hides most of spaCy's load and parse time.
+        background_parse = parse_in_background([article.text for article in brief.articles])
     for name, stage in stages.items():
         if name in wanted or name == "sentences":  # every later stage reads sentences
             brief = stage(brief, options)
-    return brief
+    if background_parse is not None:
+        background_parse.join()
+    derived = {relation.derived for relation in brief.relations if relation.kind in ("duplicate", "contained", "rewrite")}
+    return replace(brief, title=story_title(brief.articles, derived))
 
 
 def brief(

