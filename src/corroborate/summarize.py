@@ -71,12 +71,26 @@ class Tuning:
     # off-topic page) contributes concepts scaled down linearly between these cosines
     off_topic_cosine: float = 0.3
     on_topic_cosine: float = 0.6
+    # concepts a source prints only inside quotation marks count this much: a quote
+    # that every outlet repeats is not a fact that many sources establish
+    quote_concept_factor: float = 1.0
+    # budgets up to short_budget words use these overrides (field, value) instead
+    short_budget: int = 150
+    short: tuple[tuple[str, float], ...] = ()
     # The solver stops here and keeps its best set so far (typical stories solve in
     # well under 0.3 s; the limit only bounds pathological inputs).
     ilp_seconds: float = 2.0
 
 
 TUNING = Tuning()
+
+
+def for_budget(tuning: Tuning, budget: int) -> Tuning:
+    """The constants for this word budget (a short summary is a different problem:
+    two or three sentences, where one long sentence crowds out the others)."""
+    if budget <= tuning.short_budget and tuning.short:
+        return replace(tuning, **dict(tuning.short))
+    return tuning
 
 # --- words and concepts ---------------------------------------------------------
 
@@ -85,9 +99,11 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 @functools.cache
 def _stopwords() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    # spaCy's list, not scikit-learn's: importing sklearn cost 1.3 s of a cold
+    # brief, and its list holds news content words ("fire", "bill", "found").
+    from spacy.lang.en.stop_words import STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "said", "says", "mr", "ms", "mrs"}
+    return frozenset(STOP_WORDS) | {"s", "t", "said", "says", "mr", "ms", "mrs"}
 
 
 @functools.cache
