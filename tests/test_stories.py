@@ -135,3 +135,41 @@ def test_cluster_uses_the_inputs_own_ids(tmp_path):
 @pytest.mark.parametrize("bad", [0.0, 1e-9])
 def test_empty_texts_do_not_crash(bad):
     assert StoryClusterer(threshold=0.3 + bad).fit_predict([article(" ", title="Only a headline here")]) == [1]
+
+
+def test_only_short_texts_are_embedded_and_the_embedding_joins_paraphrased_headlines(monkeypatch):
+    import numpy as np
+
+    from corroborate import nlp
+
+    embedded: list[str] = []
+    ferry, bakery = np.eye(384, dtype=np.float32)[:2]
+
+    def fake_embed(texts):
+        # A stand-in for MiniLM: the headlines about the ferry strike embed alike,
+        # however few words they share.
+        embedded.extend(texts)
+        return np.stack([ferry if ("ferry" in t or "crews" in t) else bakery for t in texts])
+
+    monkeypatch.setattr(nlp, "embed", fake_embed)
+    long_text = (
+        "The Velmora harbour board met on Thursday to discuss berth fees, dredging contracts, "
+        "winter tides and a proposal from the Ostrel fishing cooperative to extend the north quay. "
+        "Board chair Imra Talvik said the budget would be published next month after auditors "
+        "review the pilot scheme for electric tugboats and the new container cranes."
+    )
+    headlines = [
+        "Velmora ferry crews strike over rotas",
+        "Walkout halts Velmora ferries",
+        "Striking crews leave Velmora harbour idle",
+        "Ostrel bakery wins regional prize",
+    ]
+    articles = [article(long_text, title="Velmora harbour board meets")] + [article(h, title=h) for h in headlines]
+    labels = StoryClusterer().fit_predict(articles)
+    assert long_text[:40] not in " ".join(embedded)  # the long article is never embedded
+    assert len(embedded) == len(headlines)
+    assert labels[1] == labels[2] == labels[3]
+    assert labels[4] != labels[1]
+    # Without the embedding the paraphrases share too few words to join.
+    plain = StoryClusterer(embedding_weight=0).fit_predict(articles)
+    assert len({plain[1], plain[2], plain[3]}) > 1

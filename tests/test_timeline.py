@@ -57,3 +57,39 @@ def test_balenciaga_statement_is_dated_sunday_27_november_2022(balenciaga_dir):
     assert statement.date_inferred
     assert any("inferred" in note for note in brief.notes)
     assert [e.date for e in timeline] == sorted(e.date for e in timeline)
+
+
+def test_one_event_per_sentence_the_main_clause_keeps_it():
+    from builders import article
+
+    text = (
+        "Dancer Lio Varga, who won the Kestrel Prize in 2029, opened the Harwick festival on Saturday.\n\n"
+        "The festival drew 4,000 visitors, organisers said."
+    )
+    item = article(text, title="Festival opens", outlet="Harwick Post", published=dt.date(2031, 6, 9))
+    brief = find_facts(split_sentences(start_brief([item]), BriefOptions()), BriefOptions())
+    timeline = build_timeline(brief, BriefOptions()).timeline
+    descriptions = [event.description for event in timeline]
+    assert len(descriptions) == len(set(descriptions)), "one sentence told two events"
+    assert [e.date for e in timeline] == [dt.date(2031, 6, 7)]  # the opening, not the background prize
+
+
+def test_a_conflicting_value_keeps_its_event_told_by_its_clause():
+    from builders import article
+
+    one = article(
+        "The Harwick concert hall, which opened in 1971, was repainted in 2030 by Osk Decorators.\n\n"
+        "The hall seats 900 people.",
+        title="Hall repainted", outlet="Harwick Post", published=dt.date(2031, 6, 9),
+    )
+    two = article(
+        "The Harwick concert hall opened in 1974 and was repainted in 2030 by Osk Decorators.",
+        title="Hall", outlet="Valley Times", published=dt.date(2031, 6, 9),
+    )
+    brief = find_facts(split_sentences(start_brief([one, two]), BriefOptions()), BriefOptions())
+    assert any(s.status == "conflicting" for s in brief.facts), [(s.attribute, s.status) for s in brief.facts]
+    timeline = build_timeline(brief, BriefOptions()).timeline
+    years = {e.date.year for e in timeline}
+    assert {1971, 1974, 2030} <= years
+    descriptions = [event.description for event in timeline]
+    assert len(descriptions) == len(set(descriptions))

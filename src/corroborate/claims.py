@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 
 from . import dates as datemod
 from .config import BriefOptions
-from .entities import EntityIndex, build_index
+from .entities import EntityIndex, in_quote, build_index
 from .model import Article, Brief, Claim, FactSlot, Span
 
 _CURRENCIES = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "dollars": "USD", "dollar": "USD",
@@ -230,9 +230,30 @@ def _named_in(ctx: _ArticleContext, tokens) -> str | None:
     return None
 
 
+def _misparsed_verb(token) -> bool:
+    """A word tagged as a verb that heads no clause: a participle modifying a
+    noun, or a "verb" coordinated with a noun ("the production firm and set
+    designer": `set` is part of a noun phrase)."""
+    return token.dep_ in ("amod", "compound") or (token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN"))
+
+
+def _unlikely_verb(verb) -> bool:
+    """A verb the tagger got wrong: misparsed (above), or a bare infinitive
+    coordinated with a finite verb and no auxiliary of its own ("has filed a
+    suit against X and set designer Y": `set` is a noun's modifier)."""
+    if _misparsed_verb(verb):
+        return True
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VB"
+        and verb.head.tag_ in ("VBD", "VBN", "VBZ", "VBG")
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+
+
 def _governing_verb(token):
     steps = 0
-    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and steps < 8:
+    while (token.pos_ not in ("VERB", "AUX") or _unlikely_verb(token)) and token.head.i != token.i and steps < 8:
         token = token.head
         steps += 1
     return token
@@ -628,7 +649,7 @@ def _participants(ctx: _ArticleContext) -> list[_Found]:
     found = []
     kinds = ("PERSON", "ORG")
     for verb in ctx.doc:
-        if verb.pos_ != "VERB":
+        if verb.pos_ != "VERB" or _unlikely_verb(verb):
             continue
         subject = _subject_of_verb(ctx, verb)
         if subject is None or ctx.index.kind_of(subject) not in kinds:
@@ -657,6 +678,24 @@ def _participants(ctx: _ArticleContext) -> list[_Found]:
     return found
 
 
+def _unattributed_quote(ctx: _ArticleContext, offset: int) -> bool:
+    """Whether `offset` is inside a quotation that no named person or
+    organisation is said to have written ('A second added: "... this
+    weekend"', 'One person tweeted: "..."'): what an anonymous post says
+    happened is not an event the story reports."""
+    text = ctx.article.text
+    if not in_quote(text, offset):
+        return False
+    first, last = _paragraph(text, offset)
+    for token in ctx.doc.char_span(first, last, alignment_mode="expand") or ():
+        if in_quote(text, token.idx) or token.is_punct:
+            continue
+        name = _name(ctx, token)
+        if name and ctx.index.kind_of(name) in ("PERSON", "ORG"):
+            return False
+    return True
+
+
 def _names_in(ctx: _ArticleContext, tokens) -> list[str]:
     names: list[str] = []
     for token in tokens:
@@ -672,7 +711,7 @@ def _dates(ctx: _ArticleContext, mentions: list[datemod.DateMention]) -> list[_F
         if mention.date is None:
             continue
         span = _tokens_of(ctx, mention.start, mention.end)
-        if span is None:
+        if span is None or _unattributed_quote(ctx, mention.start):
             continue
         anchor = span.root
         skip = {t.i for t in span}
@@ -700,6 +739,53 @@ def extract_claims(ctx: _ArticleContext) -> list[_Found]:
     found += _durations(ctx, [(m.start, m.end) for m in mentions])
     found += _counts(ctx) + _dates(ctx, mentions) + _participants(ctx)
     return found
+
+
+# How far below its sentence's main clause a date sits: a relative or
+# adverbial clause ("..., who made headlines in 2021") is background to the
+# main event; a reduced participle ("people cast in the show in July") less
+# so; a date that only modifies a noun ("the 1994 bridge") a little.
+_CLAUSE_DEPTH = {"relcl": 1.0, "advcl": 1.0, "ccomp": 1.0, "csubj": 1.0, "parataxis": 1.0, "acl": 0.5}
+_NOUN_MODIFIER_DEPTH = 0.25
+
+
+def clause_depth(doc, start: int, end: int) -> float:
+    """How subordinate the clause holding the text at [start, end) is in its
+    sentence (0: the main clause; see _CLAUSE_DEPTH)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return 0.0
+    token = span.root
+    depth = _NOUN_MODIFIER_DEPTH if token.dep_ in ("compound", "nummod", "amod", "nmod", "poss") else 0.0
+    steps = 0
+    while token.head.i != token.i and steps < 40:
+        if not (token.dep_ in ("ccomp", "parataxis") and token.head.dep_ == "ROOT"):
+            depth += _CLAUSE_DEPTH.get(token.dep_, 0.0)  # "X was approved in 2023, minutes show": X is the content
+        token = token.head
+        steps += 1
+    return depth
+
+
+def clause_span(doc, start: int, end: int) -> tuple[int, int]:
+    """Characters of the clause holding the text at [start, end): its verb's
+    words, from the noun a relative clause describes ("the bridge, which
+    opened in 1984")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return start, end
+    verb = _governing_verb(span.root)
+    first = verb.head if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") else verb
+    left = min(first.left_edge.i, verb.left_edge.i) if first is not verb else verb.left_edge.i
+    right = verb.right_edge
+    while right.i > left and right.is_punct:
+        right = doc[right.i - 1]
+    return doc[left].idx, right.idx + len(right)
+
+
+def claim_depths(brief: Brief, claims: Sequence[Claim]) -> dict[Span, float]:
+    """`clause_depth` of each claim's value (the parse comes from the process-wide cache)."""
+    docs = dict(zip((a.id for a in brief.articles), parse(brief.articles)))
+    return {c.span: clause_depth(docs[c.span.article_id], c.span.start, c.span.end) for c in claims}
 
 
 # --- reference dates --------------------------------------------------------

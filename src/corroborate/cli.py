@@ -512,7 +512,7 @@ def stories(db, limit, min_size, format_) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-f", "--format", "format_", type=click.Choice(["jsonl"]), default="jsonl", help="Output format.")
-@click.option("--embeddings", is_flag=True, help="Also compare sentence embeddings of title and lead (slower; helps headline-only input).")
+@click.option("--embeddings", is_flag=True, help="Compare sentence embeddings of long articles too (slower; headlines and other short texts are always embedded).")
 def cluster(paths, format_, embeddings) -> None:
     """Group articles into stories without a store: one {"id", "story"} line each.
 
@@ -528,9 +528,14 @@ def cluster(paths, format_, embeddings) -> None:
     from .stories import StoryClusterer
     from .stories import cluster as cluster_inputs
 
-    # With embeddings the similarities run higher, and the entity-conflict penalty
-    # only hurt (measured, BENCHMARKS.md): its own threshold, no penalty.
-    clusterer = StoryClusterer(embedding_weight=1.0, threshold=0.3, conflict_weight=0.0) if embeddings else StoryClusterer()
+    # Short texts are embedded by default; embedding long articles too makes their
+    # similarities run higher, and the entity-conflict penalty then only hurt
+    # (measured, BENCHMARKS.md): its own threshold, no penalty.
+    clusterer = (
+        StoryClusterer(embed_below_terms=0, embedding_weight=1.0, threshold=0.3, conflict_weight=0.0)
+        if embeddings
+        else StoryClusterer()
+    )
     records, problems = cluster_inputs(list(paths), clusterer)
     report_problems(problems)
     try:

@@ -54,6 +54,19 @@ _PERSON_PRONOUNS = {"she", "her", "hers", "herself", "he", "him", "his", "himsel
 _ORG_PRONOUNS = {"its", "itself"}
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+# One item of a list of people with their ages ("kids Ada, 9, Bram, 6, and
+# Cleo, 3"): a capitalised name right before ", <age>". Two or more items in a
+# row name people (whatever the small model tags them) who are not the longer
+# names they share a word with.
+_AGED_ITEM = re.compile(r"(?:\band )?\b(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?), (?P<age>\d{1,2})\b,?\s*")
+# Modifiers that make a description name a different organisation or person
+# from the story's main one ("the parent company", "the production firm", "a
+# rival brand"): a relation to it, or a role it hires.
+_RELATIONAL = {
+    "parent", "rival", "sister", "subsidiary", "holding", "partner", "competitor", "competing", "production",
+    "other", "another", "former", "ex", "opposing", "insurance", "law", "advertising", "marketing", "consulting",
+    "consultancy", "investment",
+}  # fmt: skip
 _QUOTE_OPEN = "\"“”"
 
 
@@ -70,6 +83,7 @@ class _Group:
     labels: Counter = field(default_factory=Counter)
     mentions: list[Span] = field(default_factory=list)
     locative: int = 0
+    listed: int = 0  # mentions as an item of a list of people with ages
 
     @property
     def canonical(self) -> str:
@@ -103,17 +117,36 @@ class EntityIndex:
         return self.kinds.get(name) if name else None
 
 
-def _in_quote(text: str, offset: int) -> bool:
+def in_quote(text: str, offset: int) -> bool:
     """Whether `offset` is inside a quotation on its paragraph (odd number of marks before it)."""
     line_start = text.rfind("\n", 0, offset) + 1
     before = text[line_start:offset]
     return sum(before.count(mark) for mark in _QUOTE_OPEN) % 2 == 1
 
 
+def listed_people(text: str) -> list[tuple[int, int]]:
+    """Character spans of the names in lists of people with their ages
+    ("Ada, 9, Bram, 6, and Cleo, 3"): runs of two or more "Name, age" items."""
+    spans: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    end = -1
+    for match in _AGED_ITEM.finditer(text):
+        if match.start() != end:
+            if len(run) >= 2:
+                spans += run
+            run = []
+        run.append(match.span("name"))
+        end = match.end()
+    if len(run) >= 2:
+        spans += run
+    return spans
+
+
 def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
     groups: dict[str, _Group] = defaultdict(_Group)
     ent_tokens: list[tuple[str, list[int], str]] = []  # article id, token indices, group key
     for article, doc in zip(articles, docs):
+        listed = {start for start, _ in listed_people(article.text)}
         for ent in doc.ents:
             if ent.label_ not in NAME_LABELS:
                 continue
@@ -136,7 +169,12 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
                 before.lemma_.lower() in PERSON_NOUNS or (before.pos_ == "NOUN" and before.dep_ == "compound")
             )
             speaks = root.dep_ in ("nsubj",) and root.head.lemma_ in _SPEECH_VERBS
-            if titled or speaks or any(c.dep_ == "appos" and c.lemma_.lower() in PERSON_NOUNS for c in root.children):
+            if ent.start_char in listed:
+                group.labels["PERSON"] += 8
+                group.listed += 1
+            elif before is not None and before.lemma_.lower() in ORG_NOUNS - PERSON_NOUNS:
+                group.labels["ORG"] += 8  # "the production company Ardent Vale": an organisation
+            elif titled or speaks or any(c.dep_ == "appos" and c.lemma_.lower() in PERSON_NOUNS for c in root.children):
                 group.labels["PERSON"] += 8
             ent_tokens.append((article.id, list(range(ent.start, ent.end)), key))
 
@@ -158,9 +196,17 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         if len(longer) == 1:
             parent[key] = longer[0]
     for key in groups:
-        if len(key.split()) != 1:
+        # A one-word name joins a longer one only when it is that name's first
+        # or last word, both are the same kind of thing, and it is not an item
+        # of a list of people with ages ("kids Ada, 9, ..." is not "Ada Corp").
+        if len(key.split()) != 1 or groups[key].listed:
             continue
-        owners = [k for k in long_keys if parent.get(k) != "" and key in (k.split()[0], k.split()[-1])]
+        person = groups[key].kind == "PERSON"
+        owners = [
+            k
+            for k in long_keys
+            if parent.get(k) != "" and key in (k.split()[0], k.split()[-1]) and (groups[k].kind == "PERSON") == person
+        ]
         if owners:
             parent[key] = max(owners, key=lambda k: len(groups[k].mentions))
 
@@ -253,6 +299,13 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
             continue  # "the parent company of X": another entity
         if chunk[0].lower_ in ("a", "an") and root.dep_ not in ("appos", "attr"):
             continue  # "a teacher" introduces someone new
+        if root.tag_ in ("NNS", "NNPS") or head not in PERSON_NOUNS | ORG_NOUNS and head not in titles:
+            continue  # "the celebrities" are several people; "a frequent face" names no kind of entity
+        if any(c.dep_ in ("amod", "compound", "nmod") and c.lower_ in _RELATIONAL for c in root.children):
+            continue  # "the parent company", "the production firm": another entity
+        follower = doc[chunk.end] if chunk.end < len(doc) else None
+        if follower is not None and (article.id, follower.i) in by_token and follower.pos_ == "PROPN":
+            continue  # "the production company Ardent Vale": the name that follows, found by NER
         target = None
         if head in titles and head not in ORG_NOUNS:
             target = titles[head]
@@ -262,8 +315,8 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
             target = None if head in _NEEDS_TITLE else main_org
         if root.dep_ == "appos" and (article.id, root.head.i) in by_token:
             target = by_token[(article.id, root.head.i)]  # "Jonah Pell, a teacher"
-        if target is None:
-            continue
+        if target is None or _subject_of_clause(article, root, by_token) == target:
+            continue  # "X sued the firm": a clause's object is not its own subject
         for token in chunk:
             by_token.setdefault((article.id, token.i), target)
         aliases[target][chunk.text] += 1
@@ -271,6 +324,25 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
 
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+def _subject_of_clause(article, token, by_token) -> str | None:
+    """The entity that is the subject of the clause a non-subject noun belongs
+    to ("X filed a lawsuit against the firm" -> X), or None."""
+    if token.dep_ in _SUBJECT_DEPS or token.dep_ in ("appos", "attr", "conj") or token.head.dep_ in _SUBJECT_DEPS:
+        return None  # a subject, or a description of one ("X, a teacher, ..."; "X is a teacher")
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound"):
+            break
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    for child in token.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            return by_token.get((article.id, child.i)) or next(
+                (by_token[(article.id, t.i)] for t in child.subtree if (article.id, t.i) in by_token), None
+            )
+    return None
 
 
 def _is_subject(token) -> bool:
@@ -294,11 +366,11 @@ def _resolve_pronouns(article, doc, by_token, kinds) -> None:
             continue
         if token.pos_ != "PRON":
             continue
-        in_quote = _in_quote(article.text, token.idx)
+        quoted = in_quote(article.text, token.idx)
         kind = None
-        if lower in _FIRST_PERSON and in_quote or lower in _PERSON_PRONOUNS and not in_quote:
+        if lower in _FIRST_PERSON and quoted or lower in _PERSON_PRONOUNS and not quoted:
             kind = "PERSON"
-        elif lower in _ORG_PRONOUNS and not in_quote:
+        elif lower in _ORG_PRONOUNS and not quoted:
             kind = "ORG"
         target = (last_subject.get(kind) or last.get(kind)) if kind else None
         if target:

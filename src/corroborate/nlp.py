@@ -178,12 +178,3 @@ def parse_texts(texts: Sequence[str]) -> list:
                 _DOCS[text] = doc
         return [_DOCS[t] for t in texts]
 
-
-def parse_in_background(texts: Sequence[str]) -> threading.Thread:
-    """Start parsing `texts` in a background thread (into the shared cache), so
-    that the parse runs on one core while the encoder runs on the other; a later
-    `parse_texts` of the same texts waits for it instead of parsing again."""
-    texts = list(texts)
-    thread = threading.Thread(target=parse_texts, args=(texts,), name="corroborate-parse", daemon=True)
-    thread.start()
-    return thread

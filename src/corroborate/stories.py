@@ -12,8 +12,10 @@ article joins the best existing story or starts a new one. Signals:
   and each of their words; spaCy's NER runs at about 20 news articles a
   second on our 2 cores, far below the 200 articles/s ingest budget, so the
   clusterer uses this cheap proxy instead;
-- a sentence embedding of title and lead (`corroborate.nlp.embed`), off by
-  default: MiniLM runs at 20-50 texts/s on 2 cores (see BENCHMARKS.md);
+- a sentence embedding (`corroborate.nlp.embed`) of short texts only (fewer than
+  `embed_below_terms` distinct terms: headlines): it lifts UCI headlines B-cubed
+  F1 0.765 -> 0.819, but MiniLM runs at ~190 texts/s on 2 cores, too slow for
+  the 200 articles/s budget of news-length input, where it also hurt (ECB+ -0.04);
 - time distance between an article and a story's latest article.
 
 Candidate retrieval never compares an article with every story: an inverted
@@ -253,6 +255,15 @@ class StoryClusterer:
     conflict_weight : penalty when an article (not a headline) and a story each
         have main entities the other never names (`_conflict`); measured ECB+ F1
         0.865 -> 0.873 and UCI 0.748 -> 0.765 (with the threshold 0.3 -> 0.18).
+    embed_below_terms : only articles with fewer distinct terms than this are
+        embedded (0: every article; the CLI's `--embeddings`).
+    short_threshold : join threshold of an embedded short text (replaces the
+        length-scaled `threshold`); None keeps the scaled one.
+    short_merge_threshold : `merge_threshold` when the article is embedded (its
+        stories' similarity then includes the embeddings, which run higher).
+        Short-text parameters were tuned on the first half of the UCI stories
+        (weight 1-2, threshold 0.2-0.3, merge 0.3-0.5); the other half is held out
+        (BENCHMARKS.md).
 
     Nothing is random, so there is no seed: the same input order always gives
     the same stories.
@@ -264,7 +275,7 @@ class StoryClusterer:
         merge_threshold: float = 0.5,
         text_weight: float = 1.0,
         entity_weight: float = 0.5,
-        embedding_weight: float = 0.0,
+        embedding_weight: float = 2.0,
         time_weight: float = 0.15,
         window_days: int = 7,
         stale_after: int = 20000,
@@ -278,6 +289,9 @@ class StoryClusterer:
         idf_power: float = 1.0,
         fit_idf_first: bool = False,
         conflict_weight: float = 0.4,
+        embed_below_terms: int = 25,
+        short_threshold: float | None = 0.24,
+        short_merge_threshold: float = 0.4,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -297,6 +311,9 @@ class StoryClusterer:
         self.idf_power = idf_power
         self.fit_idf_first = fit_idf_first
         self.conflict_weight = conflict_weight
+        self.embed_below_terms = embed_below_terms
+        self.short_threshold = short_threshold
+        self.short_merge_threshold = short_merge_threshold
 
     def get_params(self) -> dict:
         """The parameters, as given to `__init__` (scikit-learn's convention)."""
@@ -388,12 +405,28 @@ class StoryClusterer:
         texts = [f"{a.title}\n{a.title}\n{a.text[: self.lead_chars]}" for a in articles]
         word_matrix = words.transform(texts)
         entity_matrix = entities.transform([f"{a.title}\n{a.text[: self.lead_chars]}" for a in articles])
+        word_matrix = word_matrix.tocsr()
         embeddings = None
         if embed and self.embedding_weight > 0:
             from . import nlp
 
-            embeddings = nlp.embed([f"{a.title}. {a.text[:300]}" for a in articles])
-        return word_matrix.tocsr(), entity_matrix.tocsr(), embeddings
+            # Only short texts (headlines) are embedded unless `embed_below_terms` is 0:
+            # MiniLM runs at ~190 texts/s on 2 cores, too slow for the article budget,
+            # and on full articles it hurts (two events of one kind embed alike).
+            lengths = np.diff(word_matrix.indptr)
+            chosen = [i for i in range(len(articles)) if not self.embed_below_terms or lengths[i] < self.embed_below_terms]
+            if chosen:
+                vectors = nlp.embed([self._embedding_text(articles[i]) for i in chosen])
+                embeddings = [None] * len(articles)
+                for i, vector in zip(chosen, vectors):
+                    embeddings[i] = vector
+        return word_matrix, entity_matrix.tocsr(), embeddings
+
+    @staticmethod
+    def _embedding_text(article: Article) -> str:
+        if article.text.strip() == article.title.strip():
+            return article.title
+        return f"{article.title}. {article.text[:300]}"
 
     def _idf(self, indices: np.ndarray) -> np.ndarray:
         idf = np.log((self.n_docs_ + 1) / (self.df_[indices] + 1)) + 1
@@ -480,6 +513,8 @@ class StoryClusterer:
         # and noisier than an article's: its bar is lowered with the square root
         # of its length (measured on UCI headlines vs ECB+ articles, BENCHMARKS.md).
         threshold = self.threshold * min(1.0, math.sqrt(len(word_idx) / self.short_text_terms)) if self.short_text_terms else self.threshold
+        if embedding is not None and self.short_threshold is not None and len(word_idx) < self.short_text_terms:
+            threshold = self.short_threshold
         if scored and scored[0][0] >= threshold:
             story = self.stories_[scored[0][1]]
         else:
@@ -488,9 +523,12 @@ class StoryClusterer:
             self.stories_[story.id] = story
         self._grow(story, word_idx, word_tf, entity_idx, entity_tf, embedding, day, salient)
 
-        if len(scored) > 1 and scored[0][1] == story.id and scored[1][0] >= self.merge_threshold:
+        # Headline stories (both embedded) merge at their own, lower bar: their
+        # similarities combine three signals of which the embedding runs highest.
+        merge_threshold = self.short_merge_threshold if embedding is not None else self.merge_threshold
+        if len(scored) > 1 and scored[0][1] == story.id and scored[1][0] >= merge_threshold:
             other = self.stories_[scored[1][1]]
-            if self._story_similarity(story, other) >= self.merge_threshold:
+            if self._story_similarity(story, other) >= merge_threshold:
                 story = self._merge(story, other)
         if self.clock_ % 1000 == 0:
             self._expire()
@@ -515,7 +553,8 @@ class StoryClusterer:
         return [s for s in ranked if not self._is_stale(self.stories_[s], day)][: self.max_candidates]
 
     def _score(self, story, word_idx, doc_words, entity_idx, doc_entities, embedding, day) -> float:
-        total = self.text_weight + self.entity_weight + (self.embedding_weight if embedding is not None else 0)
+        with_embedding = embedding is not None and story.embedding is not None
+        total = self.text_weight + self.entity_weight + (self.embedding_weight if with_embedding else 0)
         score = self.text_weight * _sparse_dot(word_idx, doc_words, story.term_idx, self._weighted(story.term_idx, story.term_val))
         if self.entity_weight or self.entity_gate or self.conflict_weight:
             story_entities = self._weighted(story.entity_idx, story.entity_val)
@@ -526,7 +565,7 @@ class StoryClusterer:
             # Headlines name too few entities for "missing" to mean anything.
             if self.conflict_weight and len(word_idx) >= self.short_text_terms and len(story.entity_idx):
                 score -= self.conflict_weight * self._conflict(entity_idx, doc_entities, story.entity_idx, story_entities)
-        if embedding is not None and story.embedding is not None:
+        if with_embedding:
             norm = float(np.linalg.norm(story.embedding))
             score += self.embedding_weight * float(np.dot(embedding, story.embedding)) / (norm or 1.0)
         score /= total
@@ -554,6 +593,10 @@ class StoryClusterer:
         score += self.entity_weight * _sparse_dot(
             a.entity_idx, self._weighted(a.entity_idx, a.entity_val), b.entity_idx, self._weighted(b.entity_idx, b.entity_val)
         )
+        if self.embedding_weight and a.embedding is not None and b.embedding is not None:
+            norms = float(np.linalg.norm(a.embedding) * np.linalg.norm(b.embedding)) or 1.0
+            score += self.embedding_weight * float(np.dot(a.embedding, b.embedding)) / norms
+            total += self.embedding_weight
         return score / total
 
     def _grow(self, story, word_idx, word_tf, entity_idx, entity_tf, embedding, day, salient) -> None:

@@ -187,6 +187,26 @@ def is_summary_material(text: str, tuning: Tuning = TUNING) -> bool:
     )
 
 
+# "PARIS (Reuters) - ", "BRANTMOOR - ": the wire's dateline, not part of the statement;
+# the summary shows the sentence from the word after it (a shorter span of the same text).
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’/-]{1,40}?(?:\s*\([A-Za-z .&]{1,30}\))?\s+[-–—]+\s+(?=[\"“A-Z0-9])")
+
+
+def _without_dateline(span: Span, text: str) -> Span:
+    match = _DATELINE.match(text)
+    if match is None or not re.search(r"[A-Z]{2}", match.group()):
+        return span
+    return Span(span.article_id, span.start + match.end(), span.end)
+
+
+def _stated_concepts(text: str) -> set[tuple[str, str]]:
+    """Concepts of the sentence's words outside quotation marks."""
+    out: set[tuple[str, str]] = set()
+    for part in _QUOTED.split(text):
+        out |= concepts(tokens(part))
+    return out
+
+
 def needs_antecedent(text: str) -> bool:
     """Whether the sentence leans on the one before it for who "he"/"she"/"this" is,
     or, for a quote with no attribution at all, for who is speaking."""
@@ -216,6 +236,8 @@ class _Candidate:
     row: int = 0  # position in brief.sentences
     repeats: set[int] = field(default_factory=set)  # candidates that say the same
     bonus: float = 0.0
+    span: Span | None = None  # what the summary shows: the sentence, less a leading dateline
+    stated: set[tuple[str, str]] = field(default_factory=set)  # its concepts outside quotation marks
 
 
 # --- what other stages say -------------------------------------------------------
@@ -318,6 +340,7 @@ def summarize(brief: Brief, options: BriefOptions | None = None, tuning: Tuning 
 def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> list[SummarySentence]:
     from .nlp import embed
 
+    tuning = for_budget(tuning, budget)
     texts = [brief.text(s.span) for s in brief.sentences]
     vectors = embed(texts)
     sameness = _Sameness(texts, vectors)
@@ -334,7 +357,8 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> lis
     for candidate in chosen:
         citing = _citations(brief, position[candidate.sentence.span], sameness, unreliable)
         groups = {brief.group_of(a) for a in citing}
-        out.append(SummarySentence(span=candidate.sentence.span, citations=citing, independent_sources=len(groups)))
+        shown = candidate.span or candidate.sentence.span
+        out.append(SummarySentence(span=shown, citations=citing, independent_sources=len(groups)))
     return out
 
 
@@ -405,12 +429,16 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
             continue
         if article_id in derived and _original_says_it(brief, i, derived[article_id], sameness):
             continue
+        shown = _without_dateline(span, text)
+        text = brief.text(shown)
         candidate = _Candidate(
             index=len(out),
             sentence=sentence,
             text=text,
             words=len(text.split()),
             concepts=sentence_concepts(text),
+            span=shown,
+            stated=_stated_concepts(text) if tuning.quote_concept_factor != 1.0 else set(),
             group=brief.group_of(article_id),
             relevance=relevance[brief.group_of(article_id)],
             row=i,
@@ -477,6 +505,7 @@ def _concept_weights(candidates: list[_Candidate], tuning: Tuning) -> dict:
     each it first appears. (Measured on Multi-News dev: also weighting by how often a
     source repeats a concept did not help.)"""
     best_position: dict[tuple, dict[int, int]] = defaultdict(dict)
+    stated: dict[tuple, set[int]] = defaultdict(set)  # groups that print it outside a quote
     relevance = {c.group: c.relevance for c in candidates}
     for candidate in candidates:
         sentence, group = candidate.sentence, candidate.group
@@ -484,12 +513,14 @@ def _concept_weights(candidates: list[_Candidate], tuning: Tuning) -> dict:
             seen = best_position[concept]
             if group not in seen or sentence.index < seen[group]:
                 seen[group] = sentence.index
+        for concept in candidate.stated:
+            stated[concept].add(group)
     weights = {}
+    factor = tuning.quote_concept_factor
     for concept, positions in best_position.items():
-        score = sum(
-            relevance[g] * (1 + tuning.lead_weight * math.exp(-p / tuning.lead_decay)) for g, p in positions.items()
-        )
-        sources = sum(relevance[g] for g in positions)
+        scale = {g: relevance[g] * (1.0 if g in stated[concept] else factor) for g in positions}
+        score = sum(scale[g] * (1 + tuning.lead_weight * math.exp(-p / tuning.lead_decay)) for g, p in positions.items())
+        sources = sum(scale.values())
         weights[concept] = score * max(sources, 1.0) ** (tuning.agreement_power - 1)
     return weights
 

@@ -6,6 +6,11 @@ one slot is one event as reported by every outlet that dates it. A slot whose
 outlets give different days (a conflict) yields one event per day, so the
 timeline shows both rather than silently picking one; the facts section says
 that they conflict. Events of one subject on the same day are shown once.
+
+One sentence describes one event: when two events would be told by the same
+sentence ("X, who made headlines in 2021, walked in the July show"), the event
+of the sentence's main clause keeps it and the other is told by another of its
+sentences, or left out when it has none (it is background to the first).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .config import BriefOptions
-from .model import Brief, Claim, FactSlot, TimelineEvent
+from .model import Brief, Claim, FactSlot, Span, TimelineEvent
 
 _FINER = {"day": 0, "week": 1, "month": 2, "year": 3}
 
@@ -49,6 +54,7 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
     import datetime as dt
 
     grouped: dict[tuple, list[Claim]] = {}
+    conflicting: set[tuple] = set()
     for slot in slots:
         date_claims = tuple(c for c in slot.claims if c.kind == "date")
         if not date_claims:
@@ -57,14 +63,46 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
             best = _description_claim(brief, group)
             key = (best.value, best.precision or "day", slot.subject or (best.context or best.span))
             grouped.setdefault(key, []).extend(group)
+            if slot.status == "conflicting":
+                conflicting.add(key)
+    from .claims import claim_depths, clause_span, parse
+
+    depth = claim_depths(brief, [c for group in grouped.values() for c in group])
+    docs = dict(zip((a.id for a in brief.articles), parse(brief.articles)))
+
+    def candidates(group: list[Claim]) -> list[Claim]:
+        # Sentences where the date is in the main clause first, then the usual preference.
+        first = _description_claim(brief, group)
+        return sorted(group, key=lambda c: (depth[c.span], c is not first, c.span))
+
+    # Events whose date is most central to its sentence choose first; then the best reported.
+    def priority(key):
+        group = grouped[key]
+        finest = min(_FINER[c.precision or "day"] for c in group)
+        return (min(depth[c.span] for c in group), -len({c.span.article_id for c in group}), finest)
+
+    order = sorted(grouped, key=priority)
+    taken: set = set()
     events = []
-    for group in grouped.values():
-        best = _description_claim(brief, group)
+    for key in order:
+        group = grouped[key]
+        dated = _description_claim(brief, group)  # the finest date of the event
+        told = next((c for c in candidates(group) if (c.context or c.span) not in taken), None)
+        if told is not None:
+            description = told.context or told.span
+            taken.add(description)
+        elif key in conflicting:
+            # A value outlets disagree on stays visible: told by its own clause.
+            shallow = min(group, key=lambda c: depth[c.span])
+            start, end = clause_span(docs[shallow.span.article_id], shallow.span.start, shallow.span.end)
+            description = Span(shallow.span.article_id, start, end)
+        else:
+            continue  # every sentence telling it tells a more central event
         events.append(
             TimelineEvent(
-                date=dt.date.fromisoformat(best.value),
-                precision=best.precision or "day",
-                description=best.context or best.span,
+                date=dt.date.fromisoformat(dated.value),
+                precision=dated.precision or "day",
+                description=description,
                 sources=tuple(dict.fromkeys(c.span.article_id for c in sorted(group, key=lambda c: c.span))),
                 date_inferred=all(c.date_inferred for c in group),
             )

@@ -1,0 +1,104 @@
+"""Entities: one canonical name per entity, and descriptions that alias it only
+when they denote it (fictional story: the Orvale Textiles catalogue recall)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from builders import article
+from corroborate.brief import start_brief
+from corroborate.claims import find_facts
+from corroborate.config import BriefOptions
+from corroborate.entities import listed_people
+from corroborate.sentences import split_sentences
+
+GAZETTE = (
+    "Orvale Textiles pulled its winter catalogue on Monday after complaints about a faulty dye.\n\n"
+    "The company filed a lawsuit against the production firm that printed the catalogue.\n\n"
+    "Singer Talia Brook, a frequent face in Orvale Textiles adverts, said she was disappointed.\n\n"
+    "Brook, who shares kids Juniper, 8, Rowan, 5, and Wren, 2, with her husband, said the brand had apologised.\n\n"
+    "The celebrities who wore the catalogue's coats stayed silent."
+)
+LEDGER = (
+    "Orvale Textiles has sued the production company Juniper Mills over the faulty dye.\n\n"
+    "The brand said a rival company had copied its designs, and the parent company of Orvale Textiles declined "
+    "to comment.\n\n"
+    "Talia Brook said the company had apologised to her."
+)
+
+
+@pytest.fixture(scope="module")
+def recall():
+    gazette = article(GAZETTE, title="Catalogue pulled", outlet="Orvale Gazette", published=dt.date(2031, 5, 14))
+    ledger = article(LEDGER, title="Dye lawsuit", outlet="Trade Ledger", published=dt.date(2031, 5, 14))
+    brief = start_brief([gazette, ledger])
+    return find_facts(split_sentences(brief, BriefOptions()), BriefOptions())
+
+
+def entity(brief, name):
+    return next((e for e in brief.entities if e.name == name), None)
+
+
+def test_list_of_people_with_ages_is_found():
+    text = "She shares kids Juniper, 8, Rowan, 5, and Wren, 2, with him. Brook, 41, said so."
+    assert [text[a:b] for a, b in listed_people(text)] == ["Juniper", "Rowan", "Wren"]
+
+
+def test_bare_generic_descriptions_alias_the_main_organisation(recall):
+    orvale = entity(recall, "Orvale Textiles")
+    assert orvale is not None and orvale.kind == "ORG"
+    aliases = {a.lower() for a in orvale.aliases}
+    assert {"the company", "the brand"} <= aliases
+
+
+def test_descriptions_with_a_distinguishing_modifier_are_another_organisation(recall):
+    aliases = {a.lower() for a in entity(recall, "Orvale Textiles").aliases}
+    for other in ("the production firm", "the production company", "a rival company", "the parent company"):
+        assert other not in aliases
+
+
+def test_plural_and_kindless_descriptions_alias_no_person(recall):
+    brook = entity(recall, "Talia Brook")
+    assert brook is not None and brook.kind == "PERSON"
+    aliases = {a.lower() for a in brook.aliases}
+    assert "the celebrities" not in aliases and "a frequent face" not in aliases
+
+
+def test_children_listed_with_ages_are_people_not_part_of_a_longer_name(recall):
+    juniper = entity(recall, "Juniper")
+    assert juniper is not None and juniper.kind == "PERSON"
+    mills = entity(recall, "Juniper Mills")
+    assert mills is not None and "Juniper" not in mills.aliases
+    ages = {(s.subject, s.claims[0].value) for s in recall.facts if s.attribute == "age"}
+    assert ("Juniper", "8") in ages and ("Rowan", "5") in ages
+    assert not any(subject == "Juniper Mills" for subject, _ in ages)
+
+
+# --- fact labels: a date belongs to its clause's verb; anonymous posts date nothing
+
+DISPATCH = (
+    "Orvale Textiles filed a $2 million lawsuit against the printing firm and set designer responsible for the "
+    "faulty catalogue on Friday.\n\n"
+    'One reader added: "I threw out all my Orvale coats this weekend. Never again."\n\n'
+    'Talia Brook wrote: "I met their team on Tuesday and they listened."'
+)
+
+
+@pytest.fixture(scope="module")
+def dispatch():
+    item = article(DISPATCH, title="Lawsuit", outlet="Orvale Dispatch", published=dt.date(2031, 5, 17))
+    return find_facts(split_sentences(start_brief([item]), BriefOptions()), BriefOptions())
+
+
+def test_a_date_belongs_to_the_verb_of_its_clause(dispatch):
+    friday = [c for s in dispatch.facts for c in s.claims if c.kind == "date" and c.display == "Friday"]
+    assert [c.attribute for c in friday] == ["date of file lawsuit"]
+    assert not [s for s in dispatch.facts if s.claims[0].kind == "participants" and s.attribute == "set"]
+
+
+def test_dates_in_anonymous_quoted_posts_are_not_events(dispatch):
+    displays = {c.display for s in dispatch.facts for c in s.claims if c.kind == "date"}
+    assert "this weekend" not in displays
+    assert "Tuesday" in displays  # a named person's quoted words still date what she says
