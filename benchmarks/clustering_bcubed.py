@@ -41,6 +41,26 @@ def bcubed(gold: list, predicted: list) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
+def tuning_half(name: str, gold: dict[str, str]) -> set[str]:
+    """The ids of the half the defaults were tuned on: ECB+ even topics, the first
+    half of the UCI stories (in order of first appearance); the rest is held out."""
+    if name == "ecbplus":
+        return {i for i, story in gold.items() if int(story.split("_")[0]) % 2 == 0}
+    stories = list(dict.fromkeys(gold.values()))
+    first = set(stories[: len(stories) // 2])
+    return {i for i, story in gold.items() if story in first}
+
+
+def halves(name: str, gold: dict[str, str], predicted: dict[str, str]) -> dict[str, tuple]:
+    """B-cubed on the tuning half and on the held-out half (each scored alone)."""
+    tune = tuning_half(name, gold)
+    out = {}
+    for part, keep in (("tune", True), ("held-out", False)):
+        ids = [i for i in gold if i in predicted and (i in tune) == keep]
+        out[part] = bcubed([gold[i] for i in ids], [predicted[i] for i in ids])
+    return out
+
+
 def prepare(name: str, folder: Path, sample: int | None = None) -> tuple[Path, dict[str, str]]:
     """A JSON Lines input for `corroborate cluster`, and the gold story of each id.
     `sample` keeps the first N records (a deterministic subset)."""
@@ -128,7 +148,7 @@ def evaluate(name: str, sample: int | None = None, embeddings: bool = False, wit
         ours = bcubed([gold[i] for i in ids], [stories[i] for i in ids])
         row = {"set": name, "articles": len(gold), "clustered": len(ids), "ours": ours,
                "stories": len(set(stories.values())), "gold_stories": len(set(gold.values())),
-               "per_second": len(ids) / elapsed}  # fmt: skip
+               "per_second": len(ids) / elapsed, "halves": halves(name, gold, stories)}  # fmt: skip
         if embeddings:
             stories, elapsed = run_cluster_command(path, embeddings=True)
             row["ours_embeddings"] = bcubed([gold[i] for i in ids], [stories[i] for i in ids])
@@ -153,6 +173,8 @@ def main() -> None:
         n = row["clustered"]
         p, r, f = row["ours"]
         print(f"{name:8} {n:5d} {'corroborate cluster':34} {p:6.3f} {r:6.3f} {f:6.3f} {row['per_second']:7.0f}")
+        for part, (p, r, f) in row["halves"].items():
+            print(f"{name:8} {'':5} {'  ' + part + ' half':34} {p:6.3f} {r:6.3f} {f:6.3f}")
         if "ours_embeddings" in row:
             p, r, f = row["ours_embeddings"]
             print(f"{name:8} {n:5d} {'corroborate cluster --embeddings':34} {p:6.3f} {r:6.3f} {f:6.3f} {row['embeddings_per_second']:7.0f}")

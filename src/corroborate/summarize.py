@@ -71,6 +71,8 @@ class Tuning:
     # off-topic page) contributes concepts scaled down linearly between these cosines
     off_topic_cosine: float = 0.3
     on_topic_cosine: float = 0.6
+    # per-sentence bonus: tfidf_weight * cosine of its TF-IDF vector to the story's mean * words
+    tfidf_weight: float = 0.0
     # concepts a source prints only inside quotation marks count this much: a quote
     # that every outlet repeats is not a fact that many sources establish
     quote_concept_factor: float = 1.0
@@ -458,7 +460,29 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
         previous[article_id] = candidate.index
         out.append(candidate)
     _mark_repeats(out, sameness)
+    if tuning.tfidf_weight and len(out) > 1:
+        _add_tfidf_centrality(out, tuning)
     return out, _concept_weights(out, tuning)
+
+
+def _add_tfidf_centrality(candidates: list[_Candidate], tuning: Tuning) -> None:
+    """Lexical centrality (stemmed unigrams, TF-IDF over the story's sentences),
+    the signal of the classic centroid summariser, next to MiniLM's."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    stop = _stopwords()
+    try:
+        matrix = TfidfVectorizer(
+            analyzer=lambda text: [t for t in tokens(text) if t not in stop], sublinear_tf=True
+        ).fit_transform([c.text for c in candidates])
+    except ValueError:  # nothing but stop words
+        return
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    centroid /= np.linalg.norm(centroid) or 1.0
+    closeness = matrix @ centroid
+    for candidate, value in zip(candidates, closeness):
+        candidate.bonus += tuning.tfidf_weight * float(value) * candidate.words * candidate.relevance
 
 
 def _mark_repeats(candidates: list[_Candidate], sameness: _Sameness) -> None:
