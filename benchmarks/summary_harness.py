@@ -337,6 +337,12 @@ def main(argv: list[str] | None = None) -> int:
         default="sentences",
         help="analysis stages to run before the summary (comma-separated; e.g. add relations,quotes)",
     )
+    parser.add_argument(
+        "--split",
+        type=int,
+        default=None,
+        help="also print separate tables for the first N clusters read and the rest (e.g. tuning vs held-out)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="also write the Markdown table here")
     args = parser.parse_args(argv)
     if not args.data.exists():
@@ -369,8 +375,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(caption)
     print(text)
+    parts = [caption, "", text]
+    if args.split is not None and 0 < args.split < len(results):
+        for label, part in (
+            (f"clusters #{args.offset}-#{args.offset + args.split - 1}", results[: args.split]),
+            (f"clusters #{args.offset + args.split}-#{args.offset + len(results) - 1}", results[args.split :]),
+        ):
+            block = f"{label} ({len(part)} clusters):\n{table(part, systems, args.words)}"
+            print("\n" + block)
+            parts += ["", block]
     if args.out:
-        args.out.write_text(caption + "\n\n" + text + "\n")
+        args.out.write_text("\n".join(parts) + "\n")
     return 0
 
 

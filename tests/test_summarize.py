@@ -113,6 +113,26 @@ def test_summary_is_whole_sentences_within_the_budget_lead_first():
         assert not PRONOUNS.match(text), text
 
 
+def test_a_wire_dateline_is_not_shown_but_the_span_stays_in_its_sentence():
+    from corroborate.model import Span
+    from corroborate.summarize import _without_dateline
+
+    wire = article(
+        "EASTMERE (Harbour Wire) - The Eastmere lighthouse reopened to visitors on Saturday after a two-year restoration.\n\n"
+        "Harbour master Ilse Varrow cut the ribbon in front of about 300 residents.",
+        title="Lighthouse reopens",
+        outlet="Harbour Wire",
+        published=dt.date(2031, 5, 3),
+    )
+    brief = summarize(story(wire), BriefOptions(summary_words=40))
+    first = brief.summary[0]
+    assert brief.text(first.span).startswith("The Eastmere lighthouse reopened")
+    assert any(s.span.contains(first.span) for s in brief.sentences)
+    # Not a dateline: a two-letter country code before a dash is part of the statement.
+    text = "US - Eastmere talks resumed on Monday."
+    assert _without_dateline(Span("a", 0, len(text)), text) == Span("a", 0, len(text))
+
+
 def test_a_leading_pronoun_comes_only_right_after_its_antecedent():
     brief = summarize(story(HARBOUR, COAST), BriefOptions(summary_words=200))
     spans = [s.span for s in brief.summary]

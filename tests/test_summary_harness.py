@@ -96,3 +96,13 @@ def test_offset_skips_clusters(tmp_path):
     path = tmp_path / "clusters.jsonl"
     path.write_text("".join(json.dumps(cluster(cluster_id=f"c{i}")) + "\n" for i in range(4)))
     assert [r["cluster_id"] for r in harness.read_clusters(path, limit=2, offset=1)] == ["c1", "c2"]
+
+
+def test_split_prints_a_table_for_each_part(tmp_path, capsys):
+    path = tmp_path / "clusters.jsonl"
+    path.write_text("".join(json.dumps(cluster(cluster_id=f"c{i}")) + "\n" for i in range(3)))
+    out = tmp_path / "table.md"
+    assert harness.main([str(path), "--words", "20", "--systems", "lead", "--split", "2", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "clusters #0-#1 (2 clusters)" in printed and "clusters #2-#2 (1 clusters)" in printed
+    assert out.read_text().count("| lead |") == 3

@@ -280,7 +280,7 @@ class TimelineEvent:
 
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
-    span: Span  # the sentence as taken from its article
+    span: Span  # the sentence as taken from its article (less a leading wire dateline)
     citations: tuple[str, ...]  # every article that says the same, the taken one first
     independent_sources: int = 1
 
