@@ -582,9 +582,10 @@ class StoryClusterer:
         for story_id in self._candidates(salient, day):
             story = self.stories_[story_id]
             score = self._score(story, word_idx, doc_words, entity_idx, doc_entities, embedding, day)
-            if self._event_gap(event_day, event_day, story) > self.event_gap_days:
+            gap = self._event_gap(event_day, event_day, story)
+            if gap > self.event_gap_days:
                 score -= self.event_weight
-            elif reported and story.event_first is not None and self._event_gap(event_day, event_day, story) <= 3:
+            elif reported and story.event_first is not None and gap <= 3:
                 # Two articles that date their event to the same days are likely about one
                 # event; a published date says only when it was written (so no bonus).
                 score += self.event_bonus
