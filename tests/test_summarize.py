@@ -118,7 +118,8 @@ def test_a_wire_dateline_is_not_shown_but_the_span_stays_in_its_sentence():
     from corroborate.summarize import _without_dateline
 
     wire = article(
-        "EASTMERE (Harbour Wire) - The Eastmere lighthouse reopened to visitors on Saturday after a two-year restoration.\n\n"
+        "EASTMERE (Harbour Wire) - The Eastmere lighthouse reopened to visitors on Saturday "
+        "after a two-year restoration.\n\n"
         "Harbour master Ilse Varrow cut the ribbon in front of about 300 residents.",
         title="Lighthouse reopens",
         outlet="Harbour Wire",

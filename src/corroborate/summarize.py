@@ -569,7 +569,9 @@ def _concept_weights(candidates: list[_Candidate], tuning: Tuning) -> dict:
     factor = tuning.quote_concept_factor
     for concept, positions in best_position.items():
         scale = {g: relevance[g] * (1.0 if g in stated[concept] else factor) for g in positions}
-        score = sum(scale[g] * (1 + tuning.lead_weight * math.exp(-p / tuning.lead_decay)) for g, p in positions.items())
+        score = sum(
+            scale[g] * (1 + tuning.lead_weight * math.exp(-p / tuning.lead_decay)) for g, p in positions.items()
+        )
         sources = sum(scale.values())
         weights[concept] = score * max(sources, 1.0) ** (tuning.agreement_power - 1)
     return weights
