@@ -302,3 +302,21 @@ def test_no_real_text_in_labels():
     if labels.exists():
         for label in json.loads(labels.read_text())["labels"]:
             assert set(label) <= {"doc", "start", "end", "date", "precision", "note"}
+
+
+def test_statement_verbs_are_one_event():
+    """"wrote on Sunday", "spoke out late Sunday", "broke her silence on Sunday": one act
+    of making a statement, so one slot corroborated by every outlet."""
+    published = dt.date(2031, 6, 3)  # a Tuesday: "Sunday" is 1 June
+    texts = {
+        "Orme Daily": "Mayor Dana Lusk wrote on Sunday that the harbour would stay closed.",
+        "Kestrel Times": "Mayor Dana Lusk spoke out late Sunday about the closed harbour.",
+        "Lowfield Post": "Mayor Dana Lusk broke her silence on Sunday about the harbour closure.",
+    }
+    articles = [article(text, title="Harbour", outlet=outlet, published=published) for outlet, text in texts.items()]
+    brief = find_facts(split_sentences(start_brief(articles), BriefOptions()), BriefOptions())
+    dated = [s for s in brief.facts if s.claims[0].kind == "date"]
+    assert len(dated) == 1, [(s.subject, s.attribute) for s in dated]
+    assert dated[0].attribute == "date of statement"
+    assert dated[0].status == "corroborated" and dated[0].independent_sources == 3
+    assert {c.value for c in dated[0].claims} == {"2031-06-01"}

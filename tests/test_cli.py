@@ -275,6 +275,41 @@ def test_script_entry_point_has_no_traceback_for_user_errors(tmp_path):
     ]
 
 
+def test_library_brief_of_nothing_raises_and_the_program_ends_cleanly(tmp_path):
+    """`brief()` starts loading models on other threads before it reads; when nothing
+    can be read it raises, and a program that then ends must not abort in the middle
+    of those imports (it did, SIGABRT, while the threads were daemons)."""
+    code = (
+        "import sys\n"
+        "from corroborate.brief import NoUsableInput, brief\n"
+        "try:\n"
+        f"    brief([{str(tmp_path / 'missing.txt')!r}])\n"
+        "except NoUsableInput:\n"
+        "    sys.exit(7)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 7, result.stderr[-2000:]
+    assert "Fatal Python error" not in result.stderr
+
+
+def test_script_writes_the_whole_brief_before_its_quick_exit(tmp_path, example_story_dir):
+    """The console script skips interpreter teardown after `brief` (`cli.run`): the
+    file and the piped terminal output must still be complete, the exit status 0."""
+    script = Path(sys.executable).parent / "corroborate"
+    if not script.exists():
+        pytest.skip(f"console script not installed at {script} (pip install -e .)")
+    out = tmp_path / "brief.md"
+    written = subprocess.run([str(script), "brief", str(example_story_dir), "--out", str(out)], capture_output=True, text=True)
+    assert written.returncode == 0, written.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## Summary" in text and text.rstrip().splitlines()[-1].strip()
+    assert f"wrote md brief to {out}" in written.stderr
+    piped = subprocess.run([sys.executable, "-m", "corroborate", "brief", str(example_story_dir)], capture_output=True, text=True)
+    assert piped.returncode == 0, piped.stderr
+    assert "Brantmoor" in piped.stdout.splitlines()[0]
+    assert len(piped.stdout.splitlines()) > 30
+
+
 # --- the real articles ---------------------------------------------------------------
 
 

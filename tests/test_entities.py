@@ -102,3 +102,18 @@ def test_dates_in_anonymous_quoted_posts_are_not_events(dispatch):
     displays = {c.display for s in dispatch.facts for c in s.claims if c.kind == "date"}
     assert "this weekend" not in displays
     assert "Tuesday" in displays  # a named person's quoted words still date what she says
+
+
+def test_platforms_and_names_headed_by_an_organisation_noun_are_organisations():
+    from corroborate.entities import _Group
+
+    for name, tagged in (("Twitter", "PERSON"), ("Instagram Story", "PERSON"), ("Brantmoor General Hospital", "PERSON"),
+                         ("Quell FM", "GPE")):  # fmt: skip
+        group = _Group()
+        group.surfaces[name] += 1
+        group.labels[tagged] += 3
+        assert group.kind == "ORG", name
+    person = _Group()
+    person.surfaces["Renata Solberg"] += 1
+    person.labels["PERSON"] += 3
+    assert person.kind == "PERSON"

@@ -112,6 +112,34 @@ def test_fidelity_flags_rewrites_but_not_a_single_changed_word():
     assert not report["a"].flagged_as_rewrite and report["a"].faithful == 3
 
 
+def test_one_word_partial_quote_joins_the_statement_of_its_speaker_without_changing_its_wording():
+    printed = [
+        _printed("a", CANONICAL, 0),
+        _printed("a", "answers", 1),  # repeated after the full quote in the same article
+        _printed("b", "answers", 2),
+        _printed("c", CANONICAL, 3),
+        _printed("d", "answers", 4, speaker="Tomas Peck"),  # another speaker: stays apart
+    ]
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    assert len(groups) == 2
+    statement = next(g for g in groups if len(g.occurrences) > 1)
+    assert statement.canonical == CANONICAL.rstrip(".")
+    verdicts = sorted((o.quote.span.article_id, o.verdict) for o in statement.occurrences)
+    assert verdicts == [("a", "partial"), ("a", "verbatim"), ("b", "partial"), ("c", "verbatim")]
+
+
+def test_heavily_reworded_quote_of_the_same_speaker_is_one_statement_shown_altered():
+    original = "Our ferry tickets should not have been sold to children in this season. We have immediately refunded every family."
+    reworded = "In this season, youngsters should not have been sold our ferry passes. Each family was promptly repaid in full."
+    assert not align.same_statement(*([align.normalise(w) for w in align.words(t)] for t in (original, reworded)))
+    printed = [_printed("a", original, 0), _printed("b", original, 1), _printed("c", reworded, 2)]
+    (group,) = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    verdicts = {o.quote.span.article_id: o.verdict for o in group.occurrences}
+    assert verdicts == {"a": "verbatim", "b": "verbatim", "c": "altered"}
+    other_speaker = [_printed("a", original, 0), _printed("c", reworded, 1, speaker="Tomas Peck")]
+    assert len(align.group_quotes(other_speaker, group_of=lambda article_id: article_id)) == 2
+
+
 def test_different_statements_stay_apart():
     assert not align.same_statement(
         align.words("the ferry will run again on Monday once the divers have checked the hull".lower()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from builders import article
 from stream_builders import stream
@@ -223,3 +224,44 @@ def test_event_times_survive_saving_a_story():
     story = StoryState(id=3, title="t", size=1, event_first=700000, event_last=700010)
     again = StoryState.from_bytes(3, "t", story.to_bytes())
     assert (again.event_first, again.event_last) == (700000, 700010)
+
+
+def test_an_article_and_a_story_naming_different_people_in_their_leads_are_apart():
+    """`_names_apart`: the names of the article's headline and opening never occur in
+    the story, and the story's lead names never occur in the article ("Harbour
+    master Ines Valdor resigns" against a story of another harbour master's resignation)."""
+    clusterer = StoryClusterer()
+    story = StoryState(id=1, title="t", size=2, entity_idx=np.array([10, 11, 12], dtype=np.int32),
+                       lead_names=np.array([10, 11], dtype=np.int32))  # fmt: skip
+    long_article = clusterer.short_text_terms
+    # Other people on both sides: apart.
+    assert clusterer._names_apart(np.array([20], dtype=np.int32), np.array([12, 20, 21], dtype=np.int32), story, long_article)
+    # The article names one of the story's lead names somewhere: not apart.
+    assert not clusterer._names_apart(np.array([20], dtype=np.int32), np.array([11, 20], dtype=np.int32), story, long_article)
+    # The story names the article's lead name somewhere: not apart.
+    assert not clusterer._names_apart(np.array([12], dtype=np.int32), np.array([12, 21], dtype=np.int32), story, long_article)
+    # A headline names too little to judge; no lead names on a side: no judgement.
+    assert not clusterer._names_apart(np.array([20], dtype=np.int32), np.array([20], dtype=np.int32), story, 5)
+    assert not clusterer._names_apart(np.zeros(0, np.int32), np.array([20], dtype=np.int32), story, long_article)
+    assert not StoryClusterer(lead_name_weight=0)._names_apart(
+        np.array([20], dtype=np.int32), np.array([20, 21], dtype=np.int32), story, long_article
+    )
+
+
+def test_lead_names_survive_saving_a_story():
+    story = StoryState(id=3, title="t", size=1, lead_names=np.array([5, 9], dtype=np.int32))
+    again = StoryState.from_bytes(3, "t", story.to_bytes())
+    assert again.lead_names.tolist() == [5, 9]
+
+
+def test_a_story_saved_before_lead_names_existed_still_loads():
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, term_idx=np.array([1], np.int32), term_val=np.array([1.0], np.float32),
+             entity_idx=np.array([2], np.int32), entity_val=np.array([1.0], np.float32),
+             keys=np.array([1], np.int32), meta=np.array([1, 5, -1, -1, -1, -1], np.int64))  # fmt: skip
+    story = StoryState.from_bytes(4, "old", buffer.getvalue())
+    assert story.size == 1 and story.lead_names.size == 0
+    # No lead names on the story's side: no judgement, however the article is named.
+    assert not StoryClusterer()._names_apart(np.array([9], np.int32), np.array([9], np.int32), story, 100)

@@ -326,3 +326,22 @@ def test_a_value_outvoted_in_a_conflict_is_not_stated():
     assert any(s.span.article_id == dissent.id for s in without.summary)  # chosen when nobody objects
     brief = summarize(story(HARBOUR, COAST, dissent, facts=(conflict,)), options)
     assert not any(s.span.article_id == dissent.id for s in brief.summary)
+
+
+def test_tfidf_rows_match_scikit_learn():
+    """Our TF-IDF (written out to avoid importing sklearn on the brief's cold path) gives
+    scikit-learn's numbers for the same analyser."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from corroborate.summarize import tfidf_rows
+
+    documents = [["bridge", "collapse", "bridge"], ["council", "fund", "bridge"], ["lantern", "walk"], []]
+    ours = tfidf_rows(documents)
+    theirs = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True).fit_transform(documents)
+    vocabulary = TfidfVectorizer(analyzer=lambda d: d).fit(documents).vocabulary_
+    order = sorted(vocabulary, key=lambda term: list(dict.fromkeys(t for d in documents for t in d)).index(term))
+    expected = theirs.toarray()[:, [vocabulary[term] for term in order]]
+    assert ours.shape == expected.shape
+    assert np.allclose(ours, expected)
+    assert tfidf_rows([[], []]) is None

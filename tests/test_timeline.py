@@ -93,3 +93,24 @@ def test_a_conflicting_value_keeps_its_event_told_by_its_clause():
     assert {1971, 1974, 2030} <= years
     descriptions = [event.description for event in timeline]
     assert len(descriptions) == len(set(descriptions))
+
+
+def test_a_future_year_naming_a_thing_is_no_event():
+    """"its Spring/Summer 2032 collection" written in 2031 names a product; the show held
+    in July is an event, and so is a plan with a verb ("will reopen in 2032")."""
+    from builders import article
+
+    text = (
+        "The ads supported the label's Spring/Summer 2032 collection and featured two models in a July show "
+        "in Orme.\n\nThe label said its flagship store will reopen in 2032."
+    )
+    articles = [
+        article(text.replace("The label", label), title="Label", outlet=outlet, published=dt.date(2031, 9, 1))
+        for label, outlet in (("The label", "Orme Daily"), ("The fashion label", "Bay Courier"))
+    ]
+    brief = find_facts(split_sentences(start_brief(articles), BriefOptions()), BriefOptions())
+    timeline = build_timeline(brief, BriefOptions()).timeline
+    told = [(e.date.isoformat(), brief.text(e.description)) for e in timeline]
+    assert any(date == "2031-07-01" and "July show" in t for date, t in told), told
+    assert any(date == "2032-01-01" and "reopen" in t for date, t in told), told
+    assert not any(date == "2032-01-01" and "collection" in t for date, t in told), told

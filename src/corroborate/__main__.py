@@ -1,5 +1,5 @@
 """`python -m corroborate ...` runs the command line, like the `corroborate` script."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="corroborate")
+run(prog_name="corroborate")

@@ -405,6 +405,14 @@ def _adjacent_quote(ctx: _ArticleContext, anchor) -> list:
     return tokens
 
 
+# Verbs (and verb + object) that all name one act, making a statement: "wrote on
+# Sunday", "spoke out late Sunday night", "broke her silence on Sunday" are one slot.
+_STATEMENT_EVENTS = frozenset({
+    "say", "speak", "write", "tweet", "state", "announce", "declare", "tell", "comment", "respond", "reply",
+    "break silence", "issue statement", "release statement", "post statement", "make statement",
+})
+
+
 def _event(verb, anchor) -> str:
     """A short name for the event a value belongs to: "drop campaign", "approve fund"."""
     if anchor.dep_ in ("compound", "nummod", "amod", "nmod", "quantmod") and anchor.head.pos_ == "NOUN":
@@ -414,7 +422,10 @@ def _event(verb, anchor) -> str:
         if child.dep_ in ("dobj", "attr") and child.pos_ in ("NOUN", "PROPN"):
             parts.append(child.lemma_.lower() if child.pos_ == "NOUN" else child.text)
             break
-    return " ".join(parts)
+    event = " ".join(parts)
+    if event in _STATEMENT_EVENTS or parts[0] in _STATEMENT_EVENTS:
+        return "statement"
+    return event
 
 
 def _sentence_around(ctx: _ArticleContext, start: int) -> Span | None:

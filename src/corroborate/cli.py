@@ -226,6 +226,7 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
         result = _story_brief(story_id, db, options) if story_id is not None else make_brief(list(paths), options)
     except NoUsableInput as error:
         report_problems(error.problems)
+        _leave_at_once()  # models may still be loading on other threads: do not wait for them
         fail("nothing to brief: no readable article in the input")
     report_problems(result.problems)
 
@@ -233,9 +234,11 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
 
     if format_ == "terminal" and out is None:
         _print_terminal(result, RenderOptions(show_removed=show_removed))
+        _leave_at_once()
         return
     text = render(result, format_, RenderOptions(show_removed=show_removed))
     write_output(text, out, what=f"{format_} brief")
+    _leave_at_once()
 
 
 def _story_brief(story_id: int, db: Path | None, options):
@@ -546,5 +549,36 @@ def cluster(paths, format_, embeddings) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+# Set by a command once everything it made is written and closed (no store or child
+# process left open): the console script then exits without tearing the interpreter
+# down, which frees spaCy's and ONNX Runtime's objects one by one (0.2 s of a 3 s
+# cold brief, measured).
+_NOTHING_LEFT_OPEN = False
+
+
+def _leave_at_once() -> None:
+    global _NOTHING_LEFT_OPEN
+    _NOTHING_LEFT_OPEN = True
+
+
+def run(**click_options) -> None:
+    """The console script: `main`, then a quick exit when the command allowed it."""
+    try:
+        main(**click_options)
+    except SystemExit as stop:
+        if not _NOTHING_LEFT_OPEN:
+            raise
+        code = stop.code
+        if isinstance(code, str):
+            print(code, file=sys.stderr)
+            code = 1
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (BrokenPipeError, ValueError):
+                pass
+        os._exit(code or 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

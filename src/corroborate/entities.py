@@ -70,8 +70,25 @@ _RELATIONAL = {
 _QUOTE_OPEN = "\"“”"
 
 
+# Social platforms: the small model tags them as people or places ("wrote on Twitter"),
+# and news names them in nearly every story as where a statement appeared.
+_PLATFORMS = frozenset(
+    "twitter instagram facebook tiktok youtube snapchat reddit linkedin whatsapp telegram weibo threads".split()
+)
+
+
+# Last words that make a multi-word name an organisation whatever the tagger says.
+_ORG_HEADS = frozenset(
+    "hospital university college school council committee commission authority agency ministry department "
+    "bank police court inc ltd llc plc corp corporation company group association federation union institute "
+    "foundation trust museum fm radio tv news times post herald gazette".split()
+)
+
+
 def clean_name(text: str) -> str:
-    text = text.strip().strip("-–—:;,.").strip()
+    # Marks and slashes are the edges of a quoted title or a cut name ("“Toy Stories",
+    # "Spring/"), never part of the name.
+    text = text.strip().strip("-–—:;,./\"“”‘’").strip()
     text = _POSSESSIVE.sub("", text).strip()
     text = re.sub(r"^(?:the|The)\s+", "", text)
     return " ".join(text.split())
@@ -92,6 +109,11 @@ class _Group:
 
     @property
     def kind(self) -> str:
+        words = self.canonical.split()
+        if words[0].casefold() in _PLATFORMS:
+            return "ORG"  # "Twitter", "Instagram Story"
+        if len(words) > 1 and words[-1].casefold() in _ORG_HEADS:
+            return "ORG"  # "Brantmoor General Hospital", "Corran Boxing Council": named by what they are
         best = self.labels.most_common(1)[0][0]
         # The small model often tags an unfamiliar brand as a place or nationality;
         # a name it tags ORG somewhere and that is rarely used as a place ("in X")

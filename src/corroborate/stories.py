@@ -35,7 +35,8 @@ centroids agree, the two are merged.
 
 Two events of one kind (one boxer's two fights) share most words; an article
 and a story whose main entities are each missing from the other are pushed
-apart (`conflict_weight`).
+apart (`conflict_weight`), and so are an article and a story whose headlines and
+openings name people or bodies that never occur in the other (`lead_name_weight`).
 
 Everything is deterministic for the same input order (no random step: ties
 are broken by story id), and the whole state can be saved (`get_state`,
@@ -70,6 +71,11 @@ _CAPITALISED_RUN = re.compile(
     r"(?<![\w'’])[A-Z][\w'’.\-]*(?:\s+(?:(?:of|de|del|la|van|von|al|bin)\s+)?[A-Z][\w'’.\-]*)*"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def lead_names_of(text: str) -> list[str]:
+    """The names of two words or more in `text` (a headline and its opening lines)."""
+    return [name for name in entities_of(text) if " " in name]
 
 
 def _stop_words() -> frozenset[str]:
@@ -222,6 +228,7 @@ class StoryState:
     event_first: int | None = None  # span of members' event times (date ordinals)
     event_last: int | None = None
     keys: set[int] = field(default_factory=set)  # inverted-index keys pointing here
+    lead_names: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # members' `lead_names_of`, hashed
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -229,6 +236,7 @@ class StoryState:
             "term_idx": self.term_idx, "term_val": self.term_val,
             "entity_idx": self.entity_idx, "entity_val": self.entity_val,
             "keys": np.array(sorted(self.keys), dtype=np.int32),
+            "lead_names": self.lead_names,
             "meta": np.array([self.size, self.last_clock,
                               -1 if self.first_day is None else self.first_day,
                               -1 if self.last_day is None else self.last_day,
@@ -262,6 +270,8 @@ class StoryState:
                 event_first=None if event_first < 0 else event_first,
                 event_last=None if event_last < 0 else event_last,
                 keys=set(int(k) for k in data["keys"]),
+                # States saved before lead names existed have none: no penalty either way.
+                lead_names=data["lead_names"] if "lead_names" in data else np.zeros(0, np.int32),
             )
 
 
@@ -327,6 +337,17 @@ class StoryClusterer:
         later (a trial two years after a shooting). Starting a new story when the two
         best stories score within a margin (0.02-0.1) also hurt (0.916 -> 0.898-0.916).
     event_sentences : sentences of the body `event_date` reads.
+    lead_name_weight : penalty when an article (not a headline) and a story name
+        different protagonists: no name of two words or more in the article's
+        headline and first `lead_name_chars` characters occurs among the story's
+        entities, and no such lead name of the story's members occurs in the article
+        (`_names_apart`). Two events of one kind share their words but not their
+        people (two Watergate figures' deaths, one boxer's two challengers). Measured
+        on ECB+ (tuning half, even topics): F1 0.928 -> 0.942 at 0.1 (0.1-0.2 all
+        0.940-0.942, 0.05-0.08 no change); held-out half 0.876 -> 0.874; UCI unchanged
+        (headlines are left out). 0 turns it off.
+    lead_name_chars : how much of the body after the headline is read for lead names.
+    max_lead_names : lead names kept per story (bounds memory).
 
     Nothing is random, so there is no seed: the same input order always gives
     the same stories.
@@ -359,6 +380,9 @@ class StoryClusterer:
         event_gap_days: int = 90,
         event_sentences: int = 3,
         event_bonus: float = 0.15,
+        lead_name_weight: float = 0.1,
+        lead_name_chars: int = 300,
+        max_lead_names: int = 200,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -385,6 +409,9 @@ class StoryClusterer:
         self.event_gap_days = event_gap_days
         self.event_sentences = event_sentences
         self.event_bonus = event_bonus
+        self.lead_name_weight = lead_name_weight
+        self.lead_name_chars = lead_name_chars
+        self.max_lead_names = max_lead_names
 
     def get_params(self) -> dict:
         """The parameters, as given to `__init__` (scikit-learn's convention)."""
@@ -466,6 +493,8 @@ class StoryClusterer:
             # Entities live in the same hashed space (prefixed so that they are distinct
             # features) and share its document frequencies.
             self._entities = HashingVectorizer(analyzer=lambda text: ["\x01" + e for e in entities_of(text)], **common)
+            # Same hashing and prefix as the entities: a lead name is an entity feature.
+            self._lead_names = HashingVectorizer(analyzer=lambda text: ["\x01" + e for e in lead_names_of(text)], **common)
         return self._words, self._entities
 
     def _features(self, articles: Sequence[Article], embed: bool = True):
@@ -491,7 +520,10 @@ class StoryClusterer:
                 embeddings = [None] * len(articles)
                 for i, vector in zip(chosen, vectors):
                     embeddings[i] = vector
-        return word_matrix, entity_matrix.tocsr(), embeddings
+        lead_matrix = None
+        if self.lead_name_weight:
+            lead_matrix = self._lead_names.transform([f"{a.title}\n{a.text[: self.lead_name_chars]}" for a in articles]).tocsr()
+        return word_matrix, entity_matrix.tocsr(), embeddings, lead_matrix
 
     @staticmethod
     def _embedding_text(article: Article) -> str:
@@ -512,7 +544,7 @@ class StoryClusterer:
         if self.fit_idf_first:
             # A batch is known in full: weigh words by their frequency in all of it from
             # the start, instead of learning it as the stream goes (ECB+ F1 +0.01).
-            word_matrix, entity_matrix, _ = self._features(articles, embed=False)
+            word_matrix, entity_matrix, _, _ = self._features(articles, embed=False)
             for matrix in (word_matrix, entity_matrix):
                 self.df_ += np.bincount(matrix.indices, minlength=self.n_features).astype(np.int32)
             self.n_docs_ = len(articles)
@@ -532,18 +564,22 @@ class StoryClusterer:
         self._ensure()
         if not articles:
             return []
-        word_matrix, entity_matrix, embeddings = self._features(articles)
+        word_matrix, entity_matrix, embeddings, lead_matrix = self._features(articles)
         assigned = []
+        no_names = np.zeros(0, np.int32)
         for row, article in enumerate(articles):
             w0, w1 = word_matrix.indptr[row], word_matrix.indptr[row + 1]
             e0, e1 = entity_matrix.indptr[row], entity_matrix.indptr[row + 1]
             embedding = embeddings[row] if embeddings is not None else None
+            lead_names = no_names
+            if lead_matrix is not None:
+                lead_names = np.sort(lead_matrix.indices[lead_matrix.indptr[row] : lead_matrix.indptr[row + 1]]).astype(np.int32)
             assigned.append(
                 self._add_one(
                     article,
                     word_matrix.indices[w0:w1].astype(np.int32), word_matrix.data[w0:w1],
                     entity_matrix.indices[e0:e1].astype(np.int32), entity_matrix.data[e0:e1],
-                    embedding,
+                    embedding, lead_names,
                 )  # fmt: skip
             )
         return assigned
@@ -560,7 +596,7 @@ class StoryClusterer:
         norm = float(np.linalg.norm(weighted))
         return weighted / norm if norm else weighted
 
-    def _add_one(self, article, word_idx, word_counts, entity_idx, entity_counts, embedding) -> int:
+    def _add_one(self, article, word_idx, word_counts, entity_idx, entity_counts, embedding, lead_names=None) -> int:
         self.clock_ += 1
         day = article.published.toordinal() if article.published else None
         event_day, reported = day, False
@@ -582,6 +618,8 @@ class StoryClusterer:
         for story_id in self._candidates(salient, day):
             story = self.stories_[story_id]
             score = self._score(story, word_idx, doc_words, entity_idx, doc_entities, embedding, day)
+            if self._names_apart(lead_names, entity_idx, story, len(word_idx)):
+                score -= self.lead_name_weight
             gap = self._event_gap(event_day, event_day, story)
             if gap > self.event_gap_days:
                 score -= self.event_weight
@@ -605,6 +643,8 @@ class StoryClusterer:
             self.next_id_ += 1
             self.stories_[story.id] = story
         self._grow(story, word_idx, word_tf, entity_idx, entity_tf, embedding, day, salient)
+        if lead_names is not None and len(lead_names):
+            story.lead_names = np.union1d(story.lead_names, lead_names)[: self.max_lead_names].astype(np.int32)
         if event_day is not None:
             story.event_first = event_day if story.event_first is None else min(story.event_first, event_day)
             story.event_last = event_day if story.event_last is None else max(story.event_last, event_day)
@@ -660,6 +700,19 @@ class StoryClusterer:
             distance = min(abs(day - story.last_day), self.window_days) if day < story.first_day or day > story.last_day else 0
             score -= self.time_weight * distance / max(self.window_days, 1)
         return score
+
+    def _names_apart(self, lead_names, entity_idx, story: StoryState, terms: int) -> bool:
+        """Whether the article and the story are about different people or bodies: the
+        names in the article's headline and opening never occur in the story, and the
+        names in the story's headlines and openings never occur in the article ("Harbour
+        master Ines Valdor resigns" against a story of another harbour master's resignation). Headlines are
+        left out: they name too little for absence to mean anything."""
+        if not self.lead_name_weight or lead_names is None or terms < self.short_text_terms:
+            return False
+        if not len(lead_names) or not len(story.lead_names):
+            return False
+        # Both sides are sorted: `_share_in` (searchsorted) is ~10x faster than np.isin here.
+        return not _share_in(lead_names, story.entity_idx) and not _share_in(story.lead_names, entity_idx)
 
     @staticmethod
     def _event_gap(first: int | None, last: int | None, story: StoryState) -> int:
@@ -727,6 +780,7 @@ class StoryClusterer:
         days = [d for d in (keep.last_day, gone.last_day) if d is not None]
         keep.last_day = max(days) if days else None
         keep.last_clock = max(keep.last_clock, gone.last_clock)
+        keep.lead_names = np.union1d(keep.lead_names, gone.lead_names)[: self.max_lead_names].astype(np.int32)
         days = [d for d in (keep.event_first, gone.event_first) if d is not None]
         keep.event_first = min(days) if days else None
         days = [d for d in (keep.event_last, gone.event_last) if d is not None]

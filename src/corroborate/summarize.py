@@ -89,6 +89,20 @@ class Tuning:
     # Multi-News's reference summaries quote what the outlets quote.
     quote_penalty: float = 0.0
     quote_concept_factor: float = 1.0
+    # Corroborated facts (slot and value) count as concepts (see `_candidates`).
+    fact_concepts: bool = True
+    fact_concept_weight: float = 20.0
+    # A sentence of an article flagged for altering quotes is not a candidate when a
+    # faithful outlet has a sentence at least this close (MiniLM cosine; on the
+    # balenciaga articles the flagged outlets' reworded sentences sit at 0.6-0.77 from
+    # the sentence they reword).
+    reworded_cosine: float = 0.6
+    # Two candidates at least this close (MiniLM cosine) are not both chosen. Off (1.0)
+    # for long budgets, where the paraphrase rule (`_Sameness`) is enough; in a
+    # three-to-five sentence summary, sentences that reword the same point ("X spoke out
+    # about Y" / "X broke her silence on Y", cosine 0.5-0.7, not paraphrases by the
+    # MSRP rule) crowded out the story's other facts.
+    redundant_cosine: float = 1.0
     # Budgets up to short_budget words use these overrides (field, value): two to four
     # sentences, where lexical centrality matters more than piling up agreement.
     short_budget: int = 150
@@ -97,6 +111,7 @@ class Tuning:
         ("agreement_power", 2.0),
         ("off_topic_cosine", 0.3),
         ("on_topic_cosine", 0.6),
+        ("redundant_cosine", 0.55),
     )
     # The solver stops here and keeps its best set so far (typical stories solve in
     # well under 0.3 s; the limit only bounds pathological inputs).
@@ -280,6 +295,15 @@ def _derived_sources(brief: Brief) -> dict[str, set[str]]:
     return out
 
 
+def _reworded_articles(brief: Brief) -> tuple[set[str], set[str]]:
+    """The articles `quotes` flagged as likely rewrites (they alter quotes that other
+    outlets print verbatim), and the articles not flagged. A flagged article reworded
+    someone's text even when no single original is close enough for `relations` to
+    name it, so its sentences give way to the faithful outlets' (`reworded_cosine`)."""
+    flagged = {f.article_id for f in brief.quote_fidelity if f.flagged_as_rewrite}
+    return flagged, {a.id for a in brief.articles} - flagged
+
+
 def _altered_quote_spans(brief: Brief) -> list[Span]:
     return [
         occurrence.quote.span
@@ -429,8 +453,15 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
     import numpy as np
 
     derived = _derived_sources(brief)
+    reworded, faithful = _reworded_articles(brief)
     excluded = _altered_quote_spans(brief) + _outvoted_claim_spans(brief)
     corroborated = _corroborated_claim_spans(brief)
+    fact_claims = [
+        (claim.span, f"{fact.subject}|{fact.attribute}|{claim.value}")
+        for fact in brief.facts
+        if fact.status == "corroborated"
+        for claim in fact.claims
+    ]
     # The centroid weighs each independent source once, so ten copies of one
     # wire story do not pull the summary towards it.
     by_group: dict[int, list[int]] = defaultdict(list)
@@ -454,6 +485,8 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
         if any(span.overlaps(q) for q in excluded):
             continue
         if article_id in derived and _original_says_it(brief, i, derived[article_id], sameness):
+            continue
+        if article_id in reworded and _faithful_says_it(brief, i, faithful, sameness, tuning.reworded_cosine):
             continue
         shown = _without_dateline(span, text)
         text = brief.text(shown)
@@ -483,9 +516,14 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
         candidate.bonus += tuning.fact_bonus * sum(
             sources - 1 for claim, sources in corroborated if span.contains(claim) or span.overlaps(claim)
         )
+        if tuning.fact_concepts:
+            # A corroborated fact is a concept of its own, weighed like a bigram by the
+            # sources that state it and how early: covering "$25 million lawsuit" once
+            # is worth as much as the words that several outlets agree on.
+            candidate.concepts |= {("fact", key) for claim, key in fact_claims if span.overlaps(claim)}
         previous[article_id] = candidate.index
         out.append(candidate)
-    _mark_repeats(out, sameness)
+    _mark_repeats(out, sameness, tuning.redundant_cosine)
     if tuning.tfidf_weight and len(out) > 1:
         _add_tfidf_centrality(out, tuning)
     return out, _concept_weights(out, tuning)
@@ -495,34 +533,60 @@ def _add_tfidf_centrality(candidates: list[_Candidate], tuning: Tuning) -> None:
     """Lexical centrality (stemmed unigrams, TF-IDF over the story's sentences),
     the signal of the classic centroid summariser, next to MiniLM's."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     stop = _stopwords()
-    try:
-        matrix = TfidfVectorizer(
-            analyzer=lambda text: [t for t in tokens(text) if t not in stop], sublinear_tf=True
-        ).fit_transform([c.text for c in candidates])
-    except ValueError:  # nothing but stop words
+    rows = tfidf_rows([[t for t in tokens(c.text) if t not in stop] for c in candidates])
+    if rows is None:  # nothing but stop words
         return
-    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    centroid = rows.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
-    closeness = matrix @ centroid
+    closeness = rows @ centroid
     for candidate, value in zip(candidates, closeness):
         candidate.bonus += tuning.tfidf_weight * float(value) * candidate.words * candidate.relevance
 
 
-def _mark_repeats(candidates: list[_Candidate], sameness: _Sameness) -> None:
+def tfidf_rows(documents: Sequence[Sequence[str]]):
+    """Dense L2-normalised TF-IDF rows, the same numbers as scikit-learn's
+    `TfidfVectorizer(sublinear_tf=True)` (smooth idf; a test compares them).
+    Written out because importing sklearn took 1.0 s of a 4 s cold brief, for a
+    story-sized matrix that numpy builds in milliseconds. None when no document
+    has a term."""
+    import numpy as np
+
+    vocabulary: dict[str, int] = {}
+    for document in documents:
+        for term in document:
+            vocabulary.setdefault(term, len(vocabulary))
+    if not vocabulary:
+        return None
+    counts = np.zeros((len(documents), len(vocabulary)))
+    for row, document in enumerate(documents):
+        for term in document:
+            counts[row, vocabulary[term]] += 1
+    present = counts > 0
+    tf = np.where(present, 1 + np.log(np.where(present, counts, 1)), 0.0)
+    df = present.sum(axis=0)
+    idf = np.log((1 + len(documents)) / (1 + df)) + 1
+    rows = tf * idf
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms > 0, norms, 1)
+
+
+def _mark_repeats(candidates: list[_Candidate], sameness: _Sameness, redundant_cosine: float = 1.0) -> None:
     """Pairs of candidates that say the same thing: a summary takes at most one of
-    each (concept coverage alone lets a reworded repeat in when the budget is loose)."""
+    each (concept coverage alone lets a reworded repeat in when the budget is loose).
+    With `redundant_cosine` < 1, pairs at least that close count as repeats too."""
     import numpy as np
 
     if len(candidates) < 2:
         return
     rows = [c.row for c in candidates]
     similarity = sameness.vectors[rows] @ sameness.vectors[rows].T
-    for a, b in zip(*np.nonzero(np.triu(similarity, k=1) >= sameness.least_cosine)):
+    least = min(sameness.least_cosine, redundant_cosine)
+    for a, b in zip(*np.nonzero(np.triu(similarity, k=1) >= least)):
         first, second = candidates[a], candidates[b]
-        if sameness.same(first.row, second.row, float(similarity[a, b])):
+        cosine = float(similarity[a, b])
+        if cosine >= redundant_cosine or sameness.same(first.row, second.row, cosine):
             first.repeats.add(second.index)
             second.repeats.add(first.index)
 
@@ -546,6 +610,16 @@ def _group_relevance(group_means: dict, tuning: Tuning) -> dict[int, float]:
 def _original_says_it(brief: Brief, row: int, sources: set[str], sameness: _Sameness) -> bool:
     return any(
         sameness.same(row, j) for j, other in enumerate(brief.sentences) if other.span.article_id in sources
+    )
+
+
+def _faithful_says_it(brief: Brief, row: int, faithful: set[str], sameness: _Sameness, least_cosine: float) -> bool:
+    """Whether a faithful outlet has a sentence close to this one (a looser test than
+    `_Sameness`: spun text swaps enough words to fall below the paraphrase rule, "the
+    span plunged beneath the throng" for "the span collapsed beneath the crowd")."""
+    similarity = sameness.vectors @ sameness.vectors[row]
+    return any(
+        similarity[j] >= least_cosine for j, other in enumerate(brief.sentences) if other.span.article_id in faithful
     )
 
 
@@ -574,6 +648,8 @@ def _concept_weights(candidates: list[_Candidate], tuning: Tuning) -> dict:
         )
         sources = sum(scale.values())
         weights[concept] = score * max(sources, 1.0) ** (tuning.agreement_power - 1)
+        if concept[0] == "fact":
+            weights[concept] *= tuning.fact_concept_weight
     return weights
 
 
@@ -739,4 +815,18 @@ def _citations(brief: Brief, row: int, sameness: _Sameness, unreliable: Sequence
         if any(other.span.overlaps(span) for span in unreliable):
             continue
         citing.add(article_id)
+    citing |= _same_fact_sources(brief, brief.sentences[row].span) - {own}
     return (own, *(a.id for a in brief.articles if a.id in citing))
+
+
+def _same_fact_sources(brief: Brief, span: Span) -> set[str]:
+    """Articles that state the same value of a fact this sentence states (from the
+    facts stage): an outlet that reports "$25 million lawsuit" inside a longer,
+    differently built sentence supports the sentence's fact although the two
+    sentences are no paraphrases."""
+    sources: set[str] = set()
+    for fact in brief.facts:
+        values = {claim.value for claim in fact.claims if span.contains(claim.span)}
+        if values:
+            sources |= {claim.span.article_id for claim in fact.claims if claim.value in values}
+    return sources

@@ -43,7 +43,7 @@ SPEECH_LEMMAS = frozenset(
     "emphasize emphasise speak thunder vow charge muse blast slam lament observe describe call dub brand label "
     "hail dismiss herald denounce decry pledge insult beam praise criticize criticise tout think believe accuse "
     "deny mock quote cite reiterate assert contend maintain threaten caution blame question retort scoff "
-    "proclaim exclaim whisper snap rant gush concur recommend estimate chant cry scream".split()
+    "proclaim exclaim whisper snap rant gush concur recommend estimate chant cry scream apologize apologise".split()
 )
 # Word forms too, for the verbs the tagger takes for nouns ("..., Viguerie notes.").
 SPEECH_VERBS = frozenset(
