@@ -585,22 +585,16 @@ def dedup_inputs(inputs: Iterable[str], options: DedupOptions | None = None) -> 
     """`corroborate dedup`: read files and folders one article at a time (any format
     the readers know), clean each, and yield its record (keyed by where it came
     from) or the problem that stopped it, in input order."""
-    from .clean import clean
-    from .ingest import read_raw
-    from .model import Article
+    from .ingest import iter_clean
 
     pending: list[InputProblem] = []
 
     def documents() -> Iterator[tuple[str, str]]:
-        for item in read_raw(inputs):
+        for item in iter_clean(inputs):
             if isinstance(item, InputProblem):
                 pending.append(item)
-                continue
-            article = item if isinstance(item, Article) else clean(item)
-            if not article.text.strip():
-                pending.append(InputProblem(article.origin, "no article text left after cleaning"))
-                continue
-            yield article.origin, article.title + "\n\n" + article.text
+            else:
+                yield item.origin, item.title + "\n\n" + item.text
 
     for record in dedup_stream(documents(), options):
         if pending:

@@ -818,18 +818,9 @@ def iter_articles(inputs: Iterable) -> Iterator[Article | InputProblem]:
     `cluster` output; the store drops repeats itself) and an article whose cleaning
     left only its headline is kept: a headline is enough to cluster on, and
     headline feeds are a common input."""
-    from .clean import clean
-    from .ingest import read_raw
+    from .ingest import iter_clean
 
-    for item in read_raw(inputs):
-        if isinstance(item, (InputProblem, Article)):
-            yield item
-            continue
-        article = clean(item)
-        if not article.text.strip() and not item.title:
-            yield InputProblem(article.origin, "no article text left after cleaning")
-            continue
-        yield article
+    return iter_clean(inputs, headline_is_enough=True)
 
 
 def read_for_clustering(inputs: Iterable) -> tuple[list[Article], list[InputProblem]]:

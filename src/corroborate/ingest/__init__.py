@@ -173,28 +173,43 @@ def _has_prose(text: str, words: int = 6) -> bool:
     return any(len(line.split()) >= words for line in text.splitlines())
 
 
-def read_articles(inputs: Iterable[str | Path | RawArticle | Article]) -> tuple[list[Article], list[InputProblem]]:
-    """Read and clean every article in `inputs`; exact repeats of one article are kept once."""
+def iter_clean(
+    inputs: Iterable[str | Path | RawArticle | Article], headline_is_enough: bool = False
+) -> Iterator[Article | InputProblem]:
+    """Every article in `inputs`, cleaned, or a problem, in input order, repeats kept
+    (streaming: `corroborate dedup` and the store read a corpus through this). An
+    article whose cleaning left no text is a problem, unless `headline_is_enough` and
+    the input gave it a headline (headline feeds can still be clustered); label-only
+    HTML pages are problems too, unless `headline_is_enough`."""
     from ..clean import clean
 
+    for item in read_raw(inputs):
+        if isinstance(item, InputProblem):
+            yield item
+            continue
+        article = item if isinstance(item, Article) else clean(item)
+        # The headline the input gave (cleaning makes one up from the text when none was given).
+        headline = item.title if isinstance(item, RawArticle) else article.title
+        if not article.text.strip() and not (headline_is_enough and headline):
+            yield InputProblem(article.origin, "no article text left after cleaning")
+            continue
+        if isinstance(item, RawArticle) and item.format == "html" and not _has_prose(article.text) and not headline_is_enough:
+            # trafilatura falls back to whatever text a page has, so a login or index
+            # page comes back as its menu and button labels: not an article.
+            yield InputProblem(article.origin, "no article text found (only short page labels)")
+            continue
+        yield article
+
+
+def read_articles(inputs: Iterable[str | Path | RawArticle | Article]) -> tuple[list[Article], list[InputProblem]]:
+    """Read and clean every article in `inputs`; exact repeats of one article are kept once."""
     articles: list[Article] = []
     problems: list[InputProblem] = []
     seen: set[str] = set()
-    for item in read_raw(inputs):
+    for item in iter_clean(inputs):
         if isinstance(item, InputProblem):
             problems.append(item)
-            continue
-        article = item if isinstance(item, Article) else clean(item)
-        if not article.text.strip():
-            problems.append(InputProblem(article.origin, "no article text left after cleaning"))
-            continue
-        if isinstance(item, RawArticle) and item.format == "html" and not _has_prose(article.text):
-            # trafilatura falls back to whatever text a page has, so a login or index
-            # page comes back as its menu and button labels: not an article.
-            problems.append(InputProblem(article.origin, "no article text found (only short page labels)"))
-            continue
-        if article.id in seen:
-            continue
-        seen.add(article.id)
-        articles.append(article)
+        elif item.id not in seen:
+            seen.add(item.id)
+            articles.append(item)
     return articles, problems
