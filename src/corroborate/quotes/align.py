@@ -122,13 +122,10 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
                 (min(x, y), max(x, y)) for y, other in enumerate(printed)
                 if y != x and len(other.tokens) > 1 and same_speaker(item, other) and _contains(other.tokens, item.tokens)
             )  # fmt: skip
+    # Pairs that only meaning can join, decided once; their quotes embedded in one batch.
+    reworded = {(x, y) for x, y in candidates if _reworded_candidate(printed[x], printed[y])}
     similarity = _Similarity(printed)
-    similarity.prefetch(
-        i
-        for x, y in candidates
-        if _reworded_candidate(printed[x], printed[y])
-        for i in (x, y)
-    )
+    similarity.prefetch(i for pair in reworded for i in pair)
 
     for x, y in sorted(candidates):
         if find(x) == find(y):
@@ -138,7 +135,7 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
             linked = same_speaker(a, b) and (_contains(a.tokens, b.tokens) or _contains(b.tokens, a.tokens))
         elif a.quote.span.article_id != b.quote.span.article_id:
             linked = same_statement(a.tokens, b.tokens) and (len(a.tokens) > SHORT_QUOTE and len(b.tokens) > SHORT_QUOTE or agree(a, b))
-            if not linked and _reworded_candidate(a, b):
+            if not linked and (x, y) in reworded:
                 # Heavily reworded ("ferry tickets should not have been sold to children" /
                 # "youngsters should not have been sold our ferry passes"): fewer shared runs
                 # than the rule asks, but one speaker, some shared runs and the same meaning.
