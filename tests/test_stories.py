@@ -265,3 +265,82 @@ def test_a_story_saved_before_lead_names_existed_still_loads():
     assert story.size == 1 and story.lead_names.size == 0
     # No lead names on the story's side: no judgement, however the article is named.
     assert not StoryClusterer()._names_apart(np.array([9], np.int32), np.array([9], np.int32), story, 100)
+
+
+def _common_direction_embed(topics: dict[str, int]):
+    """A stand-in for MiniLM whose vectors share one strong common direction (as
+    MiniLM's do: any two business headlines have cosine ~0.3) plus a weaker one per
+    topic, chosen by a keyword of the headline."""
+    basis = np.eye(384, dtype=np.float32)
+
+    def fake_embed(texts):
+        rows = []
+        for text in texts:
+            topic = next(index for word, index in topics.items() if word in text.lower())
+            vector = 0.9 * basis[0] + 0.45 * basis[topic]
+            rows.append(vector / np.linalg.norm(vector))
+        return np.stack(rows)
+
+    return fake_embed
+
+
+CENTERING_HEADLINES = [
+    "Quarry reopens near Dunmere",  # warm-up: four topics that never recur
+    "Orchard auction sets record",
+    "Tram timetable changes",
+    "Museum wing closes early",
+    "Velmora ferry crews walk out",  # the two stories share a place name, so each
+    "Velmora bakery wins regional prize",  # is a candidate for the other's headlines
+    "Ferry strike strands Velmora commuters",
+    "Prize-winning Velmora bakery expands",
+    "Velmora ferry walkout enters second day",
+    "Velmora bakery owner thanks customers",
+]
+CENTERING_TOPICS = {"quarry": 2, "orchard": 3, "tram": 4, "museum": 5, "ferry": 6, "bakery": 7}
+
+
+def test_centering_keeps_headlines_of_one_field_apart(monkeypatch):
+    from corroborate import nlp
+
+    monkeypatch.setattr(nlp, "embed", _common_direction_embed(CENTERING_TOPICS))
+    articles = [article(h, title=h) for h in CENTERING_HEADLINES]
+    ferry = [i for i, h in enumerate(CENTERING_HEADLINES) if "erry" in h]
+    bakery = [i for i, h in enumerate(CENTERING_HEADLINES) if "akery" in h]
+
+    raw = StoryClusterer(center_embeddings_after=0).fit_predict(articles)
+    # Raw cosine between any two of these headlines is 0.8: the common direction
+    # alone joins the strike and the bakery.
+    assert raw[ferry[0]] == raw[bakery[0]]
+
+    centered = StoryClusterer(center_embeddings_after=4).fit_predict(articles)
+    assert len({centered[i] for i in ferry}) == 1 and len({centered[i] for i in bakery}) == 1
+    assert centered[ferry[0]] != centered[bakery[0]]
+
+
+def test_the_embedding_mean_survives_saving_and_continues_like_one_run(monkeypatch):
+    from corroborate import nlp
+
+    monkeypatch.setattr(nlp, "embed", _common_direction_embed(CENTERING_TOPICS))
+    articles = [article(h, title=h) for h in CENTERING_HEADLINES]
+    one_run = StoryClusterer(center_embeddings_after=4)
+    expected = [one_run.story_of(s) for s in one_run.add(articles)]
+
+    first = StoryClusterer(center_embeddings_after=4)
+    got = first.add(articles[:6])
+    saved = [StoryState.from_bytes(s.id, s.title, s.to_bytes()) for s in first.drain_changes().stories if s.id in first.stories_]
+    second = StoryClusterer(center_embeddings_after=4).set_state(first.get_state(), saved)
+    assert second.n_embedded_ == 6 and np.allclose(second.embedding_sum_, first.embedding_sum_)
+    assert sum(s.embedded for s in second.stories_.values()) == 6
+    got += second.add(articles[6:])
+    assert [second.story_of(first.story_of(s)) for s in got] == expected
+
+
+def test_a_story_saved_before_the_embedding_count_existed_counts_every_member():
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, term_idx=np.array([1], np.int32), term_val=np.array([1.0], np.float32),
+             entity_idx=np.array([2], np.int32), entity_val=np.array([1.0], np.float32),
+             keys=np.array([1], np.int32), embedding=np.ones(384, np.float32) * 3,
+             meta=np.array([3, 5, -1, -1, -1, -1], np.int64))  # fmt: skip
+    assert StoryState.from_bytes(4, "old", buffer.getvalue()).embedded == 3
