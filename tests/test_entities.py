@@ -117,3 +117,41 @@ def test_platforms_and_names_headed_by_an_organisation_noun_are_organisations():
     person.surfaces["Renata Solberg"] += 1
     person.labels["PERSON"] += 3
     assert person.kind == "PERSON"
+
+
+def test_a_quoted_title_after_the_article_loses_its_quote_mark():
+    from corroborate.entities import clean_name
+
+    assert clean_name("the “Harbour Tales") == "Harbour Tales"
+    assert clean_name("“Harbour Tales”") == "Harbour Tales"
+
+
+def test_a_thing_is_named_as_most_writers_name_it_and_a_person_by_full_name():
+    from corroborate.entities import _Group
+
+    platform = _Group()
+    platform.surfaces.update({"Instagram": 5, "Instagram Story": 1})
+    platform.labels["ORG"] += 6
+    assert platform.canonical == "Instagram"
+    person = _Group()
+    person.surfaces.update({"Solberg": 9, "Renata Solberg": 2})
+    person.labels["PERSON"] += 11
+    assert person.canonical == "Renata Solberg"
+    tie = _Group()
+    tie.surfaces.update({"Quell": 1, "Quell FM": 1})
+    tie.labels["ORG"] += 2
+    assert tie.canonical == "Quell FM"
+
+
+def test_a_place_does_not_join_an_event_named_after_it():
+    text = (
+        "Designers gathered for Velmora Design Week on Monday, where the Ostrel collection opened the show.\n\n"
+        "Buyers flew to Velmora from across the region, and hotels in Velmora were full.\n\n"
+        "Velmora Design Week closes on Friday."
+    )
+    brief = start_brief([article(text, title="Design week opens", outlet="Style Wire", published=dt.date(2031, 3, 3))])
+    facts = find_facts(split_sentences(brief, BriefOptions()), BriefOptions())
+    week = entity(facts, "Velmora Design Week")
+    assert week is not None and "Velmora" not in week.aliases
+    place = entity(facts, "Velmora")
+    assert place is not None and place.kind == "GPE"

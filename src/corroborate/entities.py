@@ -88,9 +88,11 @@ _ORG_HEADS = frozenset(
 def clean_name(text: str) -> str:
     # Marks and slashes are the edges of a quoted title or a cut name ("“Toy Stories",
     # "Spring/"), never part of the name.
-    text = text.strip().strip("-–—:;,./\"“”‘’").strip()
+    marks = "-–—:;,./\"“”‘’"
+    text = text.strip().strip(marks).strip()
     text = _POSSESSIVE.sub("", text).strip()
-    text = re.sub(r"^(?:the|The)\s+", "", text)
+    # Again after the article: "the “Toy Stories" is "Toy Stories".
+    text = re.sub(r"^(?:the|The)\s+", "", text).strip(marks).strip()
     return " ".join(text.split())
 
 
@@ -105,7 +107,15 @@ class _Group:
     @property
     def canonical(self) -> str:
         longest = max(len(s.split()) for s in self.surfaces)
-        return max((s for s in self.surfaces if len(s.split()) == longest), key=lambda s: self.surfaces[s])
+        full = max((s for s in self.surfaces if len(s.split()) == longest), key=lambda s: self.surfaces[s])
+        if self.labels.most_common(1)[0][0] == "PERSON":
+            return full  # a person's full name, however often the surname alone is used
+        # A thing is named as most writers name it: "Instagram" (five mentions), not the
+        # once-written "Instagram Story"; the longer name wins ties.
+        top = max(self.surfaces.values())
+        if self.surfaces[full] == top:
+            return full
+        return max((s for s in self.surfaces if self.surfaces[s] == top), key=lambda s: len(s.split()))
 
     @property
     def kind(self) -> str:
@@ -223,11 +233,16 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         # of a list of people with ages ("kids Ada, 9, ..." is not "Ada Corp").
         if len(key.split()) != 1 or groups[key].listed:
             continue
-        person = groups[key].kind == "PERSON"
+        kind = groups[key].kind
+        # People join people; any other name joins only a name of its own kind
+        # ("Paris", a place, is not "Paris Fashion Week", an event).
         owners = [
             k
             for k in long_keys
-            if parent.get(k) != "" and key in (k.split()[0], k.split()[-1]) and (groups[k].kind == "PERSON") == person
+            if parent.get(k) != ""
+            and key in (k.split()[0], k.split()[-1])
+            and ((groups[k].kind == "PERSON") == (kind == "PERSON"))
+            and (kind == "PERSON" or groups[k].kind == kind)
         ]
         if owners:
             parent[key] = max(owners, key=lambda k: len(groups[k].mentions))
