@@ -177,3 +177,26 @@ def test_reading_in_a_second_process_stores_the_same(tmp_path, feed):
     with Store(tmp_path / "b.db") as store:
         ingest([feed], store, batch_size=10, background=False)
     assert snapshot(tmp_path / "a.db") == snapshot(tmp_path / "b.db")
+
+
+def test_a_repeat_read_just_after_its_original_was_written_is_still_a_repeat(tmp_path):
+    # One chunk of reads fills a batch, which is written, and then holds a copy of
+    # an article of that batch: the store lookup made before the write cannot
+    # know it (this once stopped `ingest` with a UNIQUE constraint error).
+    records = stream(stories=2, per_story=2)
+    copy = dict(records[0], url="https://elsewhere.example/copy")
+    feed = write_jsonl(tmp_path / "f.jsonl", [records[0], records[0], records[1], copy, records[2]])
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest([feed], store, batch_size=2, background=False)
+        assert (summary.read, summary.new, summary.duplicates) == (5, 3, 2)
+        assert store.counts()["articles"] == 3
+
+
+def test_an_outlet_name_with_a_comma_stays_whole(tmp_path):
+    records = stream(stories=1, per_story=3)
+    records[0] = dict(records[0], source="Harbour Report, LLC")
+    with Store(tmp_path / "s.db") as store:
+        ingest([write_jsonl(tmp_path / "f.jsonl", records)], store, background=False)
+        (row,) = store.stories()
+    assert "Harbour Report, LLC" in row.outlets and " LLC" not in row.outlets
+    assert len(row.outlets) == len({r["source"] for r in records})

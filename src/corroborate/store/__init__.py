@@ -46,6 +46,10 @@ def migrations(directory: Path = MIGRATIONS) -> list[tuple[int, Path]]:
     return found
 
 
+def _outlets(joined: str | None) -> tuple[str, ...]:
+    return tuple(sorted(name.replace("\x1f", ",") for name in joined.split(","))) if joined else ()
+
+
 def content_hash(article: Article) -> str:
     """Identity of an article's content: case, spacing and quote-mark typography aside.
     A headline-only article is identified by its headline."""
@@ -216,15 +220,18 @@ class Store:
 
     def stories(self, limit: int | None = None, min_size: int = 1) -> list[StoryRow]:
         """Stories, largest first (then newest): title, size, outlets, first and last date."""
+        # group_concat(DISTINCT ...) joins with commas only, and outlet names may hold
+        # commas ("Tech Report, LLC"): they travel as \x1f and are put back after the split.
         rows = self.connection.execute(
-            "SELECT s.id, s.title, COUNT(*) AS n, group_concat(DISTINCT a.outlet), MIN(a.published), MAX(a.published)"
+            "SELECT s.id, s.title, COUNT(*) AS n, group_concat(DISTINCT replace(a.outlet, ',', char(31))),"
+            " MIN(a.published), MAX(a.published)"
             " FROM memberships m JOIN stories s ON s.id = m.story_id JOIN articles a ON a.id = m.article_id"
             " GROUP BY s.id HAVING n >= ? ORDER BY n DESC, MAX(a.published) DESC, s.id"
             + (" LIMIT ?" if limit else ""),
             (min_size, limit) if limit else (min_size,),
         )
         return [
-            StoryRow(story_id, title, size, tuple(sorted((outlets or "").split(","))) if outlets else (), _date(first), _date(last))
+            StoryRow(story_id, title, size, _outlets(outlets), _date(first), _date(last))
             for story_id, title, size, outlets, first, last in rows
         ]
 

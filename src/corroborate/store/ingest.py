@@ -71,15 +71,21 @@ def ingest(
     batch: list[Article] = []
     batch_urls: set[str] = set()
     batch_hashes: set[str] = set()
+    # Written by a flush during the current check: the store lookup made before it
+    # cannot know them, and a repeat later in the same chunk must still be caught.
+    written_urls: set[str] = set()
+    written_hashes: set[str] = set()
     pending: list[tuple[Article, str]] = []  # read but not yet checked against the store
 
     def check_pending() -> None:
         """Sort what was read into duplicates and the next batch's new articles."""
         urls = [a.url for a, _ in pending if a.url]
         stored_urls, stored_hashes = store.known(urls, [h for _, h in pending])
+        written_urls.clear()
+        written_hashes.clear()
         for article, digest in pending:
-            if (article.url and (article.url in stored_urls or article.url in batch_urls)) or (
-                digest in stored_hashes or digest in batch_hashes
+            if (article.url and (article.url in stored_urls or article.url in batch_urls or article.url in written_urls)) or (
+                digest in stored_hashes or digest in batch_hashes or digest in written_hashes
             ):
                 summary.duplicates += 1
                 continue
@@ -100,6 +106,8 @@ def ingest(
         store.write_batch(ordered, stories, clusterer.drain_changes(), clusterer.get_state(), clusterer.get_params())
         summary.new += len(batch)
         summary.batches += 1
+        written_urls.update(batch_urls)
+        written_hashes.update(batch_hashes)
         batch.clear()
         batch_urls.clear()
         batch_hashes.clear()
