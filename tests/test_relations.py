@@ -231,3 +231,28 @@ def test_real_articles_have_no_copies_and_five_independent_sources(balenciaga_di
     copies = [r for r in brief.relations if r.kind in ("duplicate", "contained", "rewrite")]
     assert copies == []
     assert brief.independent_source_count == 5
+
+
+def test_records_with_only_a_headline_are_not_copies_of_each_other():
+    import dataclasses
+
+    from corroborate.render import common
+
+    bare = [
+        dataclasses.replace(article("", title=title, outlet=outlet), id=f"h{number}")
+        for number, (title, outlet) in enumerate(
+            [("Velmora ferry crews strike", "Pellwick Post"), ("Ferry walkout halts Velmora", "Copy Hub"),
+             ("Velmora ferries idle", "Pellwick Post")]  # fmt: skip
+        )
+    ]
+    brief = _relations(*bare)
+    assert {r.kind for r in brief.relations} == {"independent"}
+    assert all("headline only" in r.evidence[0] for r in brief.relations)
+    assert common.headline_counts(brief) == "3 articles from 2 outlets, headlines only: no text to compare"
+    assert common.relations_heading(brief).endswith("headlines only, no text to compare")
+    assert common.independent_pairs(brief) == 0
+
+    full = article(ORIGINAL, outlet="Ashcombe Courier", published=dt.date(2031, 5, 8))
+    mixed = _relations(full, *bare[:2])
+    assert common.headline_counts(mixed) == "3 articles, 1 independent source (2 with only a headline, not compared)"
+    assert [g.articles for g in common.compared_groups(mixed)] == [(full.id,)]

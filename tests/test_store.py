@@ -200,3 +200,21 @@ def test_an_outlet_name_with_a_comma_stays_whole(tmp_path):
         (row,) = store.stories()
     assert "Harbour Report, LLC" in row.outlets and " LLC" not in row.outlets
     assert len(row.outlets) == len({r["source"] for r in records})
+
+
+def test_a_brief_cached_by_other_code_is_built_afresh(tmp_path, monkeypatch):
+    from corroborate.store import briefs
+
+    records = stream(stories=1, per_story=3)
+    with Store(tmp_path / "s.db") as store:
+        ingest([write_jsonl(tmp_path / "a.jsonl", records)], store, background=False)
+        story_id = store.stories()[0].id
+        built = []  # cached briefs after each step: one per code that built one
+        monkeypatch.setattr(briefs, "code_fingerprint", lambda: "code of one release")
+        story_brief(store, story_id)
+        story_brief(store, story_id)
+        built.append(store.connection.execute("SELECT COUNT(*) FROM briefs").fetchone()[0])
+        monkeypatch.setattr(briefs, "code_fingerprint", lambda: "code of the next release")
+        story_brief(store, story_id)
+        built.append(store.connection.execute("SELECT COUNT(*) FROM briefs").fetchone()[0])
+    assert built == [1, 2]

@@ -312,6 +312,11 @@ def _altered_quote_votes(
 
 
 def _relate(left: _Profile, right: _Profile, everyone: Sequence[_Profile]) -> Relation:
+    if not left.word_sequence.strip() or not right.word_sequence.strip():
+        # A record with only a headline (a feed item) has no text to compare: two such
+        # records are not copies of each other because both are empty.
+        evidence = ("no body text to compare (headline only)",)
+        return Relation(left.article.id, right.article.id, "independent", 0.0, 0.0, evidence, ())
     evidence: list[str] = []
     jaccard, containment = dedup.overlap(left.shingles, right.shingles)
     _, prose_containment = dedup.overlap(left.prose_shingles, right.prose_shingles)

@@ -67,9 +67,10 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
     if brief.relations or brief.source_groups:
         shown = view.shown_relations(brief)
         out += [f"## {view.relations_heading(brief)}", ""]
-        if brief.source_groups:
+        compared = view.compared_groups(brief) if brief.source_groups else ()
+        if compared:
             groups = "; ".join(
-                " + ".join(f"{esc(brief.article(a).label)} \\[{numbers[a]}\\]" for a in g.articles) for g in brief.source_groups
+                " + ".join(f"{esc(brief.article(a).label)} \\[{numbers[a]}\\]" for a in g.articles) for g in compared
             )
             out += [f"**Independent sources:** {groups}", ""]
         for rel in shown:

@@ -102,11 +102,10 @@ def summary(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
 def relations(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
     shown = view.shown_relations(brief)
     yield section(view.relations_heading(brief))
-    if brief.source_groups:
+    compared = view.compared_groups(brief) if brief.source_groups else ()
+    if compared:
         groups = Text("Independent sources: ", style="bold")
-        groups.append(
-            "; ".join(" + ".join(f"{brief.article(a).label} [{numbers[a]}]" for a in g.articles) for g in brief.source_groups)
-        )
+        groups.append("; ".join(" + ".join(f"{brief.article(a).label} [{numbers[a]}]" for a in g.articles) for g in compared))
         yield groups
     for rel in shown:
         line = Text()
