@@ -114,3 +114,6 @@ def test_a_future_year_naming_a_thing_is_no_event():
     assert any(date == "2031-07-01" and "July show" in t for date, t in told), told
     assert any(date == "2032-01-01" and "reopen" in t for date, t in told), told
     assert not any(date == "2032-01-01" and "collection" in t for date, t in told), told
+    # Nor is it a fact outlets agree on ("date of collection: 2032").
+    in_2032 = [brief.text(c.context or c.span) for slot in brief.facts for c in slot.claims if c.kind == "date" and c.value.startswith("2032")]
+    assert in_2032 and all("reopen" in sentence for sentence in in_2032), in_2032

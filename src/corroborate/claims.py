@@ -725,6 +725,13 @@ def _dates(ctx: _ArticleContext, mentions: list[datemod.DateMention]) -> list[_F
         if span is None or _unattributed_quote(ctx, mention.start):
             continue
         anchor = span.root
+        modifies_noun = anchor.dep_ in ("compound", "nummod", "amod", "nmod") and anchor.head.pos_ in ("NOUN", "PROPN")
+        latest = ctx.window.latest
+        if modifies_noun and latest is not None and datemod.starts_after(mention.date, mention.precision or "day", latest):
+            # "its Spring/Summer 2023 collection": a date that modifies a noun and lies
+            # after the article was written names the thing, not an event of the story
+            # (a past one, "its July show", is; a future plan has a verb, "will reopen in May").
+            continue
         skip = {t.i for t in span}
         verb, terms, local = _clause_terms(ctx, anchor, skip)
         if anchor.dep_ in ("compound", "nummod", "amod", "nmod") and anchor.head.pos_ == "NOUN":

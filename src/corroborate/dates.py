@@ -342,6 +342,15 @@ def needs_reference(mention: DateMention) -> bool:
     return mention.kind != "absolute" or not re.search(r"\b(1[89]|20)\d\d\b", mention.expression)
 
 
+def starts_after(date: dt.date, precision: str, reference: dt.date) -> bool:
+    """Whether the whole period `date` names (a day, a month, a year) lies after `reference`."""
+    if precision == "year":
+        return date.year > reference.year
+    if precision == "month":
+        return (date.year, date.month) > (reference.year, reference.month)
+    return date > reference
+
+
 @dataclass(frozen=True, slots=True)
 class ReferenceWindow:
     """When an article was (or must have been) written."""

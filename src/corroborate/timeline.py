@@ -81,20 +81,6 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
         finest = min(_FINER[c.precision or "day"] for c in group)
         return (min(depth[c.span] for c in group), -len({c.span.article_id for c in group}), finest)
 
-    latest = max((a.published for a in brief.articles if a.published), default=None)
-
-    def names_a_thing(claim: Claim) -> bool:
-        # "its Spring/Summer 2023 collection": a date that modifies a noun and lies
-        # after everything was written names the thing; it is no event of the story
-        # (a past one, "its July show", is; a future plan has a verb, "will reopen in May").
-        if latest is None or not _starts_after(dt.date.fromisoformat(claim.value), claim.precision or "day", latest):
-            return False
-        doc = docs[claim.span.article_id]
-        token = doc.char_span(claim.span.start, claim.span.end, alignment_mode="expand")
-        root = token.root if token is not None else None
-        return root is not None and root.dep_ in ("compound", "nummod", "amod", "nmod") and root.head.pos_ in ("NOUN", "PROPN")
-
-    grouped = {key: group for key, group in grouped.items() if not all(names_a_thing(c) for c in group)}
     order = sorted(grouped, key=priority)
     taken: set = set()
     events = []
@@ -122,15 +108,6 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
             )
         )
     return sorted(events, key=lambda e: (e.date, _FINER[e.precision], -len(e.sources)))
-
-
-def _starts_after(date, precision: str, reference) -> bool:
-    """Whether the whole period (a day, a month, a year) lies after `reference`."""
-    if precision == "year":
-        return date.year > reference.year
-    if precision == "month":
-        return (date.year, date.month) > (reference.year, reference.month)
-    return date > reference
 
 
 def build_timeline(brief: Brief, options: BriefOptions | None = None) -> Brief:
