@@ -155,3 +155,17 @@ def test_a_place_does_not_join_an_event_named_after_it():
     assert week is not None and "Velmora" not in week.aliases
     place = entity(facts, "Velmora")
     assert place is not None and place.kind == "GPE"
+
+
+def test_a_possessor_run_into_what_it_owns_is_the_entity():
+    text = (
+        "Orvale Textiles said on Monday that it would recall the coats.\n\n"
+        "Fans flocked to Orvale’s Spring Show before the recall.\n\n"
+        "Orvale Textiles apologised to customers."
+    )
+    brief = start_brief([article(text, title="Coats recalled", outlet="Trade Ledger", published=dt.date(2031, 5, 14))])
+    facts = find_facts(split_sentences(brief, BriefOptions()), BriefOptions())
+    names = [e.name for e in facts.entities]
+    assert not any("’s" in name or "'s" in name for name in names), names
+    # The possessor is the entity mentioned there, not "Orvale’s Spring Show".
+    assert any(facts.text(m) == "Orvale" for e in facts.entities for m in e.mentions)

@@ -182,13 +182,20 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         for ent in doc.ents:
             if ent.label_ not in NAME_LABELS:
                 continue
+            label = ent.label_
+            # "Balenciaga’s Spring": the tagger ran a possessor and what it owns into
+            # one name; the possessor is the entity.
+            possessive = next((i for i, t in enumerate(ent) if t.tag_ == "POS" and 0 < i < len(ent) - 1), None)
+            if possessive is not None:
+                ent = ent[:possessive]
             name = clean_name(ent.text)
             if not name or not any(ch.isupper() for ch in name) or len(name.split()) > 5:
                 continue
             key = name.casefold()
             group = groups[key]
             group.surfaces[name] += 1
-            group.labels[ent.label_] += 3 if len(name.split()) > 1 else 1
+            # A possessor cut from a longer name keeps no vote: the tag was for the whole.
+            group.labels[label] += 0 if possessive is not None else 3 if len(name.split()) > 1 else 1
             group.mentions.append(Span(article.id, ent.start_char, ent.end_char))
             if ent.start > 0 and doc[ent.start - 1].lower_ in ("in", "at", "near", "from"):
                 group.locative += 1
