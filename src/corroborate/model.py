@@ -321,9 +321,24 @@ class Brief:
         return tuple(s for s in self.sentences if s.span.article_id == article_id)
 
     @property
+    def headline_only(self) -> frozenset[str]:
+        """Ids of the articles with no body text (feed items stored for clustering):
+        they cannot be compared for copying."""
+        return frozenset(a.id for a in self.articles if not a.text.strip())
+
+    @property
+    def compared_source_groups(self) -> tuple[SourceGroup, ...]:
+        """The independent source groups with text to compare (a headline alone is not
+        evidence of independence)."""
+        bare = self.headline_only
+        groups = self.source_groups or tuple(SourceGroup(articles=(a.id,), original=a.id) for a in self.articles)
+        return tuple(g for g in groups if any(i not in bare for i in g.articles))
+
+    @property
     def independent_source_count(self) -> int:
-        """How many independent sources the story rests on (copies counted once)."""
-        return len(self.source_groups) if self.source_groups else len(self.articles)
+        """How many independent sources the story rests on (copies counted once;
+        headline-only records are not counted)."""
+        return len(self.compared_source_groups)
 
     def group_of(self, article_id: str) -> int:
         """Index of the independent source group an article belongs to."""

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from ..model import Brief, Claim, FactSlot, QuoteGroup, Relation, SourceGroup
+from ..model import Brief, Claim, FactSlot, QuoteGroup, Relation
 
 # Facts a reader must see first: disagreement, then what is solid, then the rest.
 FACT_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
@@ -41,29 +41,14 @@ def headline_counts(brief: Brief) -> str:
     """"5 articles, 3 independent sources": the first thing a reader should know.
     Records with only a headline (feed items) cannot be compared for copying, so
     they are counted apart rather than as independent sources."""
-    bare = headline_only(brief)
+    bare = brief.headline_only
+    counts = f"{plural(len(brief.articles), 'article')}, {plural(brief.independent_source_count, 'independent source')}"
     if not bare:
-        return f"{plural(len(brief.articles), 'article')}, {plural(brief.independent_source_count, 'independent source')}"
+        return counts
     if len(bare) == len(brief.articles):
         outlets = {a.outlet or a.id for a in brief.articles}
         return f"{plural(len(brief.articles), 'article')} from {plural(len(outlets), 'outlet')}, headlines only: no text to compare"
-    return (
-        f"{plural(len(brief.articles), 'article')}, {plural(len(compared_groups(brief)), 'independent source')} "
-        f"({len(bare)} with only a headline, not compared)"
-    )
-
-
-def headline_only(brief: Brief) -> set[str]:
-    """Ids of the articles with no body text (feed items stored for clustering)."""
-    return {a.id for a in brief.articles if not a.text.strip()}
-
-
-def compared_groups(brief: Brief) -> tuple[SourceGroup, ...]:
-    """The independent source groups with text to compare (a headline alone is not
-    evidence of independence)."""
-    bare = headline_only(brief)
-    groups = brief.source_groups or tuple(SourceGroup(articles=(a.id,), original=a.id) for a in brief.articles)
-    return tuple(g for g in groups if any(i not in bare for i in g.articles))
+    return f"{counts} ({len(bare)} with only a headline, not compared)"
 
 
 def date_text(date: dt.date | None, precision: str = "day") -> str:
@@ -114,13 +99,13 @@ def quote_sharing(brief: Brief) -> list[Relation]:
 def independent_pairs(brief: Brief) -> int:
     """Pairs compared and found independent (a pair with a headline-only record was
     not compared)."""
-    bare = headline_only(brief)
+    bare = brief.headline_only
     return sum(1 for r in brief.relations if r.kind == "independent" and r.source not in bare and r.derived not in bare)
 
 
 def relations_heading(brief: Brief) -> str:
     copies = len(shown_relations(brief))
-    if brief.articles and len(headline_only(brief)) == len(brief.articles):
+    if brief.articles and len(brief.headline_only) == len(brief.articles):
         return "Who copied whom: headlines only, no text to compare"
     if copies:
         return f"Who copied whom ({plural(copies, 'copy or rewrite', 'copies or rewrites')})"

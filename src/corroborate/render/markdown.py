@@ -67,7 +67,7 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
     if brief.relations or brief.source_groups:
         shown = view.shown_relations(brief)
         out += [f"## {view.relations_heading(brief)}", ""]
-        compared = view.compared_groups(brief) if brief.source_groups else ()
+        compared = brief.compared_source_groups if brief.source_groups else ()
         if compared:
             groups = "; ".join(
                 " + ".join(f"{esc(brief.article(a).label)} \\[{numbers[a]}\\]" for a in g.articles) for g in compared

@@ -102,7 +102,7 @@ def summary(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
 def relations(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
     shown = view.shown_relations(brief)
     yield section(view.relations_heading(brief))
-    compared = view.compared_groups(brief) if brief.source_groups else ()
+    compared = brief.compared_source_groups if brief.source_groups else ()
     if compared:
         groups = Text("Independent sources: ", style="bold")
         groups.append("; ".join(" + ".join(f"{brief.article(a).label} [{numbers[a]}]" for a in g.articles) for g in compared))
