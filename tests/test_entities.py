@@ -29,12 +29,16 @@ LEDGER = (
 )
 
 
+def facts_of(*articles):
+    """The brief of fictional `articles` through sentences, entities and facts."""
+    return find_facts(split_sentences(start_brief(list(articles)), BriefOptions()), BriefOptions())
+
+
 @pytest.fixture(scope="module")
 def recall():
     gazette = article(GAZETTE, title="Catalogue pulled", outlet="Orvale Gazette", published=dt.date(2031, 5, 14))
     ledger = article(LEDGER, title="Dye lawsuit", outlet="Trade Ledger", published=dt.date(2031, 5, 14))
-    brief = start_brief([gazette, ledger])
-    return find_facts(split_sentences(brief, BriefOptions()), BriefOptions())
+    return facts_of(gazette, ledger)
 
 
 def entity(brief, name):
@@ -88,8 +92,7 @@ DISPATCH = (
 
 @pytest.fixture(scope="module")
 def dispatch():
-    item = article(DISPATCH, title="Lawsuit", outlet="Orvale Dispatch", published=dt.date(2031, 5, 17))
-    return find_facts(split_sentences(start_brief([item]), BriefOptions()), BriefOptions())
+    return facts_of(article(DISPATCH, title="Lawsuit", outlet="Orvale Dispatch", published=dt.date(2031, 5, 17)))
 
 
 def test_a_date_belongs_to_the_verb_of_its_clause(dispatch):
@@ -143,18 +146,13 @@ def test_a_thing_is_named_as_most_writers_name_it_and_a_person_by_full_name():
     assert tie.canonical == "Quell FM"
 
 
-def _facts_of(text: str, title: str, outlet: str):
-    brief = start_brief([article(text, title=title, outlet=outlet, published=dt.date(2031, 3, 3))])
-    return find_facts(split_sentences(brief, BriefOptions()), BriefOptions())
-
-
 def test_a_place_does_not_join_an_event_named_after_it():
     text = (
         "Designers gathered for Velmora Design Week on Monday, where the Ostrel collection opened the show.\n\n"
         "Buyers flew to Velmora from across the region, and hotels in Velmora were full.\n\n"
         "Velmora Design Week closes on Friday."
     )
-    facts = _facts_of(text, "Design week opens", "Style Wire")
+    facts = facts_of(article(text, title="Design week opens", outlet="Style Wire", published=dt.date(2031, 3, 3)))
     week = entity(facts, "Velmora Design Week")
     assert week is not None and "Velmora" not in week.aliases
     place = entity(facts, "Velmora")
@@ -167,7 +165,7 @@ def test_a_possessor_run_into_what_it_owns_is_the_entity():
         "Fans flocked to Orvale’s Spring Show before the recall.\n\n"
         "Orvale Textiles apologised to customers."
     )
-    facts = _facts_of(text, "Coats recalled", "Trade Ledger")
+    facts = facts_of(article(text, title="Coats recalled", outlet="Trade Ledger", published=dt.date(2031, 3, 3)))
     names = [e.name for e in facts.entities]
     assert not any("’s" in name or "'s" in name for name in names), names
     # The possessor is the entity mentioned there, not "Orvale’s Spring Show".

@@ -734,7 +734,7 @@ def _dates(ctx: _ArticleContext, mentions: list[datemod.DateMention]) -> list[_F
             continue
         skip = {t.i for t in span}
         verb, terms, local = _clause_terms(ctx, anchor, skip)
-        if anchor.dep_ in ("compound", "nummod", "amod", "nmod") and anchor.head.pos_ == "NOUN":
+        if modifies_noun and anchor.head.pos_ == "NOUN":
             subject = _subject_of_noun(ctx, anchor.head)
         else:
             subject = _subject_of_verb(ctx, verb)
