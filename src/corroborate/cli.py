@@ -532,10 +532,9 @@ def cluster(paths, format_, embeddings) -> None:
     from .stories import cluster as cluster_inputs
 
     # Short texts are embedded by default; embedding long articles too makes their
-    # similarities run higher, and the entity-conflict penalty then only hurt
-    # (measured, BENCHMARKS.md): its own threshold, no penalty.
+    # similarities run higher (measured, BENCHMARKS.md): its own threshold.
     clusterer = (
-        StoryClusterer(embed_below_terms=0, embedding_weight=1.0, threshold=0.3, conflict_weight=0.0)
+        StoryClusterer(embed_below_terms=0, embedding_weight=1.0, threshold=0.3)
         if embeddings
         else StoryClusterer()
     )

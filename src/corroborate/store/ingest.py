@@ -47,6 +47,11 @@ def clusterer_for(store: Store, **params) -> StoryClusterer:
     """A clusterer that continues the store's stream (with the parameters it was
     started with, so that later runs cluster the same way)."""
     state, saved, stories = store.clustering_state()
+    if saved:
+        # A store started by an older version may name parameters since removed
+        # (they were dropped because they did not hold on held-out data).
+        known = StoryClusterer().get_params()
+        saved = {name: value for name, value in saved.items() if name in known}
     clusterer = StoryClusterer(**(saved or params))
     return clusterer.set_state(state, stories)
 
