@@ -76,6 +76,20 @@ _EXTRACTION = dict(
     deduplicate=False,
 )
 
+# favor_precision sometimes keeps almost nothing of a real article (one page of the
+# benchmark kept only its copyright notice). When its text is shorter than
+# _FALLBACK_SHARE of what trafilatura's balanced extraction (neither precision nor
+# recall favoured, comments excluded) finds, the balanced text is taken instead.
+# Rule and share chosen under the tuning protocol (pages in 5 folds, chosen on the
+# training folds; benchmarks/html_extraction.py --protocol, BENCHMARKS.md).
+_FALLBACK = dict(_EXTRACTION, favor_precision=False)
+_FALLBACK_SHARE = 0.2
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
 # Less text than this, or no line long enough to be a sentence of prose: what
 # trafilatura returns for a page of navigation only ("menu"), not an article.
 # Counted in letters and digits, not words, so that text without spaces between
@@ -101,6 +115,10 @@ def _without_site_name(title: str | None, site: str | None) -> str | None:
     return title
 
 
+def _body_of(document) -> str:
+    return (getattr(document, "text", None) or "") if document is not None else ""
+
+
 def parse_html(html: str | bytes, origin: str, url: str | None = None) -> RawArticle | InputProblem:
     """The article in one HTML page, or an InputProblem when the page has none."""
     import trafilatura  # heavy (lxml, justext, htmldate): loaded on first HTML input
@@ -115,9 +133,13 @@ def parse_html(html: str | bytes, origin: str, url: str | None = None) -> RawArt
         return InputProblem(origin, "empty file")
     try:
         document = trafilatura.bare_extraction(text, url=url, with_metadata=True, **_EXTRACTION)
+        if _FALLBACK_SHARE:
+            balanced = trafilatura.bare_extraction(text, url=url, with_metadata=True, **_FALLBACK)
+            if _letters(_body_of(document)) < _FALLBACK_SHARE * _letters(_body_of(balanced)):
+                document = balanced
     except Exception as error:  # trafilatura raises assorted lxml errors on broken markup
         return InputProblem(origin, f"not a readable HTML page ({type(error).__name__})")
-    body = repair(getattr(document, "text", None) or "") if document is not None else ""
+    body = repair(_body_of(document))
     # trafilatura separates paragraphs by one newline: one paragraph per line for cleaning.
     lines = [" ".join(line.split()) for line in body.splitlines()]
     lines = [line for line in lines if line]
