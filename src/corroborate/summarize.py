@@ -387,7 +387,11 @@ def summarize(brief: Brief, options: BriefOptions | None = None, tuning: Tuning 
     return replace(brief, summary=tuple(summary_sentences(brief, options.summary_words, tuning)))
 
 
-def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> list[SummarySentence]:
+def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING, overflow: bool = False) -> list[SummarySentence]:
+    """The summary within `budget` words. With `overflow`, one more sentence (the best
+    remaining by the concepts it adds, `_overflow_candidate`) follows the summary, so
+    that it runs past the budget: for scoring the first `budget` words as DUC does,
+    where every system fills the budget (benchmarks/summary_harness.py --duc)."""
     from .nlp import embed
 
     tuning = for_budget(tuning, budget)
@@ -402,6 +406,9 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING) -> lis
     chosen = _select(candidates, weights, budget, tuning)
     chosen = _complete_sentences_only(chosen, candidates, weights, budget, tuning)
     chosen = _reading_order(brief, chosen)
+    if overflow:
+        extra = _overflow_candidate(chosen, candidates, weights)
+        chosen = chosen + ([extra] if extra is not None else [])
     position = {s.span: i for i, s in enumerate(brief.sentences)}
     out = []
     for candidate in chosen:
@@ -777,6 +784,24 @@ def _select_greedy(candidates, weights, budget) -> list[_Candidate]:
         chosen_ids.add(best.index)
         covered |= best.concepts
         used += best.words
+
+
+def _overflow_candidate(chosen, candidates, weights) -> _Candidate | None:
+    """The candidate adding the most uncovered concept weight (plus its bonus) that
+    repeats no chosen sentence and needs none that is not chosen."""
+    chosen_ids = {c.index for c in chosen}
+    covered = set().union(*(c.concepts for c in chosen)) if chosen else set()
+    ranked = []
+    for candidate in candidates:
+        if candidate.index in chosen_ids or candidate.repeats & chosen_ids:
+            continue
+        if candidate.needs is not None and candidate.needs not in chosen_ids:
+            continue
+        gain = sum(weights[c] for c in candidate.concepts - covered) + candidate.bonus
+        if gain > 0:
+            ranked.append((-gain, candidate.index, candidate))
+    # Ties by candidate index: the sentences' order in the story, a content position.
+    return next((c for _, _, c in sorted(ranked, key=lambda t: t[:2]) if _has_verb(c.text)), None)
 
 
 def _complete_sentences_only(chosen, candidates, weights, budget, tuning) -> list[_Candidate]:
