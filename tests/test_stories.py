@@ -57,6 +57,17 @@ def test_saved_state_continues_exactly_like_one_run():
     assert [second.story_of(first.story_of(s)) for s in got] == expected
 
 
+def test_features_made_elsewhere_give_the_same_stories():
+    import pickle
+
+    articles = as_articles(stream(stories=8, per_story=4))
+    expected = StoryClusterer().add(articles)
+    # Features depend on the article and the parameters only: made in another process
+    # (pickled there, read here) and fed in order, they give the same stories.
+    features = pickle.loads(pickle.dumps(StoryClusterer().features(articles)))
+    assert StoryClusterer().add_features(features) == expected
+
+
 def test_a_story_goes_stale_after_its_window():
     text = "The Velmora ferry crews walked out over rota changes, the union of Velmora ferry crews said."
     early = article(text, title="Velmora ferry strike", published=dt.date(2031, 1, 1))

@@ -180,11 +180,12 @@ def _share_in(values: np.ndarray, sorted_array: np.ndarray) -> float:
     return float(np.mean(sorted_array[positions] == values))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity, never elementwise
 class ArticleFeatures:
     """What the clusterer reads of one article (`StoryClusterer.features`): computed
     from the article alone, so it can be made ahead of time or elsewhere and fed,
-    in order, to the one clusterer of a stream (`StoryClusterer.add_features`)."""
+    in order, to the one clusterer of a stream (`StoryClusterer.add_features`).
+    Plain arrays and numbers: it pickles, for other processes or machines."""
 
     title: str
     terms: np.ndarray  # hashed term ids (int32) and their counts
