@@ -295,7 +295,10 @@ SYSTEM_FUNCTIONS: dict[str, Callable[[Brief, int], list[str]]] = {
 SETTINGS: dict[str, Callable] = {
     "shipped": lambda t: t,
     "no short-budget overrides": lambda t: _replace(t, short=()),
-    "no lead bonus or centroid term": lambda t: _replace(t, lead_bonus=0.0, centroid_weight=0.0),
+    "no lead bonus or centroid term": lambda t: _replace(
+        t, lead_bonus=0.0, centroid_weight=0.0, short=tuple((k, v) for k, v in t.short if k not in ("lead_bonus", "centroid_weight"))
+    ),
+    "lead bonus and centroid term at every budget": lambda t: _replace(t, lead_bonus=0.4, centroid_weight=0.1),
 }
 
 
