@@ -171,12 +171,16 @@ class Store:
     def cache_brief(self, story_id: int, members_hash: str, options_hash: str, brief) -> None:
         import pickle
 
+        from .summaries import write_summary
+
         blob = zlib.compress(pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL))
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO briefs (story_id, members_hash, options_hash, brief) VALUES (?, ?, ?, ?)",
                 (story_id, members_hash, options_hash, blob),
             )
+            # The counts story lists and outlet pages show, kept with the brief they come from.
+            write_summary(db, story_id, brief)
 
     # --- reads ------------------------------------------------------------------
 

@@ -35,18 +35,26 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def brief_keys(member_ids, options: BriefOptions) -> tuple[str, str]:
+    """The cache keys of a story's brief: a hash of its exact member set, and one of
+    the options, the corroborate version and its code."""
+    from .. import __version__
+
+    members = hashlib.sha1("\n".join(sorted(member_ids)).encode()).hexdigest()
+    option_key = hashlib.sha1(f"{__version__}\n{code_fingerprint()}\n{options!r}".encode()).hexdigest()
+    return members, option_key
+
+
 def story_brief(store: Store, story_id: int, options: BriefOptions | None = None, use_cache: bool = True) -> Brief:
     """The brief of stored story `story_id`: the same library pipeline as
     `corroborate brief PATH...`, over the story's articles."""
-    from .. import __version__
     from ..brief import analyse, start_brief
 
     options = options or BriefOptions()
     articles = store.story_articles(story_id)
     if not articles:
         raise NoSuchStory(story_id)
-    members = hashlib.sha1("\n".join(sorted(a.id for a in articles)).encode()).hexdigest()
-    option_key = hashlib.sha1(f"{__version__}\n{code_fingerprint()}\n{options!r}".encode()).hexdigest()
+    members, option_key = brief_keys((a.id for a in articles), options)
     if use_cache:
         cached = store.cached_brief(story_id, members, option_key)
         if cached is not None:
@@ -54,3 +62,11 @@ def story_brief(store: Store, story_id: int, options: BriefOptions | None = None
     result = analyse(start_brief(articles), options)
     store.cache_brief(story_id, members, option_key, result)
     return result
+
+
+def cached_story_brief(store: Store, story_id: int, options: BriefOptions | None = None) -> tuple[Brief | None, str]:
+    """The cached brief of story `story_id` if there is one for its current members
+    (never computes one), and the members hash it is (or would be) cached under."""
+    member_ids = [row[0] for row in store.connection.execute("SELECT article_id FROM memberships WHERE story_id = ?", (story_id,))]
+    members, option_key = brief_keys(member_ids, options or BriefOptions())
+    return store.cached_brief(story_id, members, option_key), members
