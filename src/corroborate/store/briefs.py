@@ -64,9 +64,8 @@ def story_brief(store: Store, story_id: int, options: BriefOptions | None = None
     return result
 
 
-def cached_story_brief(store: Store, story_id: int, options: BriefOptions | None = None) -> tuple[Brief | None, str]:
-    """The cached brief of story `story_id` if there is one for its current members
-    (never computes one), and the members hash it is (or would be) cached under."""
+def stored_brief_keys(store: Store, story_id: int, options: BriefOptions | None = None) -> tuple[str, str]:
+    """The cache keys of the brief of story `story_id` as it is stored now (its
+    member ids only: no article text is read)."""
     member_ids = [row[0] for row in store.connection.execute("SELECT article_id FROM memberships WHERE story_id = ?", (story_id,))]
-    members, option_key = brief_keys(member_ids, options or BriefOptions())
-    return store.cached_brief(story_id, members, option_key), members
+    return brief_keys(member_ids, options or BriefOptions())

@@ -66,7 +66,7 @@ def findings(brief: Brief) -> list[Finding]:
     for relation in view.shown_relations(brief):
         phrase = view.RELATION_PHRASE.get(relation.kind, relation.kind)
         found.append(Finding(relation.derived, "copy", relation.kind, None, None, relation.source,
-                             f"{phrase} {brief.article(relation.source).label}"))  # fmt: skip
+                             f"{brief.article(relation.derived).label} {phrase} {brief.article(relation.source).label}"))  # fmt: skip
     for group in brief.quotes:
         for occurrence in group.occurrences:
             span = occurrence.quote.span

@@ -1,0 +1,210 @@
+"""The ASGI app of `corroborate serve`: what every page shares.
+
+`create_app(db, settings)` builds the Starlette app; each kind of page lives in
+its own module under `views/` and adds its routes (every page has a `.json`
+twin with the same data). Pages read the store through read-only connections
+(`db.Readers`) and never run NLP: briefs come from the store's cache, and a
+story without one is handed to the background worker (`worker.BriefWorker`),
+the store's one writer. Templates come from `web/templates` and, for the brief
+itself, from the report's own `render/templates`: one set for both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+from collections import OrderedDict
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from ..model import Brief
+from ..render import common as view
+from ..render.html import safe_url
+from .db import Readers
+from .security import BodyLimit, SecurityHeaders
+from .settings import WebSettings
+from .worker import BriefWorker
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([
+            jinja2.PackageLoader("corroborate", "web/templates"),
+            jinja2.PackageLoader("corroborate", "render/templates"),
+        ]),
+        autoescape=True,  # every {{ }} is escaped: article text is hostile input
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )  # fmt: skip
+    env.globals.update(
+        view=view, version=__version__, safe_url=safe_url, story_url=story_url, article_url=article_url,
+        outlet_url=outlet_url, date_text=view.date_text, plural=view.plural,
+    )  # fmt: skip
+    return env
+
+
+def story_url(story_id: int, suffix: str = "") -> str:
+    return f"/stories/{int(story_id)}{suffix}"
+
+
+def article_url(article_id: str, suffix: str = "") -> str:
+    return f"/articles/{quote(article_id, safe='')}{suffix}"
+
+
+def outlet_url(name: str, suffix: str = "") -> str:
+    # Every character but letters and digits is escaped, slashes included: an outlet
+    # named "a/../b" is one path segment, and the page looks it up by name only.
+    return f"/outlets/{quote(name, safe='')}{suffix}"
+
+
+def iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class BriefMemory:
+    """The last few briefs read from the store, kept unpickled (keyed by story,
+    members and code, so a changed story is never served from here)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, Brief] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Brief | None:
+        with self._lock:
+            brief = self._items.get(key)
+            if brief is not None:
+                self._items.move_to_end(key)
+            return brief
+
+    def put(self, key: tuple, brief: Brief) -> None:
+        with self._lock:
+            self._items[key] = brief
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class WebApp:
+    """What the pages share: settings, read-only store access, the worker, rendering."""
+
+    def __init__(self, db_path: str | Path, settings: WebSettings, worker: BriefWorker | None) -> None:
+        self.db_path = Path(db_path)
+        self.settings = settings
+        self.worker = worker
+        self.readers = Readers(self.db_path)
+        self.briefs = BriefMemory(settings.brief_memory_cache)
+
+    def store(self):
+        return self.readers.store()
+
+    def cached_brief(self, story_id: int) -> tuple[Brief | None, str]:
+        """The story's cached brief (from memory or the store) and its members hash."""
+        from ..store.briefs import stored_brief_keys
+
+        store = self.store()
+        members, option_key = stored_brief_keys(store, story_id)
+        key = (story_id, members, option_key)
+        brief = self.briefs.get(key)
+        if brief is None:
+            brief = store.cached_brief(story_id, members, option_key)
+            if brief is not None:
+                self.briefs.put(key, brief)
+        return brief, members
+
+    def brief_status(self, story_id: int) -> tuple[Brief | None, str, str]:
+        """(brief, status, message): status is ready, preparing or failed. Asks the
+        worker for a brief the store has not cached."""
+        brief, members = self.cached_brief(story_id)
+        if brief is not None:
+            return brief, "ready", ""
+        if self.worker is None:
+            return None, "preparing", "Briefs are not being prepared by this server (no background worker)."
+        failure = self.worker.failure(story_id, members)
+        if failure:
+            return None, "failed", f"This story could not be briefed: {failure}"
+        self.worker.request_brief(story_id)
+        return None, "preparing", "The brief of this story is being prepared. This page shows its articles meanwhile and reloads itself."
+
+    # responses
+    def page(self, request: Request, template: str, status: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
+        context.setdefault("json_url", None)
+        context.setdefault("refresh", None)
+        context.setdefault("allow_ingest", self.settings.allow_ingest)
+        context.setdefault("search_text", "")
+        text = environment().get_template(template).render(request_path=request.url.path, **context)
+        return HTMLResponse(text, status_code=status, headers=headers)
+
+    def error(self, request: Request, status: int, message: str) -> Response:
+        if request.url.path.endswith((".json", ".csv")):
+            return JSONResponse({"error": message, "status": status}, status_code=status)
+        return self.page(request, "error.html.j2", status=status, status_code=status, message=message)
+
+
+def with_query(path: str, params: dict[str, str]) -> str:
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def create_app(db: str | Path, settings: WebSettings | None = None, worker: BriefWorker | None | bool = True) -> Starlette:
+    """The web app over the store at `db`. `worker=True` starts the background worker
+    process with the app (and stops it with the app); pass a `BriefWorker` to use
+    that one, or None to serve without one (pages then never get new briefs)."""
+    from .views import add, article, outlet, static, stories, story
+
+    settings = settings or WebSettings()
+    if worker is True:
+        worker = BriefWorker(db, precompute=settings.precompute_briefs, niceness=settings.worker_niceness)
+    web = WebApp(db, settings, worker or None)
+
+    routes: list[Route] = []
+    for module in (static, stories, story, article, outlet, add):
+        routes += module.routes(web)
+
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        return web.error(request, error.status_code, error.detail if isinstance(error.detail, str) else "error")
+
+    async def server_error(request: Request, error: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        return web.error(request, 500, "Something went wrong on the server while making this page (see the server's log).")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        if web.worker is not None and not web.worker.alive():
+            web.worker.start()
+        try:
+            yield
+        finally:
+            if web.worker is not None:
+                web.worker.stop()
+            web.readers.close()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts()),
+            Middleware(BodyLimit, default_limit=settings.max_request_bytes, limits={"/add": settings.max_upload_bytes}),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.web = web
+    return app

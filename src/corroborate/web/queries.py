@@ -1,0 +1,343 @@
+"""The story list: filters, full-text search, facets, sorting and keyset pagination.
+
+One query finds every story that matches the filters (with its sort keys and
+the counts of its cached brief): the facet counts need the whole matching set
+anyway. A page is cut from it by key, not offset: the cursor of the next page
+is the sort key of the last story shown, so a page stays right while new
+stories arrive. Search is SQLite FTS5 over article titles and text (migration
+0003), ranked by BM25 with titles weighted above text; a story ranks by its
+best-matching article. All SQL is parameterised; a user's search words are
+quoted one by one, so FTS5 query syntax in them is only text.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import datetime as dt
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field, replace
+
+SORTS = {
+    "newest": "Newest",
+    "largest": "Largest",
+    "oldest": "Oldest",
+    "relevance": "Best match",
+}
+# (key, label, smallest size, largest size)
+SIZE_BUCKETS = (
+    ("1", "1 article", 1, 1),
+    ("2-4", "2–4 articles", 2, 4),
+    ("5-9", "5–9 articles", 5, 9),
+    ("10-49", "10–49 articles", 10, 49),
+    ("50+", "50 or more", 50, None),
+)
+FLAG_VALUES = {"yes": "Yes", "no": "No", "unknown": "Not briefed yet"}
+TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0  # BM25 column weights: a match in a headline counts more
+MAX_TERMS = 16
+_TERM = re.compile(r'"([^"]+)"|([\w][\w\'’.-]*)')
+
+
+class BadQuery(ValueError):
+    """A parameter of the story list a user sent cannot be understood (the message says which)."""
+
+
+def fts_query(text: str) -> str:
+    """The user's search as an FTS5 query: every word (or "quoted phrase") must occur;
+    each is written as an FTS5 string, so operators and quotes in it are only text."""
+    terms = []
+    for phrase, word in _TERM.findall(text):
+        term = (phrase or word).strip()
+        if term:
+            terms.append('"' + term.replace('"', '""') + '"')
+    return " ".join(terms[:MAX_TERMS])
+
+
+@dataclass(frozen=True)
+class StoryFilters:
+    """What a story list shows: every field comes from the page's query string, so a
+    search is a URL that can be shared."""
+
+    q: str = ""
+    outlet: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    conflicts: str | None = None  # yes | no | unknown
+    altered: str | None = None  # yes | no | unknown
+    size: str | None = None  # a SIZE_BUCKETS key
+    sort: str = ""  # a SORTS key; default: relevance when searching, else newest
+    after: str | None = None  # cursor: the sort key of the last story of the previous page
+
+    @property
+    def order(self) -> str:
+        return self.sort or ("relevance" if self.q.strip() else "newest")
+
+    def params(self, **changes) -> dict[str, str]:
+        """The query-string parameters of these filters with `changes` (None drops one);
+        any change of filters starts again from the first page."""
+        changed = replace(self, after=None, **changes) if "after" not in changes else replace(self, **changes)
+        values = {
+            "q": changed.q, "outlet": changed.outlet,
+            "since": changed.since.isoformat() if changed.since else None,
+            "until": changed.until.isoformat() if changed.until else None,
+            "conflicts": changed.conflicts, "altered": changed.altered, "size": changed.size,
+            "sort": changed.sort, "after": changed.after,
+        }  # fmt: skip
+        return {name: value for name, value in values.items() if value}
+
+    @classmethod
+    def from_params(cls, params) -> StoryFilters:
+        def date(name: str) -> dt.date | None:
+            value = (params.get(name) or "").strip()
+            if not value:
+                return None
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                raise BadQuery(f"{name}={value!r} is not a date in the form YYYY-MM-DD") from None
+
+        def choice(name: str, allowed) -> str | None:
+            value = (params.get(name) or "").strip()
+            if value and value not in allowed:
+                raise BadQuery(f"{name}={value!r} is not one of: {', '.join(allowed)}")
+            return value or None
+
+        q = (params.get("q") or "").strip()
+        if len(q) > 500:
+            raise BadQuery("the search is longer than 500 characters")
+        sort = choice("sort", SORTS) or ""
+        if sort == "relevance" and not q:
+            sort = ""
+        return cls(
+            q=q, outlet=(params.get("outlet") or "").strip() or None, since=date("since"), until=date("until"),
+            conflicts=choice("conflicts", FLAG_VALUES), altered=choice("altered", FLAG_VALUES),
+            size=choice("size", [key for key, *_ in SIZE_BUCKETS]), sort=sort, after=params.get("after") or None,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The counts of a story's cached brief (None when it has none yet)."""
+
+    independent_sources: int
+    altered_quotes: int
+    conflicts: int
+    quotes: int
+    copies: int
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    id: int
+    title: str
+    size: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+    outlets: tuple[str, ...]
+    counts: Counts | None
+    score: float | None = None  # BM25 of its best-matching article (lower is better)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class StoryPage:
+    filters: StoryFilters
+    items: list[StoryItem]
+    total: int
+    next_cursor: str | None
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    size: int
+    first: int  # date ordinals, 0 when unknown
+    last: int
+    score: float
+    counts: Counts | None
+
+
+def _ordinal(value: str | None) -> int:
+    return dt.date.fromisoformat(value).toordinal() if value else 0
+
+
+def _sort_key(row: _Row, order: str) -> tuple:
+    if order == "largest":
+        return (-row.size, -row.last, -row.id)
+    if order == "oldest":
+        return (row.first or 10**7, row.id)
+    if order == "relevance":
+        return (round(row.score, 9), -row.size, -row.id)
+    return (-row.last, -row.size, -row.id)
+
+
+def _encode_cursor(key: tuple) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, order: str) -> tuple:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(key, list) or len(key) != len(_sort_key(_Row(0, 0, 0, 0, 0.0, None), order)):
+            raise ValueError
+        if not all(isinstance(part, (int, float)) and not isinstance(part, bool) for part in key):
+            raise ValueError
+        return tuple(key)
+    except ValueError:
+        raise BadQuery("after= is not a cursor of this list (follow the page's own links)") from None
+
+
+def _flag(counts: Counts | None, attribute: str) -> str:
+    if counts is None:
+        return "unknown"
+    return "yes" if getattr(counts, attribute) > 0 else "no"
+
+
+def _matching(db: sqlite3.Connection, filters: StoryFilters) -> list[_Row]:
+    """Every story that matches the filters, with its sort keys and brief counts."""
+    params: list = []
+    hits = ""
+    score = "0.0"
+    if filters.q:
+        query = fts_query(filters.q)
+        if not query:
+            return []
+        # bm25() works only in a query on the FTS table itself: rank the articles there
+        # (MATERIALIZED keeps SQLite from folding it into the grouping), then group by story.
+        hits = (
+            ", matches AS MATERIALIZED (SELECT rowid, bm25(articles_search, ?, ?) AS score"
+            " FROM articles_search WHERE articles_search MATCH ?)"
+            ", hits AS (SELECT m.story_id AS id, MIN(matches.score) AS score FROM matches"
+            " JOIN articles a ON a.seq = matches.rowid JOIN memberships m ON m.article_id = a.id GROUP BY m.story_id)"
+        )
+        params += [TITLE_WEIGHT, TEXT_WEIGHT, query]
+        score = "hits.score"
+    where = []
+    if filters.outlet:
+        where.append("st.id IN (SELECT m.story_id FROM memberships m JOIN articles a ON a.id = m.article_id WHERE a.outlet = ?)")
+        params.append(filters.outlet)
+    if filters.since:
+        where.append("st.last_date >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        where.append("st.first_date <= ?")
+        params.append(filters.until.isoformat())
+    sql = (
+        "WITH st AS (SELECT m.story_id AS id, COUNT(*) AS size, MIN(a.published) AS first_date, MAX(a.published) AS last_date"
+        " FROM memberships m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id)" + hits
+        + f" SELECT st.id, st.size, st.first_date, st.last_date, {score},"
+        " ss.independent_sources, ss.altered_quotes, ss.conflicts, ss.quotes, ss.copies"
+        " FROM st" + (" JOIN hits ON hits.id = st.id" if hits else "")
+        + " LEFT JOIN story_summary ss ON ss.story_id = st.id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+    )
+    rows = []
+    for story_id, size, first, last, rank, independent, altered, conflicts, quotes, copies in db.execute(sql, params):
+        counts = Counts(independent, altered, conflicts, quotes, copies) if independent is not None else None
+        rows.append(_Row(story_id, size, _ordinal(first), _ordinal(last), float(rank), counts))
+    bucket = next((b for b in SIZE_BUCKETS if b[0] == filters.size), None)
+    return [
+        row for row in rows
+        if (not filters.conflicts or _flag(row.counts, "conflicts") == filters.conflicts)
+        and (not filters.altered or _flag(row.counts, "altered_quotes") == filters.altered)
+        and (bucket is None or (row.size >= bucket[2] and (bucket[3] is None or row.size <= bucket[3])))
+    ]  # fmt: skip
+
+
+def _size_bucket(size: int) -> str:
+    return next(key for key, _, low, high in SIZE_BUCKETS if size >= low and (high is None or size <= high))
+
+
+def _facets(db: sqlite3.Connection, rows: list[_Row], filters: StoryFilters, outlet_limit: int) -> dict[str, list[FacetValue]]:
+    ids = json.dumps([row.id for row in rows])
+    outlets = db.execute(
+        "SELECT a.outlet, COUNT(DISTINCT m.story_id) AS n FROM memberships m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.story_id IN (SELECT value FROM json_each(?)) AND a.outlet IS NOT NULL"
+        " GROUP BY a.outlet ORDER BY n DESC, a.outlet LIMIT ?",
+        (ids, outlet_limit),
+    ).fetchall()
+    facets = {"outlet": [FacetValue(name, name, count, name == filters.outlet) for name, count in outlets]}
+    if filters.outlet and not any(v.selected for v in facets["outlet"]):
+        facets["outlet"].insert(0, FacetValue(filters.outlet, filters.outlet, len(rows), True))
+
+    months: dict[str, int] = {}
+    for row in rows:
+        if row.last:
+            month = dt.date.fromordinal(row.last).strftime("%Y-%m")
+            months[month] = months.get(month, 0) + 1
+    facets["month"] = [
+        FacetValue(month, dt.date.fromisoformat(month + "-01").strftime("%B %Y"), count,
+                   bool(filters.since and filters.since.strftime("%Y-%m") == month))
+        for month, count in sorted(months.items(), reverse=True)
+    ]  # fmt: skip
+    sizes: dict[str, int] = {}
+    for row in rows:
+        key = _size_bucket(row.size)
+        sizes[key] = sizes.get(key, 0) + 1
+    facets["size"] = [FacetValue(key, label, sizes[key], filters.size == key) for key, label, *_ in SIZE_BUCKETS if key in sizes]
+    for name, attribute in (("conflicts", "conflicts"), ("altered", "altered_quotes")):
+        counted: dict[str, int] = {}
+        for row in rows:
+            flag = _flag(row.counts, attribute)
+            counted[flag] = counted.get(flag, 0) + 1
+        facets[name] = [FacetValue(v, label, counted[v], getattr(filters, name) == v) for v, label in FLAG_VALUES.items() if v in counted]
+    return facets
+
+
+def _details(db: sqlite3.Connection, rows: list[_Row]) -> list[StoryItem]:
+    """Titles and outlets of the stories of one page."""
+    ids = json.dumps([row.id for row in rows])
+    titles = dict(db.execute("SELECT id, title FROM stories WHERE id IN (SELECT value FROM json_each(?))", (ids,)))
+    outlets: dict[int, list[str]] = {}
+    for story_id, outlet in db.execute(
+        "SELECT DISTINCT m.story_id, a.outlet FROM memberships m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.story_id IN (SELECT value FROM json_each(?)) AND a.outlet IS NOT NULL ORDER BY a.outlet",
+        (ids,),
+    ):
+        outlets.setdefault(story_id, []).append(outlet)
+    return [
+        StoryItem(
+            id=row.id, title=titles.get(row.id, ""), size=row.size,
+            first_date=dt.date.fromordinal(row.first) if row.first else None,
+            last_date=dt.date.fromordinal(row.last) if row.last else None,
+            outlets=tuple(outlets.get(row.id, ())), counts=row.counts, score=row.score if row.score else None,
+        )  # fmt: skip
+        for row in rows
+    ]
+
+
+def story_page(db: sqlite3.Connection, filters: StoryFilters, page_size: int, outlet_limit: int = 12) -> StoryPage:
+    """One page of the story list, the number of matching stories and the facets."""
+    order = filters.order
+    rows = sorted(_matching(db, filters), key=lambda row: _sort_key(row, order))
+    keys = [_sort_key(row, order) for row in rows]
+    start = bisect.bisect_right(keys, _decode_cursor(filters.after, order)) if filters.after else 0
+    shown = rows[start : start + page_size]
+    more = start + page_size < len(rows)
+    return StoryPage(
+        filters=filters,
+        items=_details(db, shown),
+        total=len(rows),
+        next_cursor=_encode_cursor(keys[start + page_size - 1]) if more else None,
+        facets=_facets(db, rows, filters, outlet_limit),
+    )
+
+
+def all_stories(db: sqlite3.Connection, filters: StoryFilters, limit: int) -> list[StoryItem]:
+    """Every matching story in order (for CSV export), at most `limit`."""
+    order = filters.order
+    rows = sorted(_matching(db, filters), key=lambda row: _sort_key(row, order))[:limit]
+    items: list[StoryItem] = []
+    for first in range(0, len(rows), 500):
+        items += _details(db, rows[first : first + 500])
+    return items
