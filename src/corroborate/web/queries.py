@@ -254,6 +254,14 @@ def _matching(db: sqlite3.Connection, filters: StoryFilters) -> list[_Row]:
     ]  # fmt: skip
 
 
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def _size_bucket(size: int) -> str:
     return next(key for key, _, low, high in SIZE_BUCKETS if size >= low and (high is None or size <= high))
 
@@ -270,11 +278,13 @@ def _facets(db: sqlite3.Connection, rows: list[_Row], filters: StoryFilters, out
     if filters.outlet and not any(v.selected for v in facets["outlet"]):
         facets["outlet"].insert(0, FacetValue(filters.outlet, filters.outlet, len(rows), True))
 
+    # A story counts in every month its articles span, as the date filter keeps every
+    # story that overlaps the dates asked for: a month's count is what its link shows.
     months: dict[str, int] = {}
     for row in rows:
         if row.last:
-            month = dt.date.fromordinal(row.last).strftime("%Y-%m")
-            months[month] = months.get(month, 0) + 1
+            for month in _months(dt.date.fromordinal(row.first or row.last), dt.date.fromordinal(row.last)):
+                months[month] = months.get(month, 0) + 1
     facets["month"] = [
         FacetValue(month, dt.date.fromisoformat(month + "-01").strftime("%B %Y"), count,
                    bool(filters.since and filters.since.strftime("%Y-%m") == month))

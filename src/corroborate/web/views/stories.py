@@ -16,7 +16,7 @@ from ..queries import FLAG_VALUES, SIZE_BUCKETS, SORTS, BadQuery, StoryFilters, 
 
 FACET_TITLES = {
     "outlet": "Outlet",
-    "month": "Last article in",
+    "month": "Published in",
     "size": "Size",
     "conflicts": "Facts in conflict",
     "altered": "Altered quotes",
