@@ -280,6 +280,26 @@ def test_a_merged_story_redirects_to_the_story_it_joined(web_store, tmp_path):
         assert test_client.get(f"/stories/{gone}.json", follow_redirects=False).headers["location"] == f"/stories/{kept}.json"
 
 
+def test_kept_pages_are_served_until_the_store_changes(web_store, tmp_path):
+    path = tmp_path / "copy.db"
+    shutil.copy(web_store.path, path)
+    with client(path) as test_client:
+        first = test_client.get("/stories.json")
+        again = test_client.get("/stories.json")
+        assert "x-corroborate-page" not in first.headers and again.headers["x-corroborate-page"] == "kept"
+        assert again.json() == first.json()
+        pending = test_client.get(f"/stories/{web_store.unbriefed_story}")
+        assert "x-corroborate-page" not in test_client.get(f"/stories/{web_store.unbriefed_story}").headers  # being prepared: not kept
+        from stream_builders import stream, write_jsonl
+
+        with Store(path) as store:
+            records = [dict(r, id="new-" + r["id"]) for r in stream(stories=1, per_story=1, seed=77)]
+            ingest_records(store, write_jsonl(tmp_path / "new.jsonl", records))
+        after = test_client.get("/stories.json")
+        assert "x-corroborate-page" not in after.headers and after.json()["total"] == first.json()["total"] + 1
+        assert pending.status_code == 200
+
+
 def test_no_such_story_is_404(web):
     assert web.get("/stories/987654").status_code == 404
     assert web.get("/stories/987654.json").json()["status"] == 404

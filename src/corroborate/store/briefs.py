@@ -24,12 +24,15 @@ class NoSuchStory(Exception):
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A hash of the package's own source: a cached brief made by other code (an
-    upgrade, or a change between releases) is built afresh rather than served
-    stale. ~100 small files, read once per process (a few milliseconds)."""
+    """A hash of the package's own source (less the web app, which only shows
+    briefs): a cached brief made by other code (an upgrade, or a change between
+    releases) is built afresh rather than served stale. ~100 small files, read
+    once per process (a few milliseconds)."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha1()
     for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] == "web":  # the web app shows briefs, never makes them
+            continue
         digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -16,10 +16,12 @@ import datetime as dt
 import logging
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -32,6 +34,7 @@ from .. import __version__
 from ..model import Brief
 from ..render import common as view
 from ..render.html import safe_url
+from .cache import NO_KEEP, PageCache
 from .db import Readers
 from .security import BodyLimit, SecurityHeaders
 from .settings import WebSettings
@@ -103,6 +106,14 @@ class BriefMemory:
                 self._items.popitem(last=False)
 
 
+@dataclass(frozen=True)
+class BriefState:
+    brief: Brief | None
+    status: str  # ready | preparing | failed
+    message: str
+    members: str  # the hash of the story's members the brief is (or will be) cached under
+
+
 class WebApp:
     """What the pages share: settings, read-only store access, the worker, rendering."""
 
@@ -112,6 +123,7 @@ class WebApp:
         self.worker = worker
         self.readers = Readers(self.db_path)
         self.briefs = BriefMemory(settings.brief_memory_cache)
+        self.fragments = BriefMemory(settings.brief_memory_cache)
 
     def store(self):
         return self.readers.store()
@@ -130,22 +142,41 @@ class WebApp:
                 self.briefs.put(key, brief)
         return brief, members
 
-    def brief_status(self, story_id: int) -> tuple[Brief | None, str, str]:
-        """(brief, status, message): status is ready, preparing or failed. Asks the
-        worker for a brief the store has not cached."""
+    def brief_sections(self, story_id: int, brief: Brief, members: str) -> Markup:
+        """The brief's sections as the report lays them out (render/templates/
+        brief_sections.html.j2), rendered once per brief and kept: a big story's
+        sections take tens of milliseconds to lay out, and a brief never changes."""
+        from ..render import RenderOptions
+        from ..render.html import template_context
+
+        key = ("html", story_id, members, brief.schema_version)
+        html = self.fragments.get(key)
+        if html is None:
+            context = template_context(brief, RenderOptions(show_removed=False))
+            html = Markup(environment().get_template("brief_sections.html.j2").render(**context))
+            self.fragments.put(key, html)
+        return html
+
+    def brief_status(self, story_id: int) -> BriefState:
+        """The story's brief if cached, else what is happening to it. Asks the worker
+        for a brief the store has not cached."""
         brief, members = self.cached_brief(story_id)
         if brief is not None:
-            return brief, "ready", ""
+            return BriefState(brief, "ready", "", members)
         if self.worker is None:
-            return None, "preparing", "Briefs are not being prepared by this server (no background worker)."
+            return BriefState(None, "preparing", "Briefs are not being prepared by this server (no background worker).", members)
         failure = self.worker.failure(story_id, members)
         if failure:
-            return None, "failed", f"This story could not be briefed: {failure}"
+            return BriefState(None, "failed", f"This story could not be briefed: {failure}", members)
         self.worker.request_brief(story_id)
-        return None, "preparing", "The brief of this story is being prepared. This page shows its articles meanwhile and reloads itself."
+        return BriefState(None, "preparing", "The brief of this story is being prepared. This page shows its articles meanwhile and reloads itself.", members)
 
     # responses
     def page(self, request: Request, template: str, status: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
+        """The template rendered; pass `keep=False` for a page whose content is not all in
+        the store (a brief being prepared), so that the page cache does not keep it."""
+        if not context.pop("keep", True):
+            headers = {**(headers or {}), NO_KEEP.decode(): "1"}
         context.setdefault("json_url", None)
         context.setdefault("refresh", None)
         context.setdefault("allow_ingest", self.settings.allow_ingest)
@@ -201,6 +232,7 @@ def create_app(db: str | Path, settings: WebSettings | None = None, worker: Brie
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts()),
+            Middleware(PageCache, db_path=db, max_bytes=settings.page_cache_mb * 1_000_000, skip_prefixes=("/add", "/jobs")),
             Middleware(BodyLimit, default_limit=settings.max_request_bytes, limits={"/add": settings.max_upload_bytes}),
         ],
         exception_handlers={HTTPException: http_error, Exception: server_error},

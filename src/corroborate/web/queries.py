@@ -161,21 +161,27 @@ class StoryPage:
 class _Row:
     id: int
     size: int
-    first: int  # date ordinals, 0 when unknown
+    first: int  # dates as YYYYMMDD numbers, 0 when unknown
     last: int
     score: float
     counts: Counts | None
 
 
-def _ordinal(value: str | None) -> int:
-    return dt.date.fromisoformat(value).toordinal() if value else 0
+def _day_number(value: str | None) -> int:
+    """An ISO date as the number YYYYMMDD (ordered as the dates are; 0 when unknown):
+    cheaper than a date object for the thousands of rows of a list."""
+    return int(value[:4] + value[5:7] + value[8:10]) if value else 0
+
+
+def _date(day: int) -> dt.date | None:
+    return dt.date(day // 10000, day // 100 % 100, day % 100) if day else None
 
 
 def _sort_key(row: _Row, order: str) -> tuple:
     if order == "largest":
         return (-row.size, -row.last, -row.id)
     if order == "oldest":
-        return (row.first or 10**7, row.id)
+        return (row.first or 99999999, row.id)
     if order == "relevance":
         return (round(row.score, 9), -row.size, -row.id)
     return (-row.last, -row.size, -row.id)
@@ -224,7 +230,7 @@ def _matching(db: sqlite3.Connection, filters: StoryFilters) -> list[_Row]:
         score = "hits.score"
     where = []
     if filters.outlet:
-        where.append("st.id IN (SELECT m.story_id FROM memberships m JOIN articles a ON a.id = m.article_id WHERE a.outlet = ?)")
+        where.append("st.story_id IN (SELECT story_id FROM story_outlets WHERE outlet = ?)")
         params.append(filters.outlet)
     if filters.since:
         where.append("st.last_date >= ?")
@@ -232,19 +238,19 @@ def _matching(db: sqlite3.Connection, filters: StoryFilters) -> list[_Row]:
     if filters.until:
         where.append("st.first_date <= ?")
         params.append(filters.until.isoformat())
+    # story_facts holds each story's size and dates (kept by the store's triggers).
     sql = (
-        "WITH st AS (SELECT m.story_id AS id, COUNT(*) AS size, MIN(a.published) AS first_date, MAX(a.published) AS last_date"
-        " FROM memberships m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id)" + hits
-        + f" SELECT st.id, st.size, st.first_date, st.last_date, {score},"
+        ("WITH " + hits[2:] if hits else "")
+        + f" SELECT st.story_id, st.size, st.first_date, st.last_date, {score},"
         " ss.independent_sources, ss.altered_quotes, ss.conflicts, ss.quotes, ss.copies"
-        " FROM st" + (" JOIN hits ON hits.id = st.id" if hits else "")
-        + " LEFT JOIN story_summary ss ON ss.story_id = st.id"
+        " FROM story_facts st" + (" JOIN hits ON hits.id = st.story_id" if hits else "")
+        + " LEFT JOIN story_summary ss ON ss.story_id = st.story_id"
         + (" WHERE " + " AND ".join(where) if where else "")
     )
     rows = []
     for story_id, size, first, last, rank, independent, altered, conflicts, quotes, copies in db.execute(sql, params):
         counts = Counts(independent, altered, conflicts, quotes, copies) if independent is not None else None
-        rows.append(_Row(story_id, size, _ordinal(first), _ordinal(last), float(rank), counts))
+        rows.append(_Row(story_id, size, _day_number(first), _day_number(last), float(rank), counts))
     bucket = next((b for b in SIZE_BUCKETS if b[0] == filters.size), None)
     return [
         row for row in rows
@@ -254,9 +260,10 @@ def _matching(db: sqlite3.Connection, filters: StoryFilters) -> list[_Row]:
     ]  # fmt: skip
 
 
-def _months(first: dt.date, last: dt.date) -> list[str]:
-    months, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
+def _months(first: int, last: int) -> list[str]:
+    """The months (YYYY-MM) from day number `first` to `last`."""
+    months, year, month = [], first // 10000, first // 100 % 100
+    while (year, month) <= (last // 10000, last // 100 % 100):
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
@@ -267,13 +274,16 @@ def _size_bucket(size: int) -> str:
 
 
 def _facets(db: sqlite3.Connection, rows: list[_Row], filters: StoryFilters, outlet_limit: int) -> dict[str, list[FacetValue]]:
-    ids = json.dumps([row.id for row in rows])
-    outlets = db.execute(
-        "SELECT a.outlet, COUNT(DISTINCT m.story_id) AS n FROM memberships m JOIN articles a ON a.id = m.article_id"
-        " WHERE m.story_id IN (SELECT value FROM json_each(?)) AND a.outlet IS NOT NULL"
-        " GROUP BY a.outlet ORDER BY n DESC, a.outlet LIMIT ?",
-        (ids, outlet_limit),
-    ).fetchall()
+    if filters.params():
+        outlets = db.execute(
+            "SELECT outlet, COUNT(*) AS n FROM story_outlets WHERE story_id IN (SELECT value FROM json_each(?))"
+            " GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?",
+            (json.dumps([row.id for row in rows]), outlet_limit),
+        ).fetchall()
+    else:  # every story: no need to name them
+        outlets = db.execute(
+            "SELECT outlet, COUNT(*) AS n FROM story_outlets GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?", (outlet_limit,)
+        ).fetchall()
     facets = {"outlet": [FacetValue(name, name, count, name == filters.outlet) for name, count in outlets]}
     if filters.outlet and not any(v.selected for v in facets["outlet"]):
         facets["outlet"].insert(0, FacetValue(filters.outlet, filters.outlet, len(rows), True))
@@ -283,7 +293,7 @@ def _facets(db: sqlite3.Connection, rows: list[_Row], filters: StoryFilters, out
     months: dict[str, int] = {}
     for row in rows:
         if row.last:
-            for month in _months(dt.date.fromordinal(row.first or row.last), dt.date.fromordinal(row.last)):
+            for month in _months(row.first or row.last, row.last):
                 months[month] = months.get(month, 0) + 1
     facets["month"] = [
         FacetValue(month, dt.date.fromisoformat(month + "-01").strftime("%B %Y"), count,
@@ -306,20 +316,17 @@ def _facets(db: sqlite3.Connection, rows: list[_Row], filters: StoryFilters, out
 
 def _details(db: sqlite3.Connection, rows: list[_Row]) -> list[StoryItem]:
     """Titles and outlets of the stories of one page."""
-    ids = json.dumps([row.id for row in rows])
-    titles = dict(db.execute("SELECT id, title FROM stories WHERE id IN (SELECT value FROM json_each(?))", (ids,)))
+    ids = [row.id for row in rows]
+    marks = ",".join("?" * len(ids))  # a page at most (500 for a CSV chunk): index lookups
+    titles = dict(db.execute(f"SELECT id, title FROM stories WHERE id IN ({marks})", ids))
     outlets: dict[int, list[str]] = {}
-    for story_id, outlet in db.execute(
-        "SELECT DISTINCT m.story_id, a.outlet FROM memberships m JOIN articles a ON a.id = m.article_id"
-        " WHERE m.story_id IN (SELECT value FROM json_each(?)) AND a.outlet IS NOT NULL ORDER BY a.outlet",
-        (ids,),
-    ):
+    for story_id, outlet in db.execute(f"SELECT story_id, outlet FROM story_outlets WHERE story_id IN ({marks}) ORDER BY outlet", ids):
         outlets.setdefault(story_id, []).append(outlet)
     return [
         StoryItem(
             id=row.id, title=titles.get(row.id, ""), size=row.size,
-            first_date=dt.date.fromordinal(row.first) if row.first else None,
-            last_date=dt.date.fromordinal(row.last) if row.last else None,
+            first_date=_date(row.first),
+            last_date=_date(row.last),
             outlets=tuple(outlets.get(row.id, ())), counts=row.counts, score=row.score if row.score else None,
         )  # fmt: skip
         for row in rows

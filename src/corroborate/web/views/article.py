@@ -14,6 +14,7 @@ from starlette.routing import Route
 from ...model import TITLE_LINE
 from ...render import common as view
 from ..app import article_url, iso, outlet_url, story_url
+from ..cache import NO_KEEP
 from ..highlight import marks, pieces
 
 # Article ids are made by corroborate from the content (letters and digits): a
@@ -70,8 +71,10 @@ def routes(web) -> list[Route]:
             return None, None, None, None
         row = store.connection.execute("SELECT story_id FROM memberships WHERE article_id = ?", (article_id,)).fetchone()
         story_id = row[0] if row else None
-        brief, status, message = web.brief_status(story_id) if story_id is not None else (None, "none", "")
-        return article, story_id, brief, (status, message)
+        if story_id is None:
+            return article, None, None, ("none", "")
+        state = web.brief_status(story_id)
+        return article, story_id, state.brief, (state.status, state.message)
 
     def missing(request: Request) -> Response:
         return web.error(request, 404, "There is no such article in this store.")
@@ -86,6 +89,7 @@ def routes(web) -> list[Route]:
             pieces=pieces(article.text, found), marked=found, relations=related(brief, article.id) if brief else [],
             junk=[line for line in article.removed if line.reason != TITLE_LINE],
             versions=versions(web.store(), article.id), json_url=article_url(article.id, ".json"),
+            keep=state[0] in ("ready", "none"),
         )  # fmt: skip
 
     def as_json(request: Request) -> Response:
@@ -110,6 +114,6 @@ def routes(web) -> list[Route]:
             "highlights": [m.as_json(article.text) for m in marks(brief, article.id)] if brief else [],
             "relations": related(brief, article.id) if brief else [],
             "versions": versions(web.store(), article.id),
-        })  # fmt: skip
+        }, headers=None if state[0] in ("ready", "none") else {NO_KEEP.decode(): "1"})  # fmt: skip
 
     return [Route("/articles/{article_id}.json", as_json), Route("/articles/{article_id}", page)]

@@ -14,10 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ...render import RenderOptions
 from ...render import json as brief_json
-from ...render.html import template_context
 from ..app import article_url, iso, outlet_url, story_url
+from ..cache import NO_KEEP
 
 REFRESH_SECONDS = 5  # how often a page waiting for its brief reloads itself
 
@@ -122,29 +121,30 @@ def routes(web) -> list[Route]:
         story_id, row, articles = load(request)
         if not articles:
             return missing(request, story_id, "")
-        brief, status, message = web.brief_status(story_id)
-        # The brief's own sections, as the report lays them out (render/templates/brief_sections.html.j2).
-        context = template_context(brief, RenderOptions(show_removed=False)) if brief else {"brief": None}
+        state = web.brief_status(story_id)
+        brief = state.brief
+        sections = web.brief_sections(story_id, brief, state.members) if brief else None
         return web.page(
             request, "story.html.j2", story_id=story_id, title=(brief.title if brief else row[0]) or "Untitled story",
-            articles=articles, chart=coverage_chart(articles), state=status, message=message,
+            articles=articles, chart=coverage_chart(articles), state=state.status, message=state.message,
             outlets=sorted({a.outlet for a in articles if a.outlet}),
-            refresh=REFRESH_SECONDS if status == "preparing" else None, json_url=story_url(story_id, ".json"),
-            **context,
+            refresh=REFRESH_SECONDS if state.status == "preparing" else None, json_url=story_url(story_id, ".json"),
+            brief_sections=sections, keep=state.status == "ready",
         )  # fmt: skip
 
     def as_json(request: Request) -> Response:
         story_id, row, articles = load(request)
         if not articles:
             return missing(request, story_id, ".json")
-        brief, status, message = web.brief_status(story_id)
+        state = web.brief_status(story_id)
+        brief = state.brief
         chart = coverage_chart(articles)
         return JSONResponse({
             "id": story_id,
             "url": story_url(story_id),
             "title": (brief.title if brief else row[0]) or "",
-            "brief_status": status,
-            "message": message,
+            "brief_status": state.status,
+            "message": state.message,
             "articles": [
                 {"id": a.id, "url": article_url(a.id), "title": a.title, "outlet": a.outlet,
                  "outlet_url": outlet_url(a.outlet) if a.outlet else None, "date": iso(a.published),
@@ -157,6 +157,6 @@ def routes(web) -> list[Route]:
                 "undated": chart.undated if chart else 0,
             },
             "brief": brief_json.to_dict(brief) if brief else None,
-        })  # fmt: skip
+        }, headers=None if brief else {NO_KEEP.decode(): "1"})  # fmt: skip
 
     return [Route("/stories/{story_id:int}.json", as_json), Route("/stories/{story_id:int}", page)]
