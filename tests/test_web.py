@@ -267,6 +267,40 @@ def test_the_worker_prepares_a_brief_and_the_page_then_shows_it(web_store, tmp_p
         assert web_store.unbriefed_story not in [s["id"] for s in listed["stories"]]
 
 
+def wait_for(condition, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_the_worker_briefs_unbriefed_stories_unasked(web_store, tmp_path):
+    path = tmp_path / "copy.db"
+    shutil.copy(web_store.path, path)
+    worker = BriefWorker(path, precompute=True, in_thread=True)
+    with client(path, worker=worker) as test_client:
+        listed = lambda: test_client.get("/stories.json", params={"conflicts": "unknown"}).json()["total"]  # noqa: E731
+        wait_for(lambda: listed() == 0)
+        assert listed() == 0
+
+
+def test_a_story_that_cannot_be_briefed_says_why(web_store, tmp_path, monkeypatch):
+    import corroborate.store.briefs as briefs
+
+    def broken(store, story_id, options=None, use_cache=True):
+        raise RuntimeError("the parser ran out of coffee")
+
+    monkeypatch.setattr(briefs, "story_brief", broken)
+    worker = BriefWorker(web_store.path, precompute=False, in_thread=True)
+    with client(web_store.path, worker=worker) as test_client:
+        url = f"/stories/{web_store.unbriefed_story}.json"
+        test_client.get(url)
+        wait_for(lambda: test_client.get(url).json()["brief_status"] != "preparing")
+        data = test_client.get(url).json()
+        assert data["brief_status"] == "failed" and "ran out of coffee" in data["message"]
+        page = test_client.get(f"/stories/{web_store.unbriefed_story}")
+        assert "could not be briefed" in page.text and len(data["articles"]) == 3
+
+
 def test_a_merged_story_redirects_to_the_story_it_joined(web_store, tmp_path):
     path = tmp_path / "copy.db"
     shutil.copy(web_store.path, path)

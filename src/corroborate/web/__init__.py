@@ -35,6 +35,8 @@ def serve(db, settings=None) -> None:
 
     settings = settings or WebSettings()
     app = create_app(db, settings)
+    # An idle keep-alive connection is closed after 20 s, not uvicorn's 5: a client that
+    # reuses one just as the server closes it sees an error (seen under load).
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False,
-                proxy_headers=False, server_header=False, timeout_graceful_shutdown=5)  # fmt: skip
+                proxy_headers=False, server_header=False, timeout_graceful_shutdown=5, timeout_keep_alive=20)  # fmt: skip
 
