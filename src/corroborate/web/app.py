@@ -106,6 +106,11 @@ class BriefMemory:
                 self._items.popitem(last=False)
 
 
+# Where a page splices in HTML kept as bytes. Article text can never produce it: the
+# template escapes every "<" of a text.
+SPLICE = Markup("<!--corroborate:splice-->")
+
+
 @dataclass(frozen=True)
 class BriefState:
     brief: Brief | None
@@ -124,9 +129,28 @@ class WebApp:
         self.readers = Readers(self.db_path)
         self.briefs = BriefMemory(settings.brief_memory_cache)
         self.fragments = BriefMemory(settings.brief_memory_cache)
+        self._rows: tuple[int, dict] | None = None
+        self._rows_lock = threading.Lock()
 
     def store(self):
         return self.readers.store()
+
+    def story_rows(self, request: Request) -> dict:
+        """Every story as lists use it (queries.story_rows), kept while the store's
+        generation (cache.PageCache) stays the same."""
+        from .queries import story_rows
+
+        generation = getattr(request.state, "store_generation", None)
+        with self._rows_lock:
+            kept = self._rows
+        if generation is not None and kept is not None and kept[0] == generation:
+            return kept[1]
+        rows = story_rows(self.store().connection)
+        if generation is not None:
+            with self._rows_lock:
+                if self._rows is None or self._rows[0] < generation:
+                    self._rows = (generation, rows)
+        return rows
 
     def cached_brief(self, story_id: int) -> tuple[Brief | None, str]:
         """The story's cached brief (from memory or the store) and its members hash."""
@@ -142,10 +166,11 @@ class WebApp:
                 self.briefs.put(key, brief)
         return brief, members
 
-    def brief_sections(self, story_id: int, brief: Brief, members: str) -> Markup:
+    def brief_sections(self, story_id: int, brief: Brief, members: str) -> bytes:
         """The brief's sections as the report lays them out (render/templates/
-        brief_sections.html.j2), rendered once per brief and kept: a big story's
-        sections take tens of milliseconds to lay out, and a brief never changes."""
+        brief_sections.html.j2), rendered once per brief and kept as UTF-8: a big story's
+        sections are megabytes that take tens of milliseconds to lay out, and a brief
+        never changes. A page splices them in (`page(..., splice=...)`)."""
         from ..render import RenderOptions
         from ..render.html import template_context
 
@@ -153,7 +178,7 @@ class WebApp:
         html = self.fragments.get(key)
         if html is None:
             context = template_context(brief, RenderOptions(show_removed=False))
-            html = Markup(environment().get_template("brief_sections.html.j2").render(**context))
+            html = environment().get_template("brief_sections.html.j2").render(**context).encode()
             self.fragments.put(key, html)
         return html
 
@@ -174,14 +199,21 @@ class WebApp:
     # responses
     def page(self, request: Request, template: str, status: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
         """The template rendered; pass `keep=False` for a page whose content is not all in
-        the store (a brief being prepared), so that the page cache does not keep it."""
+        the store (a brief being prepared), so that the page cache does not keep it, and
+        `splice=` HTML bytes to put where the template writes {{ splice }}."""
         if not context.pop("keep", True):
             headers = {**(headers or {}), NO_KEEP.decode(): "1"}
         context.setdefault("json_url", None)
         context.setdefault("refresh", None)
         context.setdefault("allow_ingest", self.settings.allow_ingest)
         context.setdefault("search_text", "")
-        text = environment().get_template(template).render(request_path=request.url.path, **context)
+        splice = context.pop("splice", None)
+        text = environment().get_template(template).render(request_path=request.url.path, splice=SPLICE if splice else None, **context)
+        if splice:
+            # Rendered HTML joined as bytes where the template put SPLICE: a kept fragment
+            # of megabytes is copied once, not escaped, joined and encoded again.
+            head, _, tail = text.partition(SPLICE)
+            return HTMLResponse(head.encode() + splice + tail.encode(), status_code=status, headers=headers)
         return HTMLResponse(text, status_code=status, headers=headers)
 
     def error(self, request: Request, status: int, message: str) -> Response:

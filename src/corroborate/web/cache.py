@@ -57,16 +57,16 @@ class PageCache:
         return self.generation
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            self.max_bytes <= 0
-            or scope["type"] != "http"
-            or scope["method"] != "GET"
-            or scope["path"].startswith(self.skip_prefixes)
-        ):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        generation = self._store_generation()
+        # Pages read it (request.state.store_generation) to keep what they work out too.
+        scope["state"] = {**scope.get("state", {}), "store_generation": generation}
+        if self.max_bytes <= 0 or scope["method"] != "GET" or scope["path"].startswith(self.skip_prefixes):
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""), _host(scope))
-        generation = self._store_generation()
         kept = self._pages.get(key)
         if kept is not None and kept[0] == generation:
             self._pages.move_to_end(key)

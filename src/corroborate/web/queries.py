@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 SORTS = {
@@ -158,13 +159,38 @@ class StoryPage:
 
 
 @dataclass(frozen=True)
-class _Row:
+class StoryRow:
+    """One story as lists filter, sort and count it (everything worked out once)."""
+
     id: int
     size: int
     first: int  # dates as YYYYMMDD numbers, 0 when unknown
     last: int
-    score: float
     counts: Counts | None
+    months: tuple[str, ...]  # YYYY-MM of every month its articles span
+    bucket: str  # its SIZE_BUCKETS key
+    conflicts: str  # yes | no | unknown (no brief yet)
+    altered: str
+
+
+def story_rows(db: sqlite3.Connection) -> dict[int, StoryRow]:
+    """Every story of the store, keyed by id: one row each from story_facts (kept by
+    the store's triggers) and the summary of its cached brief. A web app keeps this
+    until the store changes, so that a list does not read it again."""
+    rows = {}
+    for story_id, size, first, last, independent, altered, conflicts, quotes, copies in db.execute(
+        "SELECT st.story_id, st.size, st.first_date, st.last_date,"
+        " ss.independent_sources, ss.altered_quotes, ss.conflicts, ss.quotes, ss.copies"
+        " FROM story_facts st LEFT JOIN story_summary ss ON ss.story_id = st.story_id"
+    ):
+        counts = Counts(independent, altered, conflicts, quotes, copies) if independent is not None else None
+        first_day, last_day = _day_number(first), _day_number(last)
+        rows[story_id] = StoryRow(
+            story_id, size, first_day, last_day, counts,
+            tuple(_months(first_day or last_day, last_day)) if last_day else (), _size_bucket(size),
+            _flag(counts, "conflicts"), _flag(counts, "altered_quotes"),
+        )  # fmt: skip
+    return rows
 
 
 def _day_number(value: str | None) -> int:
@@ -177,14 +203,17 @@ def _date(day: int) -> dt.date | None:
     return dt.date(day // 10000, day // 100 % 100, day % 100) if day else None
 
 
-def _sort_key(row: _Row, order: str) -> tuple:
+def _sort_key(row: StoryRow, score: float, order: str) -> tuple:
     if order == "largest":
         return (-row.size, -row.last, -row.id)
     if order == "oldest":
         return (row.first or 99999999, row.id)
     if order == "relevance":
-        return (round(row.score, 9), -row.size, -row.id)
+        return (round(score, 9), -row.size, -row.id)
     return (-row.last, -row.size, -row.id)
+
+
+_KEY_LENGTH = {"largest": 3, "oldest": 2, "relevance": 3, "newest": 3}
 
 
 def _encode_cursor(key: tuple) -> str:
@@ -194,7 +223,7 @@ def _encode_cursor(key: tuple) -> str:
 def _decode_cursor(cursor: str, order: str) -> tuple:
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(key, list) or len(key) != len(_sort_key(_Row(0, 0, 0, 0, 0.0, None), order)):
+        if not isinstance(key, list) or len(key) != _KEY_LENGTH[order]:
             raise ValueError
         if not all(isinstance(part, (int, float)) and not isinstance(part, bool) for part in key):
             raise ValueError
@@ -209,54 +238,40 @@ def _flag(counts: Counts | None, attribute: str) -> str:
     return "yes" if getattr(counts, attribute) > 0 else "no"
 
 
-def _matching(db: sqlite3.Connection, filters: StoryFilters) -> list[_Row]:
-    """Every story that matches the filters, with its sort keys and brief counts."""
-    params: list = []
-    hits = ""
-    score = "0.0"
+def _search(db: sqlite3.Connection, query: str) -> dict[int, float]:
+    """Story id -> BM25 of its best-matching article, for every story the search matches."""
+    # bm25() works only in a query on the FTS table itself: rank the articles there
+    # (MATERIALIZED keeps SQLite from folding it into the grouping), then group by story.
+    return dict(db.execute(
+        "WITH matches AS MATERIALIZED (SELECT rowid, bm25(articles_search, ?, ?) AS score"
+        " FROM articles_search WHERE articles_search MATCH ?)"
+        " SELECT m.story_id, MIN(matches.score) FROM matches"
+        " JOIN articles a ON a.seq = matches.rowid JOIN memberships m ON m.article_id = a.id GROUP BY m.story_id",
+        (TITLE_WEIGHT, TEXT_WEIGHT, query),
+    ))  # fmt: skip
+
+
+def _matching(db: sqlite3.Connection, filters: StoryFilters, rows: dict[int, StoryRow]) -> list[tuple[StoryRow, float]]:
+    """Every story that matches the filters, with its search score (0 without a search)."""
     if filters.q:
         query = fts_query(filters.q)
         if not query:
             return []
-        # bm25() works only in a query on the FTS table itself: rank the articles there
-        # (MATERIALIZED keeps SQLite from folding it into the grouping), then group by story.
-        hits = (
-            ", matches AS MATERIALIZED (SELECT rowid, bm25(articles_search, ?, ?) AS score"
-            " FROM articles_search WHERE articles_search MATCH ?)"
-            ", hits AS (SELECT m.story_id AS id, MIN(matches.score) AS score FROM matches"
-            " JOIN articles a ON a.seq = matches.rowid JOIN memberships m ON m.article_id = a.id GROUP BY m.story_id)"
-        )
-        params += [TITLE_WEIGHT, TEXT_WEIGHT, query]
-        score = "hits.score"
-    where = []
+        scores = _search(db, query)
+        found = [(rows[story_id], score) for story_id, score in scores.items() if story_id in rows]
+    else:
+        found = [(row, 0.0) for row in rows.values()]
     if filters.outlet:
-        where.append("st.story_id IN (SELECT story_id FROM story_outlets WHERE outlet = ?)")
-        params.append(filters.outlet)
-    if filters.since:
-        where.append("st.last_date >= ?")
-        params.append(filters.since.isoformat())
-    if filters.until:
-        where.append("st.first_date <= ?")
-        params.append(filters.until.isoformat())
-    # story_facts holds each story's size and dates (kept by the store's triggers).
-    sql = (
-        ("WITH " + hits[2:] if hits else "")
-        + f" SELECT st.story_id, st.size, st.first_date, st.last_date, {score},"
-        " ss.independent_sources, ss.altered_quotes, ss.conflicts, ss.quotes, ss.copies"
-        " FROM story_facts st" + (" JOIN hits ON hits.id = st.story_id" if hits else "")
-        + " LEFT JOIN story_summary ss ON ss.story_id = st.story_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-    )
-    rows = []
-    for story_id, size, first, last, rank, independent, altered, conflicts, quotes, copies in db.execute(sql, params):
-        counts = Counts(independent, altered, conflicts, quotes, copies) if independent is not None else None
-        rows.append(_Row(story_id, size, _day_number(first), _day_number(last), float(rank), counts))
-    bucket = next((b for b in SIZE_BUCKETS if b[0] == filters.size), None)
+        covered = {story_id for (story_id,) in db.execute("SELECT story_id FROM story_outlets WHERE outlet = ?", (filters.outlet,))}
+        found = [item for item in found if item[0].id in covered]
+    since = _day_number(filters.since.isoformat()) if filters.since else 0
+    until = _day_number(filters.until.isoformat()) if filters.until else 0
     return [
-        row for row in rows
-        if (not filters.conflicts or _flag(row.counts, "conflicts") == filters.conflicts)
-        and (not filters.altered or _flag(row.counts, "altered_quotes") == filters.altered)
-        and (bucket is None or (row.size >= bucket[2] and (bucket[3] is None or row.size <= bucket[3])))
+        (row, score) for row, score in found
+        if (not since or row.last >= since) and (not until or (row.first or row.last) <= until)
+        and (not filters.conflicts or row.conflicts == filters.conflicts)
+        and (not filters.altered or row.altered == filters.altered)
+        and (not filters.size or row.bucket == filters.size)
     ]  # fmt: skip
 
 
@@ -273,12 +288,12 @@ def _size_bucket(size: int) -> str:
     return next(key for key, _, low, high in SIZE_BUCKETS if size >= low and (high is None or size <= high))
 
 
-def _facets(db: sqlite3.Connection, rows: list[_Row], filters: StoryFilters, outlet_limit: int) -> dict[str, list[FacetValue]]:
+def _facets(db: sqlite3.Connection, found: list[StoryRow], filters: StoryFilters, outlet_limit: int) -> dict[str, list[FacetValue]]:
     if filters.params():
         outlets = db.execute(
             "SELECT outlet, COUNT(*) AS n FROM story_outlets WHERE story_id IN (SELECT value FROM json_each(?))"
             " GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?",
-            (json.dumps([row.id for row in rows]), outlet_limit),
+            (json.dumps([row.id for row in found]), outlet_limit),
         ).fetchall()
     else:  # every story: no need to name them
         outlets = db.execute(
@@ -286,75 +301,64 @@ def _facets(db: sqlite3.Connection, rows: list[_Row], filters: StoryFilters, out
         ).fetchall()
     facets = {"outlet": [FacetValue(name, name, count, name == filters.outlet) for name, count in outlets]}
     if filters.outlet and not any(v.selected for v in facets["outlet"]):
-        facets["outlet"].insert(0, FacetValue(filters.outlet, filters.outlet, len(rows), True))
-
+        facets["outlet"].insert(0, FacetValue(filters.outlet, filters.outlet, len(found), True))
     # A story counts in every month its articles span, as the date filter keeps every
     # story that overlaps the dates asked for: a month's count is what its link shows.
-    months: dict[str, int] = {}
-    for row in rows:
-        if row.last:
-            for month in _months(row.first or row.last, row.last):
-                months[month] = months.get(month, 0) + 1
+    months = Counter(month for row in found for month in row.months)
+    selected_month = filters.since.strftime("%Y-%m") if filters.since else None
     facets["month"] = [
-        FacetValue(month, dt.date.fromisoformat(month + "-01").strftime("%B %Y"), count,
-                   bool(filters.since and filters.since.strftime("%Y-%m") == month))
+        FacetValue(month, dt.date(int(month[:4]), int(month[5:]), 1).strftime("%B %Y"), count, month == selected_month)
         for month, count in sorted(months.items(), reverse=True)
-    ]  # fmt: skip
-    sizes: dict[str, int] = {}
-    for row in rows:
-        key = _size_bucket(row.size)
-        sizes[key] = sizes.get(key, 0) + 1
+    ]
+    sizes = Counter(row.bucket for row in found)
     facets["size"] = [FacetValue(key, label, sizes[key], filters.size == key) for key, label, *_ in SIZE_BUCKETS if key in sizes]
-    for name, attribute in (("conflicts", "conflicts"), ("altered", "altered_quotes")):
-        counted: dict[str, int] = {}
-        for row in rows:
-            flag = _flag(row.counts, attribute)
-            counted[flag] = counted.get(flag, 0) + 1
+    for name in ("conflicts", "altered"):
+        counted = Counter(getattr(row, name) for row in found)
         facets[name] = [FacetValue(v, label, counted[v], getattr(filters, name) == v) for v, label in FLAG_VALUES.items() if v in counted]
     return facets
 
 
-def _details(db: sqlite3.Connection, rows: list[_Row]) -> list[StoryItem]:
+def _details(db: sqlite3.Connection, found: list[tuple[StoryRow, float]]) -> list[StoryItem]:
     """Titles and outlets of the stories of one page."""
-    ids = [row.id for row in rows]
+    ids = [row.id for row, _ in found]
     marks = ",".join("?" * len(ids))  # a page at most (500 for a CSV chunk): index lookups
     titles = dict(db.execute(f"SELECT id, title FROM stories WHERE id IN ({marks})", ids))
     outlets: dict[int, list[str]] = {}
-    for story_id, outlet in db.execute(f"SELECT story_id, outlet FROM story_outlets WHERE story_id IN ({marks}) ORDER BY outlet", ids):
+    for story_id, outlet in db.execute(f"SELECT story_id, outlet FROM story_outlets WHERE story_id IN ({marks})", ids):
         outlets.setdefault(story_id, []).append(outlet)
     return [
         StoryItem(
-            id=row.id, title=titles.get(row.id, ""), size=row.size,
-            first_date=_date(row.first),
-            last_date=_date(row.last),
-            outlets=tuple(outlets.get(row.id, ())), counts=row.counts, score=row.score if row.score else None,
+            id=row.id, title=titles.get(row.id, ""), size=row.size, first_date=_date(row.first), last_date=_date(row.last),
+            outlets=tuple(sorted(outlets.get(row.id, ()))), counts=row.counts, score=score or None,
         )  # fmt: skip
-        for row in rows
+        for row, score in found
     ]
 
 
-def story_page(db: sqlite3.Connection, filters: StoryFilters, page_size: int, outlet_limit: int = 12) -> StoryPage:
-    """One page of the story list, the number of matching stories and the facets."""
+def story_page(db: sqlite3.Connection, filters: StoryFilters, page_size: int, outlet_limit: int = 12,
+               rows: dict[int, StoryRow] | None = None) -> StoryPage:  # fmt: skip
+    """One page of the story list, the number of matching stories and the facets.
+    `rows`: `story_rows(db)` if the caller keeps it (it is read afresh otherwise)."""
     order = filters.order
-    rows = sorted(_matching(db, filters), key=lambda row: _sort_key(row, order))
-    keys = [_sort_key(row, order) for row in rows]
+    found = sorted(_matching(db, filters, story_rows(db) if rows is None else rows), key=lambda item: _sort_key(*item, order))
+    keys = [_sort_key(row, score, order) for row, score in found]
     start = bisect.bisect_right(keys, _decode_cursor(filters.after, order)) if filters.after else 0
-    shown = rows[start : start + page_size]
-    more = start + page_size < len(rows)
+    shown = found[start : start + page_size]
+    more = start + page_size < len(found)
     return StoryPage(
         filters=filters,
         items=_details(db, shown),
-        total=len(rows),
+        total=len(found),
         next_cursor=_encode_cursor(keys[start + page_size - 1]) if more else None,
-        facets=_facets(db, rows, filters, outlet_limit),
+        facets=_facets(db, [row for row, _ in found], filters, outlet_limit),
     )
 
 
-def all_stories(db: sqlite3.Connection, filters: StoryFilters, limit: int) -> list[StoryItem]:
+def all_stories(db: sqlite3.Connection, filters: StoryFilters, limit: int, rows: dict[int, StoryRow] | None = None) -> list[StoryItem]:
     """Every matching story in order (for CSV export), at most `limit`."""
     order = filters.order
-    rows = sorted(_matching(db, filters), key=lambda row: _sort_key(row, order))[:limit]
+    found = sorted(_matching(db, filters, story_rows(db) if rows is None else rows), key=lambda item: _sort_key(*item, order))[:limit]
     items: list[StoryItem] = []
-    for first in range(0, len(rows), 500):
-        items += _details(db, rows[first : first + 500])
+    for first in range(0, len(found), 500):
+        items += _details(db, found[first : first + 500])
     return items

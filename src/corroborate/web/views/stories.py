@@ -63,7 +63,8 @@ def routes(web) -> list[Route]:
         filters = StoryFilters.from_params(request.query_params)
         store = web.store()
         with time_limit(store.connection, web.settings.search_time_limit_ms / 1000):
-            return filters, story_page(store.connection, filters, web.settings.page_size, web.settings.outlet_facet_size)
+            rows = web.story_rows(request)
+            return filters, story_page(store.connection, filters, web.settings.page_size, web.settings.outlet_facet_size, rows)
 
     def failed(request: Request, error: Exception) -> Response:
         if isinstance(error, BadQuery):
@@ -115,7 +116,7 @@ def routes(web) -> list[Route]:
             filters = StoryFilters.from_params(request.query_params)
             store = web.store()
             with time_limit(store.connection, web.settings.search_time_limit_ms / 1000):
-                items = all_stories(store.connection, filters, web.settings.csv_max_rows)
+                items = all_stories(store.connection, filters, web.settings.csv_max_rows, web.story_rows(request))
         except (BadQuery, QueryTimeout) as error:
             return failed(request, error)
         columns = ["id", "title", "articles", "first_date", "last_date", "outlets", "briefed", "independent_sources",

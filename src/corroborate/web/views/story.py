@@ -28,7 +28,6 @@ class ArticleRow:
     outlet: str | None
     published: dt.date | None
     url: str | None
-    words: int
 
 
 @dataclass(frozen=True)
@@ -57,14 +56,14 @@ class Chart:
 
 def story_articles(db, story_id: int) -> list[ArticleRow]:
     rows = db.execute(
-        "SELECT a.id, a.title, a.outlet, a.published, a.url, a.text"
+        "SELECT a.id, a.title, a.outlet, a.published, a.url"
         " FROM memberships m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
         " ORDER BY a.published IS NULL, a.published, a.outlet, a.id",
         (story_id,),
     )
     return [
-        ArticleRow(article_id, title, outlet, dt.date.fromisoformat(published) if published else None, url, len(text.split()))
-        for article_id, title, outlet, published, url, text in rows
+        ArticleRow(article_id, title, outlet, dt.date.fromisoformat(published) if published else None, url)
+        for article_id, title, outlet, published, url in rows
     ]
 
 
@@ -129,7 +128,7 @@ def routes(web) -> list[Route]:
             articles=articles, chart=coverage_chart(articles), state=state.status, message=state.message,
             outlets=sorted({a.outlet for a in articles if a.outlet}),
             refresh=REFRESH_SECONDS if state.status == "preparing" else None, json_url=story_url(story_id, ".json"),
-            brief_sections=sections, keep=state.status == "ready",
+            splice=sections, keep=state.status == "ready",
         )  # fmt: skip
 
     def as_json(request: Request) -> Response:
@@ -148,7 +147,7 @@ def routes(web) -> list[Route]:
             "articles": [
                 {"id": a.id, "url": article_url(a.id), "title": a.title, "outlet": a.outlet,
                  "outlet_url": outlet_url(a.outlet) if a.outlet else None, "date": iso(a.published),
-                 "source_url": a.url, "words": a.words}
+                 "source_url": a.url}
                 for a in articles
             ],
             "coverage": {
