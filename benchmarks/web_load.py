@@ -205,6 +205,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=None, help="folder to build the store in and keep (default: a temporary one)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-page-cache", action="store_true", help="serve with page_cache_mb=0: every page made afresh")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a setting of the server (repeatable)")
     args = parser.parse_args()
 
     folder = args.store or Path(tempfile.mkdtemp(prefix="corroborate-web-load-"))
@@ -218,7 +219,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "corroborate", "serve", "--db", str(db), "--port", str(port), "--set", "precompute_briefs=false",
-         *(["--set", "page_cache_mb=0"] if args.no_page_cache else [])],
+         *(["--set", "page_cache_mb=0"] if args.no_page_cache else []), *[part for pair in args.settings for part in ("--set", pair)]],
         stdout=subprocess.DEVNULL, stderr=(work / "serve.log").open("w"),
     )  # fmt: skip
     ingest = None
@@ -264,7 +265,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nstore: {info['articles']:,} articles ({info['source']}), {len(info['stories'])} stories briefed beforehand; "
-          f"page cache {'off' if args.no_page_cache else 'on'}")  # fmt: skip
+          f"page cache {'off' if args.no_page_cache else 'on'}; settings {args.settings or 'default'}")  # fmt: skip
     print(f"load: {len(results):,} requests, {args.clients} concurrent clients, {elapsed:.1f} s -> {len(results) / elapsed:.0f} requests/s; "
           f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after")  # fmt: skip
     print(f"concurrent ingest: {written:,} articles written to the same store during the load ({ingest_state})")
