@@ -242,7 +242,11 @@ def main() -> None:
                 [sys.executable, "-m", "corroborate", "ingest", str(feed), "--db", str(db), "--batch", "100"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-            time.sleep(1.0)  # let it start writing
+            # The load starts once the ingest has committed its first batch (it loads its
+            # models first), so that every request of the run is served while it writes.
+            stored, waited = _articles(db), time.monotonic() + 300
+            while _articles(db) == stored and ingest.poll() is None and time.monotonic() < waited:
+                time.sleep(0.2)
         count_before = _articles(db)
         load_before = os.getloadavg()
         server_cpu = process_cpu(server.pid)
