@@ -6,7 +6,7 @@ its copies, altered quotes and facts against the majority across every story.
 None of that may run NLP while a page is served, so when a brief is cached its
 counts (`story_summary`) and what it found in each article (`brief_findings`)
 are written in the same transaction, and dropped with it when the story's
-membership changes (migration 0003's triggers).
+membership changes (migration 0004's triggers).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class StorySummary:
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a brief found in one article (see migration 0003 for the kinds)."""
+    """One thing a brief found in one article (see migration 0004 for the kinds)."""
 
     article_id: str
     kind: str  # copy | quote | fact
