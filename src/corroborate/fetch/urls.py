@@ -32,9 +32,10 @@ def normalise(url: str) -> str:
         port_ok = parts.port is None or 0 < parts.port < 65536
     except ValueError:
         raise FetchFailure("malformed-url", "malformed URL", url) from None
+    if not parts.scheme:
+        raise FetchFailure("malformed-url", "malformed URL (it does not start with http:// or https://)", url)
     if parts.scheme.lower() not in ("http", "https"):
-        scheme = parts.scheme or "no scheme"
-        raise FetchFailure("malformed-url", f"malformed URL (only http and https are fetched, not {scheme})", url)
+        raise FetchFailure("malformed-url", f"malformed URL (only http and https are fetched, not {parts.scheme})", url)
     if not parts.hostname or not port_ok or any(ch.isspace() for ch in text):
         raise FetchFailure("malformed-url", "malformed URL", url)
     normal = normalize_url(text.split("#", 1)[0])
