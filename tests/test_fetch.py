@@ -301,3 +301,38 @@ def test_tls_certificates_are_always_verified(tmp_path):
         server.shutdown()
         server.server_close()
     assert failure.value.kind == "tls" and failure.value.message.startswith("TLS certificate not trusted")
+
+
+def test_the_archive_survives_a_record_torn_by_a_kill(tmp_path):
+    import datetime as dt
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from corroborate.fetch.archive import Archive
+
+    path = tmp_path / "fetched.warc.gz"
+    when = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    with Archive(path) as archive:
+        for number in range(3):
+            archive.write(f"http://127.0.0.1/{number}", when, [], 200, "OK", [("Content-Type", "text/html")], b"<p>%d</p>" % number)
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-10])  # the last record cut short, as a SIGKILL mid-write would
+    with Archive(path) as archive:  # opening cuts the torn tail off, then appends
+        archive.write("http://127.0.0.1/3", when, [], 404, "Not Found", [], b"gone")
+    with path.open("rb") as stream:
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(stream)]
+    responses = [uri for kind, uri in records if kind == "response"]
+    assert records[0][0] == "warcinfo" and responses == [f"http://127.0.0.1/{n}" for n in range(4)]
+
+
+def test_a_long_feed_is_cut_at_max_feed_entries_and_says_so():
+    from corroborate.fetch.feeds import Entry, Listing
+    from corroborate.fetch.pages import entry_urls
+
+    listed = Listing("feed", "Gazette", tuple(Entry(f"http://127.0.0.1/n{n}?utm_medium=rss") for n in range(5)) + (Entry("nonsense"),))
+    urls, problems = entry_urls(listed, "http://127.0.0.1/rss", limit=3)
+    assert urls == ["http://127.0.0.1/n0", "http://127.0.0.1/n1", "http://127.0.0.1/n2"]
+    assert [str(p) for p in problems] == [
+        "http://127.0.0.1/rss: entry nonsense: malformed URL (it does not start with http:// or https://)",
+        "http://127.0.0.1/rss: lists 5 articles; only the first 3 fetched (max_feed_entries)",
+    ]

@@ -75,13 +75,16 @@ def test_ingest_urls_and_a_feed_reports_each_bad_url_in_one_line(tmp_path):
     ]
     db = tmp_path / "news.db"
     with Site() as site:
-        good = [site.route(f"/news/{n}", page(f"Ferry news {n}", [p + f" Update {n}." for p in paragraphs])) for n in range(2)]
+        versions = [page(f"Ferry news {n}", [p + f" Update {n}." for p in paragraphs]) for n in range(2)]
+        edited = page("Ferry news 0", [p.replace("three-week", "four-week") + " Update 0." for p in paragraphs])
+        good = [site.route("/news/0", [versions[0], edited]), site.route("/news/1", versions[1])]
         locked = site.route("/news/locked", page("Fares", paragraphs[:1], extra="<p>Subscribe to continue reading.</p>"))
         feed = site.route("/rss", rss("Harwick Gazette", [("a", good[0]), ("b", good[1]), ("c", site.url("/news/gone")), ("d", locked)]))
         (tmp_path / "urls.txt").write_text(f"# our reading list\n{feed}\nhttp://nosuch.invalid/story   # a typo\nnot-a-url\n")
         first = run("ingest", "--urls", tmp_path / "urls.txt", "--db", db, *QUICK)
         second = run("ingest", feed, "--db", db, *QUICK)
         hits = {url: len(site.hits(urlsplit(url).path)) for url in good}
+        recheck = run("ingest", good[0], "--db", db, *QUICK)  # a stored URL, asked for again
         nothing = run("ingest", site.url("/news/gone"), "--db", db, *QUICK)
     assert first.exit_code == 0
     assert "2 new" in first.stdout and "the store has 2 articles" in first.stdout
@@ -95,6 +98,9 @@ def test_ingest_urls_and_a_feed_reports_each_bad_url_in_one_line(tmp_path):
     assert "Traceback" not in first.output
     # Run again: the feed's entries the store has are not fetched again.
     assert "0 new" in second.stdout and "already stored" in second.stdout and all(n == 1 for n in hits.values())
+    assert "checked again (1 changed)" in recheck.stdout
+    changes = json.loads(run("changes", "--db", db, "--format", "jsonl").stdout)
+    assert changes["url"] == good[0] and changes["versions"] == 2 and (changes["words_added"], changes["words_removed"]) == (1, 1)
     assert nothing.exit_code == 2 and "nothing usable" in nothing.stderr
 
 

@@ -140,7 +140,7 @@ def test_feeds_files_and_durations():
 
 # --- killed mid-round --------------------------------------------------------------------
 
-ARTICLES = 10
+ARTICLES = 12
 
 
 def _slow_page(number: int):
@@ -175,34 +175,48 @@ def _stored_urls(db: Path) -> set[str]:
         return set()
 
 
-def test_a_watch_killed_mid_round_loses_nothing_and_fetches_nothing_twice(tmp_path):
+def _stop_when_stored(process: subprocess.Popen, db: Path, count: int, how: signal.Signals) -> set[str]:
+    """Send `how` once the store holds `count` articles; the URLs stored by then."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None and len(_stored_urls(db)) < count:
+        time.sleep(0.05)
+    process.send_signal(how)
+    process.wait(timeout=60)
+    return _stored_urls(db)
+
+
+def test_a_watch_stopped_or_killed_mid_round_loses_nothing_and_fetches_nothing_twice(tmp_path):
     db = tmp_path / "news.db"
     with Site() as site:
         urls = [site.route(f"/committee/{n}", _slow_page(n)) for n in range(ARTICLES)]
         feed = site.route("/rss", rss("Harwick Gazette", [(f"Item {n}", url) for n, url in enumerate(urls)]))
         (tmp_path / "feeds.txt").write_text(f"{feed}\n")
 
-        first = _watch(tmp_path / "feeds.txt", db)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and first.poll() is None:
-            if db.exists() and len(_stored_urls(db)) >= 3:
-                break
-            time.sleep(0.05)
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-        stored_before = _stored_urls(db)
-        hits_before = {url: len(site.hits(url.removeprefix(site.origin))) for url in urls}
-        assert 3 <= len(stored_before) < ARTICLES, "the kill must land mid-round"
+        def hits() -> dict[str, int]:
+            return {url: len(site.hits(url.removeprefix(site.origin))) for url in urls}
 
+        # SIGTERM: the watch stops between writes, says so, and exits cleanly.
+        first = _watch(tmp_path / "feeds.txt", db)
+        stopped = _stop_when_stored(first, db, 2, signal.SIGTERM)
+        out, err = first.communicate()
+        assert first.returncode == 0 and "SIGTERM: stopping after the current write" in err and "(stopped)" in out
+        # SIGKILL: no chance to tidy up at all.
         second = _watch(tmp_path / "feeds.txt", db)
-        out, err = second.communicate(timeout=120)
-        assert second.returncode == 0, err
-        hits_after = {url: len(site.hits(url.removeprefix(site.origin))) for url in urls}
+        killed = _stop_when_stored(second, db, len(stopped) + 3, signal.SIGKILL)
+        hits_before = hits()
+        assert 2 <= len(stopped) < len(killed) < ARTICLES, "each stop must land mid-round"
+
+        third = _watch(tmp_path / "feeds.txt", db)
+        out, err = third.communicate(timeout=120)
+        assert third.returncode == 0, err
+        hits_after = hits()
 
     assert _stored_urls(db) == set(urls)  # nothing lost
-    for url in stored_before:  # nothing stored before the kill was fetched again
-        assert hits_after[url] == hits_before[url] == 1
-    assert f"{ARTICLES - len(stored_before)} new articles" in out
+    assert f"{ARTICLES - len(killed)} new articles" in out
+    for url in killed:  # nothing stored before the kill was fetched again after it
+        assert hits_after[url] == hits_before[url]
+    for url in stopped:  # nor anything stored before the stop
+        assert hits_after[url] == 1
 
     from warcio.archiveiterator import ArchiveIterator
 

@@ -184,6 +184,10 @@ ARCHIVE_OPTION = click.option(
     "--archive", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="Keep every fetched response in this WARC file (appended; `corroborate ingest` reads it back).",
 )  # fmt: skip
+STORE_ARCHIVE_OPTION = click.option(
+    "--archive", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="WARC file for every fetched response (default: beside the store, DB-fetched.warc.gz).",
+)  # fmt: skip
 CONTACT_OPTION = click.option(
     "--contact", default=None, metavar="URL|EMAIL",
     help="How site owners can reach you, sent in the User-Agent (default: $CORROBORATE_CONTACT).",
@@ -538,10 +542,7 @@ def _open_store(db: Path | None, must_exist: bool = False):
 @DB_OPTION
 @click.option("--batch", "batch_size", type=click.IntRange(min=1), default=500, show_default=True, help="New articles per committed batch.")
 @URLS_OPTION
-@click.option(
-    "--archive", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="WARC file for every fetched response (default: beside the store, DB-fetched.warc.gz).",
-)  # fmt: skip
+@STORE_ARCHIVE_OPTION
 @CONTACT_OPTION
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a fetch setting (see `corroborate settings`).")
 def ingest(paths, db, batch_size, urls_file, archive, contact, settings) -> None:
@@ -691,10 +692,7 @@ def _every(ctx, param, value: str | None) -> float | None:
 @click.option("--every", callback=_every, default="15m", show_default=True, metavar="DURATION", help="How often to poll a feed (30s, 15m, 2h, 1d).")
 @click.option("--rounds", type=click.IntRange(min=1), default=None, metavar="N", help="Stop after N rounds (default: run until stopped).")
 @click.option("--batch", "batch_size", type=click.IntRange(min=1), default=20, show_default=True, help="Articles per committed batch.")
-@click.option(
-    "--archive", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="WARC file for every fetched response (default: beside the store, DB-fetched.warc.gz).",
-)  # fmt: skip
+@STORE_ARCHIVE_OPTION
 @CONTACT_OPTION
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a setting (see `corroborate settings`).")
 def watch(feeds_file, db, every, rounds, batch_size, archive, contact, settings) -> None:

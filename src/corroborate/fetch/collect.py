@@ -51,6 +51,20 @@ class CollectSummary:
         return self.new + self.duplicates + self.unchanged + self.changed + self.skipped
 
 
+def _normal_forms(urls: Iterable[str], summary: CollectSummary) -> list[str]:
+    """The URLs in normal form, each once, in order; a malformed one becomes a problem."""
+    found: list[str] = []
+    for url in urls:
+        try:
+            normal = normalise(url)
+        except FetchFailure as failure:
+            summary.problems.append(failure.problem())
+            continue
+        if normal not in found:
+            found.append(normal)
+    return found
+
+
 class Stopped(Exception):
     """The collection was asked to stop (a signal); what was written stays written."""
 
@@ -90,15 +104,7 @@ class Collector:
         """Fetch, read and store the articles at `urls` that the store has not done.
         `via` names the feed that listed them (one for all, or per URL)."""
         summary = summary or CollectSummary()
-        wanted: list[str] = []
-        for url in urls:
-            try:
-                normal = normalise(url)
-            except FetchFailure as failure:
-                summary.problems.append(failure.problem())
-                continue
-            if normal not in wanted:
-                wanted.append(normal)
+        wanted = _normal_forms(urls, summary)
         done = records.done_urls(self.store, wanted)
         summary.skipped += len(done)
         todo = [url for url in wanted if url not in done]
@@ -221,17 +227,9 @@ class Collector:
         summary = summary or CollectSummary()
         fresh: list[str] = []
         again: list[records.Revisit] = []
-        for url in urls:
-            try:
-                normal = normalise(url)
-            except FetchFailure as failure:
-                summary.problems.append(failure.problem())
-                continue
-            record = records.fetch_record(self.store, normal)
-            if record:
-                again.append(record)
-            elif normal not in fresh:
-                fresh.append(normal)
+        for url in _normal_forms(urls, summary):
+            record = records.fetch_record(self.store, url)
+            (again if record else fresh).append(record or url)
         if again:
             self.recheck(again, summary)
         chunk: list[Page] = []
