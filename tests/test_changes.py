@@ -60,3 +60,29 @@ def test_a_taken_down_article_keeps_its_last_text_changes():
     change = article_changes(item, versions)
     assert change.gone and change.versions == 3
     assert [(e.added, e.flags) for e in change.edits] == [("in April.", ("date",))]
+
+
+def test_every_format_shows_the_changes_and_the_json_is_valid():
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    import jsonschema
+    from builders import full_brief
+    from markupsafe import escape
+
+    from corroborate.render import render
+
+    brief = full_brief()
+    item = brief.articles[0]
+    later = item.text.replace(item.text.split()[0], "Meanwhile,", 1)
+    change = article_changes(item, [version(item, 1, item.text), version(item, 2, later, hours=3)])
+    brief = dataclasses.replace(brief, changes=(change,))
+    removed = brief.text(change.edits[0].removed)
+    assert "Changed after publication (1)" in render(brief, "terminal")
+    assert f"~~{removed}~~ **Meanwhile,**" in render(brief, "md")
+    assert f"<del>{escape(removed)}</del> <ins>Meanwhile,</ins>" in render(brief, "html")
+    data = json.loads(render(brief, "json"))
+    schema = json.loads((Path(__file__).resolve().parent.parent / "docs" / "brief-schema.json").read_text())
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    assert data["changes"][0]["edits"][0]["added"] == "Meanwhile,"
