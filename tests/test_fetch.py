@@ -202,13 +202,12 @@ def test_refused_connections_then_the_host_is_skipped(fetcher):
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()  # nothing listens there now
-    urls = [f"http://127.0.0.1:{port}/n{i}" for i in range(4)]
-    # Asked together, the URLs of a dead host share one failed attempt (at its robots.txt).
-    assert [item.message for item in read(fetcher, *urls)] == ["connection refused"] * 4
-    # Asked one after another, each tries again, until the host counts as down.
+    urls = [f"http://127.0.0.1:{port}/n{i}" for i in range(5)]
+    # One after another, each URL tries again, until the host counts as down
+    # (host_failures_to_skip = 3); then the host's URLs fail at once.
     messages = [only_problem(read(fetcher, url)).split(": ", 1)[1] for url in urls]
-    assert messages[:2] == ["connection refused"] * 2
-    assert messages[2:] == ["skipped: the host failed 3 times in a row (last: connection refused)"] * 2
+    assert messages[:3] == ["connection refused"] * 3
+    assert messages[3:] == ["skipped: the host failed 3 times in a row (last: connection refused)"] * 2
 
 
 def test_unknown_hosts_and_malformed_urls(fetcher):
