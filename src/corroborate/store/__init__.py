@@ -258,6 +258,14 @@ class Store:
     def story_exists(self, story_id: int) -> bool:
         return self.connection.execute("SELECT 1 FROM memberships WHERE story_id = ? LIMIT 1", (story_id,)).fetchone() is not None
 
+    def versions(self, article_id: str) -> list:
+        """Every version of an article's text, oldest first (`model.ArticleVersion`):
+        version 1 is the text stored and briefed, later ones what later fetches of its
+        URL found (see store/fetched.py)."""
+        from .fetched import versions
+
+        return versions(self, article_id)
+
     def cached_brief(self, story_id: int, members_hash: str, options_hash: str):
         import pickle
 

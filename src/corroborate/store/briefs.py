@@ -63,6 +63,7 @@ def story_brief(store: Store, story_id: int, options: BriefOptions | None = None
         if cached is not None:
             return cached
     result = analyse(start_brief(articles), options)
+    result = with_changes(store, result)
     store.cache_brief(story_id, members, option_key, result)
     return result
 
@@ -72,3 +73,14 @@ def stored_brief_keys(store: Store, story_id: int, options: BriefOptions | None 
     member ids only: no article text is read)."""
     member_ids = [row[0] for row in store.connection.execute("SELECT article_id FROM memberships WHERE story_id = ?", (story_id,))]
     return brief_keys(member_ids, options or BriefOptions())
+
+
+def with_changes(store: Store, brief: Brief) -> Brief:
+    """The brief with its articles' changes after publication (versions kept by the store)."""
+    from dataclasses import replace
+
+    from ..changes import story_changes
+    from .fetched import versions_of
+
+    versions = versions_of(store, [article.id for article in brief.articles])
+    return replace(brief, changes=story_changes(brief.articles, versions)) if versions else brief
