@@ -29,8 +29,9 @@ def search(store, words: str) -> set[str]:
 def test_an_old_store_gets_its_articles_indexed(tmp_path):
     old = tmp_path / "old_migrations"
     old.mkdir()
+    web = next(number for number, path in migrations() if "web_search" in path.name)
     for number, path in migrations():
-        if path.name < "0003":
+        if number < web:  # the store as it was before the web app's migration
             (old / path.name).write_text(path.read_text())
     db = tmp_path / "s.db"
     records = stream(stories=3, per_story=2, seed=5)

@@ -379,22 +379,32 @@ def test_article_page_lists_junk_lines_copies_and_versions(web, web_store):
     page = web.get(f"/articles/{junk[0]['id']}")
     removed = next(r for r in junk[0]["removed"] if r["reason"] != "title line")
     assert removed["reason"] in page.text
-    # Versions: the store keeps none yet (the hook waits for Store.versions).
-    assert as_json["versions"] is None and "does not keep earlier versions" in page.text
+    # Versions: one, the text stored (nothing fetched it again).
+    assert [v["number"] for v in as_json["versions"]] == [1] and "has not changed since" in page.text
 
 
-def test_article_versions_are_shown_when_the_store_keeps_them(web_store, monkeypatch):
-    from corroborate.store.reading import ReadOnlyStore
-
-    def versions(self, article_id):
-        return [{"fetched": "2031-03-04T10:00:00", "title": "First headline <b>x</b>"}]
-
-    monkeypatch.setattr(ReadOnlyStore, "versions", versions, raising=False)
-    with client(web_store.path) as test_client:
-        data = test_client.get(f"/stories/{web_store.example_story}.json").json()
-        article_id = data["articles"][0]["id"]
-        assert test_client.get(f"/articles/{article_id}.json").json()["versions"][0]["title"] == "First headline <b>x</b>"
-        assert "First headline &lt;b&gt;x&lt;/b&gt;" in test_client.get(f"/articles/{article_id}").text
+def test_article_versions_are_shown_when_the_article_changed(web_store, tmp_path):
+    path = tmp_path / "copy.db"
+    shutil.copy(web_store.path, path)
+    with client(path) as test_client:
+        article_id = test_client.get(f"/stories/{web_store.example_story}.json").json()["articles"][0]["id"]
+        assert [v["number"] for v in test_client.get(f"/articles/{article_id}.json").json()["versions"]] == [1]
+    with sqlite3.connect(path) as db:
+        url, title, text = db.execute("SELECT url, title, text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        for number, body in ((1, text), (2, text + "\n\nUpdate: <b>the council</b> corrected the figure.")):
+            db.execute(
+                "INSERT INTO article_versions (article_id, version, fetched_at, url, title, text, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article_id, number, f"2031-03-0{number}T10:00:00+00:00", url, title, body, f"h{number}"),
+            )
+    with client(path) as test_client:
+        data = test_client.get(f"/articles/{article_id}.json").json()
+        assert [v["number"] for v in data["versions"]] == [1, 2] and "corrected the figure" in data["versions"][1]["text"]
+        page = test_client.get(f"/articles/{article_id}").text
+        assert "Version 2" in page and "Update: &lt;b&gt;the council&lt;/b&gt;" in page
+        # A new version drops the story's brief, and its summary with it.
+        assert test_client.get(f"/stories/{web_store.example_story}.json").json()["brief_status"] == "preparing"
+        listed = test_client.get("/stories.json", params={"conflicts": "unknown"}).json()
+        assert web_store.example_story in [s["id"] for s in listed["stories"]]
 
 
 def test_no_such_article_is_404(web):
@@ -471,11 +481,15 @@ def test_adding_articles_is_off_unless_allowed(web):
     assert web.post("/add", data={"urls": "https://x.example/"}).status_code == 404
 
 
-def test_upload_is_ingested_by_the_worker_and_progress_is_shown(web_store, tmp_path):
+def test_files_and_urls_are_added_by_the_worker_and_progress_is_shown(web_store, tmp_path, loopback_only):
+    from local_web import Site, page
+
     path = tmp_path / "copy.db"
     shutil.copy(web_store.path, path)
     worker = BriefWorker(path, precompute=False, in_thread=True)
-    with client(path, worker=worker, allow_ingest=True) as test_client:
+    paragraphs = ["The ferry to Orrin Isle sailed again on Friday after a week of repairs, the harbour office said."] * 3
+    with Site() as site, client(path, worker=worker, allow_ingest=True) as test_client:
+        site.route("/orrin-ferry", page("Orrin Isle ferry sails again after repairs", paragraphs, meta={"article:published_time": "2031-07-02"}))
         form = test_client.get("/add")
         assert form.status_code == 200 and "multipart/form-data" in form.text
         article = "date 2031-07-01\nsource Wyndle Post\n\nWyndle lighthouse relit after forty years\n\n" + (
@@ -483,21 +497,21 @@ def test_upload_is_ingested_by_the_worker_and_progress_is_shown(web_store, tmp_p
         )
         files = [("files", ("../../etc/lighthouse.txt", article.encode(), "text/plain")),
                  ("files", ("notes.bin", b"\x00\x01\x02" * 100, "application/octet-stream"))]  # fmt: skip
-        response = test_client.post("/add", data={"csrf_token": csrf_of(form.text), "urls": "https://wyndle.example/a"}, files=files)
+        urls = f"{site.url('/orrin-ferry')}\nnot an address"
+        response = test_client.post("/add", data={"csrf_token": csrf_of(form.text), "urls": urls}, files=files)
         assert response.status_code == 200 and "/jobs/" in str(response.url)
         job_url = str(response.url).replace("http://testserver", "") + ".json"
-        deadline = time.monotonic() + 60
-        while test_client.get(job_url).json()["state"] not in ("done", "failed") and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for(lambda: test_client.get(job_url).json()["state"] in ("done", "failed"), 60)
         job = test_client.get(job_url).json()
         assert job["state"] == "done", job
-        assert job["new"] == 1 and job["files"] == ["../../etc/lighthouse.txt", "notes.bin"]
+        assert job["new"] == 2 and job["files"] == ["../../etc/lighthouse.txt", "notes.bin"]
+        assert job["urls"] == [site.url("/orrin-ferry")] and site.hits("/orrin-ferry")
         assert len(job["problems"]) == 1 and "notes.bin" in job["problems"][0] and "/tmp" not in job["problems"][0]
-        assert job["not_fetched"][0]["url"] == "https://wyndle.example/a"  # no fetcher yet: said, not dropped
-        found = test_client.get("/stories.json", params={"q": "lighthouse"}).json()
-        assert found["total"] == 1
-        page = test_client.get(str(response.url))
-        assert "Done" in page.text and "notes.bin" in page.text
+        assert job["not_fetched"][0]["url"] == "not an address"  # said, not dropped
+        assert test_client.get("/stories.json", params={"q": "lighthouse"}).json()["total"] == 1
+        assert test_client.get("/stories.json", params={"q": "Orrin"}).json()["total"] == 1
+        page_text = test_client.get(str(response.url)).text
+        assert "Done" in page_text and "notes.bin" in page_text and "not an address" in page_text
     assert not list(Path("/etc").glob("*lighthouse*"))
 
 

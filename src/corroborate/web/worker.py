@@ -39,7 +39,8 @@ class Job:
 
     id: str
     files: tuple[str, ...]  # the names the files were uploaded under
-    not_fetched: tuple[tuple[str, str], ...] = ()  # (URL, why it was not fetched)
+    urls: tuple[str, ...] = ()  # web addresses to fetch
+    not_fetched: tuple[tuple[str, str], ...] = ()  # (pasted line, why it was not fetched)
     state: str = "queued"  # queued | running | done | failed
     read: int = 0
     new: int = 0
@@ -57,7 +58,7 @@ class Job:
 
 
 def work(db_path: str, requests, events, precompute: bool, niceness: int = 0) -> None:
-    """Serve requests until STOP: ("brief", story_id) and ("ingest", job_id, paths, folder)."""
+    """Serve requests until STOP: ("brief", story_id) and ("ingest", job_id, paths, urls, folder)."""
     from ..store import Store
 
     if niceness:
@@ -126,25 +127,52 @@ def _next_unbriefed(store, failed: set) -> int | None:
     return next((story for (story,) in rows if story not in skip), None)
 
 
-def _ingest(store, job_id: str, paths: list[str], folder: str, events) -> None:
+def _ingest(store, job_id: str, paths: list[str], urls: list[str], folder: str, events) -> None:
+    """Uploaded files through the one ingest path, then pasted URLs through the
+    fetcher (fetch.collect: robots.txt, per-host turns, size limits, the archive
+    beside the store), each with its progress."""
     from ..store.ingest import ingest
 
     events.put(("job", job_id, {"state": "running"}))
+    totals = {"read": 0, "new": 0, "duplicates": 0, "problems": ()}
 
     def progress(summary) -> None:
         events.put(("job", job_id, {"read": summary.read, "new": summary.new, "duplicates": summary.duplicates}))
 
     try:
-        summary = ingest(paths, store, batch_size=200, on_batch=progress, background=False)
-        events.put(("job", job_id, {
-            "state": "done", "read": summary.read, "new": summary.new, "duplicates": summary.duplicates,
-            "problems": tuple(str(p).replace(folder + os.sep, "") for p in summary.problems),
-        }))  # fmt: skip
+        if paths:
+            summary = ingest(paths, store, batch_size=200, on_batch=progress, background=False)
+            totals = {"read": summary.read, "new": summary.new, "duplicates": summary.duplicates,
+                      "problems": tuple(str(p).replace(folder + os.sep, "") for p in summary.problems)}  # fmt: skip
+            events.put(("job", job_id, totals))
+        if urls:
+            collected = _fetch(store, urls)
+            totals = {
+                "read": totals["read"] + collected.usable, "new": totals["new"] + collected.new,
+                "duplicates": totals["duplicates"] + collected.duplicates + collected.skipped + collected.unchanged,
+                "problems": totals["problems"] + tuple(str(p) for p in collected.problems),
+            }  # fmt: skip
+        events.put(("job", job_id, {"state": "done", **totals}))
     except Exception as error:  # noqa: BLE001 - reported on the job's page
         log.exception("ingest job %s failed", job_id)
         events.put(("job", job_id, {"state": "failed", "message": f"{type(error).__name__}: {error}"}))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fetch(store, urls: list[str]):
+    """Fetch URLs into the store as `corroborate ingest URL...` does."""
+    from ..fetch.archive import Archive, default_path
+    from ..fetch.client import Fetcher
+    from ..fetch.collect import Collector
+    from ..fetch.options import FetchOptions
+
+    archive = Archive(default_path(Path(store.path)))
+    try:
+        with Fetcher(FetchOptions(), archive=archive) as fetcher:
+            return Collector(store, fetcher).collect(urls)
+    finally:
+        archive.close()
 
 
 # --- the server's side ---------------------------------------------------------------
@@ -242,17 +270,19 @@ class BriefWorker:
             return self._failed.get((story_id, members))
 
     # add-articles jobs
-    def submit_ingest(self, folder: Path, paths: list[Path], names: list[str], not_fetched: list[tuple[str, str]]) -> Job:
-        job = Job(id=uuid.uuid4().hex, files=tuple(names), not_fetched=tuple(not_fetched))
+    def submit_ingest(self, folder: Path, paths: list[Path], names: list[str], urls: list[str], refused: list[tuple[str, str]]) -> Job:
+        """Queue uploaded files (saved in `folder`, removed when done) and URLs to fetch;
+        `refused` are pasted lines that are not web addresses, with the reason."""
+        job = Job(id=uuid.uuid4().hex, files=tuple(names), urls=tuple(urls), not_fetched=tuple(refused))
         with self._lock:
             self._jobs[job.id] = job
-        if paths:
+        if paths or urls:
             self._ensure_running()
-            self._requests.put(("ingest", job.id, [str(p) for p in paths], str(folder)))
+            self._requests.put(("ingest", job.id, [str(p) for p in paths], list(urls), str(folder)))
         else:
             shutil.rmtree(folder, ignore_errors=True)
             with self._lock:
-                self._jobs[job.id] = replace(job, state="done", message="no file to add")
+                self._jobs[job.id] = replace(job, state="done", message="nothing to add")
         return self._jobs[job.id]
 
     def job(self, job_id: str) -> Job | None:

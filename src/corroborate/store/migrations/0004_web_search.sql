@@ -160,3 +160,10 @@ BEGIN
     DELETE FROM story_summary WHERE story_id = OLD.story_id;
     DELETE FROM brief_findings WHERE story_id = OLD.story_id;
 END;
+
+-- A new version of an article drops its story's briefs (migration 0003): their summary goes too.
+CREATE TRIGGER summary_drop_on_new_version AFTER INSERT ON article_versions WHEN NEW.version > 1
+BEGIN
+    DELETE FROM story_summary WHERE story_id IN (SELECT story_id FROM memberships WHERE article_id = NEW.article_id);
+    DELETE FROM brief_findings WHERE story_id IN (SELECT story_id FROM memberships WHERE article_id = NEW.article_id);
+END;

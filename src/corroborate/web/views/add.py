@@ -2,7 +2,8 @@
 reads) or paste URLs, then follow the job's progress. Off unless the server was
 started with `--allow-ingest`; the form carries a CSRF token; the body has a
 size limit (security.BodyLimit); files are saved under safe names in a private
-folder and ingested by the worker, the store's one writer."""
+folder, and files and URLs are ingested by the worker, the store's one writer
+(URLs through the live-sources fetcher: robots.txt, per-host turns, limits)."""
 
 from __future__ import annotations
 
@@ -25,19 +26,6 @@ JOB_ID = re.compile(r"[0-9a-f]{32}")
 REFRESH_SECONDS = 2
 
 
-def url_fetcher():
-    """HOOK (issue 15, live sources): the fetcher that turns URLs into articles.
-
-    When `corroborate.fetch` offers `fetch_urls(urls) -> iterable of RawArticle |
-    InputProblem`, pasted URLs are fetched with it; until then this returns None and
-    every pasted URL is listed on the job's page as not fetched, with the reason."""
-    try:
-        from .. import fetch  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(fetch, "fetch_urls", None)
-
-
 def routes(web) -> list[Route]:
     def off(request: Request) -> Response:
         return web.error(request, 404, "Adding articles is off on this server (start it with `corroborate serve --allow-ingest`).")
@@ -46,7 +34,7 @@ def routes(web) -> list[Route]:
         token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
         response = web.page(
             request, "add.html.j2", status=status, csrf_field=CSRF_FIELD, csrf_token=token, problem=problem,
-            max_upload=web.settings.max_upload_bytes, fetch_urls=url_fetcher() is not None,
+            max_upload=web.settings.max_upload_bytes,
         )  # fmt: skip
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/add")
         return response
@@ -68,17 +56,15 @@ def routes(web) -> list[Route]:
             if len(urls) > MAX_URLS:
                 return form(request, 400, f"At most {MAX_URLS} URLs at a time.")
             folder, paths, names = await run_in_threadpool(_save, uploads)
-        not_fetched = []
-        fetcher = url_fetcher()
-        for url in urls:
-            if fetcher is None:
-                not_fetched.append((url, "fetching URLs needs the live-sources fetcher, which this version does not have; download the page and upload the file"))
-            elif not url.lower().startswith(("http://", "https://")):
-                not_fetched.append((url, "not a web address (http or https)"))
-        # HOOK (issue 15): fetched URLs join the job here, once `url_fetcher()` exists.
+        from ...fetch.urls import is_url
+
+        # Fetched by the worker with the live-sources fetcher (fetch.collect), as
+        # `corroborate ingest URL...` fetches them; anything else is said, not dropped.
+        fetch = [url for url in urls if is_url(url)]
+        refused = [(line, "not a web address (http:// or https://)") for line in urls if not is_url(line)]
         if web.worker is None:
             return web.error(request, 503, "This server has no background worker to add articles with.")
-        job = web.worker.submit_ingest(folder, paths, names, not_fetched)
+        job = web.worker.submit_ingest(folder, paths, names, fetch, refused)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     def job_page(request: Request) -> Response:
@@ -93,7 +79,7 @@ def routes(web) -> list[Route]:
         if job is None:
             return web.error(request, 404, "There is no such job on this server.")
         return JSONResponse({
-            "id": job.id, "state": job.state, "files": list(job.files), "read": job.read, "new": job.new,
+            "id": job.id, "state": job.state, "files": list(job.files), "urls": list(job.urls), "read": job.read, "new": job.new,
             "duplicates": job.duplicates, "problems": list(job.problems), "message": job.message,
             "not_fetched": [{"url": url, "reason": reason} for url, reason in job.not_fetched],
         })  # fmt: skip

@@ -4,7 +4,6 @@ and its versions when the store keeps them; `/articles/ID.json` the same data.""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from starlette.requests import Request
@@ -23,20 +22,15 @@ ARTICLE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 RELATED_KINDS = (*view.COPY_KINDS, "shares-quotes-only")
 
 
-def versions(store, article_id: str) -> list[dict] | None:
-    """The article's earlier versions, when the store keeps them.
-
-    HOOK (issue 15, live sources): `Store.versions(article_id)` is being added with
-    the fetcher; until it exists this returns None and the page says versions are
-    not tracked. Each version is shown with its fields as the store gives them."""
-    reader = getattr(store, "versions", None)
-    if reader is None:
-        return None
-    found = []
-    for version in reader(article_id):
-        fields = dataclasses.asdict(version) if dataclasses.is_dataclass(version) else dict(version)
-        found.append({name: (value.isoformat() if hasattr(value, "isoformat") else value) for name, value in fields.items()})
-    return found
+def versions(store, article_id: str) -> list[dict]:
+    """Every version of the article the store keeps (`Store.versions`, issue 15): one
+    for an article read from a file or never changed, more when a later fetch of its
+    URL found other text (or found it taken down)."""
+    return [
+        {"number": v.number, "fetched_at": v.fetched_at.isoformat() if v.fetched_at else None, "url": v.url,
+         "title": v.title, "words": len(v.text.split()), "gone": v.gone, "text": v.text}
+        for v in store.versions(article_id)
+    ]  # fmt: skip
 
 
 def related(brief, article_id: str) -> list[dict]:
