@@ -334,6 +334,23 @@ def test_kept_pages_are_served_until_the_store_changes(web_store, tmp_path):
         assert pending.status_code == 200
 
 
+def test_a_brief_made_again_for_the_same_articles_is_shown_afresh(web_store, tmp_path):
+    from dataclasses import replace
+
+    from corroborate.store.briefs import stored_brief_keys
+
+    path = tmp_path / "copy.db"
+    shutil.copy(web_store.path, path)
+    story = web_store.generated_stories[1]
+    with client(path, page_cache_mb=0) as test_client:
+        before = test_client.get(f"/stories/{story}").text
+        with Store(path) as store:
+            brief = store.cached_brief(story, *stored_brief_keys(store, story))
+            store.cache_brief(story, *stored_brief_keys(store, story), replace(brief, title="Quarrow tide mill reopens"))
+        after = test_client.get(f"/stories/{story}").text
+        assert "Quarrow tide mill reopens" not in before and "<h1>Quarrow tide mill reopens</h1>" in after
+
+
 def test_no_such_story_is_404(web):
     assert web.get("/stories/987654").status_code == 404
     assert web.get("/stories/987654.json").json()["status"] == 404

@@ -83,8 +83,8 @@ def iso(value: dt.date | None) -> str | None:
 
 
 class BriefMemory:
-    """The last few briefs read from the store, kept unpickled (keyed by story,
-    members and code, so a changed story is never served from here)."""
+    """The last few briefs read from the store, kept unpickled (or what was made from
+    them), under a key that changes whenever the store's brief does."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -117,6 +117,7 @@ class BriefState:
     status: str  # ready | preparing | failed
     message: str
     members: str  # the hash of the story's members the brief is (or will be) cached under
+    key: tuple | None = None  # what the brief is kept under in memory (WebApp.cached_brief)
 
 
 class WebApp:
@@ -152,29 +153,36 @@ class WebApp:
                     self._rows = (generation, rows)
         return rows
 
-    def cached_brief(self, story_id: int) -> tuple[Brief | None, str]:
-        """The story's cached brief (from memory or the store) and its members hash."""
+    def cached_brief(self, story_id: int) -> tuple[Brief | None, str, tuple | None]:
+        """The story's cached brief (from memory or the store), its members hash, and the
+        key it is kept under in memory: the store's row of it, so that a brief made
+        again for the same members (a new version of an article) is read again."""
         from ..store.briefs import stored_brief_keys
 
         store = self.store()
         members, option_key = stored_brief_keys(store, story_id)
-        key = (story_id, members, option_key)
+        row = store.connection.execute(
+            "SELECT rowid FROM briefs WHERE story_id = ? AND members_hash = ? AND options_hash = ?", (story_id, members, option_key)
+        ).fetchone()
+        if row is None:
+            return None, members, None
+        key = (story_id, members, option_key, row[0])
         brief = self.briefs.get(key)
         if brief is None:
             brief = store.cached_brief(story_id, members, option_key)
-            if brief is not None:
-                self.briefs.put(key, brief)
-        return brief, members
+            if brief is None:
+                return None, members, None
+            self.briefs.put(key, brief)
+        return brief, members, key
 
-    def brief_sections(self, story_id: int, brief: Brief, members: str) -> bytes:
+    def brief_sections(self, key: tuple, brief: Brief) -> bytes:
         """The brief's sections as the report lays them out (render/templates/
-        brief_sections.html.j2), rendered once per brief and kept as UTF-8: a big story's
-        sections are megabytes that take tens of milliseconds to lay out, and a brief
-        never changes. A page splices them in (`page(..., splice=...)`)."""
+        brief_sections.html.j2), rendered once per brief (`key` from `cached_brief`) and
+        kept as UTF-8: a big story's sections are megabytes that take tens of
+        milliseconds to lay out. A page splices them in (`page(..., splice=...)`)."""
         from ..render import RenderOptions
         from ..render.html import template_context
 
-        key = ("html", story_id, members, brief.schema_version)
         html = self.fragments.get(key)
         if html is None:
             context = template_context(brief, RenderOptions(show_removed=False))
@@ -185,9 +193,9 @@ class WebApp:
     def brief_status(self, story_id: int) -> BriefState:
         """The story's brief if cached, else what is happening to it. Asks the worker
         for a brief the store has not cached."""
-        brief, members = self.cached_brief(story_id)
+        brief, members, key = self.cached_brief(story_id)
         if brief is not None:
-            return BriefState(brief, "ready", "", members)
+            return BriefState(brief, "ready", "", members, key)
         if self.worker is None:
             return BriefState(None, "preparing", "Briefs are not being prepared by this server (no background worker).", members)
         failure = self.worker.failure(story_id, members)

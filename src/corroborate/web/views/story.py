@@ -122,7 +122,7 @@ def routes(web) -> list[Route]:
             return missing(request, story_id, "")
         state = web.brief_status(story_id)
         brief = state.brief
-        sections = web.brief_sections(story_id, brief, state.members) if brief else None
+        sections = web.brief_sections(state.key, brief) if brief else None
         return web.page(
             request, "story.html.j2", story_id=story_id, title=(brief.title if brief else row[0]) or "Untitled story",
             articles=articles, chart=coverage_chart(articles), state=state.status, message=state.message,
