@@ -102,58 +102,66 @@ def coverage_chart(articles: list[ArticleRow]) -> Chart | None:
     return Chart(width, height, baseline, tuple(bars), first.isoformat(), last.isoformat(), peak, undated, step)
 
 
+@dataclass(frozen=True)
+class StoryView:
+    """What a story's page and its JSON twin show."""
+
+    id: int
+    title: str
+    articles: list[ArticleRow]
+    chart: Chart | None
+    state: object  # app.BriefState
+
+
 def routes(web) -> list[Route]:
-    def load(request: Request):
+    def load(request: Request, suffix: str) -> StoryView | Response:
+        """The story, or the response for a story that is not there (merged: a redirect)."""
         story_id = request.path_params["story_id"]
         db = web.store().connection
         row = db.execute("SELECT title FROM stories WHERE id = ?", (story_id,)).fetchone()
         articles = story_articles(db, story_id) if row else []
-        return story_id, row, articles
-
-    def missing(request: Request, story_id: int, suffix: str) -> Response:
-        moved = resolve_merged(web.store().connection, story_id)
-        if moved is not None:
-            return RedirectResponse(story_url(moved, suffix), status_code=301)
-        return web.error(request, 404, f"There is no story {story_id} in this store.")
+        if not articles:
+            moved = resolve_merged(db, story_id)
+            if moved is not None:
+                return RedirectResponse(story_url(moved, suffix), status_code=301)
+            return web.error(request, 404, f"There is no story {story_id} in this store.")
+        state = web.brief_status(story_id)
+        title = (state.brief.title if state.brief else row[0]) or "Untitled story"
+        return StoryView(story_id, title, articles, coverage_chart(articles), state)
 
     def page(request: Request) -> Response:
-        story_id, row, articles = load(request)
-        if not articles:
-            return missing(request, story_id, "")
-        state = web.brief_status(story_id)
-        brief = state.brief
-        sections = web.brief_sections(state.key, brief) if brief else None
+        story = load(request, "")
+        if isinstance(story, Response):
+            return story
+        state = story.state
         return web.page(
-            request, "story.html.j2", story_id=story_id, title=(brief.title if brief else row[0]) or "Untitled story",
-            articles=articles, chart=coverage_chart(articles), state=state.status, message=state.message,
-            outlets=sorted({a.outlet for a in articles if a.outlet}),
-            refresh=REFRESH_SECONDS if state.status == "preparing" else None, json_url=story_url(story_id, ".json"),
-            splice=sections, keep=state.status == "ready",
+            request, "story.html.j2", story_id=story.id, title=story.title, articles=story.articles, chart=story.chart,
+            state=state.status, message=state.message, outlets=sorted({a.outlet for a in story.articles if a.outlet}),
+            refresh=REFRESH_SECONDS if state.status == "preparing" else None, json_url=story_url(story.id, ".json"),
+            splice=web.brief_sections(state.key, state.brief) if state.brief else None, keep=state.status == "ready",
         )  # fmt: skip
 
     def as_json(request: Request) -> Response:
-        story_id, row, articles = load(request)
-        if not articles:
-            return missing(request, story_id, ".json")
-        state = web.brief_status(story_id)
-        brief = state.brief
-        chart = coverage_chart(articles)
+        story = load(request, ".json")
+        if isinstance(story, Response):
+            return story
+        brief, chart = story.state.brief, story.chart
         return JSONResponse({
-            "id": story_id,
-            "url": story_url(story_id),
-            "title": (brief.title if brief else row[0]) or "",
-            "brief_status": state.status,
-            "message": state.message,
+            "id": story.id,
+            "url": story_url(story.id),
+            "title": story.title,
+            "brief_status": story.state.status,
+            "message": story.state.message,
             "articles": [
                 {"id": a.id, "url": article_url(a.id), "title": a.title, "outlet": a.outlet,
                  "outlet_url": outlet_url(a.outlet) if a.outlet else None, "date": iso(a.published),
                  "source_url": a.url}
-                for a in articles
+                for a in story.articles
             ],
             "coverage": {
                 "step_days": chart.step if chart else None,
                 "counts": [{"date": bar.day.isoformat(), "articles": bar.count} for bar in chart.bars] if chart else [],
-                "undated": chart.undated if chart else 0,
+                "undated": sum(1 for a in story.articles if a.published is None),
             },
             "brief": brief_json.to_dict(brief) if brief else None,
         }, headers=None if brief else {NO_KEEP.decode(): "1"})  # fmt: skip
