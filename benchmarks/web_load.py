@@ -54,7 +54,13 @@ def build_store(folder: Path, articles: int, briefs: int, seed: int) -> dict:
     db = folder / "load.db"
     meta = folder / "meta.json"
     if db.exists() and meta.exists():
-        return json.loads(meta.read_text())
+        info = json.loads(meta.read_text())
+        started = time.perf_counter()
+        with Store(db) as store:  # briefs made by other code are made again (the cache is keyed by code)
+            for story_id in info["stories"]:
+                story_brief(store, story_id)
+        print(f"kept store: {len(info['stories'])} briefs checked or made again in {time.perf_counter() - started:.0f} s", flush=True)
+        return info
     feed = folder / "feed.jsonl"
     source = write_feed(feed, articles, seed)
     started = time.perf_counter()
