@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 SCHEMA_VERSION = "1.1"
@@ -364,11 +365,17 @@ class Brief:
     notes: tuple[str, ...] = field(default=())
     schema_version: str = SCHEMA_VERSION
 
+    @cached_property
+    def _article_by_id(self) -> dict[str, Article]:
+        return {article.id: article for article in self.articles}
+
     def article(self, article_id: str) -> Article:
-        for article in self.articles:
-            if article.id == article_id:
-                return article
-        raise KeyError(article_id)
+        # Looked up for every span a stage or renderer reads (thousands per brief):
+        # a dict, not a scan of the articles each time.
+        try:
+            return self._article_by_id[article_id]
+        except KeyError:
+            raise KeyError(article_id) from None
 
     def text(self, span: Span) -> str:
         return self.article(span.article_id).slice(span)
