@@ -5,7 +5,9 @@ candidates, then difflib's matching blocks on normalised words) are joined
 into one statement, transitively, so that an outlet printing a statement in
 one piece links the outlets that split it in two. The canonical wording is
 the rendition that contains the renditions of the most independent sources;
-every occurrence is then compared with it word by word.
+every occurrence is then compared with it word by word. Wordings that differ
+with equal support are decided by the story's evidence or shown as disputed
+(`ties`); an outlet's editorial marks are read apart from the words (`editorial`).
 """
 
 from __future__ import annotations
