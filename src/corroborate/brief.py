@@ -72,7 +72,11 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
     if not articles:
         return ""
     derived = set(derived)
-    printed = Counter(" ".join(article.title.split()).casefold() for article in articles)
+
+    def headline(article: Article) -> str:
+        return " ".join(article.title.split()).casefold()
+
+    printed = Counter(headline(article) for article in articles)
 
     def preference(article: Article):
         return (
@@ -80,7 +84,7 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
             article.id in derived,
             article.published is None,
             article.published or 0,
-            -printed[" ".join(article.title.split()).casefold()],
+            -printed[headline(article)],
             article.id,
         )
 

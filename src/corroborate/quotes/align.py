@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -417,15 +417,13 @@ def _occurrences(statement: _Statement, speaker: str | None, canonical: Sequence
     return occurrences
 
 
-def _habit(decided: Sequence[tuple[_Statement, QuoteGroup, int]]) -> Counter:
+def _habit(decided: Iterable[tuple[QuoteGroup, Sequence[Printed], int]]) -> Counter:
     """Per article: how many statements it alters whose canonical wording at least two
-    independent sources print (decided without a tie)."""
+    independent sources print (statements decided without a tie)."""
     habit: Counter = Counter()
-    for statement, group, backing in decided:
-        if backing < 2:
-            continue
-        altering = {o.quote.span.article_id for o in group.occurrences if o.verdict == "altered"}
-        habit.update(altering)
+    for group, _, backing in decided:
+        if backing >= 2:
+            habit.update({o.quote.span.article_id for o in group.occurrences if o.verdict == "altered"})
     return habit
 
 
@@ -447,7 +445,7 @@ def group_quotes(
             speaker = _speaker(statement)
             group = QuoteGroup(speaker, _canonical_text(canonical)[0], tuple(_occurrences(statement, speaker, canonical)))
             decided[index] = (group, canonical, max(statement.backing))
-    habit = _habit([(plans[i][0], group, backing) for i, (group, _, backing) in decided.items()])
+    habit = _habit(decided.values())
     result = []
     for index, (statement, wordings) in enumerate(plans):
         if index in decided:
