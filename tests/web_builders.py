@@ -84,7 +84,11 @@ def _story_of(store: Store, article_id: str) -> int:
 
 def build_web_store(folder: Path) -> WebStore:
     path = folder / "web.db"
-    feed = write_jsonl(folder / "stream.jsonl", stream(stories=4, per_story=3, seed=11))
+    # Seed 12: with seed 11 two of the four generated stories (a ferry strike and a bridge
+    # collapse on the same two days, sharing the template and 60 filler words from one
+    # short list) became one once story clustering dropped its entity-conflict penalty
+    # (issue 14); these tests need distinct stories, not that edge of the clusterer.
+    feed = write_jsonl(folder / "stream.jsonl", stream(stories=4, per_story=3, seed=12))
     hostile = hostile_brief()
     with Store(path) as store:
         summary = ingest([EXAMPLE_STORY / "articles", feed, *hostile.articles], store, batch_size=100, background=False)
