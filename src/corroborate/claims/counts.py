@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..nlp import tokens_where
 from .clauses import clause_fields, clause_terms
 from .context import ArticleContext, Found, make_claim, stem, tokens_of
 from .grammar import governing_verb, subject_of_noun, subject_of_verb
@@ -51,7 +52,7 @@ def counts(ctx: ArticleContext) -> list[Found]:
     """Numbers counting something: "74.2 million Twitter followers", "12 people"."""
     found = []
     doc = ctx.doc
-    for token in doc:
+    for token in tokens_where(doc, "DEP", ("nummod",)):
         if token.i in ctx.value_tokens or token.i in ctx.date_tokens:
             continue
         if not (token.like_num or token.lower_ == "dozen") or token.dep_ not in ("nummod",):
