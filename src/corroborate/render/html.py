@@ -19,6 +19,7 @@ from .. import __version__
 from ..model import Brief
 from . import RenderOptions
 from . import common as view
+from . import ranking
 
 # Colours of independent source groups in the graph (colour-blind-safe, Okabe-Ito).
 GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -181,6 +182,8 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
     return template.render(
         brief=brief,
         view=view,
+        ranking=ranking,
+        limits=ranking.limits(options.show_all),
         options=options,
         numbers=view.source_numbers(brief),
         graph=copy_graph(brief),
