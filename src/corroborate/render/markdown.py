@@ -79,11 +79,11 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
     if brief.relations or brief.source_groups:
         shown = ranking.capped(view.shown_relations(brief), limits.relations)
         out += [f"## {view.relations_heading(brief)}", ""]
-        compared = brief.compared_source_groups if brief.source_groups else ()
-        if compared:
-            listed = ranking.capped(sorted(compared, key=lambda g: -len(g.articles)), limits.group_pairs)
+        listed = ranking.source_groups(brief, limits)
+        if listed.shown:
             groups = "; ".join(
-                " + ".join(f"{esc(brief.article(a).label)} \\[{numbers[a]}\\]" for a in g.articles) for g in listed.shown
+                " + ".join(f"{esc(brief.article(a).label)} \\[{numbers[a]}\\]" for a in members) + (f" + {more} more" if more else "")
+                for members, more in listed.shown
             )
             more = f"; and {listed.left_out} more" if listed.left_out else ""
             out += [f"**Independent sources:** {groups}{more}", ""]

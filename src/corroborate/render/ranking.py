@@ -44,8 +44,9 @@ class Limits:
     """How many items of each section are shown before the rest is left out."""
 
     sources: int = 12
-    relations: int = 8
+    relations: int = 4
     group_pairs: int = 12  # independent-source groups and quote-sharing pairs listed in one line
+    group_members: int = 4  # articles named per independent-source group
     quote_groups: int = 10
     occurrences: int = 4  # faithful prints listed under a quote group
     facts: int = 15  # corroborated facts (every conflict is shown)
@@ -58,7 +59,7 @@ class Limits:
 
 
 EVERYTHING = Limits(
-    sources=10**9, relations=10**9, group_pairs=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
+    sources=10**9, relations=10**9, group_pairs=10**9, group_members=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
     days=10**9, entities=10**9, citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
 )  # fmt: skip
 
@@ -217,6 +218,19 @@ def ranked_fidelity(brief: Brief, limit: int):
     order = {a.id: k for k, a in enumerate(brief.articles)}
     ranked = sorted(brief.quote_fidelity, key=lambda f: (not f.flagged_as_rewrite, -f.altered, -f.quotes, order.get(f.article_id, 0)))
     return cut(ranked, limit, keep=lambda f: f.flagged_as_rewrite or f.altered > 0)
+
+
+def source_groups(brief: Brief, chosen: Limits) -> Cut[tuple[tuple[str, ...], int]]:
+    """The compared independent-source groups, largest first (copies are what a reader
+    looks for), each as (the article ids shown, how many more it has)."""
+    compared = brief.compared_source_groups if brief.source_groups else ()
+    ranked = sorted(compared, key=lambda g: -len(g.articles))
+    listed = cut(ranked, chosen.group_pairs)
+
+    def members(group) -> tuple[tuple[str, ...], int]:
+        return tuple(group.articles[: chosen.group_members]), max(0, len(group.articles) - chosen.group_members)
+
+    return Cut(tuple(members(g) for g in listed.shown), tuple(members(g) for g in listed.rest))
 
 
 def capped(items: Sequence[T], limit: int) -> Cut[T]:

@@ -115,12 +115,13 @@ def summary(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
 def relations(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iterator[RenderableType]:
     shown = ranking.capped(view.shown_relations(brief), limits.relations)
     yield section(view.relations_heading(brief))
-    compared = brief.compared_source_groups if brief.source_groups else ()
-    if compared:
-        # Groups of several articles (copies) first: a single article is its own source.
-        listed = ranking.capped(sorted(compared, key=lambda g: -len(g.articles)), limits.group_pairs)
+    listed = ranking.source_groups(brief, limits)
+    if listed.shown:
         groups = Text("Independent sources: ", style="bold")
-        groups.append("; ".join(" + ".join(f"{brief.article(a).label} [{numbers[a]}]" for a in g.articles) for g in listed.shown))
+        groups.append("; ".join(
+            " + ".join(f"{brief.article(a).label} [{numbers[a]}]" for a in members) + (f" + {more} more" if more else "")
+            for members, more in listed.shown
+        ))  # fmt: skip
         if listed.left_out:
             groups.append(f"; and {listed.left_out} more", style="dim")
         yield groups
