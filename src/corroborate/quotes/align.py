@@ -197,8 +197,12 @@ class _Similarity:
 
 
 def _contains(whole: Sequence[str], part: Sequence[str]) -> bool:
-    n = len(part)
-    return n > 0 and any(list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1))
+    """Whether `part` is a run of consecutive words of `whole` (one substring search
+    over the words joined by a separator no word holds: a story printing one
+    statement a hundred times compares every pair of its prints)."""
+    if not part or len(part) > len(whole):
+        return False
+    return f"\0{chr(0).join(part)}\0" in f"\0{chr(0).join(whole)}\0"
 
 
 def _edits(canonical: Sequence[str], shown_canonical: Sequence[str], variant: Sequence[str],

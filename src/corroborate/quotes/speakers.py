@@ -28,6 +28,7 @@ are taken inside the quote's paragraph only.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -357,6 +358,30 @@ class _Frame:
 
     def __init__(self, tokens):
         self.tokens = tokens
+        self._starts: list[int] | None = None
+        self._cues: list | None = None
+        self._outside: dict[int, list] = {}
+
+    def between(self, start: int, end: int) -> list:
+        """The tokens that start at a character in [start, end) (by bisection: a
+        paragraph of a long transcript has thousands of tokens and many quotes)."""
+        if self._starts is None:
+            self._starts = [t.idx for t in self.tokens]
+        first, last = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        return [self.tokens[k] for k in range(first, last)]
+
+    def cues(self) -> list:
+        """The paragraph's speech verbs (and "according"), in order."""
+        if self._cues is None:
+            self._cues = [t for t in self.tokens if is_cue(t)]
+        return self._cues
+
+    def outside(self, quotes: Sequence[QuotedSpan]) -> list:
+        """Its words outside the quotes (the same for every quote of the article)."""
+        key = id(quotes)
+        if key not in self._outside:
+            self._outside[key] = [t for t in self.tokens if not _inside(t, quotes) and not t.is_punct and not t.is_space]
+        return self._outside[key]
 
 
 def _inside(token, quotes: Iterable[QuotedSpan]) -> bool:
@@ -616,15 +641,13 @@ class Attributor:
         if not len(para):
             return None
         doc = para.doc
-        quote_tokens = [t for t in para if quote.start <= t.idx < quote.end]
+        quote_tokens = frame.between(quote.start, quote.end)
         quote_sentence = {t.sent.start for t in quote_tokens} if quote_tokens else set()
         if not quote_tokens:  # a lead-in line: the cue is at its end
             quote_sentence = {para[-1].sent.start}
         best = None
-        for token in para:
+        for token in frame.cues():
             lower = token.lower_
-            if not is_cue(token):
-                continue
             if lower != "according" and token.pos_ not in ("VERB", "AUX"):
                 # "..., Viguerie notes." with the verb tagged as a noun.
                 if not (token.i > para.start and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")):
@@ -688,7 +711,7 @@ class Attributor:
                 # "Name: words ‘quote’" (a headline): all after the colon is the claim.
                 content = (para.start_char + head.end(), para.end_char) if quote_tokens else None
                 return Attribution(name, (ents[0].start_char, ents[0].end_char), ":", True, near=True, content=content)
-        outside = [t for t in para if not _inside(t, quotes) and not t.is_punct and not t.is_space]
+        outside = frame.outside(quotes)
         if 0 < len(outside) <= 5 and re.search(r":\s*$|^\s*\W*:", self._outside_text(para, quotes)):
             for ent in para.ents:
                 if ent.label_ in _NAME_LABELS and not _inside(ent[0], quotes):
