@@ -516,7 +516,7 @@ _BLOCK_ROWS = 512
 def _aligned_pairs(profiles: Sequence[_Profile]) -> dict[tuple[int, int], list[tuple[float, int, int]]]:
     """(a, b) -> (score, i, j) of every pair of sentences, i of a and j of b (a < b), that
     `_align` would score as paraphrases."""
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     vectors = [p.embeddings for p in profiles if len(p.sentences)]
     if len(vectors) < 2:
@@ -530,16 +530,24 @@ def _aligned_pairs(profiles: Sequence[_Profile]) -> dict[tuple[int, int], list[t
     for first in range(0, len(matrix), _BLOCK_ROWS):
         cosine = matrix[first : first + _BLOCK_ROWS] @ matrix.T
         later = owner[None, :] > owner[first : first + _BLOCK_ROWS, None]  # each pair once, other articles only
-        for row, column in zip(*np.nonzero((cosine >= least) & later)):
-            value = cosine[row, column]
-            # The lexical score the pair needs to reach the threshold (rapidfuzz stops early below it).
-            needed = max(0.0, (PARAPHRASE_SIMILARITY - 0.5 * float(value)) / 0.5 * 100 - 1e-6)
-            lexical = fuzz.token_set_ratio(texts[first + row], texts[column], score_cutoff=needed) / 100.0
-            score = _score(value, lexical)
-            if score >= PARAPHRASE_SIMILARITY:
-                key = (int(owner[first + row]), int(owner[column]))
-                out.setdefault(key, []).append((score, int(local[first + row]), int(local[column])))
+        rows, columns = np.nonzero((cosine >= least) & later)
+        if not len(rows):
+            continue
+        rows_global = rows + first
+        # Token-set ratios of all candidate pairs in one call (C, no Python per pair).
+        lexical = process.cpdist([texts[r] for r in rows_global], [texts[c] for c in columns],
+                                 scorer=fuzz.token_set_ratio, dtype=np.float64) / 100.0  # fmt: skip
+        scores = _scores(cosine[rows, columns], lexical)
+        for k in np.flatnonzero(scores >= PARAPHRASE_SIMILARITY):
+            key = (int(owner[rows_global[k]]), int(owner[columns[k]]))
+            out.setdefault(key, []).append((float(scores[k]), int(local[rows_global[k]]), int(local[columns[k]])))
     return out
+
+
+def _scores(cosine: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """`_score` of many pairs (float32 cosines, as one pair's scalar arithmetic has them)."""
+    half = (0.5 * lexical).astype(np.float32)
+    return np.round((np.float32(0.5) * cosine.astype(np.float32) + half).astype(np.float64), 6)
 
 
 def _one_to_one(scored: list[tuple[float, int, int]]) -> list[tuple[int, int, float]]:

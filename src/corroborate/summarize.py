@@ -358,6 +358,21 @@ class _Sameness:
         """Below this cosine no lexical overlap (at most 1) can make two sentences the same."""
         return 2 * _relations().PARAPHRASE_SIMILARITY - 1
 
+    def same_many(self, rows: Sequence[int], others: Sequence[int], cosines):
+        """`same` of many pairs at once (token-set ratios in one rapidfuzz call)."""
+        import numpy as np
+        from rapidfuzz import fuzz, process
+
+        relations = _relations()
+        result = np.zeros(len(rows), dtype=bool)
+        worth = np.flatnonzero(cosines >= self.least_cosine)
+        if len(worth):
+            lexical = process.cpdist([self.normalised[rows[k]] for k in worth], [self.normalised[others[k]] for k in worth],
+                                     scorer=fuzz.token_set_ratio, dtype=np.float64) / 100.0  # fmt: skip
+            combined = relations.combine_similarity(cosines[worth], lexical)
+            result[worth] = combined >= relations.PARAPHRASE_SIMILARITY
+        return result
+
     def same(self, i: int, j: int, cosine: float | None = None) -> bool:
         from rapidfuzz import fuzz
 
@@ -598,12 +613,15 @@ def _mark_repeats(candidates: list[_Candidate], sameness: _Sameness, redundant_c
     for start in range(0, len(rows), _BLOCK_ROWS):  # blocks of rows: a big story has tens of thousands
         similarity = vectors[start : start + _BLOCK_ROWS] @ vectors.T
         later = np.arange(len(rows))[None, :] > np.arange(start, start + len(similarity))[:, None]
-        for a, b in zip(*np.nonzero((similarity >= least) & later)):
+        rows, columns = np.nonzero((similarity >= least) & later)
+        cosines = similarity[rows, columns].astype(np.float64)
+        repeated = (cosines >= redundant_cosine) | sameness.same_many(
+            [candidates[start + a].row for a in rows], [candidates[b].row for b in columns], cosines
+        )
+        for a, b in zip(rows[repeated], columns[repeated]):
             first, second = candidates[start + a], candidates[b]
-            cosine = float(similarity[a, b])
-            if cosine >= redundant_cosine or sameness.same(first.row, second.row, cosine):
-                first.repeats.add(second.index)
-                second.repeats.add(first.index)
+            first.repeats.add(second.index)
+            second.repeats.add(first.index)
 
 
 def _group_relevance(group_means: dict, tuning: Tuning) -> dict[int, float]:

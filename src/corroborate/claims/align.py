@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .context import Found
-from .numbers import values_agree
+from .numbers import disagreements
 from .similarity import Similarity
 
 # Similarity above which two groups of claims are one slot (average over their
@@ -100,31 +100,38 @@ def _connected(n: int, pairs) -> list[list[int]]:
 
 def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     """`cluster` on one connected part, given its similarity matrix: groups of
-    indices into `items`. Sums over pairs are kept per pair of clusters, so each
-    join costs O(n)."""
+    indices into `items`. Sums over pairs are kept per pair of clusters, and a join
+    recomputes the scores of the joined cluster only, so each join costs O(n)
+    (besides finding the best pair)."""
     import numpy as np
 
     n = len(items)
     conflict_bar = SAME_SLOT_CONFLICTING.get(items[0].claim.kind, SAME_SLOT_CONFLICTING[""])
-    articles = [item.claim.span.article_id for item in items]
-    cross = np.array([[a != b for b in articles] for a in articles], dtype=np.float32)
-    differ = np.array([[not values_agree(x.claim, y.claim) for y in items] for x in items], dtype=np.float32)
+    codes: dict[str, int] = {}
+    articles = np.array([codes.setdefault(item.claim.span.article_id, len(codes)) for item in items])
+    cross = (articles[:, None] != articles[None, :]).astype(np.float32)
+    differ = disagreements([item.claim for item in items]).astype(np.float32)
     forbidden = differ * (1.0 - cross)  # one article, two different values
     sim_sum, cross_sum, differ_sum, forbidden_sum = sim * cross, cross.copy(), differ.copy(), forbidden.copy()
     differ_sim = sim * cross * differ
     members: list[list[int]] = [[i] for i in range(n)]
     alive = np.ones(n, dtype=bool)
-    while True:
+
+    def scores(rows):
+        """The join score of clusters `rows` with every cluster (-inf: may not join)."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            average = np.where(cross_sum > 0, sim_sum / np.maximum(cross_sum, 1), -1.0)
-            differ_average = np.where(differ_sum > 0, differ_sim / np.maximum(differ_sum, 1), 0.0)
-        agreeing = (differ_sum == 0) & (average >= SAME_SLOT_AGREEING)
-        conflicting = (differ_sum > 0) & (average >= SAME_SLOT_AGREEING) & (differ_average >= conflict_bar)
+            average = np.where(cross_sum[rows] > 0, sim_sum[rows] / np.maximum(cross_sum[rows], 1), -1.0)
+            differ_average = np.where(differ_sum[rows] > 0, differ_sim[rows] / np.maximum(differ_sum[rows], 1), 0.0)
+        agreeing = (differ_sum[rows] == 0) & (average >= SAME_SLOT_AGREEING)
+        conflicting = (differ_sum[rows] > 0) & (average >= SAME_SLOT_AGREEING) & (differ_average >= conflict_bar)
         score = np.where(agreeing, average + 1.0, np.where(conflicting, differ_average, -np.inf))
-        score[forbidden_sum > 0] = -np.inf
-        score[~alive, :] = -np.inf
+        score[forbidden_sum[rows] > 0] = -np.inf
         score[:, ~alive] = -np.inf
-        np.fill_diagonal(score, -np.inf)
+        return score
+
+    score = scores(np.arange(n))
+    np.fill_diagonal(score, -np.inf)
+    while True:
         x, y = np.unravel_index(int(np.argmax(score)), score.shape)
         if not np.isfinite(score[x, y]):
             break
@@ -134,4 +141,10 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         members[x] += members[y]
         members[y] = []
         alive[y] = False
+        score[y, :] = -np.inf
+        score[:, y] = -np.inf
+        row = scores(np.array([x]))[0]
+        row[x] = -np.inf
+        score[x, :] = row
+        score[:, x] = row
     return [sorted(group) for group in members if group]

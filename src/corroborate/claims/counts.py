@@ -64,11 +64,11 @@ def counts(ctx: ArticleContext) -> list[Found]:
         if any(t.i in ctx.date_tokens for t in number_tokens):
             continue
         start, end = number_tokens[0].idx, number_tokens[-1].idx + len(number_tokens[-1])
-        text = doc.text[start:end]
+        text = ctx.article.text[start:end]
         words = text.split()
         if words and words[0].lower() in ("about", "around", "roughly", "some", "nearly", "almost", "over"):
             start += len(words[0]) + 1
-            text = doc.text[start:end]
+            text = ctx.article.text[start:end]
         parsed = parse_number(text)
         if parsed is None or parsed[0] < 2:
             continue
@@ -84,8 +84,8 @@ def counts(ctx: ArticleContext) -> list[Found]:
         skip = {t.i for t in number_tokens}
         ctx.value_tokens |= skip
         _, terms, local = clause_terms(ctx, token, skip)
-        tolerance = value * 0.1 if approximate(doc.text, start) else unit / 2
-        claim = make_claim(ctx, start, end, "count", subject, attribute, f"{value:g}", doc.text[start:noun.idx + len(noun)],
+        tolerance = value * 0.1 if approximate(ctx.article.text, start) else unit / 2
+        claim = make_claim(ctx, start, end, "count", subject, attribute, f"{value:g}", ctx.article.text[start:noun.idx + len(noun)],
                        tolerance)  # fmt: skip
         found.append(Found(claim, terms | {stem(noun.lemma_.lower())}, ctx.group, **clause_fields(ctx, local),
                             head=_count_predicate(noun, verb), thing=noun.lemma_.lower()))  # fmt: skip

@@ -361,6 +361,13 @@ class _Frame:
         self._starts: list[int] | None = None
         self._cues: list | None = None
         self._outside: dict[int, list] = {}
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.tokens.text
+        return self._text
 
     def between(self, start: int, end: int) -> list:
         """The tokens that start at a character in [start, end) (by bisection: a
@@ -382,6 +389,14 @@ class _Frame:
         if key not in self._outside:
             self._outside[key] = [t for t in self.tokens if not _inside(t, quotes) and not t.is_punct and not t.is_space]
         return self._outside[key]
+
+
+def _text_of(doc) -> str:
+    """The doc's text, built once (spaCy joins every token each time it is asked)."""
+    cached = doc.user_data.get("corroborate_text")
+    if cached is None:
+        cached = doc.user_data["corroborate_text"] = doc.text
+    return cached
 
 
 def _inside(token, quotes: Iterable[QuotedSpan]) -> bool:
@@ -468,7 +483,7 @@ def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int
         return None
     # Keep the quote's own marks when the clause reaches past them, so the
     # content reads as printed: the ferry will “sail again by spring.”
-    text = doc.text
+    text = _text_of(doc)
     if end <= quote.end < len(text) and text[quote.end] in _MARKS:
         end = quote.end + 1
     if start >= quote.start > 0 and text[quote.start - 1] in _MARKS:
@@ -500,9 +515,16 @@ def _mention_tokens(token):
     its noun phrase up to the token (no relative clauses)."""
     doc = token.doc
     if token.ent_type_:
-        for ent in doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
+        # The entity around the token, from its IOB tags (building `doc.ents` for
+        # each mention cost a pass over every entity of the article).
+        from spacy.tokens import Span as TokenSpan
+
+        first, last = token.i, token.i + 1
+        while first > 0 and doc[first].ent_iob_ == "I":
+            first -= 1
+        while last < len(doc) and doc[last].ent_iob_ == "I":
+            last += 1
+        return TokenSpan(doc, first, last, label=token.ent_type_)
     start = token.left_edge.i
     return doc[start : token.i + 1]
 
@@ -669,7 +691,7 @@ class Attributor:
                 continue
             if best is None or distance < best[0]:
                 best = (distance, token, subject)
-        frame_text = para.text
+        frame_text = frame.text
         if best is None and lead_in:
             # "A few comments on her post read:" ("read" tagged as a noun), or
             # "X released the following statement:": the lead-in's root
