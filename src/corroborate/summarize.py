@@ -613,12 +613,12 @@ def _mark_repeats(candidates: list[_Candidate], sameness: _Sameness, redundant_c
     for start in range(0, len(rows), _BLOCK_ROWS):  # blocks of rows: a big story has tens of thousands
         similarity = vectors[start : start + _BLOCK_ROWS] @ vectors.T
         later = np.arange(len(rows))[None, :] > np.arange(start, start + len(similarity))[:, None]
-        rows, columns = np.nonzero((similarity >= least) & later)
-        cosines = similarity[rows, columns].astype(np.float64)
+        pair_rows, pair_columns = np.nonzero((similarity >= least) & later)
+        cosines = similarity[pair_rows, pair_columns].astype(np.float64)
         repeated = (cosines >= redundant_cosine) | sameness.same_many(
-            [candidates[start + a].row for a in rows], [candidates[b].row for b in columns], cosines
+            [candidates[start + a].row for a in pair_rows], [candidates[b].row for b in pair_columns], cosines
         )
-        for a, b in zip(rows[repeated], columns[repeated]):
+        for a, b in zip(pair_rows[repeated], pair_columns[repeated]):
             first, second = candidates[start + a], candidates[b]
             first.repeats.add(second.index)
             second.repeats.add(first.index)
