@@ -28,7 +28,7 @@ are taken inside the quote's paragraph only.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -400,8 +400,35 @@ def _text_of(doc) -> str:
 
 
 def _inside(token, quotes: Iterable[QuotedSpan]) -> bool:
-    position = token.idx
-    return any(q.start <= position < q.end for q in quotes)
+    """Whether the token starts inside one of `quotes` (by bisection over their merged
+    extents, kept per list of quotes: an article's quotes are asked about for every cue
+    of every quote)."""
+    starts, ends = _extents(quotes)
+    k = bisect_right(starts, token.idx) - 1
+    return k >= 0 and token.idx < ends[k]
+
+
+_EXTENTS: dict[int, tuple[object, list[int], list[int]]] = {}
+
+
+def _extents(quotes) -> tuple[list[int], list[int]]:
+    cached = _EXTENTS.get(id(quotes))
+    if cached is not None and cached[0] is quotes:
+        return cached[1], cached[2]
+    starts: list[int] = []
+    ends: list[int] = []
+    for q in sorted(quotes, key=lambda q: q.start):
+        if q.end <= q.start:
+            continue
+        if starts and q.start <= ends[-1]:
+            ends[-1] = max(ends[-1], q.end)
+        else:
+            starts.append(q.start)
+            ends.append(q.end)
+    if len(_EXTENTS) > 10_000:
+        _EXTENTS.clear()
+    _EXTENTS[id(quotes)] = (quotes, starts, ends)
+    return starts, ends
 
 
 def _subject(cue):
@@ -534,14 +561,17 @@ class Attributor:
 
     def __init__(self, cast: Cast):
         self.cast = cast
+        self._public: dict[str, str] = {}  # article text -> its word for the public
 
     def public_online(self, article_text: str) -> str:
         """The article's own word for the members of the public it quotes:
         the public group it names most ("fans", "residents"), on social media."""
-        lowered = article_text.lower()
-        counts = [(len(re.findall(r"\b" + group + r"\b", lowered)), -lowered.find(group), group) for group in _PUBLIC_GROUPS]
-        count, _, group = max(counts)
-        return f"{group if count else 'people'} on social media"
+        if article_text not in self._public:
+            lowered = article_text.lower()
+            counts = [(len(re.findall(r"\b" + group + r"\b", lowered)), -lowered.find(group), group) for group in _PUBLIC_GROUPS]
+            count, _, group = max(counts)
+            self._public[article_text] = f"{group if count else 'people'} on social media"
+        return self._public[article_text]
 
     def _resolve(self, span, head, quote_start: int, article_text: str, history, paragraph_index: int,
                  persons: list[tuple[int, str]], frame_text: str) -> tuple[str | None, bool]:
@@ -664,7 +694,8 @@ class Attributor:
             return None
         doc = para.doc
         quote_tokens = frame.between(quote.start, quote.end)
-        quote_sentence = {t.sent.start for t in quote_tokens} if quote_tokens else set()
+        # The sentences the quote is in: the first token's, and each that starts inside it.
+        quote_sentence = {quote_tokens[0].sent.start} | {t.i for t in quote_tokens[1:] if t.is_sent_start} if quote_tokens else set()
         if not quote_tokens:  # a lead-in line: the cue is at its end
             quote_sentence = {para[-1].sent.start}
         best = None
