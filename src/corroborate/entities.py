@@ -313,9 +313,11 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
     titles = _titles(articles, docs, by_token, kinds)
     aliases: dict[str, Counter] = defaultdict(Counter)
     extra_mentions: dict[str, list[Span]] = defaultdict(list)
+    named = _named_tokens(by_token)  # kept up to date below: scanning every name per article is quadratic
     for article, doc in zip(articles, docs):
-        _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra_mentions)
-        _resolve_pronouns(article, doc, by_token, kinds)
+        _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra_mentions,
+                              named[article.id])  # fmt: skip
+        _resolve_pronouns(article, doc, by_token, kinds, named[article.id])
 
     entities = []
     for group in ranked:
@@ -365,7 +367,9 @@ def _named_tokens(by_token) -> dict[str, list[int]]:
     return out
 
 
-def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra) -> None:
+def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra, named) -> None:
+    """Descriptions ("the company", "the photographer") named after the entity they
+    mean; `named` (the article's named token indices) gets the new ones."""
     for chunk in doc.noun_chunks:
         root = chunk.root
         head = root.lemma_.lower()
@@ -397,7 +401,9 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
         if target is None or _subject_of_clause(article, root, by_token) == target:
             continue  # "X sued the firm": a clause's object is not its own subject
         for token in chunk:
-            by_token.setdefault((article.id, token.i), target)
+            if (article.id, token.i) not in by_token:
+                by_token[(article.id, token.i)] = target
+                named.append(token.i)
         aliases[target][chunk.text] += 1
         extra[target].append(Span(article.id, chunk.start_char, chunk.end_char))
 
@@ -428,14 +434,14 @@ def _is_subject(token) -> bool:
     return token.dep_ in _SUBJECT_DEPS or (token.dep_ in ("compound", "appos") and token.head.dep_ in _SUBJECT_DEPS)
 
 
-def _resolve_pronouns(article, doc, by_token, kinds) -> None:
+def _resolve_pronouns(article, doc, by_token, kinds, named) -> None:
     """Pronouns name the last entity of their kind mentioned before them, and
     preferably the last one that was the subject of a clause (the centre of
     attention: in "Kim has taken to Twitter. She said" she is Kim, not Twitter)."""
     last: dict[str, str] = {}
     last_subject: dict[str, str] = {}
     # Only names and pronouns change or use what was last mentioned.
-    wanted = set(_named_tokens(by_token).get(article.id, ())) | {t.i for t in tokens_where(doc, "POS", ("PRON",))}
+    wanted = set(named) | {t.i for t in tokens_where(doc, "POS", ("PRON",))}
     for token in (doc[i] for i in sorted(wanted)):
         name = by_token.get((article.id, token.i))
         lower = token.lower_

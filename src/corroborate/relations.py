@@ -563,11 +563,21 @@ def _one_to_one(scored: list[tuple[float, int, int]]) -> list[tuple[int, int, fl
     return sorted(pairs)
 
 
+# Words too common to say two quotes may be one (not spaCy's list: importing spaCy
+# here, while the background thread loads it, races the import).
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but nor so of to in on at for with by from as into about than that this these those it its "
+    "is are was were be been being am do does did have has had will would can could should may might must shall "
+    "i me my we us our you your he him his she her they them their who whom which what there here not no".split()
+)
+
+
 def _quote_pairs(profiles: Sequence[_Profile]) -> dict[tuple[int, int], list[tuple[str, str]]]:
     """(a, b) -> `_shared_quotes(a, b)` for every pair whose quotes share a content word
     (two passages without a word in common are not one quote)."""
     from rapidfuzz import fuzz
-    from spacy.lang.en.stop_words import STOP_WORDS as stop
+
+    stop = _FUNCTION_WORDS
     holders: dict[str, set[int]] = {}
     for k, profile in enumerate(profiles):
         for quote in profile.quotes:
