@@ -114,13 +114,14 @@ def disagreements(claims: Sequence[Claim]):
         return np.zeros((n, n), dtype=bool)
     if kinds == {"date"}:
         dates = [dt.date.fromisoformat(c.value) for c in claims]
-        precision = np.array([_PRECISION_ORDER[c.precision or "day"] for c in claims])
+        # Small integer types: the pair matrices of a big story's dates are millions of cells.
+        precision = np.array([_PRECISION_ORDER[c.precision or "day"] for c in claims], dtype=np.int8)
         week = np.array([c.precision == "week" for c in claims])
-        ordinal = np.array([d.toordinal() for d in dates])
-        year = np.array([d.year for d in dates])
-        month = np.array([d.month for d in dates])
-        last_month = np.array([(d + dt.timedelta(days=6)).month for d in dates])  # a week may straddle two months
-        monday = ordinal - np.array([d.weekday() for d in dates])
+        ordinal = np.array([d.toordinal() for d in dates], dtype=np.int32)
+        year = np.array([d.year for d in dates], dtype=np.int16)
+        month = np.array([d.month for d in dates], dtype=np.int8)
+        last_month = np.array([(d + dt.timedelta(days=6)).month for d in dates], dtype=np.int8)  # a week may straddle two months
+        monday = ordinal - np.array([d.weekday() for d in dates], dtype=np.int32)
         coarse = np.maximum(precision[:, None], precision[None, :])
         same_month = (year[:, None] == year[None, :]) & (month[:, None] == month[None, :])
         in_left_week = (month[None, :] == month[:, None]) | (month[None, :] == last_month[:, None])
