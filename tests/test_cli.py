@@ -152,6 +152,16 @@ def test_terminal_brief_names_every_article_and_cites(runner, story):
     assert result.stderr == ""
 
 
+def test_timings_are_printed_per_step_on_stderr_only_when_asked(runner, story):
+    result = run(runner, "brief", str(story), "--timings", "-f", "json")
+    assert result.exit_code == 0, result.output
+    table = result.stderr.splitlines()
+    assert table[0].split() == ["step", "wall", "s", "cpu", "s", "share"]
+    steps = [line.split()[0] for line in table[1:]]
+    assert steps[:3] == ["read", "sentences", "embed"] and {"quotes", "facts", "summary", "total"} <= set(steps)
+    assert json.loads(result.stdout)["article_count"] == 3  # the brief itself is untouched
+
+
 def test_json_brief_is_the_documented_schema(runner, story):
     jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extra")
     result = run(runner, "brief", str(story), "--format", "json", "--words", "40")

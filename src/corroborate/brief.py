@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .config import BriefOptions
 from .model import Article, Brief, InputProblem, InputStatus, RawArticle
+from .progress import step
 
 if TYPE_CHECKING:
     from .ingest.identity import Repeat
@@ -139,13 +140,13 @@ def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread:
 
     def work() -> None:
         if wanted & _PARSING_STAGES:
-            from .nlp import parse_texts
-
-            parse_texts([article.text for article in brief.articles])
+            _parse(brief)
         if "summary" in wanted:
             import scipy.optimize  # noqa: F401 - the summary's integer program; 0.5 s to import
 
-    thread = threading.Thread(target=work, name="corroborate-warm-up")  # not a daemon: see _load_models_in_background
+    from .progress import in_thread
+
+    thread = in_thread(work, name="corroborate-warm-up")  # not a daemon: see _load_models_in_background
     thread.start()
     return thread
 
@@ -160,17 +161,30 @@ def _embed_sentences_ahead(brief: Brief) -> None:
     embed([brief.text(sentence.span) for sentence in brief.sentences])
 
 
+def _parse(brief: Brief) -> None:
+    from .nlp import parse_texts
+
+    parse_texts([article.text for article in brief.articles])
+
+
 def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
-    """Run the analysis stages, in order, over a brief that has its articles."""
+    """Run the analysis stages, in order, over a brief that has its articles
+    (each timed as a step of `progress`, with the background parse as "parse")."""
     options = options or BriefOptions()
     stages = _stages()
     wanted = set(options.stages) if options.stages else set(stages)
     warm_up = _warm_up_in_background(brief, wanted)
+    parse_first = next((name for name in stages if name in _PARSING_STAGES & wanted), None)
     for name, stage in stages.items():
+        if name == parse_first:
+            with step("parse"):  # waits for the background parse (then cached for every stage)
+                _parse(brief)
         if name in wanted or name == "sentences":  # every later stage reads sentences
-            brief = stage(brief, options)
+            with step(name):
+                brief = stage(brief, options)
         if name == "sentences" and wanted & {"relations", "summary"}:
-            _embed_sentences_ahead(brief)
+            with step("embed"):
+                _embed_sentences_ahead(brief)
     warm_up.join()
     derived = {relation.derived for relation in brief.relations if relation.kind in ("duplicate", "contained", "rewrite")}
     return replace(brief, title=story_title(brief.articles, derived))
@@ -188,7 +202,8 @@ def brief(
     from .ingest import read_inputs
 
     _load_models_in_background(options or BriefOptions())
-    read = read_inputs(inputs)
+    with step("read"):
+        read = read_inputs(inputs)
     if not read.articles:
         raise NoUsableInput(read.problems)
     return analyse(start_brief(read.articles, read.problems, read.repeats), options)

@@ -21,6 +21,7 @@ no traceback), `report_problems(problems)` for unreadable input, and
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sys
 from collections.abc import Iterable
@@ -286,7 +287,10 @@ def _fetched(inputs: list[str], options, archive_path: Path | None) -> list:
 @URLS_OPTION
 @ARCHIVE_OPTION
 @CONTACT_OPTION
-def brief(paths, story_id, db, format_, out, words, show_removed, reference_date, settings, urls_file, archive, contact) -> None:
+@click.option("--all", "show_all", is_flag=True, help="Show every item of every section (by default a long section shows its top items and says how many it leaves out).")
+@click.option("--timings", is_flag=True, help="Print each step's wall-clock and CPU time to stderr when done.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step as it finishes (stderr).")
+def brief(paths, story_id, db, format_, out, words, show_removed, reference_date, settings, urls_file, archive, contact, show_all, timings, verbose) -> None:
     """Brief one story: read its articles and write what they say.
 
     PATH is a file or a folder (read recursively), or a URL: an article page, an
@@ -324,22 +328,32 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
     from .brief import NoUsableInput
     from .brief import brief as make_brief
 
+    from . import progress
+
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="corroborate: %(message)s", stream=sys.stderr)
     inputs = _fetched(paths, fetch_options(fetch_settings, contact), archive)
+    recorder, bars = progress.Timings(), progress.ProgressBars()
     try:
-        result = _story_brief(story_id, db, options) if story_id is not None else make_brief(inputs, options)
+        with progress.observing(progress.Fanout([recorder, bars])):
+            result = _story_brief(story_id, db, options) if story_id is not None else make_brief(inputs, options)
     except NoUsableInput as error:
         report_problems(error.problems)
         _leave_at_once()  # models may still be loading on other threads: do not wait for them
         fail("nothing to brief: no readable article in the input")
+    finally:
+        bars.close()
     report_problems(result.problems)
+    if timings:
+        click.echo(recorder.table(), err=True)
 
     from .render import RenderOptions, render
 
     if format_ == "terminal" and out is None:
-        _print_terminal(result, RenderOptions(show_removed=show_removed))
+        _print_terminal(result, RenderOptions(show_removed=show_removed, show_all=show_all))
         _leave_at_once()
         return
-    text = render(result, format_, RenderOptions(show_removed=show_removed))
+    text = render(result, format_, RenderOptions(show_removed=show_removed, show_all=show_all))
     write_output(text, out, what=f"{format_} brief")
     _leave_at_once()
 

@@ -314,7 +314,10 @@ def find_dates(text: str, reference: dt.date | None) -> list[DateMention]:
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
-            resolved = _resolve(kind, match, text, reference)
+            try:
+                resolved = _resolve(kind, match, text, reference)
+            except (ValueError, OverflowError):
+                continue  # "5,000 years ago": outside the calendar, not a date of the story
             if resolved is None:
                 continue
             resolved = _strip_preposition(resolved)

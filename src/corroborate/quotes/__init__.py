@@ -97,7 +97,7 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
     """Quotes of every article with their speakers, names resolved across the
     story: article id -> [(quote, speaker named explicitly)]."""
     from ..nlp import parse_texts
-    from .speakers import _Frame, _mention_tokens, _subject, is_cue
+    from .speakers import _Frame, _mention_tokens, _subject
 
     spans_of = {a.id: quoted_spans(a.text) for a in articles}
     quoting = [a for a in articles if spans_of[a.id]]
@@ -123,8 +123,8 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
                 cast.add(ent.text, ent.label_)
     for article_frames in frames.values():
         for frame in article_frames.values():
-            for token in frame.tokens:
-                if is_cue(token) and token.pos_ == "VERB":
+            for token in frame.cues():
+                if token.pos_ == "VERB":
                     subject = _subject(token)
                     if subject is None or subject.pos_ != "PROPN":
                         continue

@@ -90,8 +90,17 @@ def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
     return sum(block.size for block in matcher.get_matching_blocks() if block.size >= MIN_RUN)
 
 
+def _common_words(a: Sequence[str], b: Sequence[str]) -> int:
+    """Words the two have in common, with repeats: no alignment of them shares more
+    (a quick bound before difflib, which a big story asks about many pairs)."""
+    return sum((Counter(a) & Counter(b)).values())
+
+
 def same_statement(a: Sequence[str], b: Sequence[str]) -> bool:
     shorter = min(len(a), len(b))
+    common = _common_words(a, b)
+    if common < 2 or (shorter > SHORT_QUOTE and common < max(MIN_SHARED_WORDS, MIN_SHARED_SHARE * shorter)):
+        return False
     if shorter <= SHORT_QUOTE:
         # A short partial quote ("complete chaos for roughly ten minutes"):
         # half its words in runs of two.
@@ -188,6 +197,7 @@ def _reworded_candidate(a: Printed, b: Printed) -> bool:
         and a.quote.speaker == b.quote.speaker
         and a.quote.span.article_id != b.quote.span.article_id
         and min(len(a.tokens), len(b.tokens)) > SHORT_QUOTE
+        and _common_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
         and not same_statement(a.tokens, b.tokens)
         and _shared_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
     )
@@ -217,8 +227,12 @@ class _Similarity:
 
 
 def _contains(whole: Sequence[str], part: Sequence[str]) -> bool:
-    n = len(part)
-    return n > 0 and any(list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1))
+    """Whether `part` is a run of consecutive words of `whole` (one substring search
+    over the words joined by a separator no word holds: a story printing one
+    statement a hundred times compares every pair of its prints)."""
+    if not part or len(part) > len(whole):
+        return False
+    return f"\0{chr(0).join(part)}\0" in f"\0{chr(0).join(whole)}\0"
 
 
 def _edits(canonical: Sequence[str], shown_canonical: Sequence[str], variant: Sequence[str],

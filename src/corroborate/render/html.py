@@ -20,6 +20,7 @@ from .. import __version__
 from ..model import Brief
 from . import RenderOptions
 from . import common as view
+from . import ranking
 
 # Colours of independent source groups in the graph (colour-blind-safe, Okabe-Ito).
 GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -183,6 +184,8 @@ def template_context(brief: Brief, options: RenderOptions | None = None) -> dict
         "brief": brief,
         "view": view,
         "options": options or RenderOptions(),
+        "ranking": ranking,
+        "limits": ranking.limits((options or RenderOptions()).show_all),
         "numbers": view.source_numbers(brief),
         "graph": copy_graph(brief),
         "strip": timeline_strip(brief),
