@@ -59,7 +59,7 @@ import numpy as np
 
 from .model import Article, InputProblem
 
-__all__ = ["StoryClusterer", "StoryState", "time_order", "entities_of", "event_date"]
+__all__ = ["ArticleFeatures", "StoryClusterer", "StoryState", "time_order", "entities_of", "event_date"]
 
 _WEEKDAYS_MONTHS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -214,6 +214,24 @@ def _share_in(values: np.ndarray, sorted_array: np.ndarray) -> float:
         return 0.0
     positions = np.minimum(np.searchsorted(sorted_array, values), len(sorted_array) - 1)
     return float(np.mean(sorted_array[positions] == values))
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """What the clusterer reads of one article (`StoryClusterer.features`): computed
+    from the article alone, so it can be made ahead of time or elsewhere and fed,
+    in order, to the one clusterer of a stream (`StoryClusterer.add_features`)."""
+
+    title: str
+    terms: np.ndarray  # hashed term ids (int32) and their counts
+    term_counts: np.ndarray
+    entities: np.ndarray  # hashed entity ids (same space, own prefix) and counts
+    entity_counts: np.ndarray
+    embedding: np.ndarray | None  # short texts only (`embed_below_terms`)
+    lead_names: np.ndarray  # sorted hashed names of the headline and opening
+    day: int | None  # published date (ordinal)
+    event_day: int | None  # published date, else the date its lead reports (`event_date`)
+    reported: bool  # event_day read from the text (not a published date)
 
 
 @dataclass
@@ -577,20 +595,28 @@ class StoryClusterer:
 
     # --- clustering -------------------------------------------------------------
 
-    def fit_predict(self, articles: Sequence[Article]) -> list[int]:
-        """Cluster `articles` from scratch, in time order; story ids in input order."""
+    def fit_predict(self, articles: Sequence[Article], features: Sequence[ArticleFeatures] | None = None) -> list[int]:
+        """Cluster `articles` from scratch, in time order; story ids in input order.
+        `features`: each article's `features`, made beforehand (elsewhere)."""
         self._initialise()
         order = time_order(articles)
         if self.fit_idf_first:
             # A batch is known in full: weigh words by their frequency in all of it from
             # the start, instead of learning it as the stream goes (ECB+ F1 +0.01).
-            word_matrix, entity_matrix, _, _ = self._features(articles, embed=False)
-            for matrix in (word_matrix, entity_matrix):
-                self.df_ += np.bincount(matrix.indices, minlength=self.n_features).astype(np.int32)
+            if features is None:
+                word_matrix, entity_matrix, _, _ = self._features(articles, embed=False)
+                columns = (word_matrix.indices, entity_matrix.indices)
+            else:
+                columns = tuple(np.concatenate([getattr(f, name) for f in features] or [np.zeros(0, np.int32)]) for name in ("terms", "entities"))
+            for indices in columns:
+                self.df_ += np.bincount(indices, minlength=self.n_features).astype(np.int32)
             self.n_docs_ = len(articles)
             self._df_frozen = True
         try:
-            assigned = self.add([articles[i] for i in order])
+            if features is None:
+                assigned = self.add([articles[i] for i in order])
+            else:
+                assigned = self.add_features([features[i] for i in order])
         finally:
             self._df_frozen = False
         labels = [0] * len(articles)
@@ -598,31 +624,47 @@ class StoryClusterer:
             labels[index] = self.story_of(assigned[position])
         return labels
 
-    def add(self, articles: Sequence[Article]) -> list[int]:
-        """Assign each article, in the order given, to a story (ids as at assignment
-        time: resolve later merges with `story_of`)."""
-        self._ensure()
+    def features(self, articles: Sequence[Article]) -> list[ArticleFeatures]:
+        """What the clusterer reads of each article (text -> terms, entities, lead
+        names, dates, and an embedding for short texts). Depends on the parameters
+        only, never on the stream: it can run anywhere, ahead of time, and be fed to
+        `add_features` in order."""
         if not articles:
             return []
         word_matrix, entity_matrix, embeddings, lead_matrix = self._features(articles)
-        assigned = []
+        out = []
         no_names = np.zeros(0, np.int32)
         for row, article in enumerate(articles):
             w0, w1 = word_matrix.indptr[row], word_matrix.indptr[row + 1]
             e0, e1 = entity_matrix.indptr[row], entity_matrix.indptr[row + 1]
-            embedding = embeddings[row] if embeddings is not None else None
             lead_names = no_names
             if lead_matrix is not None:
                 lead_names = np.sort(lead_matrix.indices[lead_matrix.indptr[row] : lead_matrix.indptr[row + 1]]).astype(np.int32)
-            assigned.append(
-                self._add_one(
-                    article,
-                    word_matrix.indices[w0:w1].astype(np.int32), word_matrix.data[w0:w1],
-                    entity_matrix.indices[e0:e1].astype(np.int32), entity_matrix.data[e0:e1],
-                    embedding, lead_names,
+            day = article.published.toordinal() if article.published else None
+            event_day, reported = day, False
+            if event_day is None and (self.event_weight or self.event_bonus):
+                found = event_date(article, self.event_sentences)
+                event_day, reported = (found.toordinal(), True) if found else (None, False)
+            out.append(
+                ArticleFeatures(
+                    title=article.title,
+                    terms=word_matrix.indices[w0:w1].astype(np.int32), term_counts=word_matrix.data[w0:w1],
+                    entities=entity_matrix.indices[e0:e1].astype(np.int32), entity_counts=entity_matrix.data[e0:e1],
+                    embedding=embeddings[row] if embeddings is not None else None,
+                    lead_names=lead_names, day=day, event_day=event_day, reported=reported,
                 )  # fmt: skip
             )
-        return assigned
+        return out
+
+    def add(self, articles: Sequence[Article]) -> list[int]:
+        """Assign each article, in the order given, to a story (ids as at assignment
+        time: resolve later merges with `story_of`)."""
+        return self.add_features(self.features(articles))
+
+    def add_features(self, features: Sequence[ArticleFeatures]) -> list[int]:
+        """`add`, from features computed beforehand (`features`), in the order given."""
+        self._ensure()
+        return [self._add_one(f) for f in features]
 
     @staticmethod
     def _unit_tf(indices, counts):
@@ -636,17 +678,14 @@ class StoryClusterer:
         norm = float(np.linalg.norm(weighted))
         return weighted / norm if norm else weighted
 
-    def _add_one(self, article, word_idx, word_counts, entity_idx, entity_counts, embedding, lead_names=None) -> int:
+    def _add_one(self, features: ArticleFeatures) -> int:
         self.clock_ += 1
-        day = article.published.toordinal() if article.published else None
-        event_day, reported = day, False
-        if event_day is None and (self.event_weight or self.event_bonus):
-            found = event_date(article, self.event_sentences)
-            event_day, reported = (found.toordinal(), True) if found else (None, False)
+        day, event_day, reported = features.day, features.event_day, features.reported
+        embedding, lead_names = features.embedding, features.lead_names
         if day is not None and (self.latest_day_ is None or day > self.latest_day_):
             self.latest_day_ = day
-        word_idx, word_tf = self._unit_tf(word_idx, word_counts)
-        entity_idx, entity_tf = self._unit_tf(entity_idx, entity_counts)
+        word_idx, word_tf = self._unit_tf(features.terms, features.term_counts)
+        entity_idx, entity_tf = self._unit_tf(features.entities, features.entity_counts)
         if not getattr(self, "_df_frozen", False):
             self.df_[np.union1d(word_idx, entity_idx)] += 1
             self.n_docs_ += 1
@@ -684,7 +723,7 @@ class StoryClusterer:
         if scored and scored[0][0] >= threshold:
             story = self.stories_[scored[0][1]]
         else:
-            story = StoryState(id=self.next_id_, title=article.title)
+            story = StoryState(id=self.next_id_, title=features.title)
             self.next_id_ += 1
             self.stories_[story.id] = story
         self._grow(story, word_idx, word_tf, entity_idx, entity_tf, embedding, day, salient)
