@@ -255,6 +255,12 @@ class Store:
     def story_exists(self, story_id: int) -> bool:
         return self.connection.execute("SELECT 1 FROM memberships WHERE story_id = ? LIMIT 1", (story_id,)).fetchone() is not None
 
+    def has_cached_brief(self, story_id: int, members_hash: str, options_hash: str) -> bool:
+        return self.connection.execute(
+            "SELECT 1 FROM briefs WHERE story_id = ? AND members_hash = ? AND options_hash = ?",
+            (story_id, members_hash, options_hash),
+        ).fetchone() is not None
+
     def cached_brief(self, story_id: int, members_hash: str, options_hash: str):
         import pickle
 
