@@ -650,7 +650,7 @@ def _cluster_lost(client):
         return
     from concurrent.futures import CancelledError
 
-    from .distributed.connect import lost
+    from .distributed.connection import lost
 
     try:
         yield

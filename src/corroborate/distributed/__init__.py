@@ -1,7 +1,7 @@
 """Scale-out on Dask: `ingest`, `dedup`, `cluster` and `briefs` on a cluster, with the
 same results as one process.
 
-    connect.py   --dask ADDRESS or local[:N]: the client, workers set up, clear errors
+    connection.py --dask ADDRESS or local[:N]: the client, workers set up, clear errors
     worker.py    the worker plugin: same code as the client, models loaded once per worker
     units.py     the input cut into work units (files, or byte ranges of JSON Lines)
     reading.py   a unit read on a worker; units' results back into one ordered stream
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from .bands import dedup
 from .briefs import build_briefs
-from .connect import ClusterUnavailable, connect
+from .connection import ClusterUnavailable, connect
 from .ingest import cluster, ingest
 
 __all__ = ["ClusterUnavailable", "build_briefs", "cluster", "connect", "dedup", "ingest"]
