@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from stream_builders import stream, write_jsonl
+from test_store import snapshot  # the store's tables, for comparing two stores
 
 pytest.importorskip("distributed", reason="--dask needs the dask extra: pip install 'corroborate[dask]'")
 
@@ -30,19 +31,6 @@ from corroborate.cli import main  # noqa: E402
 from corroborate.store import Store  # noqa: E402
 
 BIN = Path(sys.executable).parent
-TABLES = {
-    "articles": "SELECT * FROM articles ORDER BY seq",
-    "stories": "SELECT * FROM stories ORDER BY id",
-    "memberships": "SELECT * FROM memberships ORDER BY article_id",
-    "clustering": "SELECT * FROM clustering ORDER BY key",
-}
-
-
-def snapshot(path: Path) -> dict[str, list]:
-    with sqlite3.connect(path) as db:
-        return {name: db.execute(query).fetchall() for name, query in TABLES.items()}
-
-
 def cached_briefs(path: Path) -> dict[int, str]:
     """Each cached brief, rendered as JSON (what a reader is served)."""
     from corroborate.render import render
