@@ -97,13 +97,13 @@ def test_candidates_come_from_the_index_not_from_every_story():
     clusterer = StoryClusterer(max_candidates=3)
     clusterer.add(as_articles(records))
     scored = []
-    original = clusterer._score
+    original = clusterer._scores
 
-    def counting(story, *args):
-        scored.append(story.id)
-        return original(story, *args)
+    def counting(article, stories):
+        scored.extend(story.id for story in stories)
+        return original(article, stories)
 
-    clusterer._score = counting
+    clusterer._scores = counting
     clusterer.add(as_articles(stream(stories=30, per_story=1, seed=99))[:1])
     assert 0 < len(scored) <= 3 < len(clusterer.stories_)
 
