@@ -783,10 +783,11 @@ class StoryClusterer:
         return [s for s in ranked if not self._is_stale(self.stories_[s], day)][: self.max_candidates]
 
     def _scores(self, article: _Scored, stories: list[StoryState]) -> np.ndarray:
-        """How well the article fits each candidate story, all at once (a handful of numpy
+        """How well the article fits each candidate story, all at once: a handful of numpy
         passes over the candidates' concatenated arrays instead of a dozen calls per
-        candidate: 2,500 -> 250 us an article on the stream of benchmarks/dask_scaling.py,
-        so that one ordered writer keeps up with many workers).
+        candidate (3,569 -> 1,826 us an article on the 10,000-article stream of
+        benchmarks/dask_scaling.py, CPU time back to back on a loaded machine; same
+        stories), so that one ordered writer keeps up with more workers.
 
         The weighted mean of the text, entity and (when both have one) embedding
         similarities, minus the entity conflict, minus the time penalty; -1 when the
