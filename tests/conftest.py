@@ -40,3 +40,28 @@ def example_story_dir() -> Path:
 @pytest.fixture
 def example_truth() -> dict:
     return json.loads((EXAMPLE_STORY / "truth.json").read_text())
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Name resolution that knows loopback addresses only: any other host is "unknown"
+    (and so can never be contacted), which is also how the fetch tests make an
+    unknown host without asking a DNS server. Proxy variables are cleared too."""
+    import ipaddress
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        try:
+            loopback = ipaddress.ip_address(name.strip("[]")).is_loopback
+        except ValueError:
+            loopback = name == "localhost"
+        if not loopback:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://192.0.2.1:9")  # a proxy that must never be used (trust_env=False)

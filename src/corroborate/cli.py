@@ -124,6 +124,26 @@ def _coerce(name: str, type_text: str, raw: str):
     return text
 
 
+def split_settings(pairs: Iterable[str]) -> tuple[list[str], list[str]]:
+    """`--set` pairs as (brief settings, fetch settings), by the setting's name."""
+    from .fetch.options import FetchOptions
+
+    fetch_names = {f.name for f in fields(FetchOptions)}
+    brief_pairs, fetch_pairs = [], []
+    for pair in pairs:
+        name = pair.partition("=")[0].strip().replace("-", "_")
+        (fetch_pairs if name in fetch_names else brief_pairs).append(pair)
+    return brief_pairs, fetch_pairs
+
+
+def fetch_options(pairs: Iterable[str], contact: str | None = None):
+    """The fetcher's settings from `--set` pairs naming fetch settings, and `--contact`."""
+    from .fetch.options import FetchOptions
+
+    options = apply_settings(FetchOptions(), pairs)
+    return replace(options, contact=contact) if contact else options
+
+
 def apply_settings(options, pairs: Iterable[str]):
     """`options` with each `NAME=VALUE` applied (any documented setting, see `corroborate settings`)."""
     declared = {f.name: str(f.type) for f in fields(options)}
@@ -164,6 +184,80 @@ def main() -> None:
     """
 
 
+# --- live sources: URLs wherever paths are accepted ---------------------------------
+
+URLS_OPTION = click.option(
+    "--urls", "urls_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Also read the URLs listed in this file (one per line; # starts a comment).",
+)  # fmt: skip
+ARCHIVE_OPTION = click.option(
+    "--archive", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Keep every fetched response in this WARC file (appended; `corroborate ingest` reads it back).",
+)  # fmt: skip
+STORE_ARCHIVE_OPTION = click.option(
+    "--archive", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="WARC file for every fetched response (default: beside the store, DB-fetched.warc.gz).",
+)  # fmt: skip
+CONTACT_OPTION = click.option(
+    "--contact", default=None, metavar="URL|EMAIL",
+    help="How site owners can reach you, sent in the User-Agent (default: $CORROBORATE_CONTACT).",
+)  # fmt: skip
+
+
+def _urls_from_file(path: Path | None) -> list[str]:
+    """The URLs of a `--urls` file (a line that is no URL is reported with its line
+    number); a one-line error when the file cannot be read."""
+    if path is None:
+        return []
+    from .fetch.errors import FetchFailure
+    from .fetch.urls import normalise, read_url_list
+    from .model import InputProblem
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read --urls {path}: {getattr(error, 'strerror', None) or error}")
+    urls = []
+    for number, line in read_url_list(text):
+        try:
+            normalise(line)
+        except FetchFailure as failure:
+            report_problems([InputProblem(str(path), f"{line}: {failure.message}", number)])
+            continue
+        urls.append(line)
+    return urls
+
+
+def _open_archive(path: Path | None):
+    """The WARC archive at `path` (None: no archive); a one-line error when it cannot be written."""
+    if path is None:
+        return None
+    from .fetch.archive import Archive
+
+    try:
+        return Archive(path)
+    except OSError as error:
+        fail(f"cannot write --archive {path}: {error.strerror or error}")
+
+
+def _fetched(inputs: list[str], options, archive_path: Path | None) -> list:
+    """The inputs with every URL fetched into articles (or problems); paths untouched."""
+    from .fetch.urls import is_url
+
+    if not any(is_url(str(item)) for item in inputs):
+        return list(inputs)
+    from .fetch.client import Fetcher
+    from .fetch.pages import with_urls_fetched
+
+    archive = _open_archive(archive_path)
+    try:
+        with Fetcher(options, archive=archive) as fetcher:
+            return list(with_urls_fetched(inputs, fetcher))
+    finally:
+        if archive is not None:
+            archive.close()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=False, metavar="PATH...")
 @click.option("--story", "story_id", type=int, default=None, metavar="ID", help="Brief story ID of the store (see `corroborate stories`) instead of PATHs.")
@@ -199,25 +293,33 @@ def main() -> None:
     metavar="NAME=VALUE",
     help="Override any setting listed by `corroborate settings` (repeatable).",
 )
-def brief(paths, story_id, db, format_, out, words, show_removed, reference_date, settings) -> None:
+@URLS_OPTION
+@ARCHIVE_OPTION
+@CONTACT_OPTION
+def brief(paths, story_id, db, format_, out, words, show_removed, reference_date, settings, urls_file, archive, contact) -> None:
     """Brief one story: read its articles and write what they say.
 
-    PATH is a file or a folder (read recursively). Files that cannot be read
-    are reported on stderr, one line each, and the rest is briefed.
+    PATH is a file or a folder (read recursively), or a URL: an article page, an
+    RSS/Atom feed or a sitemap (whose articles are fetched). Inputs that cannot
+    be read are reported on stderr, one line each, and the rest is briefed.
 
     \b
     Examples:
       corroborate brief story/
       corroborate brief story/ --format md --words 200
       corroborate brief story/ --out brief.html --show-removed
+      corroborate brief https://example.org/news/a https://example.net/b.html
+      corroborate brief --urls links.txt --archive read.warc.gz
       corroborate brief --story 12 --db news.db     a story of the store (`corroborate ingest`)
     """
     from .config import BriefOptions
 
+    paths = [*paths, *_urls_from_file(urls_file)]
     if story_id is None and not paths:
-        fail("give the PATHs of one story's articles, or --story ID of a stored story")
+        fail("give the PATHs or URLs of one story's articles, or --story ID of a stored story")
     if story_id is not None and paths:
         fail("give either PATHs or --story, not both")
+    settings, fetch_settings = split_settings(settings)
 
     if format_ is None:
         format_ = FORMAT_OF_SUFFIX.get(out.suffix.lower(), "terminal") if out else "terminal"
@@ -232,8 +334,9 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
     from .brief import NoUsableInput
     from .brief import brief as make_brief
 
+    inputs = _fetched(paths, fetch_options(fetch_settings, contact), archive)
     try:
-        result = _story_brief(story_id, db, options) if story_id is not None else make_brief(list(paths), options)
+        result = _story_brief(story_id, db, options) if story_id is not None else make_brief(inputs, options)
     except NoUsableInput as error:
         report_problems(error.problems)
         _leave_at_once()  # models may still be loading on other threads: do not wait for them
@@ -278,28 +381,35 @@ def _print_terminal(result, options) -> None:
 @main.command()
 @click.option("-f", "--format", "format_", type=click.Choice(["text", "md"]), default="text", help="Table format.")
 def settings(format_) -> None:
-    """List every setting of a brief, its default and what it does.
+    """List every setting, its default and what it does: the brief's, then the
+    fetcher's (for URLs, feeds and `corroborate watch`).
 
-    Change one for a run with `corroborate brief --set NAME=VALUE`.
+    Change one for a run with `--set NAME=VALUE` (brief, ingest, watch).
     """
     from .config import documented_settings
+    from .fetch.options import FetchOptions
 
-    rows = documented_settings()
+    groups = [("Brief settings", documented_settings()), ("Fetch settings", documented_settings(FetchOptions))]
     if format_ == "md":
-        lines = ["| Setting | Default | What it does |", "|---|---|---|"]
-        lines += [f"| `{name}` | `{default!r}` | {help_text} |" for name, default, help_text in rows]
-        click.echo("\n".join(lines))
+        lines = []
+        for heading, rows in groups:
+            lines += [f"### {heading}", "", "| Setting | Default | What it does |", "|---|---|---|"]
+            lines += [f"| `{name}` | `{default!r}` | {help_text} |" for name, default, help_text in rows]
+            lines.append("")
+        click.echo("\n".join(lines).rstrip())
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(header_style="bold")
-    table.add_column("Setting", no_wrap=True)
-    table.add_column("Default")
-    table.add_column("What it does")
-    for name, default, help_text in rows:
-        table.add_row(name, repr(default), help_text)
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    for heading, rows in groups:
+        table = Table(title=heading, title_justify="left", header_style="bold")
+        table.add_column("Setting", no_wrap=True)
+        table.add_column("Default")
+        table.add_column("What it does")
+        for name, default, help_text in rows:
+            table.add_row(name, repr(default), help_text)
+        console.print(table)
 
 
 @main.command()
@@ -451,11 +561,15 @@ def _open_store(db: Path | None, must_exist: bool = False):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...")
 @DB_OPTION
 @click.option("--batch", "batch_size", type=click.IntRange(min=1), default=500, show_default=True, help="New articles per committed batch.")
+@URLS_OPTION
+@STORE_ARCHIVE_OPTION
+@CONTACT_OPTION
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a fetch setting (see `corroborate settings`).")
 @DASK_OPTION
-def ingest(paths, db, batch_size, dask) -> None:
+def ingest(paths, db, batch_size, urls_file, archive, contact, settings, dask) -> None:
     """Add articles to the store and file each under a story.
 
     Reads every input format `corroborate brief` reads, skips articles already
@@ -463,45 +577,95 @@ def ingest(paths, db, batch_size, dask) -> None:
     they arrive (see `corroborate stories`). Work is committed in batches: a run
     that is stopped can simply be run again.
 
+    A URL may be an article page, an RSS/Atom feed or a sitemap (its articles are
+    fetched, those already stored skipped). An article URL already stored is
+    fetched again to look for changes: a changed text is kept as a new version
+    (see `corroborate changes`). Every response is kept in a WARC archive.
+
     \b
     Examples:
       corroborate ingest feed.jsonl crawl/ --db news.db
+      corroborate ingest https://example.org/rss.xml --db news.db
+      corroborate ingest --urls links.txt --db news.db --contact desk@example.org
       corroborate stories --db news.db
       corroborate brief --story 12 --db news.db
       corroborate ingest crawl/ --db news.db --dask local:4    (read on 4 worker processes)
     """
+    from .fetch.urls import is_url
     from .store.ingest import ingest as ingest_into
 
-    with _open_store(db) as store, _cluster(dask) as client, _cluster_lost(client):
-        if client is not None:
-            from .distributed import ingest as ingest_on_cluster
+    inputs = [*paths, *_urls_from_file(urls_file)]
+    if not inputs:
+        fail("give the PATHs or URLs to ingest (or --urls FILE)")
+    _, fetch_settings = split_settings(settings)
+    urls = [item for item in inputs if is_url(item)]
+    paths = [item for item in inputs if not is_url(item)]
+    with _open_store(db) as store:
+        summary = None
+        if paths:
+            with _cluster(dask) as client, _cluster_lost(client):
+                if client is not None:  # pages (URLs) are still fetched here, politely, by one process
+                    from .distributed import ingest as ingest_on_cluster
 
-            ingest_into = functools.partial(ingest_on_cluster, client)
-        if sys.stderr.isatty():
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+                    ingest_into = functools.partial(ingest_on_cluster, client)
+                summary = _ingest_paths(store, paths, batch_size, ingest_into)
+        collected = _ingest_urls(store, urls, archive, fetch_options(fetch_settings, contact)) if urls else None
+        counts = store.counts()
+    if summary is not None:
+        click.echo(
+            f"{summary.read} read, {summary.new} new, {summary.duplicates} duplicates, {summary.rejected} rejected; "
+            f"the store has {counts['articles']} articles in {counts['stories']} stories"
+        )
+        for reason, count in summary.reasons().most_common():
+            click.echo(f"  rejected {count}: {reason}")
+    if collected is not None:
+        click.echo(
+            f"{len(urls)} URLs: {collected.fetched} pages fetched, {collected.new} new, {collected.duplicates} duplicates, "
+            f"{collected.skipped} already stored, {collected.unchanged + collected.changed} checked again "
+            f"({collected.changed} changed), {len(collected.problems)} failed; "
+            f"the store has {counts['articles']} articles in {counts['stories']} stories"
+        )
+    usable = (summary.read if summary else 0) + (collected.usable if collected else 0)
+    if usable == 0:
+        fail("nothing usable in the input")
 
-            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-            with Progress(*columns, transient=True) as progress:
-                task = progress.add_task("ingesting")
 
-                def on_batch(s) -> None:
-                    progress.update(task, description=f"{s.read} read, {s.new} new, {s.duplicates} duplicates, {s.rejected} rejected")
+def _ingest_paths(store, paths, batch_size, ingest_into):
+    if sys.stderr.isatty():
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-                summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch)
-        else:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        with Progress(*columns, transient=True) as progress:
+            task = progress.add_task("ingesting")
 
             def on_batch(s) -> None:
-                click.echo(f"corroborate: batch {s.batches}: {s.read} read, {s.new} new, {s.duplicates} duplicates", err=True)
+                progress.update(task, description=f"{s.read} read, {s.new} new, {s.duplicates} duplicates, {s.rejected} rejected")
 
             summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch)
-        report_problems(summary.problems)
-        counts = store.counts()
-    click.echo(
-        f"{summary.read} read, {summary.new} new, {summary.duplicates} duplicates, {summary.rejected} rejected; "
-        f"the store has {counts['articles']} articles in {counts['stories']} stories"
-    )
-    for reason, count in summary.reasons().most_common():
-        click.echo(f"  rejected {count}: {reason}")
+    else:
+
+        def on_batch(s) -> None:
+            click.echo(f"corroborate: batch {s.batches}: {s.read} read, {s.new} new, {s.duplicates} duplicates", err=True)
+
+        summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch)
+    report_problems(summary.problems)
+    return summary
+
+
+def _ingest_urls(store, urls: list[str], archive_path: Path | None, options):
+    """Fetch URLs into the store (see fetch.collect); problems reported one line each."""
+    from .fetch.archive import default_path
+    from .fetch.client import Fetcher
+    from .fetch.collect import Collector
+
+    archive = _open_archive(archive_path or default_path(store.path))
+    try:
+        with Fetcher(options, archive=archive) as fetcher:
+            collected = Collector(store, fetcher).collect(urls)
+    finally:
+        archive.close()
+    report_problems(collected.problems)
+    return collected
 
 
 @main.command()
@@ -538,6 +702,215 @@ def stories(db, limit, min_size, format_) -> None:
     for row in rows:
         outlets = ", ".join(row.outlets[:4]) + (f" +{len(row.outlets) - 4}" if len(row.outlets) > 4 else "")
         table.add_row(str(row.id), row.title, str(row.size), outlets, str(row.first_date or ""), str(row.last_date or ""))
+    Console(highlight=False).print(table)
+
+
+def _every(ctx, param, value: str | None) -> float | None:
+    if value is None:
+        return None
+    from .fetch.watch import parse_duration
+
+    try:
+        return parse_duration(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@main.command()
+@click.option("--feeds", "feeds_file", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The feeds to follow: one URL per line, optionally followed by its own interval (`URL 30m`); # comments.")
+@DB_OPTION
+@click.option("--every", callback=_every, default="15m", show_default=True, metavar="DURATION", help="How often to poll a feed (30s, 15m, 2h, 1d).")
+@click.option("--rounds", type=click.IntRange(min=1), default=None, metavar="N", help="Stop after N rounds (default: run until stopped).")
+@click.option("--batch", "batch_size", type=click.IntRange(min=1), default=20, show_default=True, help="Articles per committed batch.")
+@STORE_ARCHIVE_OPTION
+@CONTACT_OPTION
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a setting (see `corroborate settings`).")
+def watch(feeds_file, db, every, rounds, batch_size, archive, contact, settings) -> None:
+    """Follow feeds: poll each on its own schedule, store and cluster new articles.
+
+    Each round polls the feeds that are due (a conditional GET: an unchanged feed
+    costs nothing), fetches the articles the store does not have, files them
+    under stories, checks stored articles again for changes after publication
+    (see `corroborate changes`), and rebuilds the cached briefs of stories that
+    changed. One summary line per round. Runs until stopped: Ctrl-C or SIGTERM
+    stops it between writes, and the next run resumes without fetching again
+    what it stored. `corroborate feeds` shows each feed's state.
+
+    \b
+    Examples:
+      corroborate watch --feeds feeds.txt --db news.db
+      corroborate watch --feeds feeds.txt --db news.db --every 30m --contact desk@example.org
+      corroborate feeds --db news.db
+    """
+    import signal
+
+    from .config import BriefOptions
+    from .fetch.archive import default_path
+    from .fetch.client import Fetcher
+    from .fetch.watch import Watcher, read_feeds_file
+    from .store import feeds as feed_table
+
+    try:
+        text = feeds_file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read --feeds {feeds_file}: {getattr(error, 'strerror', None) or error}")
+    followed, problems = read_feeds_file(text, every, str(feeds_file))
+    report_problems(problems)
+    if not followed:
+        fail(f"{feeds_file}: no feed URL to follow")
+    brief_settings, fetch_settings = split_settings(settings)
+    brief_options = apply_settings(BriefOptions(), brief_settings)
+    options = fetch_options(fetch_settings, contact)
+    with _open_store(db) as store:
+        feed_table.follow(store, followed)
+        archive = _open_archive(archive or default_path(store.path))
+        try:
+            with Fetcher(options, archive=archive) as fetcher:
+                watcher = Watcher(store, fetcher, batch_size=batch_size, brief_options=brief_options, report=lambda p: report_problems([p]))
+
+                def stop(signum, frame) -> None:
+                    click.echo(f"corroborate: {signal.Signals(signum).name}: stopping after the current write", err=True)
+                    watcher.request_stop()
+
+                previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+                try:
+                    click.echo(f"corroborate: watching {len(followed)} feeds into {store.path}", err=True)
+                    watcher.run(rounds, on_round=_print_round)
+                finally:
+                    for sig, handler in previous.items():
+                        signal.signal(sig, handler)
+        finally:
+            archive.close()
+
+
+def _print_round(summary, wake) -> None:
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    line = f"{now:%Y-%m-%d %H:%M:%S} {summary.line()}"
+    if wake is not None and not summary.stopped:
+        line += f"; next poll in {_duration(max((wake - now).total_seconds(), 0))}"
+    click.echo(line)
+    sys.stdout.flush()
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "–"
+
+
+@main.command()
+@DB_OPTION
+@click.option("-f", "--format", "format_", type=click.Choice(["table", "jsonl"]), default="table", help="Output format.")
+def feeds(db, format_) -> None:
+    """The feeds `corroborate watch` follows: last success, last error, failure score, next poll.
+
+    The failure score halves at every poll and gains 1 at a failed one; a feed
+    that fails waits twice as long after each failure in a row. Times are UTC.
+
+    \b
+    Example:
+      corroborate feeds --db news.db
+    """
+    import json
+
+    from .store import feeds as feed_table
+
+    with _open_store(db, must_exist=True) as store:
+        rows = feed_table.feeds(store)
+    if format_ == "jsonl":
+        for row in rows:
+            click.echo(json.dumps({
+                "url": row.url, "title": row.title, "active": row.active, "every": row.every,
+                "last_success": _iso(row.last_success), "last_error": row.last_error, "last_error_at": _iso(row.last_error_at),
+                "failures": row.failures, "failure_score": round(row.failure_score, 3), "next_poll": _iso(row.next_poll),
+                "entries": row.entries, "new_articles": row.new_articles,
+            }, ensure_ascii=False))  # fmt: skip
+        return
+    if not rows:
+        click.echo(f"no feeds followed in {db or 'corroborate.db'} (start with `corroborate watch --feeds FILE`)")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    for name in ("Feed", "Every", "Last success", "Last error", "Failure score", "Next poll", "Articles"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        error = f"{_when(row.last_error_at)}: {row.last_error}" if row.last_error else "–"
+        name = row.url + (f"\n{row.title}" if row.title else "") + ("" if row.active else "\n(no longer followed)")
+        table.add_row(
+            name, _duration(row.every), _when(row.last_success), error,
+            f"{row.failure_score:.2f} ({row.failures} in a row)" if row.failures else f"{row.failure_score:.2f}",
+            _when(row.next_poll) if row.active else "–", str(row.new_articles),
+        )  # fmt: skip
+    Console(highlight=False).print(table)
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@main.command()
+@DB_OPTION
+@click.option("-f", "--format", "format_", type=click.Choice(["table", "jsonl"]), default="table", help="Output format.")
+def changes(db, format_) -> None:
+    """Articles whose text changed after publication (or that were taken down).
+
+    `corroborate watch` fetches stored articles again some time after their first
+    fetch (see the `revisit_after` setting), and `corroborate ingest URL` does it
+    for a URL already stored; a different text is kept as a new version. Words
+    are counted against the first version, the one briefed; the brief of the
+    story (`corroborate brief --story ID`) shows each change word by word.
+
+    \b
+    Example:
+      corroborate changes --db news.db
+    """
+    import json
+
+    from .store.fetched import changed_articles
+
+    with _open_store(db, must_exist=True) as store:
+        rows = changed_articles(store)
+        stories = {
+            article_id: story for article_id, story in store.connection.execute("SELECT article_id, story_id FROM memberships")
+        } if rows else {}  # fmt: skip
+    if format_ == "jsonl":
+        for row in rows:
+            click.echo(json.dumps({
+                "article_id": row.article_id, "story": stories.get(row.article_id), "title": row.title,
+                "outlet": row.outlet, "url": row.url, "versions": row.versions,
+                "first_fetched": _iso(row.first_fetched), "last_changed": _iso(row.last_changed),
+                "words_added": row.words_added, "words_removed": row.words_removed, "gone": row.gone,
+            }, ensure_ascii=False))  # fmt: skip
+        return
+    if not rows:
+        click.echo("no article has changed since it was first fetched")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    for name in ("Story", "Article", "Versions", "First fetched", "Last changed", "Words +/−"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        article = f"{row.outlet or ''}: {row.title}\n{row.url or row.article_id}"
+        words = "taken down" if row.gone else f"+{row.words_added} / −{row.words_removed}"
+        table.add_row(
+            str(stories.get(row.article_id, "")), article, str(row.versions), _when(row.first_fetched),
+            _when(row.last_changed), words,
+        )  # fmt: skip
     Console(highlight=False).print(table)
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -285,6 +285,46 @@ class SummarySentence:
     independent_sources: int = 1
 
 
+# --- changes after publication ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleVersion:
+    """The text of an article as one fetch of its URL found it. Version 1 is the text
+    first stored (the one briefed); later fetches with other text add versions."""
+
+    article_id: str
+    number: int
+    fetched_at: dt.datetime | None  # UTC; None for an article read from a file
+    url: str | None
+    title: str
+    text: str
+    gone: bool = False  # the URL answered 404/410: the article was taken down
+
+
+@dataclass(frozen=True, slots=True)
+class TextChange:
+    """One changed run of words between the briefed text and the latest version."""
+
+    removed: Span  # the words the briefed text had (an empty span where words were only added)
+    added: str  # the words the latest version has instead
+    flags: tuple[str, ...] = ()  # "quote", "number", "date": what the change touches
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleChanges:
+    """How an article changed after it was first fetched (the brief analyses version 1)."""
+
+    article_id: str
+    versions: int
+    first_fetched: dt.datetime | None
+    last_changed: dt.datetime | None
+    words_added: int
+    words_removed: int
+    edits: tuple[TextChange, ...] = ()
+    gone: bool = False
+
+
 # --- the brief --------------------------------------------------------------
 
 
@@ -304,6 +344,8 @@ class Brief:
     facts: tuple[FactSlot, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
+    # Articles whose text changed after they were first fetched (stored stories only).
+    changes: tuple[ArticleChanges, ...] = ()
     # Extra per-stage data that has no field yet; renderers ignore it.
     notes: tuple[str, ...] = field(default=())
     schema_version: str = SCHEMA_VERSION

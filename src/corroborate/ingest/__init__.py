@@ -168,9 +168,15 @@ def _read_file(
     yield from repeats.summary()
 
 
-def read_raw(inputs: Iterable[str | Path | RawArticle | Article]) -> Iterator[RawArticle | Article | InputProblem]:
-    """Every raw article (or problem) in the inputs, in input order."""
+def read_raw(
+    inputs: Iterable[str | Path | RawArticle | Article | InputProblem],
+) -> Iterator[RawArticle | Article | InputProblem]:
+    """Every raw article (or problem) in the inputs, in input order. A problem among
+    the inputs (a URL that could not be fetched, see fetch.pages) is passed on."""
     for item in inputs:
+        if isinstance(item, InputProblem):
+            yield item
+            continue
         if isinstance(item, RawArticle):
             yield _finish(item)
             continue

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from ..model import Brief, Claim, FactSlot, QuoteGroup, Relation
+from ..model import ArticleChanges, Brief, Claim, FactSlot, QuoteGroup, Relation
 
 # Facts a reader must see first: disagreement, then what is solid, then the rest.
 FACT_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
@@ -26,6 +26,8 @@ RELATION_PHRASE = {
 }
 # At most this many aligned sentence pairs are shown per relation.
 ALIGNED_SHOWN = 3
+# At most this many changed runs of words are shown per changed article.
+CHANGES_SHOWN = 12
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -236,3 +238,14 @@ def short(text: str, limit: int = 90) -> str:
     """One line of at most `limit` characters (for table cells)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def change_summary(change: ArticleChanges) -> str:
+    """"3 versions; last changed 2026-03-11 14:02 UTC: 12 words added, 8 removed" (or taken down)."""
+    when = change.last_changed.strftime("%Y-%m-%d %H:%M UTC") if change.last_changed else "at an unknown time"
+    text = f"{change.versions} versions; last changed {when}"
+    if change.words_added or change.words_removed:
+        text += f": {change.words_added} words added, {change.words_removed} removed"
+    if change.gone:
+        text += "; now taken down (the URL answers 404/410)"
+    return text

@@ -14,6 +14,7 @@ import json
 from ..model import (
     AlignedPair,
     Article,
+    ArticleChanges,
     Brief,
     Claim,
     Entity,
@@ -28,6 +29,7 @@ from ..model import (
     SourceGroup,
     Span,
     SummarySentence,
+    TextChange,
     TimelineEvent,
 )
 
@@ -182,6 +184,23 @@ def problem(item: InputProblem) -> dict:
     return {"origin": item.origin, "line": item.line, "message": item.message, "text": str(item)}
 
 
+def text_change(brief: Brief, item: TextChange) -> dict:
+    return {"removed": span(brief, item.removed), "added": item.added, "flags": list(item.flags)}
+
+
+def article_changes(brief: Brief, item: ArticleChanges) -> dict:
+    return {
+        "article_id": item.article_id,
+        "versions": item.versions,
+        "first_fetched": item.first_fetched.isoformat() if item.first_fetched else None,
+        "last_changed": item.last_changed.isoformat() if item.last_changed else None,
+        "words_added": item.words_added,
+        "words_removed": item.words_removed,
+        "gone": item.gone,
+        "edits": [text_change(brief, edit) for edit in item.edits],
+    }
+
+
 def to_dict(brief: Brief) -> dict:
     """The brief as plain JSON-ready data (schema: docs/brief-schema.json)."""
     return {
@@ -199,6 +218,7 @@ def to_dict(brief: Brief) -> dict:
         "facts": [fact(brief, f) for f in brief.facts],
         "timeline": [timeline_event(brief, t) for t in brief.timeline],
         "problems": [problem(p) for p in brief.problems],
+        "changes": [article_changes(brief, c) for c in brief.changes],
     }
 
 

@@ -146,6 +146,19 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
             out.append(f"- **{esc(entity.name)}** ({esc(entity.kind)}{also}): {view.plural(len(entity.mentions), 'mention')}")
         out.append("")
 
+    if brief.changes:
+        out += [f"## Changed after publication ({len(brief.changes)})", ""]
+        for change in brief.changes:
+            article = brief.article(change.article_id)
+            out.append(f"- \\[{numbers[article.id]}\\] **{esc(article.label)}**: {esc(view.change_summary(change))}")
+            for edit in change.edits[: view.CHANGES_SHOWN]:
+                pieces = [f"~~{esc(brief.text(edit.removed))}~~" if len(edit.removed) else "", f"**{esc(edit.added)}**" if edit.added else ""]
+                flags = f" _(changed {', '.join(edit.flags)})_" if edit.flags else ""
+                out.append(f"  - {' '.join(p for p in pieces if p)}{flags}")
+            if len(change.edits) > view.CHANGES_SHOWN:
+                out.append(f"  - _… {len(change.edits) - view.CHANGES_SHOWN} more changes_")
+        out.append("")
+
     if brief.problems:
         out += [f"## Input problems ({len(brief.problems)})", ""]
         out += [f"- {esc(str(problem))}" for problem in brief.problems]

@@ -230,6 +230,27 @@ def removed(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
             yield line
 
 
+def changes(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
+    """Articles edited after publication: each change as removed -> added words, flagged."""
+    yield section("Changed after publication", len(brief.changes))
+    for change in brief.changes:
+        article = brief.article(change.article_id)
+        yield Text(f"[{numbers[article.id]}] {article.label}: {view.change_summary(change)}", style="bold")
+        for edit in change.edits[: view.CHANGES_SHOWN]:
+            line = Text("    ")
+            if len(edit.removed):
+                line.append(f"[-{brief.text(edit.removed)}-]", style="red strike")
+            if len(edit.removed) and edit.added:
+                line.append(" ")
+            if edit.added:
+                line.append(f"{{+{edit.added}+}}", style="bold green")
+            if edit.flags:
+                line.append("  changed " + ", ".join(edit.flags), style="bold yellow")
+            yield line
+        if len(change.edits) > view.CHANGES_SHOWN:
+            yield Text(f"    … {len(change.edits) - view.CHANGES_SHOWN} more changes", style="dim")
+
+
 def renderables(brief: Brief, options: RenderOptions | None = None) -> Iterator[RenderableType]:
     options = options or RenderOptions()
     numbers = view.source_numbers(brief)
@@ -251,6 +272,8 @@ def renderables(brief: Brief, options: RenderOptions | None = None) -> Iterator[
         parts.append(timeline(brief, numbers))
     if brief.entities:
         parts.append(entities(brief))
+    if brief.changes:
+        parts.append(changes(brief, numbers))
     if brief.problems:
         parts.append(problems(brief))
     if options.show_removed:

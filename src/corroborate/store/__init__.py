@@ -261,6 +261,14 @@ class Store:
             (story_id, members_hash, options_hash),
         ).fetchone() is not None
 
+    def versions(self, article_id: str) -> list:
+        """Every version of an article's text, oldest first (`model.ArticleVersion`):
+        version 1 is the text stored and briefed, later ones what later fetches of its
+        URL found (see store/fetched.py)."""
+        from .fetched import versions
+
+        return versions(self, article_id)
+
     def cached_brief(self, story_id: int, members_hash: str, options_hash: str):
         import pickle
 

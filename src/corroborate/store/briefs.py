@@ -67,7 +67,9 @@ def analyse_story(articles: list[Article], options: BriefOptions) -> Brief:
 
 
 def keep_brief(store: Store, job: StoryJob, result: Brief) -> Brief:
-    """Cache `result`, the brief of `job`, in the store."""
+    """`result`, the analysis of `job`, with what only the store knows (its articles'
+    changes after publication, `with_changes`), cached in the store."""
+    result = with_changes(store, result)
     store.cache_brief(job.story_id, job.members_hash, job.options_hash, result)
     return result
 
@@ -130,3 +132,14 @@ def build_briefs(
 
 def failure_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:160]}"
+
+
+def with_changes(store: Store, brief: Brief) -> Brief:
+    """The brief with its articles' changes after publication (versions kept by the store)."""
+    from dataclasses import replace
+
+    from ..changes import story_changes
+    from .fetched import versions_of
+
+    versions = versions_of(store, [article.id for article in brief.articles])
+    return replace(brief, changes=story_changes(brief.articles, versions)) if versions else brief
