@@ -49,7 +49,8 @@ def scheduler(tmp_path_factory):
     """`dask scheduler` and two `dask worker --nthreads 1` on 127.0.0.1, random ports."""
     folder = tmp_path_factory.mktemp("dask")
     address_file = folder / "scheduler.json"
-    common = ["--no-dashboard", "--host", "127.0.0.1"]
+    # --no-dashboard still serves health checks over HTTP: on 127.0.0.1 too, never all interfaces.
+    common = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0", "--host", "127.0.0.1"]
     processes = [
         subprocess.Popen(
             [str(BIN / "dask"), "scheduler", "--port", "0", "--scheduler-file", str(address_file), *common],

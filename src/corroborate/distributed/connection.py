@@ -49,7 +49,7 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
         # (worker.py), and Python-heavy reading and cleaning need processes, not threads.
         cluster = LocalCluster(
             n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=":0", silence_logs=logging.ERROR,
+            dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
         )  # fmt: skip
         address = cluster.scheduler_address
         client = Client(cluster, set_as_default=False)
