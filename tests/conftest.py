@@ -42,6 +42,15 @@ def example_truth() -> dict:
     return json.loads((EXAMPLE_STORY / "truth.json").read_text())
 
 
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory):
+    """The web app's test store (tests/web_builders.py), built once per run; tests
+    that write copy it first."""
+    from web_builders import build_web_store
+
+    return build_web_store(tmp_path_factory.mktemp("web"))
+
+
 @pytest.fixture
 def loopback_only(monkeypatch):
     """Name resolution that knows loopback addresses only: any other host is "unknown"

@@ -147,7 +147,7 @@ def test_terminal_brief_names_every_article_and_cites(runner, story):
     assert result.exit_code == 0, result.output
     for outlet in OUTLETS:
         assert outlet in result.stdout
-    assert "3 articles" in result.stdout
+    assert "3 files" in result.stdout
     assert "Summary" in result.stdout and "[1]" in result.stdout
     assert result.stderr == ""
 
@@ -325,5 +325,5 @@ def test_balenciaga_brief_names_the_five_articles(runner, balenciaga_dir):
     for label in labels:
         assert label in terminal.stdout
     assert sorted(Path(a["origin"]).name for a in data["articles"]) == files
-    assert "5 articles" in terminal.stdout
+    assert "5 files" in terminal.stdout
     assert all(s["citations"] for s in data["summary"])

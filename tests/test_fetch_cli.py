@@ -35,6 +35,8 @@ def _comparable(brief: dict, label_of: dict[str, str]) -> dict:
     for article in data["articles"]:
         for key in ("url", "origin", "removed"):
             article.pop(key)
+    for item in data["inputs"]:
+        item.pop("origin")
     return data
 
 

@@ -9,14 +9,19 @@ fields filled (the Brief is immutable). Renderers only ever see the result.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import BriefOptions
-from .model import Article, Brief, InputProblem, RawArticle
+from .model import Article, Brief, InputProblem, InputStatus, RawArticle
+
+if TYPE_CHECKING:
+    from .ingest.identity import Repeat
 
 Stage = Callable[[Brief, BriefOptions], Brief]
 
@@ -60,12 +65,18 @@ def _reads_as_headline(title: str) -> bool:
 
 def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str:
     """The story's title: the headline of the earliest original article, preferring
-    real headlines over lead sentences and originals over known copies/rewrites."""
+    real headlines over lead sentences and originals over known copies/rewrites;
+    among equals, the headline more articles print, then the first by content id
+    (never by input position)."""
     articles = list(articles)
     if not articles:
         return ""
     derived = set(derived)
-    order = {article.id: index for index, article in enumerate(articles)}
+
+    def headline(article: Article) -> str:
+        return " ".join(article.title.split()).casefold()
+
+    printed = Counter(headline(article) for article in articles)
 
     def preference(article: Article):
         return (
@@ -73,15 +84,51 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
             article.id in derived,
             article.published is None,
             article.published or 0,
-            order[article.id],
+            -printed[headline(article)],
+            article.id,
         )
 
     return min(articles, key=preference).title.rstrip(" :;,-")
 
 
-def start_brief(articles: Iterable[Article], problems: Iterable[InputProblem] = ()) -> Brief:
-    articles = tuple(articles)
-    return Brief(title=story_title(articles), articles=articles, problems=tuple(problems))
+def canonical_order(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """The articles by publication date (undated last), then by content id.
+
+    Every stage reads `Brief.articles` in this order, so wherever a stage lets the
+    first of two equals win (a greedy alignment, the first speaker name seen, the
+    solver's choice between equally good summaries) the winner depends on the
+    articles' content, never on the order the user gave them in: the brief of any
+    permutation of the inputs is the same. Ids are unique and derived from content
+    (`ingest.identity`), so this order is total. Date first, because among equals the
+    earlier published article is the better guess at the original; the id only
+    breaks what nothing else does. Ties that evidence can decide (which wording of a
+    quote is the original) are decided by evidence in their stage, not by this order.
+    """
+    return tuple(sorted(articles, key=lambda a: (a.published is None, a.published or dt.date.min, a.id)))
+
+
+def start_brief(
+    articles: Iterable[Article], problems: Iterable[InputProblem] = (), repeats: Iterable[Repeat] = ()
+) -> Brief:
+    """A brief of these articles, not yet analysed, with every input accounted for:
+    each article (original until the relations stage finds it a copy), each repeat
+    after the article it repeats, each rejected input."""
+    articles = canonical_order(articles)
+    problems = tuple(sorted(problems, key=lambda p: (p.origin, p.line or 0, p.message)))
+    repeated: dict[str, list[str]] = {}
+    for repeat in repeats:
+        repeated.setdefault(repeat.article_id, []).append(repeat.origin)
+    inputs: list[InputStatus] = []
+    for article in articles:
+        inputs.append(InputStatus(article.origin, "original", article.id))
+        inputs += [
+            InputStatus(origin, "repeat", article.id, article.id, "the same text and details as another input: read once")
+            for origin in sorted(repeated.get(article.id, ()))
+        ]
+    inputs += [
+        InputStatus(p.origin, "rejected", reason=f"line {p.line}: {p.message}" if p.line else p.message) for p in problems
+    ]
+    return Brief(title=story_title(articles), articles=articles, problems=problems, inputs=tuple(inputs))
 
 
 def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread:
@@ -138,13 +185,13 @@ def brief(
     Unreadable inputs become `Brief.problems`; raises `NoUsableInput` only when
     nothing at all could be read.
     """
-    from .ingest import read_articles
+    from .ingest import read_inputs
 
     _load_models_in_background(options or BriefOptions())
-    articles, problems = read_articles(inputs)
-    if not articles:
-        raise NoUsableInput(problems)
-    return analyse(start_brief(articles, problems), options)
+    read = read_inputs(inputs)
+    if not read.articles:
+        raise NoUsableInput(read.problems)
+    return analyse(start_brief(read.articles, read.problems, read.repeats), options)
 
 
 def _load_models_in_background(options: BriefOptions) -> None:

@@ -381,15 +381,21 @@ def _print_terminal(result, options) -> None:
 @main.command()
 @click.option("-f", "--format", "format_", type=click.Choice(["text", "md"]), default="text", help="Table format.")
 def settings(format_) -> None:
-    """List every setting, its default and what it does: the brief's, then the
-    fetcher's (for URLs, feeds and `corroborate watch`).
+    """List every setting, its default and what it does: the brief's, the
+    fetcher's (for URLs, feeds and `corroborate watch`) and the web app's
+    (`corroborate serve`).
 
-    Change one for a run with `--set NAME=VALUE` (brief, ingest, watch).
+    Change one for a run with `--set NAME=VALUE` (brief, ingest, watch, serve).
     """
     from .config import documented_settings
     from .fetch.options import FetchOptions
+    from .web.settings import WebSettings
 
-    groups = [("Brief settings", documented_settings()), ("Fetch settings", documented_settings(FetchOptions))]
+    groups = [
+        ("Brief settings", documented_settings()),
+        ("Fetch settings", documented_settings(FetchOptions)),
+        ("Web settings (corroborate serve)", documented_settings(WebSettings)),
+    ]
     if format_ == "md":
         lines = []
         for heading, rows in groups:
@@ -1031,6 +1037,50 @@ def _cluster_lost(client):
         if client.status == "running" and not isinstance(error, CancelledError):
             raise
         fail(str(lost(error, client.scheduler.address if client.scheduler else "?")))
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1: only this machine can connect).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port to listen on (default 8000).")
+@click.option("--allow-ingest", is_flag=True, help="Let the browser add articles to the store (upload files, paste URLs).")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override any of the web settings listed by `corroborate settings` (repeatable).",
+)
+def serve(db, host, port, allow_ingest, settings) -> None:
+    """Browse, search and read the store's stories in a browser.
+
+    One process serves the pages (HTML that works without JavaScript, and the
+    same data as JSON at every page's address + .json); a background worker,
+    the store's one writer, prepares the briefs pages ask for. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      corroborate serve --db news.db                 then open http://127.0.0.1:8000/
+      corroborate serve --db news.db --port 8080 --allow-ingest
+      corroborate serve --db news.db --set page_size=50
+    """
+    from .store import DEFAULT_PATH
+    from .web.settings import WebSettings
+
+    options = apply_settings(WebSettings(), settings)
+    changes = {"host": host, "port": port, "allow_ingest": allow_ingest or None}
+    options = replace(options, **{name: value for name, value in changes.items() if value is not None})
+    with _open_store(db, must_exist=True):  # brings an older store's schema up to date before pages read it
+        pass
+    path = db or DEFAULT_PATH
+    from .web import serve as run_server
+
+    shown = f"[{options.host}]" if ":" in options.host else options.host
+    click.echo(f"corroborate: serving {path} at http://{shown}:{options.port}/ (Ctrl-C stops)", err=True)
+    try:
+        run_server(path, options)
+    except OSError as error:
+        fail(f"cannot serve on {options.host}:{options.port}: {error.strerror or error}")
 
 
 # Set by a command once everything it made is written and closed (no store or child

@@ -32,7 +32,7 @@ import numpy as np
 
 from . import dedup
 from .config import BriefOptions
-from .model import AlignedPair, Article, Brief, Relation, Sentence, SourceGroup
+from .model import AlignedPair, Article, Brief, InputStatus, Relation, Sentence, SourceGroup
 
 # --- thresholds (measured: benchmarks/relations_story.py, benchmarks/paraphrase_msrp.py) ---
 
@@ -377,7 +377,8 @@ COPY_KINDS = ("duplicate", "contained", "rewrite")
 def source_groups(articles: Sequence[Article], relations: Sequence[Relation]) -> tuple[SourceGroup, ...]:
     """Articles joined by copy relations (duplicate, contained, rewrite) are one source.
     The group's original is the member never derived from another member (the
-    earliest such, by date then input order)."""
+    earliest such, by date then content id); groups are listed in the order of
+    their first article."""
     order = {article.id: index for index, article in enumerate(articles)}
     parent = {article.id: article.id for article in articles}
 
@@ -399,17 +400,38 @@ def source_groups(articles: Sequence[Article], relations: Sequence[Relation]) ->
 
     def seniority(article_id: str):
         published = by_id[article_id].published
-        return (article_id in derived, published is None, published or 0, order[article_id])
+        return (article_id in derived, published is None, published or 0, article_id)
 
     groups = [SourceGroup(articles=tuple(ids), original=min(ids, key=seniority)) for ids in members.values()]
     return tuple(sorted(groups, key=lambda g: order[g.articles[0]]))
+
+
+def input_statuses(brief: Brief, relations: Sequence[Relation]) -> tuple[InputStatus, ...]:
+    """Every input's status with the copies found: an article derived from another is a
+    duplicate, contained in or a rewrite of it (the closest relation first, then the
+    strongest; the source's id breaks what is left), with the relation's evidence."""
+
+    def closeness(relation: Relation) -> tuple:
+        return (COPY_KINDS.index(relation.kind), -relation.score, -relation.direction_confidence, relation.source)
+
+    copied_from: dict[str, Relation] = {}
+    for relation in sorted((r for r in relations if r.kind in COPY_KINDS), key=closeness):
+        copied_from.setdefault(relation.derived, relation)
+    statuses = []
+    for item in brief.accounted_inputs:
+        relation = copied_from.get(item.article_id) if item.status == "original" else None
+        if relation is not None:
+            item = replace(item, status=relation.kind, of=relation.source, reason="; ".join(relation.evidence))
+        statuses.append(item)
+    return tuple(statuses)
 
 
 # --- the stage ------------------------------------------------------------------
 
 
 def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
-    """Stage: fill `brief.relations` (every pair of articles) and `brief.source_groups`."""
+    """Stage: fill `brief.relations` (every pair of articles), `brief.source_groups` and
+    the status of every input (`brief.inputs`: which articles are copies of which)."""
     from .nlp import embed
 
     by_article: dict[str, list[Sentence]] = {}
@@ -424,4 +446,9 @@ def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
             profile.embeddings = vectors[offset : offset + len(profile.sentence_texts)]
             offset += len(profile.sentence_texts)
     relations = tuple(_relate(left, right, profiles) for left, right in combinations(profiles, 2))
-    return replace(brief, relations=relations, source_groups=source_groups(brief.articles, relations))
+    return replace(
+        brief,
+        relations=relations,
+        source_groups=source_groups(brief.articles, relations),
+        inputs=input_statuses(brief, relations),
+    )

@@ -305,11 +305,12 @@ def _reworded_articles(brief: Brief) -> tuple[set[str], set[str]]:
 
 
 def _altered_quote_spans(brief: Brief) -> list[Span]:
+    # A disputed wording blames nobody, but nor is it a wording to state as the speaker's.
     return [
         occurrence.quote.span
         for group in brief.quotes
         for occurrence in group.occurrences
-        if occurrence.verdict in ("altered", "other-speaker")
+        if occurrence.verdict in ("altered", "other-speaker", "disputed")
     ]
 
 

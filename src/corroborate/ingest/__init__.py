@@ -24,13 +24,14 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model import Article, InputProblem, RawArticle
 from . import feed, records, text, warc
 from .decode import UnreadableInput, repair
 from .fields import host_of
+from .identity import Repeat, distinct_articles
 
 log = logging.getLogger(__name__)
 
@@ -229,15 +230,32 @@ def clean_one(item: RawArticle | Article, headline_is_enough: bool = False) -> A
     return article
 
 
-def read_articles(inputs: Iterable[str | Path | RawArticle | Article]) -> tuple[list[Article], list[InputProblem]]:
-    """Read and clean every article in `inputs`; exact repeats of one article are kept once."""
-    articles: list[Article] = []
+@dataclass(frozen=True)
+class ReadInputs:
+    """Everything read from the user's inputs: the distinct articles, the inputs that
+    repeat one of them, and the inputs that could not be read."""
+
+    articles: list[Article]
+    problems: list[InputProblem]
+    repeats: list[Repeat]
+
+
+def read_inputs(inputs: Iterable[str | Path | RawArticle | Article]) -> ReadInputs:
+    """Read and clean every article in `inputs`; an input repeating an article already
+    read (see `identity`) is kept as a `Repeat`, so that every input is accounted for."""
+    read: list[Article] = []
     problems: list[InputProblem] = []
-    seen: set[str] = set()
     for item in iter_clean(inputs):
         if isinstance(item, InputProblem):
             problems.append(item)
-        elif item.id not in seen:
-            seen.add(item.id)
-            articles.append(item)
-    return articles, problems
+        else:
+            read.append(item)
+    articles, repeats = distinct_articles(read)
+    return ReadInputs(articles, problems, repeats)
+
+
+def read_articles(inputs: Iterable[str | Path | RawArticle | Article]) -> tuple[list[Article], list[InputProblem]]:
+    """Read and clean every article in `inputs`; repeats of one article are kept once
+    (`read_inputs` also lists the repeats)."""
+    result = read_inputs(inputs)
+    return result.articles, result.problems

@@ -11,7 +11,10 @@ The `find_quotes` stage runs three steps over a story's articles:
    are left out;
 3. `align`: the same statement across outlets, its canonical wording, a
    verdict per occurrence (verbatim, partial, typography, altered with word
-   edits, other-speaker) and per-article quote fidelity with rewrite flags.
+   edits, other-speaker, disputed) and per-article quote fidelity with rewrite
+   flags; the outlet's own marks inside a quote (`editorial`) are not the
+   speaker's words, and wordings that tie are decided by evidence or shown as
+   disputed (`ties`).
 
 Quotes in headlines become notes (`Brief.notes`): spans point into the
 cleaned body text, which has no headline.
@@ -26,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..model import Article, Brief, Quote, Span
-from . import align
+from . import align, ties
 from .marks import QuotedSpan, quoted_spans
 from .speakers import Attribution, Attributor, Cast, _paragraph_of
 
@@ -169,12 +172,10 @@ def find_quotes(brief: Brief, options=None) -> Brief:
     printed = []
     for article_index, article in enumerate(brief.articles):
         for quote, explicit in found[article.id]:
-            text = article.slice(quote.span)
-            tokens = [align.normalise(w) for w in align.words(text)]
             order = article_index * 10_000_000 + quote.span.start
             paragraph = len(re.findall(r"\n+", article.text[: quote.span.start]))
-            printed.append(align.Printed(quote, text, tokens, order, explicit, paragraph))
-    groups = align.group_quotes(printed, brief.group_of)
+            printed.append(align.Printed.read(quote, article.slice(quote.span), order, explicit, paragraph))
+    groups = align.group_quotes(printed, brief.group_of, ties.StoryEvidence.of(brief))
     fidelity = align.fidelity(groups, [a.id for a in brief.articles], brief.group_of)
     notes = brief.notes + tuple(headline_quotes(brief.articles, groups, brief))
     return replace(brief, quotes=tuple(groups), quote_fidelity=tuple(fidelity), notes=notes)

@@ -315,7 +315,7 @@ _NOT_CONTENT = frozenset("nsubj nsubjpass csubj agent aux auxpass neg punct cc c
 _SECONDARY = frozenset("prep oprd xcomp acomp attr dative".split())
 
 
-def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int] | None:
+def content_clause(cue, quote_tokens, quote: QuotedSpan, para, text: str | None = None) -> tuple[int, int] | None:
     """What the speaker is credited with: the quoted words widened to the
     cue's complement that holds them ("says [the ferry will “sail again
     by spring”]", "called [the plan “a disaster”]"), kept inside the paragraph.
@@ -356,8 +356,9 @@ def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int
     if (start, end) == (quote.start, quote.end):
         return None
     # Keep the quote's own marks when the clause reaches past them, so the
-    # content reads as printed: the ferry will “sail again by spring.”
-    text = doc.text
+    # content reads as printed: the ferry will “sail again by spring.” (`text`: the text
+    # the doc was parsed from, given when known: spaCy's Doc.text joins every token anew.)
+    text = doc.text if text is None else text
     if end <= quote.end < len(text) and text[quote.end] in _MARKS:
         end = quote.end + 1
     if start >= quote.start > 0 and text[quote.start - 1] in _MARKS:
@@ -584,7 +585,7 @@ class Attributor:
             span = _mention_tokens(subject)
             speaker, explicit = self._resolve(span, subject, quote.start, text, history, p_index, persons, frame_text)
             mention = (span.start_char, span.end_char)
-            content = content_clause(cue, quote_tokens, quote, para) if cue is not None and quote_tokens else None
+            content = content_clause(cue, quote_tokens, quote, para, text) if cue is not None and quote_tokens else None
             spoken = cue is None or is_cue(cue)
             uttered = cue is not None and spoken and _utters(cue, quote_tokens)
             near = best[0] < 10_000 or (

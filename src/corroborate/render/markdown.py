@@ -50,11 +50,16 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         line += f" · published {view.date_range(brief)}"
     out += [line, ""]
 
-    out += ["## Sources", "", "| # | Outlet | Title | Date | Words | Junk removed |", "|--:|---|---|---|--:|--:|"]
-    for article in brief.articles:
+    out += ["## Sources", "", "| # | Outlet | Title | Date | Words | Junk removed | Status |", "|--:|---|---|---|--:|--:|---|"]
+    for row in view.source_rows(brief):
+        article, status = row.article, esc(row.status)
+        if article is None:
+            out.append(f"| – | {esc(row.label)} |  | – | – | – | {status} |")
+            continue
         title = f"[{esc(article.title)}](<{article.url}>)" if article.url and _safe_url(article.url) else esc(article.title)
         date = article.published.isoformat() if article.published else "–"
-        out.append(f"| {numbers[article.id]} | {esc(article.label)} | {title} | {date} | {article.word_count} | {len(article.junk_removed)} |")
+        number = row.number if row.number is not None else "–"
+        out.append(f"| {number} | {esc(row.label)} | {title} | {date} | {article.word_count} | {len(article.junk_removed)} | {status} |")
     out.append("")
 
     if brief.summary:
@@ -96,23 +101,33 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
     if brief.quotes:
         out += [f"## Quotes ({len(brief.quotes)})", ""]
         for group in brief.quotes:
-            out.append(f"- **{esc(group.speaker or 'unknown speaker')}**: “{esc(group.canonical)}” {cite(numbers, view.quote_article_ids(group))}")
+            wording = " vs ".join(f"“{esc(w)}”" for w in group.rivals) if group.disputed else f"“{esc(group.canonical)}”"
+            out.append(f"- **{esc(group.speaker or 'unknown speaker')}**: {wording} {cite(numbers, view.quote_article_ids(group))}")
+            if group.disputed:
+                out.append(f"  - _{esc(view.dispute_text(group))}_")
+                out += [f"  - wordings differ: {diff(group.rivals[0], rival)}" for rival in group.rivals[1:]]
+            elif group.decided_by:
+                out.append(f"  - _canonical by evidence: {esc(group.decided_by)}_")
             for occurrence in group.occurrences:
                 article_id = occurrence.quote.span.article_id
                 line = f"  - \\[{numbers.get(article_id, '?')}\\] {esc(brief.article(article_id).label)}: _{occurrence.verdict}_"
                 if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker:
                     line += f" (attributed to {esc(occurrence.quote.speaker)})"
-                if occurrence.verdict in ("altered", "typography", "other-speaker"):
+                if view.verdict_note(occurrence):
+                    line += f" ({esc(view.verdict_note(occurrence))})"
+                if occurrence.verdict in view.DIFFED_VERDICTS:
                     line += f": {diff(group.canonical, brief.text(occurrence.quote.span))}"
+                elif occurrence.verdict == "disputed":
+                    line += f": “{esc(brief.text(occurrence.quote.span))}”"
                 out.append(line)
         out.append("")
 
     if brief.quote_fidelity:
-        out += ["## Quote fidelity per article", "", "| # | Outlet | Shared quotes | Faithful | Altered | Likely rewrite |", "|--:|---|--:|--:|--:|---|"]
+        out += ["## Quote fidelity per article", "", "| # | Outlet | Shared quotes | Faithful | Altered | Disputed | Likely rewrite |", "|--:|---|--:|--:|--:|--:|---|"]
         for item in brief.quote_fidelity:
             out.append(
                 f"| {numbers.get(item.article_id, '?')} | {esc(brief.article(item.article_id).label)} | {item.quotes} | "
-                f"{item.faithful} | {item.altered} | {'**yes**' if item.flagged_as_rewrite else 'no'} |"
+                f"{item.faithful} | {item.altered} | {item.disputed} | {'**yes**' if item.flagged_as_rewrite else 'no'} |"
             )
         out.append("")
 

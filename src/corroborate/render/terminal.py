@@ -28,8 +28,18 @@ VERDICT_STYLE = {
     "typography": "yellow",
     "altered": "bold red",
     "other-speaker": "bold red",
+    "disputed": "yellow",
 }
-STATUS_STYLE = {"conflicting": "bold red", "corroborated": "green", "single-source": "yellow"}
+STATUS_STYLE = {
+    "conflicting": "bold red",
+    "corroborated": "green",
+    "single-source": "yellow",
+    "duplicate": "red",
+    "contained": "red",
+    "rewrite": "yellow",
+    "repeat": "dim",
+    "rejected": "yellow",
+}
 
 
 def cite(numbers: dict[str, int], article_ids) -> str:
@@ -69,6 +79,7 @@ def header(brief: Brief) -> RenderableType:
 
 
 def sources_table(brief: Brief, numbers: dict[str, int]) -> Table:
+    """Every input, one row each, with its status: N inputs, N rows."""
     table = Table(title=None, show_lines=False, expand=False, header_style="bold")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Outlet", overflow="fold", max_width=22)
@@ -76,14 +87,21 @@ def sources_table(brief: Brief, numbers: dict[str, int]) -> Table:
     table.add_column("Date", no_wrap=True)
     table.add_column("Words", justify="right")
     table.add_column("Junk", justify="right")  # lines removed as scraping junk
-    for article in brief.articles:
+    table.add_column("Status", overflow="fold", max_width=40)
+    for row in view.source_rows(brief):
+        article = row.article
+        status = Text(view.short(row.status, 120), style=STATUS_STYLE.get(row.input.status, ""))
+        if article is None:
+            table.add_row("-", escape(row.label), "", "-", "-", "-", status)
+            continue
         table.add_row(
-            f"[{numbers[article.id]}]",
-            escape(article.label),
+            f"[{row.number}]" if row.number is not None else "-",
+            escape(row.label),
             escape(view.short(article.title, 120)),
             article.published.isoformat() if article.published else "-",
             str(article.word_count),
             str(len(article.junk_removed)),
+            status,
         )
     return table
 
@@ -134,25 +152,40 @@ def quotes(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
     for group in brief.quotes:
         head = Text()
         head.append(group.speaker or "unknown speaker", style="bold")
-        head.append(": “" + group.canonical + "” ")
+        if group.disputed:
+            head.append(": " + " vs ".join(f"“{wording}”" for wording in group.rivals) + " ")
+        else:
+            head.append(": “" + group.canonical + "” ")
         head.append(cite(numbers, view.quote_article_ids(group)), style="cyan")
         yield head
+        if group.disputed:
+            yield Padding(Text(view.dispute_text(group), style="yellow"), (0, 0, 0, 4), expand=False)
+            for rival in group.rivals[1:]:
+                line = Text("wordings differ: ")
+                line.append(diff_text(group.rivals[0], rival))
+                yield Padding(line, (0, 0, 0, 4), expand=False)
+        elif group.decided_by:
+            yield Padding(Text(f"canonical by evidence: {group.decided_by}", style="dim"), (0, 0, 0, 4), expand=False)
         for occurrence in group.occurrences:
             article_id = occurrence.quote.span.article_id
             line = Text(f"[{numbers.get(article_id, '?')}] {brief.article(article_id).label}: ")
             line.append(occurrence.verdict, style=VERDICT_STYLE.get(occurrence.verdict, ""))
             if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker:
                 line.append(f" (attributed to {occurrence.quote.speaker})", style="red")
-            if occurrence.verdict in ("altered", "typography", "other-speaker"):
+            if view.verdict_note(occurrence):
+                line.append(f" ({view.verdict_note(occurrence)})", style="dim")
+            if occurrence.verdict in view.DIFFED_VERDICTS:
                 line.append("  ")
                 line.append(diff_text(group.canonical, brief.text(occurrence.quote.span)))
+            elif occurrence.verdict == "disputed":
+                line.append("  " + brief.text(occurrence.quote.span))
             yield Padding(line, (0, 0, 0, 4), expand=False)
 
 
 def fidelity(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
     yield section("Quote fidelity per article")
     table = Table(header_style="bold")
-    for column in ("#", "Outlet", "Shared quotes", "Faithful", "Altered", "Likely rewrite"):
+    for column in ("#", "Outlet", "Shared quotes", "Faithful", "Altered", "Disputed", "Likely rewrite"):
         table.add_column(column, justify="right" if column not in ("Outlet", "Likely rewrite") else "left")
     for item in brief.quote_fidelity:
         table.add_row(
@@ -161,6 +194,7 @@ def fidelity(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
             str(item.quotes),
             str(item.faithful),
             str(item.altered),
+            str(item.disputed),
             "[bold red]yes[/]" if item.flagged_as_rewrite else "no",
         )
     yield table

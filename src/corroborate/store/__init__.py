@@ -171,12 +171,16 @@ class Store:
     def cache_brief(self, story_id: int, members_hash: str, options_hash: str, brief) -> None:
         import pickle
 
+        from .summaries import write_summary
+
         blob = zlib.compress(pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL))
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO briefs (story_id, members_hash, options_hash, brief) VALUES (?, ?, ?, ?)",
                 (story_id, members_hash, options_hash, blob),
             )
+            # The counts story lists and outlet pages show, kept with the brief they come from.
+            write_summary(db, story_id, brief)
 
     # --- reads ------------------------------------------------------------------
 
@@ -235,22 +239,21 @@ class Store:
             for story_id, title, size, outlets, first, last in rows
         ]
 
+    _ARTICLE_COLUMNS = "a.id, a.origin, a.title, a.text, a.url, a.outlet, a.published, a.source_id, a.removed, a.raw_line_of"
+
     def story_articles(self, story_id: int) -> list[Article]:
         """The articles of a story, in ingest order."""
         rows = self.connection.execute(
-            "SELECT a.id, a.origin, a.title, a.text, a.url, a.outlet, a.published, a.source_id, a.removed, a.raw_line_of"
+            f"SELECT {self._ARTICLE_COLUMNS}"
             " FROM memberships m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY a.seq",
             (story_id,),
         )
-        return [
-            Article(
-                id=article_id, origin=origin, title=title, text=text, url=url, outlet=outlet,
-                published=_date(published), source_id=source_id,
-                removed=tuple(RemovedLine(line, line_text, reason) for line, line_text, reason in json.loads(removed)),
-                raw_line_of=tuple(json.loads(raw_line_of)),
-            )  # fmt: skip
-            for article_id, origin, title, text, url, outlet, published, source_id, removed, raw_line_of in rows
-        ]
+        return [_article(row) for row in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        """One stored article, or None."""
+        row = self.connection.execute(f"SELECT {self._ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
 
     def story_exists(self, story_id: int) -> bool:
         return self.connection.execute("SELECT 1 FROM memberships WHERE story_id = ? LIMIT 1", (story_id,)).fetchone() is not None
@@ -282,6 +285,16 @@ class Store:
             return pickle.loads(zlib.decompress(row[0]))
         except Exception:  # noqa: BLE001 - a cache entry from another version: rebuild it
             return None
+
+
+def _article(row) -> Article:
+    article_id, origin, title, text, url, outlet, published, source_id, removed, raw_line_of = row
+    return Article(
+        id=article_id, origin=origin, title=title, text=text, url=url, outlet=outlet,
+        published=_date(published), source_id=source_id,
+        removed=tuple(RemovedLine(line, line_text, reason) for line, line_text, reason in json.loads(removed)),
+        raw_line_of=tuple(json.loads(raw_line_of)),
+    )  # fmt: skip
 
 
 def _iso(day: int | None) -> str | None:

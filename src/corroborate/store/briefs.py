@@ -26,15 +26,28 @@ class NoSuchStory(Exception):
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A hash of the package's own source: a cached brief made by other code (an
-    upgrade, or a change between releases) is built afresh rather than served
-    stale. ~100 small files, read once per process (a few milliseconds)."""
+    """A hash of the package's own source (less the web app, which only shows
+    briefs): a cached brief made by other code (an upgrade, or a change between
+    releases) is built afresh rather than served stale. ~100 small files, read
+    once per process (a few milliseconds)."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha1()
     for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] == "web":  # the web app shows briefs, never makes them
+            continue
         digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def brief_keys(member_ids, options: BriefOptions) -> tuple[str, str]:
+    """The cache keys of a story's brief: a hash of its exact member set, and one of
+    the options, the corroborate version and its code."""
+    from .. import __version__
+
+    members = hashlib.sha1("\n".join(sorted(member_ids)).encode()).hexdigest()
+    option_key = hashlib.sha1(f"{__version__}\n{code_fingerprint()}\n{options!r}".encode()).hexdigest()
+    return members, option_key
 
 
 @dataclass(frozen=True)
@@ -48,13 +61,10 @@ class StoryJob:
 
 
 def story_job(store: Store, story_id: int, options: BriefOptions) -> StoryJob:
-    from .. import __version__
-
     articles = store.story_articles(story_id)
     if not articles:
         raise NoSuchStory(story_id)
-    members = hashlib.sha1("\n".join(sorted(a.id for a in articles)).encode()).hexdigest()
-    option_key = hashlib.sha1(f"{__version__}\n{code_fingerprint()}\n{options!r}".encode()).hexdigest()
+    members, option_key = brief_keys((a.id for a in articles), options)
     return StoryJob(story_id, articles, members, option_key)
 
 
@@ -132,6 +142,13 @@ def build_briefs(
 
 def failure_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:160]}"
+
+
+def stored_brief_keys(store: Store, story_id: int, options: BriefOptions | None = None) -> tuple[str, str]:
+    """The cache keys of the brief of story `story_id` as it is stored now (its
+    member ids only: no article text is read)."""
+    member_ids = [row[0] for row in store.connection.execute("SELECT article_id FROM memberships WHERE story_id = ?", (story_id,))]
+    return brief_keys(member_ids, options or BriefOptions())
 
 
 def with_changes(store: Store, brief: Brief) -> Brief:
