@@ -20,7 +20,9 @@ no traceback), `report_problems(problems)` for unreadable input, and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import sys
@@ -41,6 +43,14 @@ FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".json": "json", ".html": "h
 EXIT_USAGE = 2
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+DASK_OPTION = click.option(
+    "--dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Run on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N worker "
+    "processes on this machine. Same results as without it (README: On a cluster).",
+)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -482,7 +492,8 @@ def quotes(paths, format_) -> None:
     default=None,
     help="...or when this share of the smaller article is inside the larger (default 0.7).",
 )
-def dedup(paths, format_, jaccard, containment) -> None:
+@DASK_OPTION
+def dedup(paths, format_, jaccard, containment, dask) -> None:
     """Find copies across a whole corpus: one line per article with its duplicate group.
 
     Streams: each article is compared with everything read before it (MinHash
@@ -499,13 +510,11 @@ def dedup(paths, format_, jaccard, containment) -> None:
     Examples:
       corroborate dedup crawl/ > groups.jsonl
       corroborate dedup a.warc.gz feed.jsonl --format csv --containment 0.8
+      corroborate dedup crawl/ --dask tcp://scheduler:8786 > groups.jsonl   (same lines, on a cluster)
     """
     import csv
-    import json
-    from dataclasses import asdict
 
     from .dedup import DedupOptions, dedup_inputs
-    from .model import InputProblem
 
     options = DedupOptions()
     if jaccard is not None:
@@ -514,10 +523,24 @@ def dedup(paths, format_, jaccard, containment) -> None:
         options = replace(options, containment=containment)
     columns = ["article", "group", "original", "kind", "match", "jaccard", "containment", "linked"]
     writer = csv.writer(sys.stdout, lineterminator="\n") if format_ == "csv" else None
+    with _cluster(dask) as client, _cluster_lost(client):
+        if client is not None:
+            from .distributed import dedup as dedup_on_cluster
+
+            dedup_inputs = functools.partial(dedup_on_cluster, client)
+        _write_dedup(dedup_inputs(list(paths), options), writer, columns)
+
+
+def _write_dedup(items, writer, columns) -> None:
+    import json
+    from dataclasses import asdict
+
+    from .model import InputProblem
+
     try:
         if writer:
             writer.writerow(columns)
-        for item in dedup_inputs(list(paths), options):
+        for item in items:
             if isinstance(item, InputProblem):
                 report_problems([item])
                 continue
@@ -565,7 +588,8 @@ def _open_store(db: Path | None, must_exist: bool = False):
 @STORE_ARCHIVE_OPTION
 @CONTACT_OPTION
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a fetch setting (see `corroborate settings`).")
-def ingest(paths, db, batch_size, urls_file, archive, contact, settings) -> None:
+@DASK_OPTION
+def ingest(paths, db, batch_size, urls_file, archive, contact, settings, dask) -> None:
     """Add articles to the store and file each under a story.
 
     Reads every input format `corroborate brief` reads, skips articles already
@@ -585,6 +609,7 @@ def ingest(paths, db, batch_size, urls_file, archive, contact, settings) -> None
       corroborate ingest --urls links.txt --db news.db --contact desk@example.org
       corroborate stories --db news.db
       corroborate brief --story 12 --db news.db
+      corroborate ingest crawl/ --db news.db --dask local:4    (read on 4 worker processes)
     """
     from .fetch.urls import is_url
     from .store.ingest import ingest as ingest_into
@@ -598,7 +623,12 @@ def ingest(paths, db, batch_size, urls_file, archive, contact, settings) -> None
     with _open_store(db) as store:
         summary = None
         if paths:
-            summary = _ingest_paths(store, paths, batch_size, ingest_into)
+            with _cluster(dask) as client, _cluster_lost(client):
+                if client is not None:  # pages (URLs) are still fetched here, politely, by one process
+                    from .distributed import ingest as ingest_on_cluster
+
+                    ingest_into = functools.partial(ingest_on_cluster, client)
+                summary = _ingest_paths(store, paths, batch_size, ingest_into)
         collected = _ingest_urls(store, urls, archive, fetch_options(fetch_settings, contact)) if urls else None
         counts = store.counts()
     if summary is not None:
@@ -908,7 +938,8 @@ def changes(db, format_) -> None:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-f", "--format", "format_", type=click.Choice(["jsonl"]), default="jsonl", help="Output format.")
 @click.option("--embeddings", is_flag=True, help="Compare sentence embeddings of long articles too (slower; headlines and other short texts are always embedded).")
-def cluster(paths, format_, embeddings) -> None:
+@DASK_OPTION
+def cluster(paths, format_, embeddings, dask) -> None:
     """Group articles into stories without a store: one {"id", "story"} line each.
 
     The id is the input's own id field when it has one, else the article id;
@@ -930,7 +961,12 @@ def cluster(paths, format_, embeddings) -> None:
         if embeddings
         else StoryClusterer()
     )
-    records, problems = cluster_inputs(list(paths), clusterer)
+    with _cluster(dask) as client, _cluster_lost(client):
+        if client is not None:
+            from .distributed import cluster as cluster_on_cluster
+
+            cluster_inputs = functools.partial(cluster_on_cluster, client)
+        records, problems = cluster_inputs(list(paths), clusterer)
     report_problems(problems)
     try:
         for record in records:
@@ -938,6 +974,82 @@ def cluster(paths, format_, embeddings) -> None:
         sys.stdout.flush()
     except BrokenPipeError:  # `corroborate cluster ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@main.command()
+@DB_OPTION
+@click.option("--stale-only", is_flag=True, help="Only stories whose cached brief is missing or out of date.")
+@click.option("--words", type=click.IntRange(min=1), default=None, metavar="N", help="Word budget of the summaries (default 120).")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override any setting listed by `corroborate settings` (repeatable).")
+@DASK_OPTION
+def briefs(db, stale_only, words, settings, dask) -> None:
+    """Build the brief of every story of the store, ready for `brief --story`.
+
+    Briefs are cached in the store, keyed by the story's articles and the
+    settings; with --stale-only, stories whose cached brief is still good are
+    left alone. A story whose brief fails is reported and the others are built.
+
+    \b
+    Examples:
+      corroborate briefs --db news.db
+      corroborate briefs --db news.db --stale-only --dask tcp://scheduler:8786
+    """
+    from .config import BriefOptions
+    from .store.briefs import build_briefs
+
+    options = apply_settings(BriefOptions(), settings)
+    if words is not None:
+        options = replace(options, summary_words=words)
+    with _open_store(db, must_exist=True) as store, _cluster(dask, parser=True) as client, _cluster_lost(client):
+        if client is not None:
+            from .distributed import build_briefs as briefs_on_cluster
+
+            build_briefs = functools.partial(briefs_on_cluster, client)
+
+        def on_story(summary) -> None:
+            if not sys.stderr.isatty():
+                click.echo(f"corroborate: {summary.built} briefs built, {len(summary.failed)} failed", err=True)
+
+        summary = build_briefs(store, options, stale_only, on_story)
+    for story_id, reason in summary.failed:
+        click.echo(f"corroborate: story {story_id}: brief failed ({reason})", err=True)
+    click.echo(f"{summary.built} briefs built, {summary.kept} up to date, {len(summary.failed)} failed")
+
+
+@contextlib.contextmanager
+def _cluster(spec: str | None, parser: bool = False):
+    """The Dask client of `--dask`, or None without the flag; a one-line error when the
+    cluster cannot be used."""
+    if spec is None:
+        yield None
+        return
+    try:
+        from .distributed import ClusterUnavailable, connect
+    except ImportError:
+        fail("--dask needs Dask: pip install 'corroborate[dask]'")
+    try:
+        with connect(spec, parser=parser) as client:
+            yield client
+    except ClusterUnavailable as error:
+        fail(str(error))
+
+
+@contextlib.contextmanager
+def _cluster_lost(client):
+    """A one-line error when the scheduler goes away during the run (what was stored stays)."""
+    if client is None:
+        yield
+        return
+    from concurrent.futures import CancelledError
+
+    from .distributed.connection import lost
+
+    try:
+        yield
+    except (OSError, CancelledError, TimeoutError) as error:
+        if client.status == "running" and not isinstance(error, CancelledError):
+            raise
+        fail(str(lost(error, client.scheduler.address if client.scheduler else "?")))
 
 
 @main.command()

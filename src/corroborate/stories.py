@@ -523,20 +523,28 @@ class StoryClusterer:
 
     # --- clustering -------------------------------------------------------------
 
-    def fit_predict(self, articles: Sequence[Article]) -> list[int]:
-        """Cluster `articles` from scratch, in time order; story ids in input order."""
+    def fit_predict(self, articles: Sequence[Article], features: Sequence[ArticleFeatures] | None = None) -> list[int]:
+        """Cluster `articles` from scratch, in time order; story ids in input order.
+        `features`: each article's `features`, made beforehand (elsewhere)."""
         self._initialise()
         order = time_order(articles)
         if self.fit_idf_first:
             # A batch is known in full: weigh words by their frequency in all of it from
             # the start, instead of learning it as the stream goes (ECB+ F1 +0.01).
-            word_matrix, entity_matrix, _, _ = self._features(articles, embed=False)
-            for matrix in (word_matrix, entity_matrix):
-                self.df_ += np.bincount(matrix.indices, minlength=self.n_features).astype(np.int32)
+            if features is None:
+                word_matrix, entity_matrix, _, _ = self._features(articles, embed=False)
+                columns = (word_matrix.indices, entity_matrix.indices)
+            else:
+                columns = tuple(np.concatenate([getattr(f, name) for f in features] or [np.zeros(0, np.int32)]) for name in ("terms", "entities"))
+            for indices in columns:
+                self.df_ += np.bincount(indices, minlength=self.n_features).astype(np.int32)
             self.n_docs_ = len(articles)
             self._df_frozen = True
         try:
-            assigned = self.add([articles[i] for i in order])
+            if features is None:
+                assigned = self.add([articles[i] for i in order])
+            else:
+                assigned = self.add_features([features[i] for i in order])
         finally:
             self._df_frozen = False
         labels = [0] * len(articles)

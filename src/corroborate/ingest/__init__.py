@@ -109,28 +109,51 @@ def _finish(raw: RawArticle) -> RawArticle:
     )
 
 
-_SAME_PROBLEM_SHOWN = 3
+class RepeatedProblems:
+    """The problems of one file worth showing: a file of a thousand records with the
+    same fault (a headline-only export) should not print a thousand lines, so the
+    first few of each kind are shown, then a count."""
+
+    shown = 3
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.counts: Counter[str] = Counter()
+
+    def show(self, problem: InputProblem) -> bool:
+        """Count `problem`; whether it is one of the first few of its kind."""
+        self.counts[problem.message] += 1
+        return self.counts[problem.message] <= self.shown
+
+    def summary(self) -> Iterator[InputProblem]:
+        """One line per kind with more problems than were shown."""
+        for message, count in self.counts.items():
+            if count > self.shown:
+                yield InputProblem(self.origin, f"{count - self.shown} more records with the same problem: {message}")
 
 
-def _read_file(file: Path) -> Iterator[RawArticle | InputProblem]:
-    reader = reader_for(file)
+def _read_file(
+    file: Path, reader: Reader | None = None, repeats: RepeatedProblems | None = None
+) -> Iterator[RawArticle | InputProblem]:
+    """The raw articles (or problems) of one file, in order, repaired (`_finish`).
+    `reader` and `repeats` replace the reader for the file's type and the problem
+    counting (`corroborate.distributed` reads parts of a file apart and counts its
+    problems in one place)."""
     if reader is None:
-        known = ", ".join(sorted(READERS))
-        yield InputProblem(str(file), f"unknown file type (corroborate reads {known})")
-        return
-    if reader is feed.read and file.name.lower().endswith(".xml") and not feed.is_feed(file):
-        yield InputProblem(str(file), "XML file that is not an RSS or Atom feed")
-        return
-    repeats: Counter[str] = Counter()
+        reader = reader_for(file)
+        if reader is None:
+            known = ", ".join(sorted(READERS))
+            yield InputProblem(str(file), f"unknown file type (corroborate reads {known})")
+            return
+        if reader is feed.read and file.name.lower().endswith(".xml") and not feed.is_feed(file):
+            yield InputProblem(str(file), "XML file that is not an RSS or Atom feed")
+            return
+    repeats = repeats or RepeatedProblems(str(file))
     try:
         for item in reader(file):
             if isinstance(item, RawArticle):
                 yield _finish(item)
-                continue
-            # A file of a thousand records with the same fault (a headline-only export)
-            # should not print a thousand lines: the first few, then a count.
-            repeats[item.message] += 1
-            if repeats[item.message] <= _SAME_PROBLEM_SHOWN:
+            elif repeats.show(item):
                 yield item
     except UnreadableInput as problem:
         yield InputProblem(str(file), problem.message, problem.line)
@@ -143,9 +166,7 @@ def _read_file(file: Path) -> Iterator[RawArticle | InputProblem]:
         log.debug("reading %s failed", file, exc_info=True)
         detail = (str(error).splitlines() or [""])[0][:160]
         yield InputProblem(str(file), f"cannot read ({type(error).__name__}: {detail})")
-    for message, count in repeats.items():
-        if count > _SAME_PROBLEM_SHOWN:
-            yield InputProblem(str(file), f"{count - _SAME_PROBLEM_SHOWN} more records with the same problem: {message}")
+    yield from repeats.summary()
 
 
 def read_raw(
@@ -188,24 +209,25 @@ def iter_clean(
     article whose cleaning left no text is a problem, unless `headline_is_enough` and
     the input gave it a headline (headline feeds can still be clustered); label-only
     HTML pages are problems too, unless `headline_is_enough`."""
+    for item in read_raw(inputs):
+        yield item if isinstance(item, InputProblem) else clean_one(item, headline_is_enough)
+
+
+def clean_one(item: RawArticle | Article, headline_is_enough: bool = False) -> Article | InputProblem:
+    """One article of `iter_clean`: cleaned (a raw article `_read_file` read), or the
+    problem that leaves nothing of it."""
     from ..clean import clean
 
-    for item in read_raw(inputs):
-        if isinstance(item, InputProblem):
-            yield item
-            continue
-        article = item if isinstance(item, Article) else clean(item)
-        # The headline the input gave (cleaning makes one up from the text when none was given).
-        headline = item.title if isinstance(item, RawArticle) else article.title
-        if not article.text.strip() and not (headline_is_enough and headline):
-            yield InputProblem(article.origin, "no article text left after cleaning")
-            continue
-        if isinstance(item, RawArticle) and item.format == "html" and not _has_prose(article.text) and not headline_is_enough:
-            # trafilatura falls back to whatever text a page has, so a login or index
-            # page comes back as its menu and button labels: not an article.
-            yield InputProblem(article.origin, "no article text found (only short page labels)")
-            continue
-        yield article
+    article = item if isinstance(item, Article) else clean(item)
+    # The headline the input gave (cleaning makes one up from the text when none was given).
+    headline = item.title if isinstance(item, RawArticle) else article.title
+    if not article.text.strip() and not (headline_is_enough and headline):
+        return InputProblem(article.origin, "no article text left after cleaning")
+    if isinstance(item, RawArticle) and item.format == "html" and not _has_prose(article.text) and not headline_is_enough:
+        # trafilatura falls back to whatever text a page has, so a login or index
+        # page comes back as its menu and button labels: not an article.
+        return InputProblem(article.origin, "no article text found (only short page labels)")
+    return article
 
 
 @dataclass(frozen=True)

@@ -61,12 +61,26 @@ def _western(data: bytes) -> str | None:
     return str(match) if match is not None else None
 
 
+# C0 control characters that text files do not hold (white space and ESC aside).
+_CONTROLS = [chr(code) for code in range(32) if chr(code) not in "\t\n\r\f\v\x1b"]
+
+
+def control_count(text: str) -> int:
+    """How many C0 control characters (besides white space) `text` holds. One
+    `str.count` per character: C speed, where a Python loop took ~50 ms a megabyte."""
+    return sum(text.count(control) for control in _CONTROLS)
+
+
+def looks_binary_counts(controls: int, chars: int) -> bool:
+    """`_looks_binary` from its counts (a file read in parts adds up its parts' counts)."""
+    return controls > 0.01 * chars
+
+
 def _looks_binary(text: str) -> bool:
     """Text files have no C0 control characters besides white space; binary data has
     about one in ten bytes of them. (charset-normalizer's `is_binary` was tried and
     called a UTF-8 file with one pasted cp1252 quote mark binary.)"""
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v\x1b")
-    return controls > 0.01 * len(text)
+    return looks_binary_counts(control_count(text), len(text))
 
 
 # A whole HTML or XML document: its text is repaired after extraction instead

@@ -59,7 +59,13 @@ def read_json(path: Path) -> Iterator[RawArticle | InputProblem]:
 
 
 def read_jsonl(path: Path) -> Iterator[RawArticle | InputProblem]:
-    for number, line in enumerate(read_text(path, repair_text=False).splitlines(), start=1):
+    yield from jsonl_records(read_text(path, repair_text=False), path)
+
+
+def jsonl_records(text: str, path: Path, first_line: int = 1) -> Iterator[RawArticle | InputProblem]:
+    """The records of JSON Lines `text` read from `path`, its first line numbered
+    `first_line` (a part of a large file is read on its own by `corroborate.distributed`)."""
+    for number, line in enumerate(text.splitlines(), start=first_line):
         if not line.strip():
             continue
         try:

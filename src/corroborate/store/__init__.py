@@ -258,6 +258,12 @@ class Store:
     def story_exists(self, story_id: int) -> bool:
         return self.connection.execute("SELECT 1 FROM memberships WHERE story_id = ? LIMIT 1", (story_id,)).fetchone() is not None
 
+    def has_cached_brief(self, story_id: int, members_hash: str, options_hash: str) -> bool:
+        return self.connection.execute(
+            "SELECT 1 FROM briefs WHERE story_id = ? AND members_hash = ? AND options_hash = ?",
+            (story_id, members_hash, options_hash),
+        ).fetchone() is not None
+
     def versions(self, article_id: str) -> list:
         """Every version of an article's text, oldest first (`model.ArticleVersion`):
         version 1 is the text stored and briefed, later ones what later fetches of its
