@@ -456,7 +456,7 @@ def input_statuses(brief: Brief, relations: Sequence[Relation]) -> tuple[InputSt
 def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
     """Stage: fill `brief.relations` (every pair of articles), `brief.source_groups` and
     the status of every input (`brief.inputs`: which articles are copies of which)."""
-    from .nlp import embed
+    from .nlp import embed, encoder_for
 
     by_article: dict[str, list[Sentence]] = {}
     for sentence in brief.sentences:
@@ -464,7 +464,7 @@ def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
     profiles = [_profile(article, by_article.get(article.id, [])) for article in brief.articles]
     if len(profiles) > 1:
         texts = [text for profile in profiles for text in profile.sentence_texts]
-        vectors = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+        vectors = embed(texts, encoder_for(len(brief.sentences))) if texts else np.zeros((0, 0), dtype=np.float32)
         offset = 0
         for profile in profiles:
             profile.embeddings = vectors[offset : offset + len(profile.sentence_texts)]
