@@ -23,10 +23,13 @@ _FEED_ROOT = re.compile(r"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 
 def is_feed(path: Path) -> bool:
     """Whether an `.xml` file is an RSS/Atom feed (its root element says so)."""
+    from .decode import UnreadableInput
+    from .files import open_binary
+
     try:
-        with path.open("rb") as handle:
+        with open_binary(path) as handle:
             head = handle.read(4096)
-    except OSError:
+    except (OSError, EOFError, UnreadableInput):
         return False
     return bool(_FEED_ROOT.search(head.decode("latin-1")))
 

@@ -197,11 +197,34 @@ def _string(value: object) -> str:
     return str(value).strip()
 
 
+def _check_text_value(name: str, value: object) -> None:
+    """An article's text is a string, or a list of strings (its paragraphs). A number,
+    a truth value or an object in the text field is a data error, not an article."""
+    if value is None or isinstance(value, str):
+        return
+    if isinstance(value, (list, tuple)) and all(isinstance(part, str) for part in value):
+        return
+    kind = "a list of non-text values" if isinstance(value, (list, tuple)) else _json_kind(value)
+    raise UnreadableInput(f"{name!r} field is {kind}, not text")
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
 def record_to_raw(record: Mapping, origin: str, fmt: str) -> RawArticle:
     """One record (a JSON object, a CSV row) as a `RawArticle`.
     Raises `UnreadableInput` when it has no article text."""
     names = [str(name) for name in record]
     found = {field: column_for(field, names) for field in ALIASES}
+    if found["text"] is not None:
+        _check_text_value(found["text"], record.get(found["text"]))
     body = _string(record.get(found["text"])) if found["text"] else ""
     if not body:
         if found["text"] is None:
