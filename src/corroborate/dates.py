@@ -314,7 +314,12 @@ def find_dates(text: str, reference: dt.date | None) -> list[DateMention]:
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
-            resolved = _resolve(kind, match, text, reference)
+            try:
+                resolved = _resolve(kind, match, text, reference)
+            except (ValueError, OverflowError):
+                # A date outside the calendar ("some 5000 years ago" is before year 1,
+                # "99999999999 days ago" overflows): no date can be given.
+                resolved = None
             if resolved is None:
                 continue
             resolved = _strip_preposition(resolved)
