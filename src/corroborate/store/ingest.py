@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import queue as queues
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from ..model import Article, InputProblem
 from ..stories import StoryClusterer, time_order
 from ..stories import iter_articles as _read
-from . import Store, content_hash
+from . import Store, StoreError, content_hash
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,11 @@ def clusterer_for(store: Store, **params) -> StoryClusterer:
     """A clusterer that continues the store's stream (with the parameters it was
     started with, so that later runs cluster the same way)."""
     state, saved, stories = store.clustering_state()
-    clusterer = StoryClusterer(**(saved or params))
-    return clusterer.set_state(state, stories)
+    try:
+        clusterer = StoryClusterer(**(saved or params))
+        return clusterer.set_state(state, stories)
+    except (ValueError, TypeError, KeyError, EOFError, OSError) as error:  # bytes that are not a saved state
+        raise StoreError(f"{store.path}: the store is damaged (unreadable clustering state: {error})") from None
 
 
 def ingest(
@@ -57,13 +61,24 @@ def ingest(
     batch_size: int = 500,
     on_batch: Callable[[IngestSummary], None] | None = None,
     background: bool | None = None,
+    wait: float | None = None,
+    on_wait: Callable | None = None,
     **clusterer_params,
 ) -> IngestSummary:
     """Read `inputs` (paths, folders or article objects) into `store`.
 
+    The run holds the store's writer lock throughout (`Store.writer`): another
+    writer waits for it, and this one waits for another (up to `wait` seconds,
+    calling `on_wait(holder)` once) before it reads the clustering state.
+
     With `background` (the default on a machine with more than one core), reading
     and cleaning run in a second process while this one clusters and writes:
     they cost about as much as clustering and storing, so the two overlap."""
+    with store.writer(wait=wait, on_wait=on_wait):
+        return _ingest(inputs, store, batch_size, on_batch, background, clusterer_params)
+
+
+def _ingest(inputs, store: Store, batch_size: int, on_batch, background: bool | None, clusterer_params: dict) -> IngestSummary:
     if background is None:
         background = (os.cpu_count() or 1) > 1
     clusterer = clusterer_for(store, **clusterer_params)
@@ -133,8 +148,25 @@ _CHUNK = 64
 _DONE = "done"
 
 
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process as soon as `parent` dies (Linux), so that a
+    killed ingest never leaves its reading process running with the store open; a
+    parent that died before this took effect is caught by the pid check."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pid checks below still stop it
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
 def _produce(inputs: list, out, parent: int) -> None:
     """The reading process: send chunks of `_read` down `out`, then `_DONE`."""
+    _die_with(parent)
 
     def put(message) -> None:
         while True:
