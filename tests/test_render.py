@@ -125,7 +125,7 @@ def test_removed_lines_only_with_show_removed(format_):
 @pytest.mark.parametrize("format_", sorted(FORMATS))
 def test_empty_sections_are_left_out(format_):
     text = render(minimal_brief(), format_, RenderOptions(width=200))
-    for heading in ("Quotes", "Facts", "Timeline", "Who copied whom", "Input problems"):
+    for heading in ("Quotes", "Facts", "Timeline", "Who copied whom", "Problems"):
         assert heading not in text or format_ == "json"
 
 

@@ -9,14 +9,17 @@ fields filled (the Brief is immutable). Renderers only ever see the result.
 
 from __future__ import annotations
 
+import logging
 import threading
-
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from .config import BriefOptions
+from .guard import failed_articles, run_stage
 from .model import Article, Brief, InputProblem, RawArticle
+
+log = logging.getLogger(__name__)
 
 Stage = Callable[[Brief, BriefOptions], Brief]
 
@@ -91,12 +94,15 @@ def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread:
     wall, measured under load)."""
 
     def work() -> None:
-        if wanted & _PARSING_STAGES:
-            from .nlp import parse_texts
+        try:
+            if wanted & _PARSING_STAGES:
+                from .nlp import parse_texts
 
-            parse_texts([article.text for article in brief.articles])
-        if "summary" in wanted:
-            import scipy.optimize  # noqa: F401 - the summary's integer program; 0.5 s to import
+                parse_texts([article.text for article in brief.articles])
+            if "summary" in wanted:
+                import scipy.optimize  # noqa: F401 - the summary's integer program; 0.5 s to import
+        except Exception:  # noqa: BLE001 - only a head start: the stages parse again, under their guards
+            log.debug("warm-up failed", exc_info=True)
 
     thread = threading.Thread(target=work, name="corroborate-warm-up")  # not a daemon: see _load_models_in_background
     thread.start()
@@ -110,18 +116,25 @@ def _embed_sentences_ahead(brief: Brief) -> None:
     (cold 5-article brief 3.4 -> 3.0 s wall, measured on 2 idle cores)."""
     from .nlp import embed
 
-    embed([brief.text(sentence.span) for sentence in brief.sentences])
+    try:
+        embed([brief.text(sentence.span) for sentence in brief.sentences])
+    except Exception:  # noqa: BLE001 - only a head start: the stages embed again, under their guards
+        log.debug("embedding ahead failed", exc_info=True)
 
 
 def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
-    """Run the analysis stages, in order, over a brief that has its articles."""
+    """Run the analysis stages, in order, over a brief that has its articles.
+
+    A stage that fails on one article (or as a whole) does not stop the brief: the
+    failure is one of `Brief.problems` and the brief goes on without that part
+    (`guard.run_stage`; stages guard their per-article work with `guard.per_article`)."""
     options = options or BriefOptions()
     stages = _stages()
     wanted = set(options.stages) if options.stages else set(stages)
     warm_up = _warm_up_in_background(brief, wanted)
     for name, stage in stages.items():
         if name in wanted or name == "sentences":  # every later stage reads sentences
-            brief = stage(brief, options)
+            brief = run_stage(name, stage, brief, options)
         if name == "sentences" and wanted & {"relations", "summary"}:
             _embed_sentences_ahead(brief)
     warm_up.join()
@@ -132,19 +145,27 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
 def brief(
     inputs: Iterable[str | Path | RawArticle | Article],
     options: BriefOptions | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> Brief:
     """Read the articles of one story (paths, folders, or article objects) and brief it.
 
     Unreadable inputs become `Brief.problems`; raises `NoUsableInput` only when
-    nothing at all could be read.
+    nothing at all could be read. `on_read(count)` hears how many were read so far.
     """
     from .ingest import read_articles
 
     _load_models_in_background(options or BriefOptions())
-    articles, problems = read_articles(inputs)
+    articles, problems = read_articles(inputs, on_read=on_read)
     if not articles:
         raise NoUsableInput(problems)
     return analyse(start_brief(articles, problems), options)
+
+
+def nothing_usable(brief: Brief) -> bool:
+    """Whether the analysis left nothing to show: every article with text failed in
+    the sentences stage, which every other stage reads."""
+    with_text = {article.id for article in brief.articles if article.text.strip()}
+    return bool(with_text) and with_text <= failed_articles(brief, "sentences")
 
 
 def _load_models_in_background(options: BriefOptions) -> None:

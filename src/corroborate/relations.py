@@ -412,10 +412,13 @@ def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
     """Stage: fill `brief.relations` (every pair of articles) and `brief.source_groups`."""
     from .nlp import embed
 
+    from .guard import per_article
+
     by_article: dict[str, list[Sentence]] = {}
     for sentence in brief.sentences:
         by_article.setdefault(sentence.span.article_id, []).append(sentence)
-    profiles = [_profile(article, by_article.get(article.id, [])) for article in brief.articles]
+    profiled = (per_article(a, _profile, a, by_article.get(a.id, []), default=None) for a in brief.articles)
+    profiles = [profile for profile in profiled if profile is not None]  # an article that failed is left out
     if len(profiles) > 1:
         texts = [text for profile in profiles for text in profile.sentence_texts]
         vectors = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
@@ -423,5 +426,6 @@ def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
         for profile in profiles:
             profile.embeddings = vectors[offset : offset + len(profile.sentence_texts)]
             offset += len(profile.sentence_texts)
-    relations = tuple(_relate(left, right, profiles) for left, right in combinations(profiles, 2))
+    related = (per_article(right.article, _relate, left, right, profiles, default=None) for left, right in combinations(profiles, 2))
+    relations = tuple(relation for relation in related if relation is not None)
     return replace(brief, relations=relations, source_groups=source_groups(brief.articles, relations))

@@ -147,7 +147,7 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         out.append("")
 
     if brief.problems:
-        out += [f"## Input problems ({len(brief.problems)})", ""]
+        out += [f"## Problems ({len(brief.problems)})", ""]
         out += [f"- {esc(str(problem))}" for problem in brief.problems]
         out.append("")
 

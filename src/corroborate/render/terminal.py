@@ -214,7 +214,7 @@ def entities(brief: Brief) -> Iterator[RenderableType]:
 
 
 def problems(brief: Brief) -> Iterator[RenderableType]:
-    yield section("Input problems", len(brief.problems))
+    yield section("Problems", len(brief.problems))
     for problem in brief.problems:
         yield Text(f"! {problem}", style="yellow")
 
