@@ -15,7 +15,18 @@ Adding a command is adding a function:
 
 Use `fail(message)` for a user's mistake (one line on stderr, exit code 2,
 no traceback), `report_problems(problems)` for unreadable input, and
-`write_output(text, out)` to print or write a result.
+`write_output(text, out)` to print or write a result (a file is written
+atomically: whole, or not at all).
+
+Exit codes, the same for every command (README, "Exit codes"):
+
+    0  done; input that could not be read was reported on stderr, one line each
+    1  nothing usable came out (every article failed analysis), or corroborate
+       itself failed: one line on stderr, never a traceback (CORROBORATE_DEBUG=1
+       shows it)
+    2  a user's mistake: a bad flag, nothing readable in the input, an output
+       or a store that cannot be used
+    3  the store is being written by another corroborate and --wait ran out
 """
 
 from __future__ import annotations
@@ -36,8 +47,10 @@ from . import __version__
 FORMATS = ("terminal", "md", "json", "html")
 FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html", ".txt": "terminal"}
 
-# Exit codes: 0 done (perhaps with problems reported), 2 a user's mistake or nothing usable.
+# Exit codes (see the module docstring).
+EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BUSY = 3
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -48,10 +61,37 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise click.exceptions.Exit(code)
 
 
+class ProblemReport:
+    """Problems on stderr as they come, one line each (`corroborate: FILE:LINE:
+    message`). After the first few of one kind in one file (3,000 headline-only
+    records in one feed), the rest are counted, and `finish()` says how many."""
+
+    SHOWN = 3
+
+    def __init__(self) -> None:
+        from collections import Counter
+
+        self.counts: Counter[tuple[str, str]] = Counter()
+
+    def __call__(self, problems: Iterable) -> None:
+        for problem in problems:
+            key = (problem.origin.split("#", 1)[0], problem.message)
+            self.counts[key] += 1
+            if self.counts[key] <= self.SHOWN:
+                click.echo(f"corroborate: {problem}", err=True)
+
+    def finish(self) -> None:
+        for (origin, message), count in self.counts.items():
+            if count > self.SHOWN:
+                click.echo(f"corroborate: {origin}: {count - self.SHOWN} more with the same problem: {message}", err=True)
+        self.counts.clear()
+
+
 def report_problems(problems: Iterable) -> None:
-    """One line per unreadable input on stderr: `corroborate: FILE:LINE: message`."""
-    for problem in problems:
-        click.echo(f"corroborate: {problem}", err=True)
+    """One line per unreadable input on stderr (repeats summarised, `ProblemReport`)."""
+    report = ProblemReport()
+    report(problems)
+    report.finish()
 
 
 def check_writable(out: Path) -> None:
@@ -74,11 +114,43 @@ def write_output(text: str, out: Path | None, what: str = "brief") -> None:
         except BrokenPipeError:  # `corroborate ... | head`: the reader left, that is fine
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
+    from .output import write_atomically
+
     try:
-        out.write_text(text, encoding="utf-8")
+        write_atomically(out, text)
     except OSError as error:
-        fail(f"cannot write --out {out}: {error.strerror or error}")
+        fail(f"cannot write --out {out}: {error.strerror or error}; the file was left as it was")
+    except UnicodeError as error:  # a bug if it happens: every string is made safe on reading
+        fail(f"cannot write --out {out}: text not writable as UTF-8 ({error.reason}); the file was left as it was", EXIT_FAILED)
     click.echo(f"corroborate: wrote {what} to {out}", err=True)
+
+
+class _Progress:
+    """A one-line progress display on stderr while a long step runs, when stderr is a
+    terminal (nothing otherwise: logs and pipes stay clean)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._progress = None
+
+    def __enter__(self) -> _Progress:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            self._progress = Progress(*columns, transient=True, console=Console(stderr=True))
+            self._progress.start()
+            self._task = self._progress.add_task(self.label)
+        return self
+
+    def __call__(self, description: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description=f"{self.label}: {description}")
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def _iso_date(ctx, param, value: str | None) -> str | None:
@@ -131,7 +203,23 @@ def apply_settings(options, pairs: Iterable[str]):
     return replace(options, **changes)
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """The command group: an error that carries an `exit_code` (a store that cannot be
+    used, or is busy) ends the command with its one-line message and that code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except Exception as error:  # noqa: BLE001 - only errors that say how to exit are handled here
+            code = getattr(error, "exit_code", None)
+            if not isinstance(code, int) or isinstance(error, click.ClickException):
+                raise
+            fail(str(error), code)
+
+
+@click.group(context_settings=CONTEXT, cls=_Commands)
 @click.version_option(__version__, "-V", "--version", prog_name="corroborate", message="%(prog)s %(version)s")
 def main() -> None:
     """Read many outlets' articles about one news story and say what happened,
@@ -219,16 +307,23 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
     if reference_date is not None:
         options = replace(options, reference_date=reference_date)
 
-    from .brief import NoUsableInput
+    from .brief import NoUsableInput, nothing_usable
     from .brief import brief as make_brief
 
     try:
-        result = _story_brief(story_id, db, options) if story_id is not None else make_brief(list(paths), options)
+        if story_id is not None:
+            result = _story_brief(story_id, db, options)
+        else:
+            with _Progress("reading") as progress:
+                result = make_brief(list(paths), options, on_read=lambda n: progress(f"{n} articles"))
     except NoUsableInput as error:
         report_problems(error.problems)
         _leave_at_once()  # models may still be loading on other threads: do not wait for them
         fail("nothing to brief: no readable article in the input")
     report_problems(result.problems)
+    if nothing_usable(result):
+        _leave_at_once()
+        fail("nothing to brief: every article failed in the analysis (see the problems above)", EXIT_FAILED)
 
     from .render import RenderOptions, render
 
@@ -244,7 +339,7 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
 def _story_brief(story_id: int, db: Path | None, options):
     from .store.briefs import NoSuchStory, story_brief
 
-    with _open_store(db, must_exist=True) as store:
+    with _open_store(db, must_exist=True, reading=True) as store:
         try:
             return story_brief(store, story_id, options)
         except NoSuchStory:
@@ -359,6 +454,10 @@ def dedup(paths, format_, jaccard, containment) -> None:
     and LSH, then an exact check), and its line is written as soon as its batch
     is read; memory grows with the corpus, never with the number of pairs.
 
+    "article" is the input's own id when a record has one (JSON, JSON Lines,
+    CSV, feeds), else where it was read; "origin" is always where it was read
+    (path, path#line-N).
+
     "group" is final when the line is written: the number of the group's
     first article, never renumbered later. An article that matches articles
     of several earlier groups joins the earliest, and "linked" lists the
@@ -382,15 +481,18 @@ def dedup(paths, format_, jaccard, containment) -> None:
         options = replace(options, jaccard=jaccard)
     if containment is not None:
         options = replace(options, containment=containment)
-    columns = ["article", "group", "original", "kind", "match", "jaccard", "containment", "linked"]
+    columns = ["article", "origin", "group", "original", "kind", "match", "jaccard", "containment", "linked"]
     writer = csv.writer(sys.stdout, lineterminator="\n") if format_ == "csv" else None
+    report = ProblemReport()
+    written = 0
     try:
         if writer:
             writer.writerow(columns)
         for item in dedup_inputs(list(paths), options):
             if isinstance(item, InputProblem):
-                report_problems([item])
+                report([item])
                 continue
+            written += 1
             row = asdict(item)
             row["article"] = row.pop("key")
             values = {name: row[name] for name in columns}
@@ -403,6 +505,10 @@ def dedup(paths, format_, jaccard, containment) -> None:
         sys.stdout.flush()
     except BrokenPipeError:  # `corroborate dedup ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    report.finish()
+    if not written:
+        fail("nothing to deduplicate: no readable article in the input")
 
 
 # --- the store: ingest a stream, list its stories, cluster without a store --------
@@ -412,8 +518,9 @@ DB_OPTION = click.option(
 )
 
 
-def _open_store(db: Path | None, must_exist: bool = False):
-    """The store at `db`; a one-line error for a file that is not one."""
+def _open_store(db: Path | None, must_exist: bool = False, reading: bool = False):
+    """The store at `db` (read-only when `reading` and it cannot be written); a
+    one-line error for a file that is not one."""
     from .store import DEFAULT_PATH, Store, StoreError
 
     path = db or DEFAULT_PATH
@@ -422,7 +529,7 @@ def _open_store(db: Path | None, must_exist: bool = False):
     if path.parent != Path("") and not path.parent.is_dir():
         fail(f"cannot create --db {path}: folder {path.parent} does not exist")
     try:
-        return Store(path)
+        return Store.for_reading(path) if reading else Store(path)
     except StoreError as error:
         fail(str(error))
 
@@ -431,13 +538,21 @@ def _open_store(db: Path | None, must_exist: bool = False):
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @DB_OPTION
 @click.option("--batch", "batch_size", type=click.IntRange(min=1), default=500, show_default=True, help="New articles per committed batch.")
-def ingest(paths, db, batch_size) -> None:
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="When another corroborate is writing to the store, wait at most this long for it (0: refuse at once). Default: wait until it is done.",
+)
+def ingest(paths, db, batch_size, wait) -> None:
     """Add articles to the store and file each under a story.
 
     Reads every input format `corroborate brief` reads, skips articles already
     stored (same URL or same text), and clusters the new ones into stories as
     they arrive (see `corroborate stories`). Work is committed in batches: a run
-    that is stopped can simply be run again.
+    that is stopped can simply be run again. One ingest writes to a store at a
+    time: another waits until it is done (see --wait).
 
     \b
     Examples:
@@ -447,25 +562,26 @@ def ingest(paths, db, batch_size) -> None:
     """
     from .store.ingest import ingest as ingest_into
 
+    def on_wait(holder) -> None:
+        click.echo(f"corroborate: {store.path} is being written by {holder}; waiting for it to finish", err=True)
+
     with _open_store(db) as store:
         if sys.stderr.isatty():
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-            with Progress(*columns, transient=True) as progress:
-                task = progress.add_task("ingesting")
+            with _Progress("ingesting") as progress:
 
                 def on_batch(s) -> None:
-                    progress.update(task, description=f"{s.read} read, {s.new} new, {s.duplicates} duplicates, {s.rejected} rejected")
+                    progress(f"{s.read} read, {s.new} new, {s.duplicates} duplicates, {s.rejected} rejected")
 
-                summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch)
+                summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch, wait=wait, on_wait=on_wait)
         else:
 
             def on_batch(s) -> None:
                 click.echo(f"corroborate: batch {s.batches}: {s.read} read, {s.new} new, {s.duplicates} duplicates", err=True)
 
-            summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch)
+            summary = ingest_into(list(paths), store, batch_size=batch_size, on_batch=on_batch, wait=wait, on_wait=on_wait)
         report_problems(summary.problems)
+        if summary.read == 0:
+            fail("nothing to ingest: no readable article in the input")
         counts = store.counts()
     click.echo(
         f"{summary.read} read, {summary.new} new, {summary.duplicates} duplicates, {summary.rejected} rejected; "
@@ -490,7 +606,7 @@ def stories(db, limit, min_size, format_) -> None:
     """
     import json
 
-    with _open_store(db, must_exist=True) as store:
+    with _open_store(db, must_exist=True, reading=True) as store:
         rows = store.stories(limit=limit, min_size=min_size)
     if format_ == "jsonl":
         for row in rows:
@@ -502,13 +618,17 @@ def stories(db, limit, min_size, format_) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold")
     for name in ("Story", "Title", "Articles", "Outlets", "First", "Last"):
         table.add_column(name, overflow="fold")
     for row in rows:
         outlets = ", ".join(row.outlets[:4]) + (f" +{len(row.outlets) - 4}" if len(row.outlets) > 4 else "")
-        table.add_row(str(row.id), row.title, str(row.size), outlets, str(row.first_date or ""), str(row.last_date or ""))
+        # Titles and outlet names are third-party text: shown as Text, never read as
+        # rich markup ("[/bold]" would crash the table, "[link=...]" make a link).
+        cells = (str(row.id), row.title, str(row.size), outlets, str(row.first_date or ""), str(row.last_date or ""))
+        table.add_row(*(Text(cell) for cell in cells))
     Console(highlight=False).print(table)
 
 
@@ -539,8 +659,11 @@ def cluster(paths, format_, embeddings) -> None:
         if embeddings
         else StoryClusterer()
     )
-    records, problems = cluster_inputs(list(paths), clusterer)
+    with _Progress("clustering") as progress:
+        records, problems = cluster_inputs(list(paths), clusterer, on_progress=progress)
     report_problems(problems)
+    if not records:
+        fail("nothing to cluster: no readable article in the input")
     try:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -562,9 +685,24 @@ def _leave_at_once() -> None:
 
 
 def run(**click_options) -> None:
-    """The console script: `main`, then a quick exit when the command allowed it."""
+    """The console script: `main`, then a quick exit when the command allowed it.
+
+    The last resort of "no traceback, ever": an error nothing else caught (a bug)
+    ends the program with one line naming it and exit code 1; CORROBORATE_DEBUG=1
+    shows the traceback instead."""
     try:
         main(**click_options)
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        if os.environ.get("CORROBORATE_DEBUG"):
+            raise
+        detail = (str(error).splitlines() or [""])[0][:200]
+        print(
+            f"corroborate: error: corroborate failed ({type(error).__name__}: {detail}); "
+            "please report it, with CORROBORATE_DEBUG=1 for the details",
+            file=sys.stderr,
+        )
+        sys.stderr.flush()
+        os._exit(EXIT_FAILED)  # threads may be loading models: do not wait for them
     except SystemExit as stop:
         if not _NOTHING_LEFT_OPEN:
             raise

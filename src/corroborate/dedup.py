@@ -48,7 +48,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -454,6 +454,7 @@ class DedupRecord:
     jaccard: float | None = None
     containment: float | None = None
     linked: tuple[int, ...] = ()  # other earlier groups this document also matched
+    origin: str | None = None  # where it was read (path, path#line-N) when `key` is the input's own id
 
 
 class Deduplicator:
@@ -583,22 +584,28 @@ def dedup_stream(
 
 def dedup_inputs(inputs: Iterable[str], options: DedupOptions | None = None) -> Iterator[DedupRecord | InputProblem]:
     """`corroborate dedup`: read files and folders one article at a time (any format
-    the readers know), clean each, and yield its record (keyed by where it came
-    from) or the problem that stopped it, in input order."""
+    the readers know), clean each, and yield its record or the problem that stopped
+    it, in input order. A record is keyed by the input's own id when it gives one (a
+    user joins the output back to their data by it), else by where it was read;
+    `origin` always says where it was read."""
+    from collections import deque
+
     from .ingest import iter_clean
 
     pending: list[InputProblem] = []
+    origins: deque[str] = deque()  # of the documents handed on, in order
 
     def documents() -> Iterator[tuple[str, str]]:
         for item in iter_clean(inputs):
             if isinstance(item, InputProblem):
                 pending.append(item)
             else:
-                yield item.origin, item.title + "\n\n" + item.text
+                origins.append(item.origin)
+                yield item.source_id or item.origin, item.title + "\n\n" + item.text
 
     for record in dedup_stream(documents(), options):
         if pending:
             yield from pending
             pending.clear()
-        yield record
+        yield replace(record, origin=origins.popleft())
     yield from pending

@@ -52,7 +52,7 @@ import functools
 import io
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -138,6 +138,8 @@ def terms_of(text: str) -> list[str]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“'‘(])|\n+")
+EVENT_DATE_CHARS = 1500  # the lead `event_date` reads
+EMBEDDING_TEXT_CHARS = 300  # of the body, embedded after the title
 
 
 def event_date(article: Article, sentences: int = 3) -> dt.date | None:
@@ -150,7 +152,7 @@ def event_date(article: Article, sentences: int = 3) -> dt.date | None:
     event first, and `find_dates` on whole articles would cost the ingest budget."""
     from .dates import find_dates
 
-    lead = article.text[:1500]
+    lead = article.text[:EVENT_DATE_CHARS]
     cut = 0
     for count, match in enumerate(_SENTENCE_END.finditer(lead), 1):
         cut = match.start()
@@ -443,6 +445,11 @@ class StoryClusterer:
         self.centered_short_threshold = centered_short_threshold
         self.centered_short_merge_threshold = centered_short_merge_threshold
 
+    def chars_read(self) -> int:
+        """How much of an article's text the clusterer ever reads (features, embedding
+        text, event date): the rest may be dropped before clustering."""
+        return max(self.lead_chars, self.lead_name_chars, EVENT_DATE_CHARS, EMBEDDING_TEXT_CHARS)
+
     def get_params(self) -> dict:
         """The parameters, as given to `__init__` (scikit-learn's convention)."""
         import inspect
@@ -569,7 +576,7 @@ class StoryClusterer:
     def _embedding_text(article: Article) -> str:
         if article.text.strip() == article.title.strip():
             return article.title
-        return f"{article.title}. {article.text[:300]}"
+        return f"{article.title}. {article.text[:EMBEDDING_TEXT_CHARS]}"
 
     def _idf(self, indices: np.ndarray) -> np.ndarray:
         idf = np.log((self.n_docs_ + 1) / (self.df_[indices] + 1)) + 1
@@ -889,10 +896,37 @@ def read_for_clustering(inputs: Iterable) -> tuple[list[Article], list[InputProb
     return articles, problems
 
 
-def cluster(inputs: Iterable, clusterer: StoryClusterer | None = None) -> tuple[list[dict], list]:
+def cluster(
+    inputs: Iterable, clusterer: StoryClusterer | None = None, on_progress: Callable[[str], None] | None = None
+) -> tuple[list[dict], list]:
     """`corroborate cluster`: one `{"id", "story"}` record per input article, in input
-    order (the input's own id when it gives one, else the article id), and the problems."""
-    articles, problems = read_for_clustering(inputs)
-    labels = (clusterer or StoryClusterer()).fit_predict(articles)
+    order (the input's own id when it gives one, else the article id), and the problems.
+
+    Articles are kept only as far as the clusterer reads them (title, the lead), so a
+    corpus of full-length articles takes memory for its leads, not its texts.
+    `on_progress(text)` hears how far reading and clustering are."""
+    clusterer = clusterer or StoryClusterer()
+    keep = clusterer.chars_read()
+    articles: list[Article] = []
+    problems: list[InputProblem] = []
+    for item in iter_articles(inputs):
+        if isinstance(item, InputProblem):
+            problems.append(item)
+            continue
+        articles.append(_lead_only(item, keep))
+        if on_progress and len(articles) % 1000 == 0:
+            on_progress(f"read {len(articles)} articles")
+    if on_progress:
+        on_progress(f"grouping {len(articles)} articles into stories")
+    labels = clusterer.fit_predict(articles)
     records = [{"id": a.source_id or a.id, "story": f"s{label}"} for a, label in zip(articles, labels)]
     return records, problems
+
+
+def _lead_only(article: Article, chars: int) -> Article:
+    from dataclasses import replace
+
+    lead = article.text[:chars]
+    if lead.strip() == article.title.strip() and lead != article.text:
+        lead = article.text  # "is the text only its title?" must be judged on the whole
+    return replace(article, text=lead, removed=(), raw_line_of=())
