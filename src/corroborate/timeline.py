@@ -1,7 +1,7 @@
 """The story's events in date order, each with its resolved date and precision,
 a one-line description taken from the text, and its sources.
 
-Events come from the date-valued fact slots of the `facts` stage (claims.py):
+Events come from the date-valued fact slots of the `facts` stage (claims/):
 one slot is one event as reported by every outlet that dates it. A slot whose
 outlets give different days (a conflict) yields one event per day, so the
 timeline shows both rather than silently picking one; the facts section says
