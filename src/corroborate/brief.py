@@ -129,6 +129,7 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     failure is one of `Brief.problems` and the brief goes on without that part
     (`guard.run_stage`; stages guard their per-article work with `guard.per_article`)."""
     options = options or BriefOptions()
+    brief = _within_length(brief, options.max_article_chars)
     stages = _stages()
     wanted = set(options.stages) if options.stages else set(stages)
     warm_up = _warm_up_in_background(brief, wanted)
@@ -140,6 +141,31 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     warm_up.join()
     derived = {relation.derived for relation in brief.relations if relation.kind in ("duplicate", "contained", "rewrite")}
     return replace(brief, title=story_title(brief.articles, derived))
+
+
+def _within_length(brief: Brief, limit: int) -> Brief:
+    """Articles longer than `limit` characters cut at the last paragraph break before
+    it (a problem says so): the analyses are not made for book-length texts."""
+    cut = []
+    problems = []
+    for article in brief.articles:
+        if len(article.text) <= limit:
+            cut.append(article)
+            continue
+        end = article.text.rfind("\n", 0, limit + 1)
+        if end < limit // 2:
+            end = article.text.rfind(" ", 0, limit + 1)
+        end = end if end > 0 else limit
+        text = article.text[:end].rstrip()
+        cut.append(replace(article, text=text, raw_line_of=article.raw_line_of[: text.count("\n") + 1]))
+        problems.append(InputProblem(
+            article.origin,
+            f"article of {len(article.text):,} characters: only its first {len(text):,} are analysed "
+            "(setting max_article_chars)",
+        ))  # fmt: skip
+    if not problems:
+        return brief
+    return replace(brief, articles=tuple(cut), problems=brief.problems + tuple(problems))
 
 
 def brief(

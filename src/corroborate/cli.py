@@ -337,13 +337,17 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
 
 
 def _story_brief(story_id: int, db: Path | None, options):
-    from .store.briefs import NoSuchStory, story_brief
+    from .store.briefs import UNCACHED, NoSuchStory, story_brief
 
     with _open_store(db, must_exist=True, reading=True) as store:
         try:
-            return story_brief(store, story_id, options)
+            result = story_brief(store, story_id, options)
         except NoSuchStory:
             fail(f"{store.path}: no story {story_id} (see `corroborate stories --db {store.path}`)")
+    for note in result.notes:
+        if note.startswith(UNCACHED):
+            click.echo(f"corroborate: {store.path}: {note}", err=True)
+    return result
 
 
 def _print_terminal(result, options) -> None:

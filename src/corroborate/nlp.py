@@ -173,6 +173,12 @@ _DOCS: dict[str, object] = {}
 _DOC_CACHE_LIMIT = 2_000
 
 
+# spaCy refuses a text over `nlp.max_length` (1,000,000 characters, error E088) and
+# needs memory in proportion to the longest text of a batch: longer texts are parsed
+# in pieces that end at paragraph breaks and joined back into one doc.
+_PIECE_CHARS = 100_000
+
+
 def parse_texts(texts: Sequence[str]) -> list:
     """spaCy docs of `texts`, each parsed once per process."""
     with _spacy_lock:
@@ -180,7 +186,32 @@ def parse_texts(texts: Sequence[str]) -> list:
         if missing:
             if len(_DOCS) + len(missing) > _DOC_CACHE_LIMIT:
                 _DOCS.clear()
-            for text, doc in zip(missing, spacy_model().pipe(missing, batch_size=16)):
+            piece = min(_PIECE_CHARS, spacy_model().max_length // 2)
+            short = [t for t in missing if len(t) <= piece]
+            for text, doc in zip(short, spacy_model().pipe(short, batch_size=16)):
                 _DOCS[text] = doc
+            for text in missing:
+                if len(text) > piece:
+                    _DOCS[text] = _parse_in_pieces(text, piece)
         return [_DOCS[t] for t in texts]
+
+
+def _parse_in_pieces(text: str, size: int):
+    from spacy.tokens import Doc
+
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            # The last paragraph break in the piece, else the last space (a text with no
+            # breaks at all is cut where it must be).
+            half = start + size // 2
+            cut = text.rfind("\n", half, end)
+            cut = cut if cut >= 0 else text.rfind(" ", half, end)
+            end = cut + 1 if cut > start else end
+        pieces.append(text[start:end])
+        start = end
+    doc = Doc.from_docs(list(spacy_model().pipe(pieces, batch_size=1)), ensure_whitespace=False)
+    assert doc.text == text  # spans point into `text`: the joined doc must be exactly it
+    return doc
 

@@ -189,8 +189,10 @@ def _reading(path: Path, read):
         raise _problem(method, error) from None
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The whole content of the file (decompressed), refusing more than `limit` bytes."""
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The whole content of the file (decompressed), refusing more than `limit` bytes
+    (default `MAX_FILE_BYTES`)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     with open_binary(path) as stream:
         data = _reading(path, lambda: stream.read(limit + 1))
         if len(data) <= limit:

@@ -315,6 +315,15 @@ _NOT_CONTENT = frozenset("nsubj nsubjpass csubj agent aux auxpass neg punct cc c
 _SECONDARY = frozenset("prep oprd xcomp acomp attr dative".split())
 
 
+def _text_of(doc) -> str:
+    """`doc.text`, joined once per doc: spaCy joins every token on each call, which
+    made the quotes of a long article quadratic."""
+    text = doc.user_data.get("corroborate_text")
+    if text is None:
+        text = doc.user_data["corroborate_text"] = doc.text
+    return text
+
+
 def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int] | None:
     """What the speaker is credited with: the quoted words widened to the
     cue's complement that holds them ("says [the ferry will “sail again
@@ -357,7 +366,7 @@ def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int
         return None
     # Keep the quote's own marks when the clause reaches past them, so the
     # content reads as printed: the ferry will “sail again by spring.”
-    text = doc.text
+    text = _text_of(doc)
     if end <= quote.end < len(text) and text[quote.end] in _MARKS:
         end = quote.end + 1
     if start >= quote.start > 0 and text[quote.start - 1] in _MARKS:
@@ -389,9 +398,15 @@ def _mention_tokens(token):
     its noun phrase up to the token (no relative clauses)."""
     doc = token.doc
     if token.ent_type_:
-        for ent in doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
+        # Walked from the token rather than searched in `doc.ents`, which builds every
+        # entity of the article on each call (quadratic on a long article).
+        start = token.i
+        while doc[start].ent_iob_ == "I" and start > 0:
+            start -= 1
+        end = token.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return doc[start:end]
     start = token.left_edge.i
     return doc[start : token.i + 1]
 

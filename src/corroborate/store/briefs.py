@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..config import BriefOptions
 from ..model import Brief
-from . import Store
+from . import Store, StoreError
 
 
 class NoSuchStory(Exception):
@@ -52,5 +52,19 @@ def story_brief(store: Store, story_id: int, options: BriefOptions | None = None
         if cached is not None:
             return cached
     result = analyse(start_brief(articles), options)
-    store.cache_brief(story_id, members, option_key, result)
+    if store.read_only:
+        return _noted(result, f"{UNCACHED}: the store is read-only here")
+    try:
+        store.cache_brief(story_id, members, option_key, result)
+    except StoreError as error:  # read-only after all (a read-only mount), or a full disk
+        return _noted(result, f"{UNCACHED} ({error})")
     return result
+
+
+UNCACHED = "this brief was not cached"
+
+
+def _noted(brief: Brief, note: str) -> Brief:
+    from dataclasses import replace
+
+    return replace(brief, notes=brief.notes + (note,))

@@ -118,8 +118,11 @@ class WriterLock:
                     on_wait(holder)
                     told = True
                 time.sleep(POLL_SECONDS if deadline is None else max(0.0, min(POLL_SECONDS, deadline - time.monotonic())))
-        os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, f"{os.getpid()} {_command()}\n".encode(), 0)
+        try:
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, f"{os.getpid()} {_command()}\n".encode(), 0)
+        except OSError:  # a lock file we may only read: the lock holds, the message says less
+            pass
         self._descriptor = descriptor
         _HELD.add(descriptor)
 
@@ -138,9 +141,14 @@ class WriterLock:
         try:
             return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         except OSError as error:
+            if self.path.exists():
+                try:  # another user's lock file: flock works on a read-only descriptor too
+                    return os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+                except OSError:
+                    pass
             raise StoreError(
-                f"{self.store_path}: cannot write to the store: cannot create its lock file {self.path} "
-                f"({error.strerror or error}); the store can be read, not changed, from here"
+                f"{self.store_path}: the store is read-only here (cannot create its lock file {self.path.name}: "
+                f"{error.strerror or error}); it can be read, not changed"
             ) from None
 
 
