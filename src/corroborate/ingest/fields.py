@@ -169,6 +169,9 @@ def host_of(url: str | None) -> str | None:
 _MARKUP = re.compile(r"<\s*(p|br|div|span|a|b|i|em|strong|li|ul|ol|h[1-6]|img|blockquote|figure|table)\b[^>]*>", re.I)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def looks_like_html(text: str) -> bool:
     return bool(_MARKUP.search(text))
 
@@ -179,7 +182,11 @@ def html_fragment_to_text(fragment: str) -> str:
     rejects short fragments as too short to be an article."""
     import html_text
 
-    text = html_text.extract_text(fragment, guess_layout=True)
+    from .decode import safe_text
+
+    # lxml refuses a string with a lone surrogate (a JSON "\\ud800" escape), a NUL or
+    # another control character outright; none of them is text.
+    text = html_text.extract_text(_NOT_XML.sub("", safe_text(fragment)), guess_layout=True)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return "\n\n".join(line for line in lines if line)
 

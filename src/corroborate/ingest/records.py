@@ -55,16 +55,21 @@ def _loads(text: str) -> object:
 
 
 _TOO_DEEP = "JSON nested too deeply to read"
+_TOO_LONG_NUMBER = "a number in the JSON is too long to read (over 4,300 digits)"
 
 
 def read_json(path: Path) -> Iterator[RawArticle | InputProblem]:
+    text = read_text(path, repair_text=False)
     try:
-        document = _loads(read_text(path, repair_text=False))
+        document = _loads(text)
     except json.JSONDecodeError as error:
         yield InputProblem(str(path), f"not valid JSON ({error.msg})", error.lineno)
         return
     except RecursionError:
         yield InputProblem(str(path), _TOO_DEEP)
+        return
+    except ValueError:  # Python refuses integers of over 4,300 digits
+        yield InputProblem(str(path), _TOO_LONG_NUMBER)
         return
     records = _records_of(document)
     if records is None:
@@ -93,6 +98,9 @@ def read_jsonl(path: Path) -> Iterator[RawArticle | InputProblem]:
                 continue
             except RecursionError:
                 yield InputProblem(str(path), _TOO_DEEP, number)
+                continue
+            except ValueError:
+                yield InputProblem(str(path), _TOO_LONG_NUMBER, number)
                 continue
             yield _one(record, f"{path}#line-{number}", "json", str(path), number)
     except UnreadableInput as problem:
@@ -126,7 +134,7 @@ def read_csv(path: Path) -> Iterator[RawArticle | InputProblem]:
         yield InputProblem(str(path), "no header row")
         return
     if column_for("text", header) is None:
-        found = ", ".join(header[:8]) + (" ..." if len(header) > 8 else "")
+        found = ", ".join(" ".join(name.split())[:40] for name in header[:8]) + (" ..." if len(header) > 8 else "")
         yield InputProblem(str(path), f"no text column (expected one of: {accepted('text')}; found: {found})", 1)
         return
     number = 0

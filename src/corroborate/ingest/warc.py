@@ -58,32 +58,43 @@ def read(path: Path) -> Iterator[RawArticle | InputProblem]:
             yield InputProblem(str(path), "not a WARC file (it does not start with WARC/)")
             return
         number = 0
-        try:
-            for record in ArchiveIterator(stream):
-                number += 1
-                if not record.rec_type:
-                    yield InputProblem(str(path), f"the archive is cut short in record {number}: it and any after it are missing")
-                    return
-                reason = _skip_reason(record)
-                if reason:
-                    skipped[reason] += 1
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                origin = f"{path}#record-{number}"
-                pages += 1
-                content = record.content_stream().read()
-                record.raw_stream.read()
-                if record.raw_stream.limit > 0:
-                    yield InputProblem(origin, "the archive is cut short inside this record: it and any after it are missing")
-                    return
-                try:
-                    yield parse_html(content, origin, url=url)
-                except UnreadableInput as problem:
-                    yield InputProblem(origin, problem.message)
-        except ArchiveLoadFailed as error:
-            message = str(error).splitlines()[0] if str(error) else "unknown format"
-            yield InputProblem(str(path), f"not a readable WARC file ({message})")
-            return
+        records = ArchiveIterator(stream)
+        while True:
+            try:
+                # warcio parses the record's headers here, and fails in assorted ways on a
+                # garbled one: that record and the rest of the archive cannot be read.
+                record = next(records)
+                if record.rec_type:
+                    content = record.content_stream().read() if _skip_reason(record) is None else b""
+                    record.raw_stream.read()
+            except StopIteration:
+                break
+            except ArchiveLoadFailed as error:
+                message = str(error).splitlines()[0] if str(error) else "unknown format"
+                yield InputProblem(str(path), f"not a readable WARC file ({message})")
+                return
+            except Exception as error:  # noqa: BLE001 - see the comment above
+                detail = (str(error).splitlines() or [""])[0][:80]
+                yield InputProblem(str(path), f"record {number + 1} cannot be read ({type(error).__name__}: {detail}); it and any after it are missing")
+                return
+            number += 1
+            if not record.rec_type:
+                yield InputProblem(str(path), f"the archive is cut short in record {number}: it and any after it are missing")
+                return
+            reason = _skip_reason(record)
+            if reason:
+                skipped[reason] += 1
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            origin = f"{path}#record-{number}"
+            pages += 1
+            if record.raw_stream.limit > 0:
+                yield InputProblem(origin, "the archive is cut short inside this record: it and any after it are missing")
+                return
+            try:
+                yield parse_html(content, origin, url=url)
+            except UnreadableInput as problem:
+                yield InputProblem(origin, problem.message)
         try:
             check_complete(stream)
         except EOFError:
