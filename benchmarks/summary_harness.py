@@ -14,12 +14,30 @@ scores, side by side on the same sentences:
 - TF-IDF centroid: sentences closest to the cluster's TF-IDF centroid, skipping
   near-repeats.
 
+- concept ILP with df weights (ICSISumm-style): Gillick & Favre's concept coverage with
+  a concept's weight = the number of independent sources printing it, and nothing
+  else (our ILP and sentence filters with every position, agreement and per-sentence
+  term switched off): the method our summariser builds on, as a reference.
+
 ROUGE-1, ROUGE-2 and ROUGE-Lsum come from Google's `rouge-score` with Porter
 stemming (Lsum on newline-separated sentences); F-measure and recall are printed
 and, with --out, written as a Markdown table. Baselines are cut at exactly the
 word budget (the usual convention); our summary is whole sentences within it.
 
+`--duc` is the DUC-style setting (DUC 2004 task 2: 100 words, wire articles, no
+titles): titles and dates are dropped from the input, every system's output is cut
+at its first 100 words and scored by ROUGE-2 *recall*, as DUC scores; our summary
+then runs one sentence past the budget (`summary_sentences(overflow=True)`) so that
+it fills the budget like the baselines, which are ranked lists cut at 100 words.
+
+`--protocol` adds the tuning protocol of CONTRIBUTING.md: clusters in 5 folds (by
+cluster id), the mean and spread of every system over the held-out folds, ours with
+its setting chosen on the training folds among `--settings` (the shipped constants
+first), and the margin over the best baseline (chosen on the training folds too).
+
     .venv/bin/python benchmarks/summary_harness.py ../shared/data/multinews_dev200.jsonl.gz --words 300
+    .venv/bin/python benchmarks/summary_harness.py ../shared/data/multinews_dev200.jsonl.gz --words 100 --protocol
+    .venv/bin/python benchmarks/summary_harness.py ../shared/data/multinews_dev200.jsonl.gz --duc --protocol
 """
 
 from __future__ import annotations
@@ -40,7 +58,16 @@ from corroborate.config import BriefOptions
 from corroborate.ingest import read_articles
 from corroborate.model import Brief, RawArticle
 
-SYSTEMS = ("corroborate", "lead", "round-robin lead", "LexRank (sumy)", "TextRank (sumy)", "TF-IDF centroid")
+SYSTEMS = (
+    "corroborate",
+    "lead",
+    "round-robin lead",
+    "LexRank (sumy)",
+    "TextRank (sumy)",
+    "TF-IDF centroid",
+    "concept ILP with df weights (ICSISumm-style)",
+)
+BASELINES = SYSTEMS[1:]
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 
 
@@ -79,14 +106,16 @@ def _date(value) -> dt.date | None:
         return None
 
 
-def cluster_brief(record: dict, stages: tuple[str, ...] | None) -> Brief:
+def cluster_brief(record: dict, stages: tuple[str, ...] | None, duc: bool = False) -> Brief:
+    """The cluster's articles read and cleaned by corroborate, sentences split (and
+    `stages` run). `duc`: titles and dates dropped, as DUC's wire input has none."""
     raws = [
         RawArticle(
             origin=f"{record.get('cluster_id', '?')}#{doc.get('id', index)}",
             text=doc.get("text") or "",
-            title=doc.get("title") or None,
+            title=None if duc else doc.get("title") or None,
             outlet=doc.get("source") or None,
-            published=_date(doc.get("date")),
+            published=None if duc else _date(doc.get("date")),
             source_id=str(doc.get("id", index)),
         )
         for index, doc in enumerate(record["docs"])
@@ -220,11 +249,35 @@ def tfidf_centroid(brief: Brief, words: int) -> list[str]:
     return out
 
 
-def ours(brief: Brief, words: int) -> list[str]:
-    from corroborate.summarize import summarize
+# Set by --duc: our summary runs one sentence past the budget (the first `words`
+# words are scored), like the baselines' ranked lists.
+FILL_BUDGET = False
 
-    result = summarize(brief, BriefOptions(summary_words=words))
-    return [result.text(s.span) for s in result.summary]
+
+def ours(brief: Brief, words: int, tuning=None) -> list[str]:
+    from corroborate.summarize import TUNING, summary_sentences
+
+    if not brief.sentences:
+        return []
+    chosen = summary_sentences(brief, words, tuning or TUNING, overflow=FILL_BUDGET)
+    return [brief.text(s.span) for s in chosen]
+
+
+def icsisumm_tuning():
+    """Concept coverage with document-frequency weights only (Gillick & Favre 2009):
+    every position, agreement, centrality and off-topic term of ours switched off."""
+    from dataclasses import replace
+
+    from corroborate.summarize import TUNING
+
+    return replace(
+        TUNING, lead_weight=0.0, agreement_power=1.0, centroid_weight=0.0, lead_bonus=0.0, tfidf_weight=0.0,
+        off_topic_cosine=-1.0, on_topic_cosine=0.0, fact_concepts=False, fact_bonus=0.0, short=(),
+    )  # fmt: skip
+
+
+def icsisumm(brief: Brief, words: int) -> list[str]:
+    return ours(brief, words, icsisumm_tuning())
 
 
 SYSTEM_FUNCTIONS: dict[str, Callable[[Brief, int], list[str]]] = {
@@ -234,7 +287,25 @@ SYSTEM_FUNCTIONS: dict[str, Callable[[Brief, int], list[str]]] = {
     "LexRank (sumy)": _lexrank,
     "TextRank (sumy)": _textrank,
     "TF-IDF centroid": tfidf_centroid,
+    "concept ILP with df weights (ICSISumm-style)": icsisumm,
 }
+
+# --protocol: settings of ours among which the training folds choose (the shipped
+# constants first: ties go to them). Each is a function of the shipped Tuning.
+SETTINGS: dict[str, Callable] = {
+    "shipped": lambda t: t,
+    "no short-budget overrides": lambda t: _replace(t, short=()),
+    "no lead bonus or centroid term": lambda t: _replace(
+        t, lead_bonus=0.0, centroid_weight=0.0, short=tuple((k, v) for k, v in t.short if k not in ("lead_bonus", "centroid_weight"))
+    ),
+    "lead bonus and centroid term at every budget": lambda t: _replace(t, lead_bonus=0.4, centroid_weight=0.1),
+}
+
+
+def _replace(tuning, **changes):
+    from dataclasses import replace
+
+    return replace(tuning, **changes)
 
 
 def cut(sentences: list[str], words: int) -> list[str]:
@@ -273,15 +344,35 @@ def _rouge():
     return _scorer
 
 
-def score_cluster(record: dict, words: int, systems: tuple[str, ...], stages: tuple[str, ...] | None) -> ClusterResult:
-    brief = cluster_brief(record, stages)
+def score_cluster(
+    record: dict,
+    words: int,
+    systems: tuple[str, ...],
+    stages: tuple[str, ...] | None,
+    duc: bool = False,
+    settings: tuple[str, ...] = (),
+) -> ClusterResult:
+    """Every system's scores on one cluster; `settings` adds ours under each named
+    setting of SETTINGS (as system "corroborate [name]"), for --protocol."""
+    global FILL_BUDGET
+    FILL_BUDGET = duc
+    brief = cluster_brief(record, stages, duc)
     references = [r for r in record["references"] if r and r.strip()]
     scores: dict[str, dict[str, tuple[float, float]]] = {}
     seconds: dict[str, float] = {}
     lengths: dict[str, int] = {}
-    for name in systems:
+    runs: list[tuple[str, Callable[[Brief, int], list[str]]]] = [(name, SYSTEM_FUNCTIONS[name]) for name in systems]
+    if settings:
+        from corroborate.summarize import TUNING
+
+        for setting in settings:
+            tuning = SETTINGS[setting](TUNING)
+            if tuning == TUNING and "corroborate" in systems:
+                continue  # the shipped constants: the "corroborate" row already has them
+            runs.append((f"corroborate [{setting}]", lambda b, w, tuning=tuning: ours(b, w, tuning)))
+    for name, function in runs:
         started = time.perf_counter()
-        sentences = SYSTEM_FUNCTIONS[name](brief, words)
+        sentences = function(brief, words)
         seconds[name] = time.perf_counter() - started
         sentences = cut(sentences, words)
         lengths[name] = sum(len(s.split()) for s in sentences)
@@ -298,6 +389,10 @@ def score_cluster(record: dict, words: int, systems: tuple[str, ...], stages: tu
                 if metric not in best or pair > best[metric]:
                     best[metric] = pair
         scores[name] = best
+    for setting in settings:
+        if f"corroborate [{setting}]" not in scores:
+            scores[f"corroborate [{setting}]"] = scores["corroborate"]
+            seconds[f"corroborate [{setting}]"], lengths[f"corroborate [{setting}]"] = seconds["corroborate"], lengths["corroborate"]
     return ClusterResult(str(record.get("cluster_id")), scores, seconds, lengths)
 
 
@@ -344,7 +439,17 @@ def main(argv: list[str] | None = None) -> int:
         help="also print separate tables for the first N clusters read and the rest (e.g. tuning vs held-out)",
     )
     parser.add_argument("--out", type=Path, default=None, help="also write the Markdown table here")
+    parser.add_argument("--duc", action="store_true",
+                        help="DUC-style: no titles or dates, 100 words, first 100 words scored, ROUGE-2 recall")
+    parser.add_argument("--protocol", action="store_true",
+                        help="also the cross-validated figures (5 folds by cluster; CONTRIBUTING.md)")
+    parser.add_argument("--settings", default=",".join(SETTINGS),
+                        help="with --protocol: settings of ours to choose among on the training folds")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="a file keeping sentence embeddings between runs (e.g. /tmp/summary-embeddings.pkl)")
     args = parser.parse_args(argv)
+    if args.duc:
+        args.words = 100
     if not args.data.exists():
         print(f"{args.data}: no such file", file=sys.stderr)
         return 2
@@ -354,9 +459,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown system(s): {', '.join(unknown)} (known: {', '.join(SYSTEMS)})", file=sys.stderr)
         return 2
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
+    settings = tuple(s.strip() for s in args.settings.split(",") if s.strip()) if args.protocol else ()
+    unknown = [s for s in settings if s not in SETTINGS]
+    if unknown:
+        print(f"unknown setting(s): {', '.join(unknown)} (known: {', '.join(SETTINGS)})", file=sys.stderr)
+        return 2
     records = list(read_clusters(args.data, args.limit, args.offset))
+    _load_embeddings(args.cache)
     started, cpu_started = time.perf_counter(), time.process_time()
-    jobs = [(record, args.words, systems, stages) for record in records]
+    jobs = [(record, args.words, systems, stages, args.duc, settings) for record in records]
     if args.jobs > 1:
         import multiprocessing
 
@@ -365,13 +476,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results = [_score_args(job) for job in jobs]
     elapsed = time.perf_counter() - started
+    _save_embeddings(args.cache)
     # CPU seconds of this process (all threads), less sensitive than wall time to
     # other work on a shared machine; with --jobs the workers' time is not in it.
     cpu = time.process_time() - cpu_started
     text = table(results, systems, args.words)
     caption = (
-        f"{args.data.name}, {len(results)} clusters from #{args.offset}, {args.words} words, ROUGE (rouge-score, Porter stemming) x100; "
-        f"{elapsed:.0f} s wall, {cpu:.0f} s CPU, {args.jobs} job(s)"
+        f"{args.data.name}, {len(results)} clusters from #{args.offset}, {args.words} words"
+        f"{' (DUC-style: no titles or dates, first 100 words scored; read the recall columns)' if args.duc else ''}, "
+        f"ROUGE (rouge-score, Porter stemming) x100; {elapsed:.0f} s wall, {cpu:.0f} s CPU, {args.jobs} job(s)"
     )
     print(caption)
     print(text)
@@ -384,9 +497,69 @@ def main(argv: list[str] | None = None) -> int:
             block = f"{label} ({len(part)} clusters):\n{table(part, systems, args.words)}"
             print("\n" + block)
             parts += ["", block]
+    if settings:
+        block = protocol_tables(results, records, systems, settings, recall=args.duc)
+        print("\n" + block)
+        parts += ["", block]
     if args.out:
         args.out.write_text("\n".join(parts) + "\n")
     return 0
+
+
+def protocol_tables(results: list[ClusterResult], records: list[dict], systems, settings, recall: bool = False,
+                    k: int = 5) -> str:
+    """The tuning protocol on these clusters (ROUGE-2; F, or recall for --duc): folds by
+    cluster id; ours with its setting chosen on the training folds, each baseline as is,
+    "best baseline" = the baseline best on the training folds; margins per held-out fold."""
+    import protocol
+
+    which = 1 if recall else 0
+    folds = protocol.folds(records, lambda record: str(record.get("cluster_id")), k)
+
+    def fold_means(name: str) -> list[float]:
+        return [100 * sum(results[i].scores[name]["rouge2"][which] for i in fold) / len(fold) for fold in folds]
+
+    ours_table = [fold_means(f"corroborate [{setting}]") for setting in settings]
+    chosen = protocol.choose_from_table(list(settings), ours_table, "corroborate (setting chosen on training folds)")
+    baselines = [name for name in systems if name in BASELINES]
+    rows = [chosen] + [protocol.fixed(name, fold_means(name)) for name in baselines]
+    if baselines:
+        # The strongest baseline in hindsight (best held-out mean): the margin over it is
+        # the conservative one.
+        best = max(rows[1:], key=lambda row: row.mean)
+    measure = "ROUGE-2 recall" if recall else "ROUGE-2 F"
+    lines = [f"Tuning protocol: {k} folds by cluster, {measure} x100 per held-out fold (the baselines choose nothing)"]
+    lines.append(protocol.report(rows, best if baselines else None, digits=2))
+    lines.append(f"ours: setting chosen per fold {chosen.chosen}; fitted on itself: {chosen.fitted_choice}")
+    if baselines:
+        ok, margin, won = protocol.beats(chosen, best, 0.8)
+        lines.append(f"ours over the best baseline ({best.name}) on held-out folds: {margin:+.2f} "
+                     f"(won {won}/{k}); target +0.8: {'met' if ok else 'not met'}")
+    return "\n".join(lines)
+
+
+def _load_embeddings(path: Path | None) -> None:
+    """Sentence embeddings kept from an earlier run (a cache only: the same texts
+    embed to the same vectors)."""
+    if path is None or not path.exists():
+        return
+    import pickle
+
+    from corroborate import nlp
+
+    nlp._EMBEDDINGS.update(pickle.loads(path.read_bytes()))
+
+
+def _save_embeddings(path: Path | None) -> None:
+    if path is None:
+        return
+    import pickle
+
+    from corroborate import nlp
+
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(pickle.dumps(dict(nlp._EMBEDDINGS)))
+    temporary.replace(path)
 
 
 if __name__ == "__main__":

@@ -147,9 +147,19 @@ def test_terminal_brief_names_every_article_and_cites(runner, story):
     assert result.exit_code == 0, result.output
     for outlet in OUTLETS:
         assert outlet in result.stdout
-    assert "3 articles" in result.stdout
+    assert "3 files" in result.stdout
     assert "Summary" in result.stdout and "[1]" in result.stdout
     assert result.stderr == ""
+
+
+def test_timings_are_printed_per_step_on_stderr_only_when_asked(runner, story):
+    result = run(runner, "brief", str(story), "--timings", "-f", "json")
+    assert result.exit_code == 0, result.output
+    table = result.stderr.splitlines()
+    assert table[0].split() == ["step", "wall", "s", "cpu", "s", "share"]
+    steps = [line.split()[0] for line in table[1:]]
+    assert steps[:3] == ["read", "sentences", "embed"] and {"quotes", "facts", "summary", "total"} <= set(steps)
+    assert json.loads(result.stdout)["article_count"] == 3  # the brief itself is untouched
 
 
 def test_json_brief_is_the_documented_schema(runner, story):
@@ -325,5 +335,5 @@ def test_balenciaga_brief_names_the_five_articles(runner, balenciaga_dir):
     for label in labels:
         assert label in terminal.stdout
     assert sorted(Path(a["origin"]).name for a in data["articles"]) == files
-    assert "5 articles" in terminal.stdout
+    assert "5 files" in terminal.stdout
     assert all(s["citations"] for s in data["summary"])

@@ -103,3 +103,9 @@ def test_hand_labelled_timeline17_relative_expressions_resolve():
     accuracy = correct / len(labels)
     print(f"timeline17 relative-date accuracy {accuracy:.3f} on {len(labels)} labels")
     assert accuracy >= floor("dates_timeline17_relative_accuracy")
+
+
+def test_a_date_outside_the_calendar_is_no_date_and_no_error():
+    # "5000 years ago" from 2011 is year -2989: no date of the story (it raised ValueError).
+    found = find_dates("It was built 5000 years ago, and 20 years ago it fell.", dt.date(2011, 1, 1))
+    assert [(m.expression, m.date) for m in found] == [("20 years ago", dt.date(1991, 1, 1))]

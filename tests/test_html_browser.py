@@ -80,7 +80,7 @@ def test_dom_holds_the_title_and_no_injected_script_ran(page, tmp_path):
     assert dom, f"empty DOM: {result.stderr[-500:]}"
     # The title, payload included, is the heading's text (the DOM serialiser escapes < > &).
     assert f"<h1>{html.escape(title, quote=False)}</h1>" in dom
-    assert "4 articles, 2 independent sources" in dom
+    assert "6 inputs (2 rejected), 4 distinct texts, 2 independent sources" in dom
     # Had the article's script or onerror run, the document title would read "pwned".
     assert "<title>pwned</title>" not in dom
     assert "corroborate brief</title>" in dom

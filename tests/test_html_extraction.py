@@ -111,6 +111,28 @@ def test_pages_without_an_article_are_problems_not_errors(data: bytes, message: 
     assert str(problem).startswith("page.html")
 
 
+def test_when_precise_extraction_keeps_almost_nothing_the_balanced_text_is_taken(monkeypatch) -> None:
+    import trafilatura
+
+    from corroborate.ingest import html
+
+    real = trafilatura.bare_extraction
+
+    def failing_precision(text, **options):
+        document = real(text, **options)
+        if options.get("favor_precision"):
+            document.text = "© 2025 The Quayside Courier. All rights reserved."  # what one real page kept
+        return document
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", failing_precision)
+    raw = parse_html(page(), "fallback.html")
+    assert isinstance(raw, RawArticle)
+    assert PARAGRAPHS[0] in raw.text and PARAGRAPHS[-1] in raw.text
+    # Without the rule the page would come back with no article text.
+    monkeypatch.setattr(html, "_FALLBACK_SHARE", 0.0)
+    assert isinstance(parse_html(page(), "fallback.html"), InputProblem)
+
+
 def test_read_reads_one_file(tmp_path: Path) -> None:
     path = tmp_path / "ferry.htm"
     path.write_text(page(), encoding="utf-8")

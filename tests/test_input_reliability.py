@@ -295,15 +295,24 @@ def test_jsonl_records_stream_without_reading_the_whole_file(tmp_path):
 
 
 def test_cluster_reports_its_progress(tmp_path):
+    from corroborate import progress
     from corroborate.stories import StoryClusterer, cluster
 
+    class Heard(progress.Observer):
+        def __init__(self) -> None:
+            self.heard: list[tuple[str, int, int]] = []
+
+        def advanced(self, name: str, done: int, total: int) -> None:
+            self.heard.append((name, done, total))
+
     path = tmp_path / "feed.jsonl"
-    path.write_bytes(jsonl([record(n) for n in range(1, 1201)]))
-    heard: list[str] = []
+    path.write_bytes(jsonl([record(n) for n in range(1, 2201)]))
     # (No embeddings: the progress is the point here, not the stories.)
-    records, problems = cluster([path], StoryClusterer(embedding_weight=0), on_progress=heard.append)
-    assert len(records) == 1200 and problems == []
-    assert "read 1000 articles" in heard and heard[-1] == "grouping 1200 articles into stories"
+    with progress.observing(Heard()) as heard:
+        records, problems = cluster([path], StoryClusterer(embedding_weight=0))
+    assert len(records) == 2200 and problems == []
+    assert ("read", 1000, 1000) in heard.heard and ("read", 2200, 2200) in heard.heard
+    assert ("cluster", 2000, 2200) in heard.heard
 
 
 # --- item 11: minor ------------------------------------------------------------------------

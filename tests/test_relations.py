@@ -254,6 +254,6 @@ def test_records_with_only_a_headline_are_not_copies_of_each_other():
 
     full = article(ORIGINAL, outlet="Ashcombe Courier", published=dt.date(2031, 5, 8))
     mixed = _relations(full, *bare[:2])
-    assert common.headline_counts(mixed) == "3 articles, 1 independent source (2 with only a headline, not compared)"
+    assert common.headline_counts(mixed) == "3 files, 1 distinct text, 1 independent source (2 with only a headline, not compared)"
     assert [g.articles for g in mixed.compared_source_groups] == [(full.id,)]
     assert mixed.independent_source_count == 1 and brief.independent_source_count == 0

@@ -71,8 +71,8 @@ def test_dates_never_show_more_precision_than_given():
 
 
 def test_headline_counts_use_independent_sources():
-    assert view.headline_counts(full_brief()) == "4 articles, 2 independent sources"
-    assert view.headline_counts(minimal_brief()) == "1 article, 1 independent source"
+    assert view.headline_counts(full_brief()) == "6 inputs (2 rejected), 4 distinct texts, 2 independent sources"
+    assert view.headline_counts(minimal_brief()) == "1 file, 1 distinct text, 1 independent source"
 
 
 # --- every format, every section ----------------------------------------------
@@ -83,7 +83,7 @@ def section_texts(brief: Brief) -> dict[str, str]:
     ledger = brief.articles[2]
     return {
         "title": brief.title,
-        "counts": "4 articles, 2 independent sources",
+        "counts": "6 inputs (2 rejected), 4 distinct texts, 2 independent sources",
         "sources": "Coastal Daily Ledger",
         "file-name label": "bramble-ferry.txt",
         "summary": "chartered two buses to run around the bay",
@@ -125,7 +125,7 @@ def test_removed_lines_only_with_show_removed(format_):
 @pytest.mark.parametrize("format_", sorted(FORMATS))
 def test_empty_sections_are_left_out(format_):
     text = render(minimal_brief(), format_, RenderOptions(width=200))
-    for heading in ("Quotes", "Facts", "Timeline", "Who copied whom", "Problems"):
+    for heading in ("Quotes", "Facts", "Timeline", "Who copied whom", "Input problems"):
         assert heading not in text or format_ == "json"
 
 
@@ -183,7 +183,7 @@ def test_markdown_tables_keep_their_columns_with_pipes_in_text():
     sources = page[page.index("<table>") : page.index("</table>")]
     first_row = sources.split("<tr>")[2]  # [1] is the header row
     assert "| cell" in first_row  # the payload's pipe is text in its cell...
-    assert first_row.count("<td") == 6  # ...and did not add a column
+    assert first_row.count("<td") == 7  # ...and did not add a column
 
 
 # --- renderers never analyse ----------------------------------------------------

@@ -127,7 +127,7 @@ def test_title_and_counts_in_the_header():
     page = Page(render(full_brief(), "html"))
     visible = " ".join(page.text)
     assert "Eastmere ferry withdrawn after hull corrosion found — corroborate brief" in visible
-    assert "4 articles, 2 independent sources" in visible
+    assert "6 inputs (2 rejected), 4 distinct texts, 2 independent sources" in visible
 
 
 def test_minimal_brief_has_no_empty_sections():

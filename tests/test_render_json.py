@@ -130,6 +130,8 @@ SERIALISED = {
     model.TimelineEvent: "timeline_event",
     model.InputProblem: "problem",
     model.Span: "span",
+    model.ArticleChanges: "article_changes",
+    model.TextChange: "text_change",
 }
 
 

@@ -11,7 +11,7 @@ from builders import article
 from stream_builders import stream
 
 from corroborate.model import Article
-from corroborate.stories import StoryClusterer, StoryState, cluster, entities_of, event_date, time_order
+from corroborate.stories import StoryClusterer, StoryState, cluster, entities_of, time_order
 
 
 def as_articles(records: list[dict]) -> list[Article]:
@@ -55,6 +55,17 @@ def test_saved_state_continues_exactly_like_one_run():
     second = StoryClusterer().set_state(first.get_state(), saved)
     got += second.add(articles[25:])
     assert [second.story_of(first.story_of(s)) for s in got] == expected
+
+
+def test_features_made_elsewhere_give_the_same_stories():
+    import pickle
+
+    articles = as_articles(stream(stories=8, per_story=4))
+    expected = StoryClusterer().add(articles)
+    # Features depend on the article and the parameters only: made in another process
+    # (pickled there, read here) and fed in order, they give the same stories.
+    features = pickle.loads(pickle.dumps(StoryClusterer().features(articles)))
+    assert StoryClusterer().add_features(features) == expected
 
 
 def test_a_story_goes_stale_after_its_window():
@@ -174,56 +185,30 @@ def test_only_short_texts_are_embedded_and_the_embedding_joins_paraphrased_headl
     assert StoryClusterer(embed_below_terms=0).fit_predict(articles) and len(embedded) == 2 * len(headlines) + 1
 
 
-def test_event_date_is_the_most_frequent_full_date_of_the_lead():
-    text = (
-        "March 4, 2031. A ferry ran aground off Kelvara Point on March 3, 2031, the harbour office said. "
-        "It was the second grounding since March 3, 2031 at the point. "
-        "Officials recalled an older wreck of June 9, 2019 in a fourth sentence."
-    )
-    assert event_date(article(text, title="Ferry aground off Kelvara Point")) == dt.date(2031, 3, 3)
-    # Only the first sentences are read, and dates without a year need a reference.
-    late = "A ferry ran aground on Tuesday. Crews worked all night. Nobody was hurt. It last happened June 9, 2019."
-    assert event_date(article(late, title="Ferry aground")) is None
+def test_a_story_saved_when_event_times_were_kept_still_loads():
+    import io
+
+    # Event times were removed (no gain on held-out folds); their slots in a saved state stay.
+    buffer = io.BytesIO()
+    np.savez(buffer, term_idx=np.array([1], np.int32), term_val=np.array([1.0], np.float32),
+             entity_idx=np.array([2], np.int32), entity_val=np.array([1.0], np.float32),
+             keys=np.array([1], np.int32), lead_names=np.array([7], np.int32),
+             meta=np.array([2, 5, -1, -1, 700000, 700010, 0], np.int64))  # fmt: skip
+    story = StoryState.from_bytes(4, "old", buffer.getvalue())
+    assert (story.size, story.last_clock, story.embedded, list(story.lead_names)) == (2, 5, 0, [7])
+    again = StoryState.from_bytes(4, "old", story.to_bytes())
+    assert (again.size, again.last_clock, list(again.term_idx)) == (2, 5, [1])
 
 
-def _event_article(when: str, town: str, detail: str) -> Article:
-    body = (
-        f"{when}. An earthquake shook {town} in the Varo valley, the seismic office said. {detail} "
-        "Rescue teams searched collapsed houses."
-    )
-    return article(body, title=f"Earthquake shakes {town} in Varo valley")
+def test_a_stream_started_with_parameters_since_removed_continues():
+    from corroborate.store.ingest import clusterer_for
 
+    class OldStore:
+        def clustering_state(self):
+            return None, {"threshold": 0.3, "conflict_weight": 0.4, "event_weight": 0.2, "entity_gate": 0.0}, []
 
-def test_undated_articles_of_two_events_split_by_their_reported_dates():
-    first = [
-        _event_article("May 2, 2030", "Dunmere", detail)
-        for detail in (
-            "Schools in Dunmere were closed and pupils sent home while teachers checked classrooms for cracks.",
-            "Power failed across Dunmere for hours and the water plant ran on generators until dawn.",
-            "Roads near Dunmere cracked open and the northern bridge was closed to lorries and buses.",
-        )
-    ]
-    second = [
-        _event_article("October 20, 2031", "Hallow", detail)
-        for detail in (
-            "Bridges over the Hallow river swayed and ferry crossings were suspended until engineers finished inspections.",
-            "Engineers checked the Hallow dam overnight and found no leaks in the old concrete wall.",
-            "Fires broke out in old Hallow where gas pipes burst under the market square.",
-        )
-    ]
-    mixed = [first[0], second[0], first[1], second[1], first[2], second[2]]
-    labels = StoryClusterer().fit_predict(mixed)
-    assert labels[0] == labels[2] == labels[4]
-    assert labels[1] == labels[3] == labels[5]
-    assert labels[0] != labels[1]
-    # Without the event-time signal the shared wording puts them all together.
-    assert len(set(StoryClusterer(event_weight=0, event_bonus=0).fit_predict(mixed))) == 1
-
-
-def test_event_times_survive_saving_a_story():
-    story = StoryState(id=3, title="t", size=1, event_first=700000, event_last=700010)
-    again = StoryState.from_bytes(3, "t", story.to_bytes())
-    assert (again.event_first, again.event_last) == (700000, 700010)
+    clusterer = clusterer_for(OldStore())
+    assert clusterer.threshold == 0.3 and not hasattr(clusterer, "conflict_weight")
 
 
 def test_an_article_and_a_story_naming_different_people_in_their_leads_are_apart():

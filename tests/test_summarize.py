@@ -345,3 +345,29 @@ def test_tfidf_rows_match_scikit_learn():
     assert ours.shape == expected.shape
     assert np.allclose(ours, expected)
     assert tfidf_rows([[], []]) is None
+
+
+def test_repeats_are_found_across_blocks_of_candidates(monkeypatch):
+    # _mark_repeats works on blocks of rows (a big story has tens of thousands of
+    # candidates): the pairs it marks must not depend on the block size.
+    import numpy as np
+
+    from corroborate import summarize
+
+    rng = np.random.default_rng(0)
+    base = np.eye(6, 8)  # six statements, unrelated to each other, each printed three times
+    vectors = np.repeat(base, 3, axis=0) + rng.normal(scale=0.01, size=(18, 8))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    words = ["ferry harbour", "council budget", "storm warning", "school closure", "bridge repair", "court ruling"]
+    texts = [f"The {words[k // 3]} was reported today" for k in range(18)]
+
+    def marked(block):
+        monkeypatch.setattr(summarize, "_BLOCK_ROWS", block)
+        candidates = [summarize._Candidate(index=k, sentence=None, text=t, words=7, concepts=set(), group=k, row=k)
+                      for k, t in enumerate(texts)]  # fmt: skip
+        summarize._mark_repeats(candidates, summarize._Sameness(texts, vectors.astype(np.float32)))
+        return [sorted(c.repeats) for c in candidates]
+
+    whole = marked(512)
+    assert whole == marked(4) == marked(1)
+    assert whole[0] == [1, 2] and whole[3] == [4, 5]

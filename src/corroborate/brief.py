@@ -9,15 +9,22 @@ fields filled (the Brief is immutable). Renderers only ever see the result.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import BriefOptions
 from .guard import failed_articles, run_stage
-from .model import Article, Brief, InputProblem, RawArticle
+from .model import Article, Brief, InputProblem, InputStatus, RawArticle
+from .progress import step
+
+if TYPE_CHECKING:
+    from .ingest.identity import Repeat
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +70,18 @@ def _reads_as_headline(title: str) -> bool:
 
 def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str:
     """The story's title: the headline of the earliest original article, preferring
-    real headlines over lead sentences and originals over known copies/rewrites."""
+    real headlines over lead sentences and originals over known copies/rewrites;
+    among equals, the headline more articles print, then the first by content id
+    (never by input position)."""
     articles = list(articles)
     if not articles:
         return ""
     derived = set(derived)
-    order = {article.id: index for index, article in enumerate(articles)}
+
+    def headline(article: Article) -> str:
+        return " ".join(article.title.split()).casefold()
+
+    printed = Counter(headline(article) for article in articles)
 
     def preference(article: Article):
         return (
@@ -76,15 +89,51 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
             article.id in derived,
             article.published is None,
             article.published or 0,
-            order[article.id],
+            -printed[headline(article)],
+            article.id,
         )
 
     return min(articles, key=preference).title.rstrip(" :;,-")
 
 
-def start_brief(articles: Iterable[Article], problems: Iterable[InputProblem] = ()) -> Brief:
-    articles = tuple(articles)
-    return Brief(title=story_title(articles), articles=articles, problems=tuple(problems))
+def canonical_order(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """The articles by publication date (undated last), then by content id.
+
+    Every stage reads `Brief.articles` in this order, so wherever a stage lets the
+    first of two equals win (a greedy alignment, the first speaker name seen, the
+    solver's choice between equally good summaries) the winner depends on the
+    articles' content, never on the order the user gave them in: the brief of any
+    permutation of the inputs is the same. Ids are unique and derived from content
+    (`ingest.identity`), so this order is total. Date first, because among equals the
+    earlier published article is the better guess at the original; the id only
+    breaks what nothing else does. Ties that evidence can decide (which wording of a
+    quote is the original) are decided by evidence in their stage, not by this order.
+    """
+    return tuple(sorted(articles, key=lambda a: (a.published is None, a.published or dt.date.min, a.id)))
+
+
+def start_brief(
+    articles: Iterable[Article], problems: Iterable[InputProblem] = (), repeats: Iterable[Repeat] = ()
+) -> Brief:
+    """A brief of these articles, not yet analysed, with every input accounted for:
+    each article (original until the relations stage finds it a copy), each repeat
+    after the article it repeats, each rejected input."""
+    articles = canonical_order(articles)
+    problems = tuple(sorted(problems, key=lambda p: (p.origin, p.line or 0, p.message)))
+    repeated: dict[str, list[str]] = {}
+    for repeat in repeats:
+        repeated.setdefault(repeat.article_id, []).append(repeat.origin)
+    inputs: list[InputStatus] = []
+    for article in articles:
+        inputs.append(InputStatus(article.origin, "original", article.id))
+        inputs += [
+            InputStatus(origin, "repeat", article.id, article.id, "the same text and details as another input: read once")
+            for origin in sorted(repeated.get(article.id, ()))
+        ]
+    inputs += [
+        InputStatus(p.origin, "rejected", reason=f"line {p.line}: {p.message}" if p.line else p.message) for p in problems
+    ]
+    return Brief(title=story_title(articles), articles=articles, problems=problems, inputs=tuple(inputs))
 
 
 def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread:
@@ -96,15 +145,15 @@ def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread:
     def work() -> None:
         try:
             if wanted & _PARSING_STAGES:
-                from .nlp import parse_texts
-
-                parse_texts([article.text for article in brief.articles])
+                _parse(brief)
             if "summary" in wanted:
                 import scipy.optimize  # noqa: F401 - the summary's integer program; 0.5 s to import
         except Exception:  # noqa: BLE001 - only a head start: the stages parse again, under their guards
             log.debug("warm-up failed", exc_info=True)
 
-    thread = threading.Thread(target=work, name="corroborate-warm-up")  # not a daemon: see _load_models_in_background
+    from .progress import in_thread
+
+    thread = in_thread(work, name="corroborate-warm-up")  # not a daemon: see _load_models_in_background
     thread.start()
     return thread
 
@@ -116,14 +165,27 @@ def _embed_sentences_ahead(brief: Brief) -> None:
     (cold 5-article brief 3.4 -> 3.0 s wall, measured on 2 idle cores)."""
     from .nlp import embed
 
+    embed([brief.text(sentence.span) for sentence in brief.sentences])
+
+
+def _parse(brief: Brief) -> None:
+    from .nlp import parse_texts
+
+    parse_texts([article.text for article in brief.articles])
+
+
+def _ahead(work: Callable[[Brief], None], brief: Brief) -> None:
+    """Work done ahead for the stages (parsing, embedding): if it fails, the stages
+    meet the failure again under their guards, article by article."""
     try:
-        embed([brief.text(sentence.span) for sentence in brief.sentences])
-    except Exception:  # noqa: BLE001 - only a head start: the stages embed again, under their guards
-        log.debug("embedding ahead failed", exc_info=True)
+        work(brief)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.debug("%s failed", work.__name__, exc_info=True)
 
 
 def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
-    """Run the analysis stages, in order, over a brief that has its articles.
+    """Run the analysis stages, in order, over a brief that has its articles
+    (each timed as a step of `progress`, with the background parse as "parse").
 
     A stage that fails on one article (or as a whole) does not stop the brief: the
     failure is one of `Brief.problems` and the brief goes on without that part
@@ -133,11 +195,17 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     stages = _stages()
     wanted = set(options.stages) if options.stages else set(stages)
     warm_up = _warm_up_in_background(brief, wanted)
+    parse_first = next((name for name in stages if name in _PARSING_STAGES & wanted), None)
     for name, stage in stages.items():
+        if name == parse_first:
+            with step("parse"):  # waits for the background parse (then cached for every stage)
+                _ahead(_parse, brief)
         if name in wanted or name == "sentences":  # every later stage reads sentences
-            brief = run_stage(name, stage, brief, options)
+            with step(name):
+                brief = run_stage(name, stage, brief, options)
         if name == "sentences" and wanted & {"relations", "summary"}:
-            _embed_sentences_ahead(brief)
+            with step("embed"):
+                _ahead(_embed_sentences_ahead, brief)
     warm_up.join()
     derived = {relation.derived for relation in brief.relations if relation.kind in ("duplicate", "contained", "rewrite")}
     return replace(brief, title=story_title(brief.articles, derived))
@@ -171,20 +239,20 @@ def _within_length(brief: Brief, limit: int) -> Brief:
 def brief(
     inputs: Iterable[str | Path | RawArticle | Article],
     options: BriefOptions | None = None,
-    on_read: Callable[[int], None] | None = None,
 ) -> Brief:
     """Read the articles of one story (paths, folders, or article objects) and brief it.
 
     Unreadable inputs become `Brief.problems`; raises `NoUsableInput` only when
-    nothing at all could be read. `on_read(count)` hears how many were read so far.
+    nothing at all could be read.
     """
-    from .ingest import read_articles
+    from .ingest import read_inputs
 
     _load_models_in_background(options or BriefOptions())
-    articles, problems = read_articles(inputs, on_read=on_read)
-    if not articles:
-        raise NoUsableInput(problems)
-    return analyse(start_brief(articles, problems), options)
+    with step("read"):
+        read = read_inputs(inputs)
+    if not read.articles:
+        raise NoUsableInput(read.problems)
+    return analyse(start_brief(read.articles, read.problems, read.repeats), options)
 
 
 def nothing_usable(brief: Brief) -> bool:

@@ -317,9 +317,7 @@ def find_dates(text: str, reference: dt.date | None) -> list[DateMention]:
             try:
                 resolved = _resolve(kind, match, text, reference)
             except (ValueError, OverflowError):
-                # A date outside the calendar ("some 5000 years ago" is before year 1,
-                # "99999999999 days ago" overflows): no date can be given.
-                resolved = None
+                continue  # "5,000 years ago": outside the calendar, not a date of the story
             if resolved is None:
                 continue
             resolved = _strip_preposition(resolved)

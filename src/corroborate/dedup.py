@@ -47,13 +47,13 @@ import hashlib
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 
-from .model import InputProblem
+from .model import Article, InputProblem
 
 _WORD = re.compile(r"\w+")
 _QUOTES_SINGLE = re.compile(r"[\u2018\u2019\u201a\u201b`']")
@@ -507,29 +507,50 @@ class Deduplicator:
         records = []
         for row, key in enumerate(keys):
             index = first + row
-            self._keys.append(key)
             if row in exact_of:
-                earlier = exact_of[row]
-                group = self._group[earlier]
-                record = DedupRecord(index, key, group, "duplicate", self._keys[group], self._keys[earlier], 1.0, 1.0)
-            else:
-                shingles = batch.shingles(row)
-                record = self._near_match(index, key, shingles, candidates.get(index, []))
-                if batch.size(row) >= max(1, options.min_shingles):
-                    self._shingles[index] = shingles
-            self._group.append(record.group)
-            records.append(record)
+                records.append(self.assign(index, key, exact_of=exact_of[row]))
+                continue
+            shingles = batch.shingles(row)
+            found = candidates.get(index, [])
+            others = [self._shingles[candidate] for candidate in found]
+            common = common_counts(shingles, others) if found else np.zeros(0, dtype=np.int64)
+            sizes = np.array([len(other) for other in others], dtype=np.int64)
+            records.append(self.assign(index, key, size=len(shingles), candidates=found, common=common, sizes=sizes))
+            if batch.size(row) >= max(1, options.min_shingles):
+                self._shingles[index] = shingles
         return records
 
-    def _near_match(self, index: int, key: str, shingles: np.ndarray, candidates: list[int]) -> DedupRecord:
+    def assign(
+        self,
+        index: int,
+        key: str,
+        exact_of: int | None = None,
+        size: int = 0,
+        candidates: list[int] = (),
+        common: np.ndarray | None = None,
+        sizes: np.ndarray | None = None,
+    ) -> DedupRecord:
+        """The record of document `index` (the next in the stream), from what was found
+        about it: the earlier document it repeats exactly, or its `size` in shingles and,
+        for each earlier candidate (ascending), the shingles they share (`common`) and
+        the candidate's size. The deciding step alone, so that candidates found and
+        verified elsewhere (`corroborate.distributed` does it on Dask workers) are
+        grouped exactly as here."""
+        if exact_of is not None:
+            group = self._group[exact_of]
+            record = DedupRecord(index, key, group, "duplicate", self._keys[group], self._keys[exact_of], 1.0, 1.0)
+        else:
+            record = self._near_match(index, key, size, list(candidates), common, sizes)
+        self._keys.append(key)
+        self._group.append(record.group)
+        return record
+
+    def _near_match(self, index: int, key: str, size: int, candidates: list[int], common, sizes) -> DedupRecord:
         if not candidates:
             return DedupRecord(index, key, index, "original", key)
         self.verified += len(candidates)
-        others = [self._shingles[candidate] for candidate in candidates]
-        common = common_counts(shingles, others)
-        sizes = np.array([len(other) for other in others])
-        jaccard = common / (len(shingles) + sizes - common)
-        containment = common / np.minimum(len(shingles), sizes)
+        jaccard = common / (size + sizes - common)
+        containment = common / np.minimum(size, sizes)
         matched = np.flatnonzero((jaccard >= self.options.jaccard) | (containment >= self.options.containment))
         if not len(matched):
             return DedupRecord(index, key, index, "original", key)
@@ -539,7 +560,7 @@ class Deduplicator:
         if jaccard[best] >= self.options.jaccard:
             kind: MatchKind = "near-duplicate"
         else:
-            kind = "contained" if len(shingles) <= sizes[best] else "contains"
+            kind = "contained" if size <= sizes[best] else "contains"
         groups = sorted({self._group[candidates[i]] for i in matched.tolist()})
         group = groups[0]
         return DedupRecord(
@@ -567,18 +588,27 @@ def final_groups(records: Iterable[DedupRecord]) -> dict[str, int]:
     return {record.key: root(record.group) for record in records}
 
 
+STREAM_BATCH = 256  # documents shingled and hashed at once by `dedup_stream`
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """`items` in lists of `size` (the last may be shorter), read lazily."""
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def dedup_stream(
-    documents: Iterable[tuple[str, str]], options: DedupOptions | None = None, batch_size: int = 256
+    documents: Iterable[tuple[str, str]], options: DedupOptions | None = None, batch_size: int = STREAM_BATCH
 ) -> Iterator[DedupRecord]:
     """Records for `(key, text)` pairs, in input order, as soon as each batch is read."""
     deduplicator = Deduplicator(options)
-    batch: list[tuple[str, str]] = []
-    for document in documents:
-        batch.append(document)
-        if len(batch) >= batch_size:
-            yield from deduplicator.add_batch(batch)
-            batch = []
-    if batch:
+    for batch in batches(documents, batch_size):
         yield from deduplicator.add_batch(batch)
 
 
@@ -592,20 +622,34 @@ def dedup_inputs(inputs: Iterable[str], options: DedupOptions | None = None) -> 
 
     from .ingest import iter_clean
 
-    pending: list[InputProblem] = []
-    origins: deque[str] = deque()  # of the documents handed on, in order
+    origins: deque[str] = deque()  # of the documents handed on, in order: records come back in it
 
-    def documents() -> Iterator[tuple[str, str]]:
-        for item in iter_clean(inputs):
+    def keyed(item):
+        if not isinstance(item, Article):
+            return item
+        origins.append(item.origin)
+        return item.source_id or item.origin, item.title + "\n\n" + item.text
+
+    documents = (keyed(item) for item in iter_clean(inputs))
+    for item in problems_in_place(documents, lambda found: dedup_stream(found, options)):
+        yield replace(item, origin=origins.popleft()) if isinstance(item, DedupRecord) else item
+
+
+def problems_in_place(items: Iterable, records: Callable[[Iterator], Iterator]) -> Iterator:
+    """`records(documents)` over the documents among `items`, with each problem among
+    them yielded before the first record made after it was read."""
+    pending: list[InputProblem] = []
+
+    def documents() -> Iterator:
+        for item in items:
             if isinstance(item, InputProblem):
                 pending.append(item)
             else:
-                origins.append(item.origin)
-                yield item.source_id or item.origin, item.title + "\n\n" + item.text
+                yield item
 
-    for record in dedup_stream(documents(), options):
+    for record in records(documents()):
         if pending:
             yield from pending
             pending.clear()
-        yield replace(record, origin=origins.popleft())
+        yield record
     yield from pending

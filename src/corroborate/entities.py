@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .model import Article, Entity, Span
+from .nlp import tokens_where
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 ORGANISATION_LIKE = {"ORG", "GPE", "NORP", "PRODUCT", "FAC"}
@@ -222,8 +223,27 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
     # others together (a headline tagged as one PERSON).
     parent: dict[str, str] = {}
     long_keys = [k for k in groups if len(k.split()) > 1]
+    # Indexes of the longer names (each list in `long_keys` order, as a scan would
+    # meet them): by the first run of word characters, by each proper prefix of
+    # whole words, by first and by last word. A story of 300 articles has thousands
+    # of names, and comparing every pair took minutes.
+    by_first_run: dict[str, list[str]] = defaultdict(list)
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    by_end_word: dict[str, list[str]] = defaultdict(list)
+    for k in long_keys:
+        run = _WORD_RUN.search(k)
+        if run:
+            by_first_run[run.group()].append(k)
+        words = k.split()
+        for size in range(1, len(words)):
+            by_prefix[" ".join(words[:size])].append(k)
+        for word in dict.fromkeys((words[0], words[-1])):
+            by_end_word[word].append(k)
+    rank = {k: position for position, k in enumerate(long_keys)}
     for key in long_keys:
-        inner = [other for other in long_keys if other != key and re.search(rf"\b{re.escape(other)}\b", key)]
+        near = {other for run in _WORD_RUN.findall(key) for other in by_first_run.get(run, ())}
+        inner = [other for other in sorted(near, key=rank.__getitem__)
+                 if other != key and re.search(rf"\b{re.escape(other)}\b", key)]  # fmt: skip
         singles = [w for w in key.split() if w in groups and w not in key.split()[:1] + key.split()[-1:]]
         if len(inner) + len(singles) >= 2 or (inner and len(key.split()) > len(inner[0].split()) + 1):
             parent[key] = ""  # dropped
@@ -231,7 +251,7 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         # "Calloway Hale" -> "Calloway Hale Engineering": a name that starts a longer one
         if key in parent:
             continue
-        longer = [k for k in long_keys if k != key and parent.get(k) != "" and k.startswith(key + " ")]
+        longer = [k for k in by_prefix.get(key, ()) if k != key and parent.get(k) != "" and k.startswith(key + " ")]
         if len(longer) == 1:
             parent[key] = longer[0]
     for key in groups:
@@ -245,7 +265,7 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         # ("Paris", a place, is not "Paris Fashion Week", an event).
         owners = [
             k
-            for k in long_keys
+            for k in by_end_word.get(key, ())
             if parent.get(k) != ""
             and key in (k.split()[0], k.split()[-1])
             and ((groups[k].kind == "PERSON") == (kind == "PERSON"))
@@ -281,19 +301,23 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
     surnames = {
         g.canonical.split()[-1]: g.canonical for g in merged.values() if g.kind == "PERSON" and len(g.canonical.split()) > 1
     }
+    group_of_name = {}
+    for group in merged.values():
+        group_of_name.setdefault(group.canonical, group)
     for article, doc in zip(articles, docs):
-        for token in doc:
-            if token.pos_ == "PROPN" and token.text in surnames and (article.id, token.i) not in by_token:
+        for token in tokens_where(doc, "POS", ("PROPN",)):
+            if token.text in surnames and (article.id, token.i) not in by_token:
                 by_token[(article.id, token.i)] = surnames[token.text]
-                merged_group = next(g for g in merged.values() if g.canonical == surnames[token.text])
-                merged_group.mentions.append(Span(article.id, token.idx, token.idx + len(token)))
+                group_of_name[surnames[token.text]].mentions.append(Span(article.id, token.idx, token.idx + len(token)))
 
     titles = _titles(articles, docs, by_token, kinds)
     aliases: dict[str, Counter] = defaultdict(Counter)
     extra_mentions: dict[str, list[Span]] = defaultdict(list)
+    named = _named_tokens(by_token)  # kept up to date below: scanning every name per article is quadratic
     for article, doc in zip(articles, docs):
-        _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra_mentions)
-        _resolve_pronouns(article, doc, by_token, kinds)
+        _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra_mentions,
+                              named[article.id])  # fmt: skip
+        _resolve_pronouns(article, doc, by_token, kinds, named[article.id])
 
     entities = []
     for group in ranked:
@@ -314,8 +338,10 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str]:
     """Title words the story puts right before or beside a person's name:
     "Mayor Renata Solberg", "Priya Madsen, a spokeswoman" -> {"mayor": ..., "spokeswoman": ...}."""
     votes: dict[str, Counter] = defaultdict(Counter)
+    named = _named_tokens(by_token)
     for article, doc in zip(articles, docs):
-        for token in doc:
+        for index in sorted(named.get(article.id, ())):
+            token = doc[index]
             name = by_token.get((article.id, token.i))
             if not name or kinds.get(name) != "PERSON":
                 continue
@@ -330,7 +356,20 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str]:
     return {title: counter.most_common(1)[0][0] for title, counter in votes.items()}
 
 
-def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra) -> None:
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _named_tokens(by_token) -> dict[str, list[int]]:
+    """Article id -> indices of its tokens that name an entity."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for article_id, index in by_token:
+        out[article_id].append(index)
+    return out
+
+
+def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, main_org, aliases, extra, named) -> None:
+    """Descriptions ("the company", "the photographer") named after the entity they
+    mean; `named` (the article's named token indices) gets the new ones."""
     for chunk in doc.noun_chunks:
         root = chunk.root
         head = root.lemma_.lower()
@@ -362,7 +401,9 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
         if target is None or _subject_of_clause(article, root, by_token) == target:
             continue  # "X sued the firm": a clause's object is not its own subject
         for token in chunk:
-            by_token.setdefault((article.id, token.i), target)
+            if (article.id, token.i) not in by_token:
+                by_token[(article.id, token.i)] = target
+                named.append(token.i)
         aliases[target][chunk.text] += 1
         extra[target].append(Span(article.id, chunk.start_char, chunk.end_char))
 
@@ -393,13 +434,15 @@ def _is_subject(token) -> bool:
     return token.dep_ in _SUBJECT_DEPS or (token.dep_ in ("compound", "appos") and token.head.dep_ in _SUBJECT_DEPS)
 
 
-def _resolve_pronouns(article, doc, by_token, kinds) -> None:
+def _resolve_pronouns(article, doc, by_token, kinds, named) -> None:
     """Pronouns name the last entity of their kind mentioned before them, and
     preferably the last one that was the subject of a clause (the centre of
     attention: in "Kim has taken to Twitter. She said" she is Kim, not Twitter)."""
     last: dict[str, str] = {}
     last_subject: dict[str, str] = {}
-    for token in doc:
+    # Only names and pronouns change or use what was last mentioned.
+    wanted = set(named) | {t.i for t in tokens_where(doc, "POS", ("PRON",))}
+    for token in (doc[i] for i in sorted(wanted)):
         name = by_token.get((article.id, token.i))
         lower = token.lower_
         if name:

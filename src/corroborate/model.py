@@ -12,10 +12,12 @@ Data flows one way: readers produce `RawArticle`s, cleaning turns them into
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -38,6 +40,16 @@ class Span:
 
     def contains(self, other: Span) -> bool:
         return self.article_id == other.article_id and self.start <= other.start and other.end <= self.end
+
+
+# A record inside a file has an origin ending in its number there (`path#line-7`):
+# a position in the file, so never evidence of anything.
+_RECORD_NUMBER = re.compile(r"#(?:record|line|entry)-\d+$")
+
+
+def origin_file(origin: str) -> str:
+    """The file an input came from: its origin without a record's number."""
+    return _RECORD_NUMBER.sub("", origin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +196,9 @@ class SourceGroup:
 
 # --- quotes -----------------------------------------------------------------
 
-QuoteVerdict = Literal["verbatim", "partial", "typography", "altered", "other-speaker"]
+# "disputed": the occurrence prints one of several wordings that equal independent
+# support and no evidence could choose between; no outlet is blamed for it.
+QuoteVerdict = Literal["verbatim", "partial", "typography", "altered", "other-speaker", "disputed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +228,10 @@ class QuoteOccurrence:
     quote: Quote
     verdict: QuoteVerdict
     edits: tuple[WordEdit, ...] = ()
+    # The outlet's editorial marks inside the quote, as printed: insertions in
+    # brackets or parentheses ("(in Kosovo)", "[sic]") and ellipses marking a cut.
+    # They are the outlet's, not the speaker's words: never counted as alterations.
+    editorial: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,8 +239,21 @@ class QuoteGroup:
     """One underlying statement as printed by every outlet that prints it."""
 
     speaker: str | None
-    canonical: str  # the wording printed by the most independent sources
+    # The wording printed by the most independent sources (editorial marks left out).
+    # When `rivals` is set, no wording could be chosen: this is the first rival, shown
+    # for reference only.
+    canonical: str
     occurrences: tuple[QuoteOccurrence, ...]
+    # When wordings that differ had equal independent support: the evidence that
+    # decided between them ("printed first: ..."), or empty when none was needed.
+    decided_by: str = ""
+    # Wordings with equal independent support that no evidence could decide between:
+    # the statement is disputed, its occurrences are `disputed`, and nobody is blamed.
+    rivals: tuple[str, ...] = ()
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.rivals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +265,7 @@ class QuoteFidelity:
     faithful: int  # verbatim, partial or typography-only
     altered: int
     flagged_as_rewrite: bool
+    disputed: int = 0  # prints a wording of a disputed statement: counted against nobody
 
 
 # --- facts and timeline -----------------------------------------------------
@@ -301,6 +333,65 @@ class SummarySentence:
     independent_sources: int = 1
 
 
+# --- changes after publication ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleVersion:
+    """The text of an article as one fetch of its URL found it. Version 1 is the text
+    first stored (the one briefed); later fetches with other text add versions."""
+
+    article_id: str
+    number: int
+    fetched_at: dt.datetime | None  # UTC; None for an article read from a file
+    url: str | None
+    title: str
+    text: str
+    gone: bool = False  # the URL answered 404/410: the article was taken down
+
+
+@dataclass(frozen=True, slots=True)
+class TextChange:
+    """One changed run of words between the briefed text and the latest version."""
+
+    removed: Span  # the words the briefed text had (an empty span where words were only added)
+    added: str  # the words the latest version has instead
+    flags: tuple[str, ...] = ()  # "quote", "number", "date": what the change touches
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleChanges:
+    """How an article changed after it was first fetched (the brief analyses version 1)."""
+
+    article_id: str
+    versions: int
+    first_fetched: dt.datetime | None
+    last_changed: dt.datetime | None
+    words_added: int
+    words_removed: int
+    edits: tuple[TextChange, ...] = ()
+    gone: bool = False
+# --- every input accounted for ---------------------------------------------
+
+# original: read and analysed, derived from no other article of the story;
+# duplicate / contained / rewrite: read and analysed, a copy of article `of`;
+# repeat: the same article as `article_id` given again (the same file twice, or
+# identical records of one file), listed but not analysed twice;
+# rejected: could not be read, `reason` says why.
+InputStatusKind = Literal["original", "duplicate", "contained", "rewrite", "repeat", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class InputStatus:
+    """One input the user gave (a file, or a record of a file) and what became of it."""
+
+    origin: str
+    status: InputStatusKind
+    article_id: str | None = None  # the article it was read as (None when rejected)
+    of: str | None = None  # duplicate, contained, rewrite: the article it copies
+    reason: str = ""  # the evidence for the status, or why the input was rejected
+
+
 # --- the brief --------------------------------------------------------------
 
 
@@ -320,15 +411,27 @@ class Brief:
     facts: tuple[FactSlot, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
+    # Articles whose text changed after they were first fetched (stored stories only).
+    changes: tuple[ArticleChanges, ...] = ()
+    # Every input, in the order of the sources table: each article (its status filled
+    # in by the relations stage), then repeats after the article they repeat, then
+    # inputs that were rejected. Empty for a Brief built by hand without it.
+    inputs: tuple[InputStatus, ...] = ()
     # Extra per-stage data that has no field yet; renderers ignore it.
     notes: tuple[str, ...] = field(default=())
     schema_version: str = SCHEMA_VERSION
 
+    @cached_property
+    def _article_by_id(self) -> dict[str, Article]:
+        return {article.id: article for article in self.articles}
+
     def article(self, article_id: str) -> Article:
-        for article in self.articles:
-            if article.id == article_id:
-                return article
-        raise KeyError(article_id)
+        # Looked up for every span a stage or renderer reads (thousands per brief):
+        # a dict, not a scan of the articles each time.
+        try:
+            return self._article_by_id[article_id]
+        except KeyError:
+            raise KeyError(article_id) from None
 
     def text(self, span: Span) -> str:
         return self.article(span.article_id).slice(span)
@@ -355,6 +458,29 @@ class Brief:
         """How many independent sources the story rests on (copies counted once;
         headline-only records are not counted)."""
         return len(self.compared_source_groups)
+
+    def status_of(self, article_id: str) -> InputStatus:
+        """The status of one article (original unless the relations stage found it a copy)."""
+        for item in self.inputs:
+            if item.article_id == article_id and item.status != "repeat":
+                return item
+        return InputStatus(self.article(article_id).origin, "original", article_id)
+
+    @property
+    def distinct_texts(self) -> int:
+        """How many different texts the articles have: a verbatim reprint (another
+        outlet's article) has its original's text. Headline-only records have none."""
+        return len({" ".join(a.text.split()).casefold() for a in self.articles if a.text.strip()})
+
+    @property
+    def accounted_inputs(self) -> tuple[InputStatus, ...]:
+        """Every input with its status; for a Brief built without `inputs`, its articles
+        (all original) and its problems (rejected)."""
+        if self.inputs:
+            return self.inputs
+        return tuple(InputStatus(a.origin, "original", a.id) for a in self.articles) + tuple(
+            InputStatus(p.origin, "rejected", reason=p.message) for p in self.problems
+        )
 
     def group_of(self, article_id: str) -> int:
         """Index of the independent source group an article belongs to."""

@@ -32,7 +32,7 @@ import numpy as np
 
 from . import dedup
 from .config import BriefOptions
-from .model import AlignedPair, Article, Brief, Relation, Sentence, SourceGroup
+from .model import AlignedPair, Article, Brief, InputStatus, Relation, Sentence, SourceGroup
 
 # --- thresholds (measured: benchmarks/relations_story.py, benchmarks/paraphrase_msrp.py) ---
 
@@ -176,6 +176,12 @@ def _specifics(text: str) -> int:
 # --- alignment ------------------------------------------------------------------
 
 
+def _score(cosine, lexical: float) -> float:
+    """A pair's similarity, to 6 decimals: products of the same vectors computed in
+    different blocks differ in the last bit, which must not reorder equal pairs."""
+    return round(float(combine_similarity(cosine, lexical)), 6)
+
+
 def _align(left: _Profile, right: _Profile) -> list[tuple[int, int, float]]:
     """One-to-one sentence alignment: greedy on similarity, best pairs first."""
     if not left.sentences or not right.sentences:
@@ -186,7 +192,7 @@ def _align(left: _Profile, right: _Profile) -> list[tuple[int, int, float]]:
     candidates = np.argwhere(cosine >= 2 * PARAPHRASE_SIMILARITY - 1.0)
     scored = []
     for i, j in candidates.tolist():
-        score = float(combine_similarity(cosine[i, j], lexical_similarity(left.sentence_texts[i], right.sentence_texts[j])))
+        score = _score(cosine[i, j], lexical_similarity(left.sentence_texts[i], right.sentence_texts[j]))
         if score >= PARAPHRASE_SIMILARITY:
             scored.append((score, i, j))
     used_left: set[int] = set()
@@ -311,17 +317,35 @@ def _altered_quote_votes(
 # --- one pair ---------------------------------------------------------------------
 
 
-def _relate(left: _Profile, right: _Profile, everyone: Sequence[_Profile]) -> Relation:
+@dataclass(frozen=True)
+class _PairEvidence:
+    """What one pair of articles shares (see `_all_pair_evidence`)."""
+
+    jaccard: float = 0.0
+    containment: float = 0.0
+    prose_containment: float = 0.0
+    aligned: tuple[tuple[int, int, float], ...] = ()
+    shared_quotes: tuple[tuple[str, str], ...] = ()
+
+
+def _pair_evidence(left: _Profile, right: _Profile) -> _PairEvidence:
+    """The evidence of one pair, compared directly (the stage computes every pair's at once)."""
+    jaccard, containment = dedup.overlap(left.shingles, right.shingles)
+    _, prose_containment = dedup.overlap(left.prose_shingles, right.prose_shingles)
+    return _PairEvidence(jaccard, containment, prose_containment, tuple(_align(left, right)),
+                         tuple(_shared_quotes(left, right)))  # fmt: skip
+
+
+def _relate(left: _Profile, right: _Profile, everyone: Sequence[_Profile], shared: _PairEvidence | None = None) -> Relation:
     if not left.word_sequence.strip() or not right.word_sequence.strip():
         # A record with only a headline (a feed item) has no text to compare: two such
         # records are not copies of each other because both are empty.
         evidence = ("no body text to compare (headline only)",)
         return Relation(left.article.id, right.article.id, "independent", 0.0, 0.0, evidence, ())
     evidence: list[str] = []
-    jaccard, containment = dedup.overlap(left.shingles, right.shingles)
-    _, prose_containment = dedup.overlap(left.prose_shingles, right.prose_shingles)
-    aligned = _align(left, right)
-    shared_quotes = _shared_quotes(left, right)
+    shared = shared or _pair_evidence(left, right)
+    jaccard, containment, prose_containment = shared.jaccard, shared.containment, shared.prose_containment
+    aligned, shared_quotes = list(shared.aligned), list(shared.shared_quotes)
     l_share = len(aligned) / len(left.sentences) if left.sentences else 0.0
     r_share = len(aligned) / len(right.sentences) if right.sentences else 0.0
 
@@ -377,7 +401,8 @@ COPY_KINDS = ("duplicate", "contained", "rewrite")
 def source_groups(articles: Sequence[Article], relations: Sequence[Relation]) -> tuple[SourceGroup, ...]:
     """Articles joined by copy relations (duplicate, contained, rewrite) are one source.
     The group's original is the member never derived from another member (the
-    earliest such, by date then input order)."""
+    earliest such, by date then content id); groups are listed in the order of
+    their first article."""
     order = {article.id: index for index, article in enumerate(articles)}
     parent = {article.id: article.id for article in articles}
 
@@ -399,20 +424,40 @@ def source_groups(articles: Sequence[Article], relations: Sequence[Relation]) ->
 
     def seniority(article_id: str):
         published = by_id[article_id].published
-        return (article_id in derived, published is None, published or 0, order[article_id])
+        return (article_id in derived, published is None, published or 0, article_id)
 
     groups = [SourceGroup(articles=tuple(ids), original=min(ids, key=seniority)) for ids in members.values()]
     return tuple(sorted(groups, key=lambda g: order[g.articles[0]]))
+
+
+def input_statuses(brief: Brief, relations: Sequence[Relation]) -> tuple[InputStatus, ...]:
+    """Every input's status with the copies found: an article derived from another is a
+    duplicate, contained in or a rewrite of it (the closest relation first, then the
+    strongest; the source's id breaks what is left), with the relation's evidence."""
+
+    def closeness(relation: Relation) -> tuple:
+        return (COPY_KINDS.index(relation.kind), -relation.score, -relation.direction_confidence, relation.source)
+
+    copied_from: dict[str, Relation] = {}
+    for relation in sorted((r for r in relations if r.kind in COPY_KINDS), key=closeness):
+        copied_from.setdefault(relation.derived, relation)
+    statuses = []
+    for item in brief.accounted_inputs:
+        relation = copied_from.get(item.article_id) if item.status == "original" else None
+        if relation is not None:
+            item = replace(item, status=relation.kind, of=relation.source, reason="; ".join(relation.evidence))
+        statuses.append(item)
+    return tuple(statuses)
 
 
 # --- the stage ------------------------------------------------------------------
 
 
 def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
-    """Stage: fill `brief.relations` (every pair of articles) and `brief.source_groups`."""
-    from .nlp import embed
-
+    """Stage: fill `brief.relations` (every pair of articles), `brief.source_groups` and
+    the status of every input (`brief.inputs`: which articles are copies of which)."""
     from .guard import per_article
+    from .nlp import embed
 
     by_article: dict[str, list[Sentence]] = {}
     for sentence in brief.sentences:
@@ -426,6 +471,156 @@ def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
         for profile in profiles:
             profile.embeddings = vectors[offset : offset + len(profile.sentence_texts)]
             offset += len(profile.sentence_texts)
-    related = (per_article(right.article, _relate, left, right, profiles, default=None) for left, right in combinations(profiles, 2))
-    relations = tuple(relation for relation in related if relation is not None)
-    return replace(brief, relations=relations, source_groups=source_groups(brief.articles, relations))
+    evidence = _all_pair_evidence(profiles)
+    related = (
+        per_article(profiles[b].article, _relate, profiles[a], profiles[b], profiles, evidence.get((a, b), _PairEvidence()), default=None)
+        for a, b in combinations(range(len(profiles)), 2)
+    )
+    relations = tuple(relation for relation in related if relation is not None)  # a pair that failed is left out
+    return replace(
+        brief,
+        relations=relations,
+        source_groups=source_groups(brief.articles, relations),
+        inputs=input_statuses(brief, relations),
+    )
+
+
+# --- every pair at once -------------------------------------------------------------
+# A story of n articles has n(n-1)/2 pairs; comparing each pair on its own cost
+# 7 ms a pair (300 articles: 45,000 pairs, five minutes). The same evidence is
+# gathered for all pairs in a few passes that each grow with what is shared,
+# not with the number of pairs: shingle counts by one sparse product, sentence
+# candidates by blocks of one embedding product, quotes through an index of
+# their words. Pairs that share nothing get the empty evidence.
+
+
+def _all_pair_evidence(profiles: Sequence[_Profile]) -> dict[tuple[int, int], _PairEvidence]:
+    """(a, b) with a < b -> what profiles a and b share; pairs sharing nothing are left out."""
+    n = len(profiles)
+    if n < 2:
+        return {}
+    shingles = _common_counts([p.shingles for p in profiles])
+    prose = _common_counts([p.prose_shingles for p in profiles])
+    aligned = _aligned_pairs(profiles)
+    quotes = _quote_pairs(profiles)
+    sizes = np.array([len(p.shingles) for p in profiles])
+    prose_sizes = np.array([len(p.prose_shingles) for p in profiles])
+    out = {}
+    for a, b in zip(*np.nonzero(np.triu(shingles > 0, k=1) | np.triu(prose > 0, k=1))):
+        a, b = int(a), int(b)
+        jaccard, containment = _overlap(int(shingles[a, b]), int(sizes[a]), int(sizes[b]))
+        _, prose_containment = _overlap(int(prose[a, b]), int(prose_sizes[a]), int(prose_sizes[b]))
+        out[(a, b)] = _PairEvidence(jaccard, containment, prose_containment)
+    for key in set(aligned) | set(quotes):
+        base = out.get(key, _PairEvidence())
+        out[key] = replace(base, aligned=tuple(_one_to_one(aligned.get(key, []))), shared_quotes=tuple(quotes.get(key, [])))
+    return out
+
+
+def _overlap(common: int, left: int, right: int) -> tuple[float, float]:
+    """`dedup.overlap` from the count of shared shingles."""
+    if not left or not right:
+        return 0.0, 0.0
+    return common / (left + right - common), common / min(left, right)
+
+
+def _common_counts(sets: Sequence[np.ndarray]):
+    """Shared shingles of every pair of sorted distinct arrays (one sparse product)."""
+    from scipy.sparse import csr_matrix
+
+    n = len(sets)
+    lengths = [len(s) for s in sets]
+    if not sum(lengths):
+        return np.zeros((n, n), dtype=np.int64)
+    _, columns = np.unique(np.concatenate(sets), return_inverse=True)
+    rows = np.repeat(np.arange(n), lengths)
+    matrix = csr_matrix((np.ones(len(columns), dtype=np.int32), (rows, columns)), shape=(n, int(columns.max()) + 1))
+    return (matrix @ matrix.T).toarray()
+
+
+# Rows of the sentence-embedding product computed at once (a block of 512 x 25,000
+# sentences is 50 MB).
+_BLOCK_ROWS = 512
+
+
+def _aligned_pairs(profiles: Sequence[_Profile]) -> dict[tuple[int, int], list[tuple[float, int, int]]]:
+    """(a, b) -> (score, i, j) of every pair of sentences, i of a and j of b (a < b), that
+    `_align` would score as paraphrases."""
+    from rapidfuzz import fuzz, process
+
+    vectors = [p.embeddings for p in profiles if len(p.sentences)]
+    if len(vectors) < 2:
+        return {}
+    owner = np.concatenate([np.full(len(p.sentences), k) for k, p in enumerate(profiles)]).astype(np.int64)
+    local = np.concatenate([np.arange(len(p.sentences)) for p in profiles]).astype(np.int64)
+    matrix = np.concatenate(vectors)
+    texts = [dedup.normalise(t) for p in profiles for t in p.sentence_texts]
+    least = 2 * PARAPHRASE_SIMILARITY - 1.0
+    out: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
+    for first in range(0, len(matrix), _BLOCK_ROWS):
+        cosine = matrix[first : first + _BLOCK_ROWS] @ matrix.T
+        later = owner[None, :] > owner[first : first + _BLOCK_ROWS, None]  # each pair once, other articles only
+        rows, columns = np.nonzero((cosine >= least) & later)
+        if not len(rows):
+            continue
+        rows_global = rows + first
+        # Token-set ratios of all candidate pairs in one call (C, no Python per pair).
+        lexical = process.cpdist([texts[r] for r in rows_global], [texts[c] for c in columns],
+                                 scorer=fuzz.token_set_ratio, dtype=np.float64) / 100.0  # fmt: skip
+        scores = _scores(cosine[rows, columns], lexical)
+        for k in np.flatnonzero(scores >= PARAPHRASE_SIMILARITY):
+            key = (int(owner[rows_global[k]]), int(owner[columns[k]]))
+            out.setdefault(key, []).append((float(scores[k]), int(local[rows_global[k]]), int(local[columns[k]])))
+    return out
+
+
+def _scores(cosine: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """`_score` of many pairs (float32 cosines, as one pair's scalar arithmetic has them)."""
+    half = (0.5 * lexical).astype(np.float32)
+    return np.round((np.float32(0.5) * cosine.astype(np.float32) + half).astype(np.float64), 6)
+
+
+def _one_to_one(scored: list[tuple[float, int, int]]) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment, best pairs first (as `_align`)."""
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    pairs = []
+    for score, i, j in sorted(scored, reverse=True):
+        if i not in used_left and j not in used_right:
+            used_left.add(i)
+            used_right.add(j)
+            pairs.append((i, j, score))
+    return sorted(pairs)
+
+
+# Words too common to say two quotes may be one (not spaCy's list: importing spaCy
+# here, while the background thread loads it, races the import).
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but nor so of to in on at for with by from as into about than that this these those it its "
+    "is are was were be been being am do does did have has had will would can could should may might must shall "
+    "i me my we us our you your he him his she her they them their who whom which what there here not no".split()
+)
+
+
+def _quote_pairs(profiles: Sequence[_Profile]) -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """(a, b) -> `_shared_quotes(a, b)` for every pair whose quotes share a content word
+    (two passages without a word in common are not one quote)."""
+    from rapidfuzz import fuzz
+
+    stop = _FUNCTION_WORDS
+    holders: dict[str, set[int]] = {}
+    for k, profile in enumerate(profiles):
+        for quote in profile.quotes:
+            for word in set(dedup.words(quote)) - stop:
+                holders.setdefault(word, set()).add(k)
+    normalised = [[dedup.normalise(q) for q in p.quotes] for p in profiles]
+    out: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for a, profile in enumerate(profiles):
+        for index, quote in enumerate(profile.quotes):
+            others = set().union(*(holders.get(w, ()) for w in set(dedup.words(quote)) - stop))
+            for b in sorted(o for o in others if o > a):
+                right = profiles[b]
+                best = max(range(len(right.quotes)), key=lambda r: fuzz.ratio(quote, right.quotes[r]))
+                if fuzz.token_set_ratio(normalised[a][index], normalised[b][best]) >= 80:
+                    out.setdefault((a, b), []).append((quote, right.quotes[best]))
+    return out

@@ -18,13 +18,6 @@ article joins the best existing story or starts a new one. Signals:
   0.765 -> 0.830, but MiniLM runs at ~190 texts/s on 2 cores, too slow for the
   200 articles/s budget of news-length input, where it also hurt (ECB+ -0.04);
 - time distance between an article and a story's latest article;
-- event time: an undated article is given the date it reports itself (the most
-  frequent full date, day, month and year, in its headline and first sentences,
-  `event_date`); an article and a story whose event times are more than
-  `event_gap_days` apart are pushed apart (`event_weight`) and two such stories
-  never merge; an undated article whose reported date falls on a story's days is
-  drawn to it (`event_bonus`). Two events of one kind in one place (two earthquakes in one
-  region) share nearly every word but not their dates.
 
 Candidate retrieval never compares an article with every story: an inverted
 index maps each story's salient terms and entities to the story, and only
@@ -35,9 +28,14 @@ fits a second story almost as well as its best one and the two stories'
 centroids agree, the two are merged.
 
 Two events of one kind (one boxer's two fights) share most words; an article
-and a story whose main entities are each missing from the other are pushed
-apart (`conflict_weight`), and so are an article and a story whose headlines and
-openings name people or bodies that never occur in the other (`lead_name_weight`).
+and a story whose headlines and openings name people or bodies that never occur
+in the other are pushed apart (`lead_name_weight`).
+
+Every parameter that was chosen on data is kept only if it holds under the
+tuning protocol of CONTRIBUTING.md (chosen on training folds of the dev sets,
+scored on held-out folds; `benchmarks/clustering_bcubed.py`). An entity-conflict
+penalty, an entity gate and event times read from undated articles' leads did
+not (BENCHMARKS.md) and were removed.
 
 Everything is deterministic for the same input order (no random step: ties
 are broken by story id), and the whole state can be saved (`get_state`,
@@ -52,14 +50,14 @@ import functools
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .model import Article, InputProblem
 
-__all__ = ["StoryClusterer", "StoryState", "time_order", "entities_of", "event_date"]
+__all__ = ["ArticleFeatures", "StoryClusterer", "StoryState", "time_order", "entities_of"]
 
 _WEEKDAYS_MONTHS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -137,42 +135,6 @@ def terms_of(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“'‘(])|\n+")
-EVENT_DATE_CHARS = 1500  # the lead `event_date` reads
-EMBEDDING_TEXT_CHARS = 300  # of the body, embedded after the title
-
-
-def event_date(article: Article, sentences: int = 3) -> dt.date | None:
-    """The date an article reports its event on, from its own text: the most frequent
-    full date (day, month and year written out) in its headline and first
-    `sentences` sentences, the earliest on a tie; None when there is none.
-
-    Only dates that need no reference are used (an undated article has none to
-    resolve "on Tuesday" against), and only the lead is read: news dates its
-    event first, and `find_dates` on whole articles would cost the ingest budget."""
-    from .dates import find_dates
-
-    lead = article.text[:EVENT_DATE_CHARS]
-    cut = 0
-    for count, match in enumerate(_SENTENCE_END.finditer(lead), 1):
-        cut = match.start()
-        if count >= sentences:
-            break
-    else:
-        cut = len(lead)
-    found = [
-        m.date
-        for m in find_dates(f"{article.title}\n{lead[:cut]}", None)
-        if m.date is not None and m.kind == "absolute" and m.precision == "day"
-    ]
-    if not found:
-        return None
-    counts: dict[dt.date, int] = {}
-    for day in found:
-        counts[day] = counts.get(day, 0) + 1
-    return min(counts, key=lambda day: (-counts[day], day))
-
-
 def time_order(articles: Sequence[Article]) -> list[int]:
     """Indices of `articles` in time order: by published date; an undated article
     keeps its place after the dated article before it (stable, so ties keep input order)."""
@@ -218,6 +180,23 @@ def _share_in(values: np.ndarray, sorted_array: np.ndarray) -> float:
     return float(np.mean(sorted_array[positions] == values))
 
 
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity, never elementwise
+class ArticleFeatures:
+    """What the clusterer reads of one article (`StoryClusterer.features`): computed
+    from the article alone, so it can be made ahead of time or elsewhere and fed,
+    in order, to the one clusterer of a stream (`StoryClusterer.add_features`).
+    Plain arrays and numbers: it pickles, for other processes or machines."""
+
+    title: str
+    terms: np.ndarray  # hashed term ids (int32) and their counts
+    term_counts: np.ndarray
+    entities: np.ndarray  # hashed entity ids (same space, own prefix) and counts
+    entity_counts: np.ndarray
+    embedding: np.ndarray | None  # short texts only (`embed_below_terms`)
+    lead_names: np.ndarray  # sorted hashed names of the headline and opening
+    day: int | None  # published date (ordinal)
+
+
 @dataclass
 class StoryState:
     """What the clusterer keeps about one live story."""
@@ -234,8 +213,6 @@ class StoryState:
     first_day: int | None = None  # date ordinals
     last_day: int | None = None
     last_clock: int = 0  # articles seen by the clusterer when this story last grew
-    event_first: int | None = None  # span of members' event times (date ordinals)
-    event_last: int | None = None
     keys: set[int] = field(default_factory=set)  # inverted-index keys pointing here
     lead_names: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # members' `lead_names_of`, hashed
 
@@ -249,8 +226,7 @@ class StoryState:
             "meta": np.array([self.size, self.last_clock,
                               -1 if self.first_day is None else self.first_day,
                               -1 if self.last_day is None else self.last_day,
-                              -1 if self.event_first is None else self.event_first,
-                              -1 if self.event_last is None else self.event_last,
+                              -1, -1,  # where event times were kept (removed): the layout stays
                               self.embedded], dtype=np.int64),
         }  # fmt: skip
         if self.embedding is not None:
@@ -263,8 +239,6 @@ class StoryState:
         with np.load(io.BytesIO(blob), allow_pickle=False) as data:
             meta = [int(v) for v in data["meta"]]
             size, last_clock, first_day, last_day = meta[:4]
-            # States saved before event times existed have four fields.
-            event_first, event_last = meta[4:6] if len(meta) >= 6 else (-1, -1)
             embedding = data["embedding"] if "embedding" in data else None
             # States saved before the count existed embedded every member.
             embedded = meta[6] if len(meta) >= 7 else (size if embedding is not None else 0)
@@ -281,8 +255,6 @@ class StoryState:
                 first_day=None if first_day < 0 else first_day,
                 last_day=None if last_day < 0 else last_day,
                 last_clock=last_clock,
-                event_first=None if event_first < 0 else event_first,
-                event_last=None if event_last < 0 else event_last,
                 keys=set(int(k) for k in data["keys"]),
                 # States saved before lead names existed have none: no penalty either way.
                 lead_names=data["lead_names"] if "lead_names" in data else np.zeros(0, np.int32),
@@ -303,7 +275,10 @@ class StoryClusterer:
 
     Parameters
     ----------
-    threshold : minimum combined similarity for an article to join a story.
+    threshold : minimum combined similarity for an article to join a story. 0.24
+        was chosen under the tuning protocol (ECB+ dev, folds of 11 topics each
+        clustered alone: held-out folds chose 0.22-0.24 and score 0.90-0.91 from 0.20
+        to 0.28, BENCHMARKS.md); the whole dev set clustered at once scores 0.903.
     merge_threshold : two stories merge when an article scores at least this
         with both and their centroids are at least this similar.
     text_weight, entity_weight, embedding_weight : weights of the three
@@ -317,18 +292,12 @@ class StoryClusterer:
     max_candidates : stories scored per article (those sharing most salient terms).
     max_terms : terms kept per story centroid (bounds memory per story).
     n_features : size of the hashed term space.
-    entity_gate : when both sides name entities and their entity similarity is
-        below this, the article cannot join (0 turns the gate off; it hurts
-        headline-only input, where names are few).
     short_text_terms : an article with fewer distinct terms than this (a headline)
         has its threshold lowered by the square root of the ratio; 0 turns it off.
     lead_chars : how much of the body is read (news puts what matters first).
     idf_power : exponent of the IDF weights (>1 favours rare words; 1 measured best).
     fit_idf_first : in `fit_predict`, count document frequencies over the whole
         batch before clustering (a batch is known in full; a stream is not).
-    conflict_weight : penalty when an article (not a headline) and a story each
-        have main entities the other never names (`_conflict`); measured ECB+ F1
-        0.865 -> 0.873 and UCI 0.748 -> 0.765 (with the threshold 0.3 -> 0.18).
     embed_below_terms : only articles with fewer distinct terms than this are
         embedded (0: every article; the CLI's `--embeddings`).
     short_threshold : join threshold of an embedded short text (replaces the
@@ -338,19 +307,6 @@ class StoryClusterer:
         Short-text parameters were tuned on the first half of the UCI stories
         (weight 1-2, threshold 0.2-0.3, merge 0.3-0.5); the other half is held out
         (BENCHMARKS.md).
-    event_weight : penalty when an article's event time (its published date, else
-        `event_date` of its lead) lies more than `event_gap_days` outside a
-        story's span of event times; such stories also never merge. Unknown
-        on either side: no effect. 0 turns it off.
-    event_gap_days : how far apart two event times may be within one story.
-    event_bonus : added when an undated article's reported event date falls within
-        3 days of a story's event times. Measured on ECB+ (tuning half, even topics):
-        F1 0.916 -> 0.928 with weight 0.2, gap 90 days, bonus 0.15 (held-out
-        0.875 -> 0.876). A strong penalty alone hurt (weight 0.3-0.5 at 30-365 days:
-        0.916 -> 0.89-0.90): ECB+ stories include follow-ups dated months or years
-        later (a trial two years after a shooting). Starting a new story when the two
-        best stories score within a margin (0.02-0.1) also hurt (0.916 -> 0.898-0.916).
-    event_sentences : sentences of the body `event_date` reads.
     lead_name_weight : penalty when an article (not a headline) and a story name
         different protagonists: no name of two words or more in the article's
         headline and first `lead_name_chars` characters occurs among the story's
@@ -381,7 +337,7 @@ class StoryClusterer:
 
     def __init__(
         self,
-        threshold: float = 0.18,
+        threshold: float = 0.24,
         merge_threshold: float = 0.5,
         text_weight: float = 1.0,
         entity_weight: float = 0.5,
@@ -393,19 +349,13 @@ class StoryClusterer:
         max_candidates: int = 30,
         max_terms: int = 300,
         n_features: int = 2**20,
-        entity_gate: float = 0.0,
         short_text_terms: int = 25,
         lead_chars: int = 3000,
         idf_power: float = 1.0,
         fit_idf_first: bool = False,
-        conflict_weight: float = 0.4,
         embed_below_terms: int = 25,
         short_threshold: float | None = 0.24,
         short_merge_threshold: float = 0.4,
-        event_weight: float = 0.2,
-        event_gap_days: int = 90,
-        event_sentences: int = 3,
-        event_bonus: float = 0.15,
         lead_name_weight: float = 0.1,
         lead_name_chars: int = 300,
         max_lead_names: int = 200,
@@ -425,30 +375,19 @@ class StoryClusterer:
         self.max_candidates = max_candidates
         self.max_terms = max_terms
         self.n_features = n_features
-        self.entity_gate = entity_gate
         self.short_text_terms = short_text_terms
         self.lead_chars = lead_chars
         self.idf_power = idf_power
         self.fit_idf_first = fit_idf_first
-        self.conflict_weight = conflict_weight
         self.embed_below_terms = embed_below_terms
         self.short_threshold = short_threshold
         self.short_merge_threshold = short_merge_threshold
-        self.event_weight = event_weight
-        self.event_gap_days = event_gap_days
-        self.event_sentences = event_sentences
-        self.event_bonus = event_bonus
         self.lead_name_weight = lead_name_weight
         self.lead_name_chars = lead_name_chars
         self.max_lead_names = max_lead_names
         self.center_embeddings_after = center_embeddings_after
         self.centered_short_threshold = centered_short_threshold
         self.centered_short_merge_threshold = centered_short_merge_threshold
-
-    def chars_read(self) -> int:
-        """How much of an article's text the clusterer ever reads (features, embedding
-        text, event date): the rest may be dropped before clustering."""
-        return max(self.lead_chars, self.lead_name_chars, EVENT_DATE_CHARS, EMBEDDING_TEXT_CHARS)
 
     def get_params(self) -> dict:
         """The parameters, as given to `__init__` (scikit-learn's convention)."""
@@ -576,7 +515,7 @@ class StoryClusterer:
     def _embedding_text(article: Article) -> str:
         if article.text.strip() == article.title.strip():
             return article.title
-        return f"{article.title}. {article.text[:EMBEDDING_TEXT_CHARS]}"
+        return f"{article.title}. {article.text[:300]}"
 
     def _idf(self, indices: np.ndarray) -> np.ndarray:
         idf = np.log((self.n_docs_ + 1) / (self.df_[indices] + 1)) + 1
@@ -584,20 +523,28 @@ class StoryClusterer:
 
     # --- clustering -------------------------------------------------------------
 
-    def fit_predict(self, articles: Sequence[Article]) -> list[int]:
-        """Cluster `articles` from scratch, in time order; story ids in input order."""
+    def fit_predict(self, articles: Sequence[Article], features: Sequence[ArticleFeatures] | None = None) -> list[int]:
+        """Cluster `articles` from scratch, in time order; story ids in input order.
+        `features`: each article's `features`, made beforehand (elsewhere)."""
         self._initialise()
         order = time_order(articles)
         if self.fit_idf_first:
             # A batch is known in full: weigh words by their frequency in all of it from
             # the start, instead of learning it as the stream goes (ECB+ F1 +0.01).
-            word_matrix, entity_matrix, _, _ = self._features(articles, embed=False)
-            for matrix in (word_matrix, entity_matrix):
-                self.df_ += np.bincount(matrix.indices, minlength=self.n_features).astype(np.int32)
+            if features is None:
+                word_matrix, entity_matrix, _, _ = self._features(articles, embed=False)
+                columns = (word_matrix.indices, entity_matrix.indices)
+            else:
+                columns = tuple(np.concatenate([getattr(f, name) for f in features] or [np.zeros(0, np.int32)]) for name in ("terms", "entities"))
+            for indices in columns:
+                self.df_ += np.bincount(indices, minlength=self.n_features).astype(np.int32)
             self.n_docs_ = len(articles)
             self._df_frozen = True
         try:
-            assigned = self.add([articles[i] for i in order])
+            if features is None:
+                assigned = self.add([articles[i] for i in order])
+            else:
+                assigned = self.add_features([features[i] for i in order])
         finally:
             self._df_frozen = False
         labels = [0] * len(articles)
@@ -605,30 +552,50 @@ class StoryClusterer:
             labels[index] = self.story_of(assigned[position])
         return labels
 
-    def add(self, articles: Sequence[Article]) -> list[int]:
-        """Assign each article, in the order given, to a story (ids as at assignment
-        time: resolve later merges with `story_of`)."""
-        self._ensure()
+    def features(self, articles: Sequence[Article]) -> list[ArticleFeatures]:
+        """What the clusterer reads of each article (text -> terms, entities, lead
+        names, dates, and an embedding for short texts). Depends on the parameters
+        only, never on the stream: it can run anywhere, ahead of time, and be fed to
+        `add_features` in order."""
         if not articles:
             return []
         word_matrix, entity_matrix, embeddings, lead_matrix = self._features(articles)
-        assigned = []
+        out = []
         no_names = np.zeros(0, np.int32)
         for row, article in enumerate(articles):
             w0, w1 = word_matrix.indptr[row], word_matrix.indptr[row + 1]
             e0, e1 = entity_matrix.indptr[row], entity_matrix.indptr[row + 1]
-            embedding = embeddings[row] if embeddings is not None else None
             lead_names = no_names
             if lead_matrix is not None:
                 lead_names = np.sort(lead_matrix.indices[lead_matrix.indptr[row] : lead_matrix.indptr[row + 1]]).astype(np.int32)
-            assigned.append(
-                self._add_one(
-                    article,
-                    word_matrix.indices[w0:w1].astype(np.int32), word_matrix.data[w0:w1],
-                    entity_matrix.indices[e0:e1].astype(np.int32), entity_matrix.data[e0:e1],
-                    embedding, lead_names,
+            day = article.published.toordinal() if article.published else None
+            out.append(
+                ArticleFeatures(
+                    title=article.title,
+                    terms=word_matrix.indices[w0:w1].astype(np.int32), term_counts=word_matrix.data[w0:w1],
+                    entities=entity_matrix.indices[e0:e1].astype(np.int32), entity_counts=entity_matrix.data[e0:e1],
+                    embedding=embeddings[row] if embeddings is not None else None,
+                    lead_names=lead_names, day=day,
                 )  # fmt: skip
             )
+        return out
+
+    def add(self, articles: Sequence[Article]) -> list[int]:
+        """Assign each article, in the order given, to a story (ids as at assignment
+        time: resolve later merges with `story_of`)."""
+        return self.add_features(self.features(articles))
+
+    def add_features(self, features: Sequence[ArticleFeatures]) -> list[int]:
+        """`add`, from features computed beforehand (`features`), in the order given
+        (telling the progress observer how far it is, every thousand)."""
+        from .progress import advance
+
+        self._ensure()
+        assigned = []
+        for done, article_features in enumerate(features, 1):
+            assigned.append(self._add_one(article_features))
+            if done % 1000 == 0:
+                advance(done, len(features))
         return assigned
 
     @staticmethod
@@ -643,17 +610,14 @@ class StoryClusterer:
         norm = float(np.linalg.norm(weighted))
         return weighted / norm if norm else weighted
 
-    def _add_one(self, article, word_idx, word_counts, entity_idx, entity_counts, embedding, lead_names=None) -> int:
+    def _add_one(self, features: ArticleFeatures) -> int:
         self.clock_ += 1
-        day = article.published.toordinal() if article.published else None
-        event_day, reported = day, False
-        if event_day is None and (self.event_weight or self.event_bonus):
-            found = event_date(article, self.event_sentences)
-            event_day, reported = (found.toordinal(), True) if found else (None, False)
+        day = features.day
+        embedding, lead_names = features.embedding, features.lead_names
         if day is not None and (self.latest_day_ is None or day > self.latest_day_):
             self.latest_day_ = day
-        word_idx, word_tf = self._unit_tf(word_idx, word_counts)
-        entity_idx, entity_tf = self._unit_tf(entity_idx, entity_counts)
+        word_idx, word_tf = self._unit_tf(features.terms, features.term_counts)
+        entity_idx, entity_tf = self._unit_tf(features.entities, features.entity_counts)
         if not getattr(self, "_df_frozen", False):
             self.df_[np.union1d(word_idx, entity_idx)] += 1
             self.n_docs_ += 1
@@ -671,13 +635,6 @@ class StoryClusterer:
             score = self._score(story, word_idx, doc_words, entity_idx, doc_entities, centered, day)
             if self._names_apart(lead_names, entity_idx, story, len(word_idx)):
                 score -= self.lead_name_weight
-            gap = self._event_gap(event_day, event_day, story)
-            if gap > self.event_gap_days:
-                score -= self.event_weight
-            elif reported and story.event_first is not None and gap <= 3:
-                # Two articles that date their event to the same days are likely about one
-                # event; a published date says only when it was written (so no bonus).
-                score += self.event_bonus
             scored.append((score, story_id))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
 
@@ -691,15 +648,12 @@ class StoryClusterer:
         if scored and scored[0][0] >= threshold:
             story = self.stories_[scored[0][1]]
         else:
-            story = StoryState(id=self.next_id_, title=article.title)
+            story = StoryState(id=self.next_id_, title=features.title)
             self.next_id_ += 1
             self.stories_[story.id] = story
         self._grow(story, word_idx, word_tf, entity_idx, entity_tf, embedding, day, salient)
         if lead_names is not None and len(lead_names):
             story.lead_names = np.union1d(story.lead_names, lead_names)[: self.max_lead_names].astype(np.int32)
-        if event_day is not None:
-            story.event_first = event_day if story.event_first is None else min(story.event_first, event_day)
-            story.event_last = event_day if story.event_last is None else max(story.event_last, event_day)
 
         # Headline stories (both embedded) merge at their own, lower bar: their
         # similarities combine three signals of which the embedding runs highest.
@@ -708,8 +662,7 @@ class StoryClusterer:
             merge_threshold = self.centered_short_merge_threshold if centering else self.short_merge_threshold
         if len(scored) > 1 and scored[0][1] == story.id and scored[1][0] >= merge_threshold:
             other = self.stories_[scored[1][1]]
-            apart = self.event_weight and self._event_gap(other.event_first, other.event_last, story) > self.event_gap_days
-            if not apart and self._story_similarity(story, other) >= merge_threshold:
+            if self._story_similarity(story, other) >= merge_threshold:
                 story = self._merge(story, other)
         if self.clock_ % 1000 == 0:
             self._expire()
@@ -737,15 +690,9 @@ class StoryClusterer:
         with_embedding = embedding is not None and story.embedding is not None
         total = self.text_weight + self.entity_weight + (self.embedding_weight if with_embedding else 0)
         score = self.text_weight * _sparse_dot(word_idx, doc_words, story.term_idx, self._weighted(story.term_idx, story.term_val))
-        if self.entity_weight or self.entity_gate or self.conflict_weight:
+        if self.entity_weight:
             story_entities = self._weighted(story.entity_idx, story.entity_val)
-            entity_similarity = _sparse_dot(entity_idx, doc_entities, story.entity_idx, story_entities)
-            if len(entity_idx) and len(story.entity_idx) and entity_similarity < self.entity_gate:
-                return -1.0  # different people and places: another event, however alike the words
-            score += self.entity_weight * entity_similarity
-            # Headlines name too few entities for "missing" to mean anything.
-            if self.conflict_weight and len(word_idx) >= self.short_text_terms and len(story.entity_idx):
-                score -= self.conflict_weight * self._conflict(entity_idx, doc_entities, story.entity_idx, story_entities)
+            score += self.entity_weight * _sparse_dot(entity_idx, doc_entities, story.entity_idx, story_entities)
         if with_embedding:
             score += self.embedding_weight * _cosine(embedding, self._centered(story.embedding, story.embedded))
         score /= total
@@ -776,25 +723,6 @@ class StoryClusterer:
             return False
         # Both sides are sorted: `_share_in` (searchsorted) is ~10x faster than np.isin here.
         return not _share_in(lead_names, story.entity_idx) and not _share_in(story.lead_names, entity_idx)
-
-    @staticmethod
-    def _event_gap(first: int | None, last: int | None, story: StoryState) -> int:
-        """Days between the span first..last and the story's span of event times (0
-        when they overlap or either is unknown)."""
-        if first is None or last is None or story.event_first is None or story.event_last is None:
-            return 0
-        return max(0, first - story.event_last, story.event_first - last)
-
-    def _conflict(self, doc_idx, doc_weights, story_idx, story_weights, top: int = 5) -> float:
-        """How much each side's main entities are missing from the other, multiplied:
-        high when the article and the story are each about someone the other never
-        names (one boxer's two different fights), low when one merely adds a name."""
-        doc_top = doc_idx[np.argsort(-doc_weights, kind="stable")[:top]]
-        if len(story_weights) > top:
-            story_top = story_idx[np.argpartition(-story_weights, top)[:top]]
-        else:
-            story_top = story_idx
-        return (1 - _share_in(doc_top, story_idx)) * (1 - _share_in(story_top, doc_idx))
 
     def _story_similarity(self, a: StoryState, b: StoryState) -> float:
         total = self.text_weight + self.entity_weight
@@ -845,10 +773,6 @@ class StoryClusterer:
         keep.last_day = max(days) if days else None
         keep.last_clock = max(keep.last_clock, gone.last_clock)
         keep.lead_names = np.union1d(keep.lead_names, gone.lead_names)[: self.max_lead_names].astype(np.int32)
-        days = [d for d in (keep.event_first, gone.event_first) if d is not None]
-        keep.event_first = min(days) if days else None
-        days = [d for d in (keep.event_last, gone.event_last) if d is not None]
-        keep.event_last = max(days) if days else None
         self._drop(gone)
         for key in gone.keys:
             if key not in keep.keys:
@@ -896,37 +820,40 @@ def read_for_clustering(inputs: Iterable) -> tuple[list[Article], list[InputProb
     return articles, problems
 
 
-def cluster(
-    inputs: Iterable, clusterer: StoryClusterer | None = None, on_progress: Callable[[str], None] | None = None
-) -> tuple[list[dict], list]:
+def cluster(inputs: Iterable, clusterer: StoryClusterer | None = None, chunk: int = 1000) -> tuple[list[dict], list]:
     """`corroborate cluster`: one `{"id", "story"}` record per input article, in input
     order (the input's own id when it gives one, else the article id), and the problems.
 
-    Articles are kept only as far as the clusterer reads them (title, the lead), so a
-    corpus of full-length articles takes memory for its leads, not its texts.
-    `on_progress(text)` hears how far reading and clustering are."""
-    clusterer = clusterer or StoryClusterer()
-    keep = clusterer.chars_read()
-    articles: list[Article] = []
-    problems: list[InputProblem] = []
-    for item in iter_articles(inputs):
-        if isinstance(item, InputProblem):
-            problems.append(item)
-            continue
-        articles.append(_lead_only(item, keep))
-        if on_progress and len(articles) % 1000 == 0:
-            on_progress(f"read {len(articles)} articles")
-    if on_progress:
-        on_progress(f"grouping {len(articles)} articles into stories")
-    labels = clusterer.fit_predict(articles)
-    records = [{"id": a.source_id or a.id, "story": f"s{label}"} for a, label in zip(articles, labels)]
-    return records, problems
-
-
-def _lead_only(article: Article, chars: int) -> Article:
+    Read as a stream: each `chunk` of articles is turned into what the clusterer reads
+    of it (`StoryClusterer.features`) and its texts are let go, so a corpus of
+    full-length articles takes memory for its features, not its texts. Reading and
+    clustering are steps of `progress` ("read", "cluster"), with counts."""
     from dataclasses import replace
 
-    lead = article.text[:chars]
-    if lead.strip() == article.title.strip() and lead != article.text:
-        lead = article.text  # "is the text only its title?" must be judged on the whole
-    return replace(article, text=lead, removed=(), raw_line_of=())
+    from .progress import advance, step
+
+    clusterer = clusterer or StoryClusterer()
+    dated: list[Article] = []  # the articles without their texts: time order reads their dates
+    features: list[ArticleFeatures] = []
+    problems: list[InputProblem] = []
+    pending: list[Article] = []
+
+    def flush() -> None:
+        features.extend(clusterer.features(pending))
+        dated.extend(replace(a, text="", removed=(), raw_line_of=()) for a in pending)
+        pending.clear()
+        advance(len(features), len(features))
+
+    with step("read"):
+        for item in iter_articles(inputs):
+            if isinstance(item, InputProblem):
+                problems.append(item)
+                continue
+            pending.append(item)
+            if len(pending) == chunk:
+                flush()
+        flush()
+    with step("cluster"):
+        labels = clusterer.fit_predict(dated, features)
+    records = [{"id": a.source_id or a.id, "story": f"s{label}"} for a, label in zip(dated, labels)]
+    return records, problems

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .context import Found
-from .numbers import values_agree
-from .similarity import similarities
+from .numbers import disagreements
+from .similarity import Similarity
 
 # Similarity above which two groups of claims are one slot (average over their
 # pairs of claims) when all their values agree, and when some values differ:
@@ -57,33 +57,81 @@ def cluster(items: list[Found], links: Sequence[frozenset[int]] | None = None) -
     are two facts), and groups whose values differ join only above the
     stricter bar, after every join of agreeing groups (reports that agree
     gather first, so a conflict is judged between whole groups of reports).
-    Sums over pairs are kept per pair of clusters, so each join costs O(n)."""
-    import numpy as np
 
+    Two groups join only when their average similarity reaches
+    SAME_SLOT_AGREEING, so only when some pair of their claims does: each
+    connected part of the graph of such pairs is clustered on its own, with the
+    same joins in the same order as one clustering of all (thousands of claims of
+    one kind in a big story; a part is a few)."""
     n = len(items)
     if n < 2:
         return [items]
-    sim = similarities(items, links)
+    similarity = Similarity(items, links)
+    groups: list[list[int]] = []
+    for part in _connected(n, similarity.linked_pairs(SAME_SLOT_AGREEING)):
+        if len(part) == 1:
+            groups.append(part)
+            continue
+        local = _average_linkage([items[k] for k in part], similarity.block(part, part))
+        groups.extend([part[k] for k in group] for group in local)
+    groups.sort(key=min)  # the order one clustering of all items gives: by its first claim
+    return [[items[k] for k in sorted(group)] for group in groups]
+
+
+def _connected(n: int, pairs) -> list[list[int]]:
+    """The connected parts of a graph of n nodes (each part's nodes in order)."""
+    parent = list(range(n))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for i, j in pairs:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    parts: dict[int, list[int]] = {}
+    for node in range(n):
+        parts.setdefault(root(node), []).append(node)
+    return list(parts.values())
+
+
+def _average_linkage(items: list[Found], sim) -> list[list[int]]:
+    """`cluster` on one connected part, given its similarity matrix: groups of
+    indices into `items`. Sums over pairs are kept per pair of clusters, and a join
+    recomputes the scores of the joined cluster only, so each join costs O(n)
+    (besides finding the best pair)."""
+    import numpy as np
+
+    n = len(items)
     conflict_bar = SAME_SLOT_CONFLICTING.get(items[0].claim.kind, SAME_SLOT_CONFLICTING[""])
-    articles = [item.claim.span.article_id for item in items]
-    cross = np.array([[a != b for b in articles] for a in articles], dtype=np.float32)
-    differ = np.array([[not values_agree(x.claim, y.claim) for y in items] for x in items], dtype=np.float32)
+    codes: dict[str, int] = {}
+    articles = np.array([codes.setdefault(item.claim.span.article_id, len(codes)) for item in items])
+    cross = (articles[:, None] != articles[None, :]).astype(np.float32)
+    differ = disagreements([item.claim for item in items]).astype(np.float32)
     forbidden = differ * (1.0 - cross)  # one article, two different values
     sim_sum, cross_sum, differ_sum, forbidden_sum = sim * cross, cross.copy(), differ.copy(), forbidden.copy()
     differ_sim = sim * cross * differ
     members: list[list[int]] = [[i] for i in range(n)]
     alive = np.ones(n, dtype=bool)
-    while True:
+
+    def scores(rows):
+        """The join score of clusters `rows` with every cluster (-inf: may not join)."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            average = np.where(cross_sum > 0, sim_sum / np.maximum(cross_sum, 1), -1.0)
-            differ_average = np.where(differ_sum > 0, differ_sim / np.maximum(differ_sum, 1), 0.0)
-        agreeing = (differ_sum == 0) & (average >= SAME_SLOT_AGREEING)
-        conflicting = (differ_sum > 0) & (average >= SAME_SLOT_AGREEING) & (differ_average >= conflict_bar)
+            average = np.where(cross_sum[rows] > 0, sim_sum[rows] / np.maximum(cross_sum[rows], 1), -1.0)
+            differ_average = np.where(differ_sum[rows] > 0, differ_sim[rows] / np.maximum(differ_sum[rows], 1), 0.0)
+        agreeing = (differ_sum[rows] == 0) & (average >= SAME_SLOT_AGREEING)
+        conflicting = (differ_sum[rows] > 0) & (average >= SAME_SLOT_AGREEING) & (differ_average >= conflict_bar)
         score = np.where(agreeing, average + 1.0, np.where(conflicting, differ_average, -np.inf))
-        score[forbidden_sum > 0] = -np.inf
-        score[~alive, :] = -np.inf
+        score[forbidden_sum[rows] > 0] = -np.inf
         score[:, ~alive] = -np.inf
-        np.fill_diagonal(score, -np.inf)
+        return score
+
+    score = scores(np.arange(n))
+    np.fill_diagonal(score, -np.inf)
+    while True:
         x, y = np.unravel_index(int(np.argmax(score)), score.shape)
         if not np.isfinite(score[x, y]):
             break
@@ -93,4 +141,10 @@ def cluster(items: list[Found], links: Sequence[frozenset[int]] | None = None) -
         members[x] += members[y]
         members[y] = []
         alive[y] = False
-    return [[items[k] for k in sorted(group)] for group in members if group]
+        score[y, :] = -np.inf
+        score[:, y] = -np.inf
+        row = scores(np.array([x]))[0]
+        row[x] = -np.inf
+        score[x, :] = row
+        score[:, x] = row
+    return [sorted(group) for group in members if group]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..nlp import tokens_where
 from .clauses import clause_fields, clause_terms
 from .context import ArticleContext, Found, make_claim, stem, tokens_of
 from .grammar import governing_verb, subject_of_noun, subject_of_verb
@@ -51,8 +52,7 @@ def counts(ctx: ArticleContext) -> list[Found]:
     """Numbers counting something: "74.2 million Twitter followers", "12 people"."""
     found = []
     doc = ctx.doc
-    text_of_doc = ctx.article.text  # what the doc was parsed from; `doc.text` joins every token on each call
-    for token in doc:
+    for token in tokens_where(doc, "DEP", ("nummod",)):
         if token.i in ctx.value_tokens or token.i in ctx.date_tokens:
             continue
         if not (token.like_num or token.lower_ == "dozen") or token.dep_ not in ("nummod",):
@@ -64,11 +64,11 @@ def counts(ctx: ArticleContext) -> list[Found]:
         if any(t.i in ctx.date_tokens for t in number_tokens):
             continue
         start, end = number_tokens[0].idx, number_tokens[-1].idx + len(number_tokens[-1])
-        text = text_of_doc[start:end]
+        text = ctx.article.text[start:end]
         words = text.split()
         if words and words[0].lower() in ("about", "around", "roughly", "some", "nearly", "almost", "over"):
             start += len(words[0]) + 1
-            text = text_of_doc[start:end]
+            text = ctx.article.text[start:end]
         parsed = parse_number(text)
         if parsed is None or parsed[0] < 2:
             continue
@@ -84,8 +84,8 @@ def counts(ctx: ArticleContext) -> list[Found]:
         skip = {t.i for t in number_tokens}
         ctx.value_tokens |= skip
         _, terms, local = clause_terms(ctx, token, skip)
-        tolerance = value * 0.1 if approximate(text_of_doc, start) else unit / 2
-        claim = make_claim(ctx, start, end, "count", subject, attribute, f"{value:g}", text_of_doc[start:noun.idx + len(noun)],
+        tolerance = value * 0.1 if approximate(ctx.article.text, start) else unit / 2
+        claim = make_claim(ctx, start, end, "count", subject, attribute, f"{value:g}", ctx.article.text[start:noun.idx + len(noun)],
                        tolerance)  # fmt: skip
         found.append(Found(claim, terms | {stem(noun.lemma_.lower())}, ctx.group, **clause_fields(ctx, local),
                             head=_count_predicate(noun, verb), thing=noun.lemma_.lower()))  # fmt: skip

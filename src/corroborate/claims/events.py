@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import dates as datemod
 from ..entities import in_quote
+from ..nlp import tokens_where
 from .clauses import clause_fields, clause_terms
 from .context import ArticleContext, Found, make_claim, name_at, names_in, paragraph, tokens_of
 from .grammar import subject_of_noun, subject_of_verb, unlikely_verb
@@ -39,8 +40,8 @@ def participants(ctx: ArticleContext) -> list[Found]:
     people or organisations ("Balenciaga filed a lawsuit against North Siz")."""
     found = []
     kinds = ("PERSON", "ORG")
-    for verb in ctx.doc:
-        if verb.pos_ != "VERB" or unlikely_verb(verb):
+    for verb in tokens_where(ctx.doc, "POS", ("VERB",)):
+        if unlikely_verb(verb):
             continue
         subject = subject_of_verb(ctx, verb)
         if subject is None or ctx.index.kind_of(subject) not in kinds:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from ..model import Claim
 
@@ -95,3 +96,57 @@ def _dates_agree(left: Claim, right: Claim) -> bool:
     if coarse == "week":
         return a - dt.timedelta(days=a.weekday()) == b - dt.timedelta(days=b.weekday())
     return a == b
+
+
+_PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def disagreements(claims: Sequence[Claim]):
+    """The matrix of `not values_agree(a, b)` over all pairs, on arrays (a big
+    story's slot candidates are thousands of claims: a million Python calls)."""
+    import numpy as np
+
+    n = len(claims)
+    kinds = {c.kind for c in claims}
+    if len(kinds) > 1:
+        return np.array([[not values_agree(x, y) for y in claims] for x in claims], dtype=bool)
+    if not n or kinds == {"participants"}:
+        return np.zeros((n, n), dtype=bool)
+    if kinds == {"date"}:
+        dates = [dt.date.fromisoformat(c.value) for c in claims]
+        # Small integer types: the pair matrices of a big story's dates are millions of cells.
+        precision = np.array([_PRECISION_ORDER[c.precision or "day"] for c in claims], dtype=np.int8)
+        week = np.array([c.precision == "week" for c in claims])
+        ordinal = np.array([d.toordinal() for d in dates], dtype=np.int32)
+        year = np.array([d.year for d in dates], dtype=np.int16)
+        month = np.array([d.month for d in dates], dtype=np.int8)
+        last_month = np.array([(d + dt.timedelta(days=6)).month for d in dates], dtype=np.int8)  # a week may straddle two months
+        monday = ordinal - np.array([d.weekday() for d in dates], dtype=np.int32)
+        coarse = np.maximum(precision[:, None], precision[None, :])
+        same_month = (year[:, None] == year[None, :]) & (month[:, None] == month[None, :])
+        in_left_week = (month[None, :] == month[:, None]) | (month[None, :] == last_month[:, None])
+        month_agree = np.where(week[:, None], in_left_week, np.where(week[None, :], in_left_week.T, same_month))
+        agree = np.select(
+            [coarse == 3, coarse == 2, coarse == 1],
+            [year[:, None] == year[None, :], month_agree, monday[:, None] == monday[None, :]],
+            ordinal[:, None] == ordinal[None, :],
+        )
+        return ~agree
+    codes: dict[str, int] = {}
+    value = np.array([codes.setdefault(c.value, len(codes)) for c in claims])
+    parts = [c.value.split() for c in claims]
+    unit = np.array([codes.setdefault(p[1], len(codes)) if len(p) > 1 else -1 for p in parts])
+    numbers = []
+    for p in parts:
+        try:
+            numbers.append(float(p[0].lstrip("~P")))
+        except (ValueError, IndexError):
+            numbers.append(None)
+    parsed = np.array([x is not None for x in numbers])
+    number = np.array([x if x is not None else 0.0 for x in numbers], dtype=np.float64)
+    tolerance = np.array([c.tolerance for c in claims], dtype=np.float64)
+    same_value = value[:, None] == value[None, :]
+    other_units = (unit[:, None] >= 0) & (unit[None, :] >= 0) & (unit[:, None] != unit[None, :])
+    both = parsed[:, None] & parsed[None, :]
+    close = np.abs(number[:, None] - number[None, :]) <= np.maximum(tolerance[:, None], tolerance[None, :]) + 1e-9
+    return ~(same_value | other_units | (both & close))

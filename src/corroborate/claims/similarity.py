@@ -52,43 +52,122 @@ SAME_VALUE_BONUS = {"date": 0.1, "": 0.2}
 SHARED_SLOT_BONUS = 0.25
 
 
-def similarities(items: Sequence[Found], links: Sequence[frozenset[int]] | None = None):
-    """Pairwise similarity of claims (0 within one article: an article's own
-    claims are linked only through other articles' reports). `links[i]`: the
-    slots of other claims in claim i's clause."""
+class Similarity:
+    """Pairwise similarity of claims of one kind (0 within one article: an article's
+    own claims are linked only through other articles' reports). `links[i]`: the
+    slots of other claims in claim i's clause.
+
+    Computed a block of rows at a time, on arrays (a story of 300 articles has
+    thousands of claims of one kind: a Python loop over every pair took minutes,
+    a full matrix gigabytes): `rows(first, last)` for any rows, `matrix()` for all."""
+
+    def __init__(self, items: Sequence[Found], links: Sequence[frozenset[int]] | None = None) -> None:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        self.n = n = len(items)
+        weights = _weights(items)
+        self.view = _VIEW_WEIGHTS.get(items[0].claim.kind, _VIEW_WEIGHTS[""]) if items else _VIEW_WEIGHTS[""]
+        vocabulary = {term: k for k, term in enumerate(weights)}
+        rows, columns, values = [], [], []
+        for i, item in enumerate(items):
+            for term in item.terms:
+                rows.append(i)
+                columns.append(vocabulary[term])
+                values.append(weights[term])
+        shape = (n, len(vocabulary))
+        self.term_weights = csr_matrix((np.array(values, dtype=np.float64), (rows, columns)), shape=shape)
+        self.term_present = csr_matrix((np.ones(len(values)), (rows, columns)), shape=shape)
+        # The sum of a claim's term weights, added in the order `_term_similarity` adds them.
+        self.term_totals = np.array([sum(weights.get(t, 0.0) for t in item.terms) for item in items], dtype=np.float64)
+        self.has_terms = np.array([bool(item.terms) for item in items])
+        self.vectors = [np.stack([item.vectors[c] for item in items]) if n else None for c in range(3)]
+        self.article = _codes([item.claim.span.article_id for item in items])
+        self.thing = _codes([item.thing for item in items])
+        self.subject = _codes([item.claim.subject or "" for item in items], empty="")
+        self.value = _codes([item.claim.value for item in items])
+        once = Counter((item.claim.span.article_id, item.claim.value) for item in items)
+        self.unique = np.array([once[(item.claim.span.article_id, item.claim.value)] == 1 for item in items])
+        self.daily = np.array([(item.claim.precision or "day") == "day" for item in items])
+        self.same_value_bonus = SAME_VALUE_BONUS.get(items[0].claim.kind, SAME_VALUE_BONUS[""]) if items else 0.0
+        self.links = None
+        if links is not None:
+            slots = sorted({slot for linked in links for slot in linked})
+            column_of = {slot: k for k, slot in enumerate(slots)}
+            link_rows = [i for i, linked in enumerate(links) for _ in linked]
+            link_columns = [column_of[slot] for linked in links for slot in linked]
+            self.links = csr_matrix((np.ones(len(link_rows)), (link_rows, link_columns)), shape=(n, max(1, len(slots))))
+
+    def block(self, rows, columns):
+        """Similarities of claims `rows` (indices) to claims `columns`; an entry is
+        computed with the claim of the smaller index as the left one, as the
+        symmetric matrix of all pairs has it."""
+        import numpy as np
+
+        rows, columns = np.asarray(rows), np.asarray(columns)
+        shared = (self.term_present[rows] @ self.term_weights[columns].T).toarray()
+        norm = np.sqrt(self.term_totals[rows][:, None] * self.term_totals[columns][None, :])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            terms = np.where(norm > 0, shared / np.where(norm > 0, norm, 1.0), 0.0)
+        terms[~(self.has_terms[rows][:, None] & self.has_terms[columns][None, :])] = 0.0
+        terms = terms.astype(np.float32)
+        terms[rows[:, None] == columns[None, :]] = 0.0  # the diagonal of the term matrix is never set
+        sim = self.view["terms"] * terms
+        for name, column in (("clause", 0), ("sentence", 1), ("head", 2)):
+            vectors = self.vectors[column]
+            sim += self.view[name] * np.clip(vectors[rows] @ vectors[columns].T, 0.0, 1.0)
+        left = np.minimum(rows[:, None], columns[None, :])
+        right = np.maximum(rows[:, None], columns[None, :])
+        a, b = self.subject[left], self.subject[right]
+        sim = np.where((a >= 0) & (b >= 0) & (a != b), sim - np.float32(0.15), np.where((a >= 0) & (a == b), sim + np.float32(0.1), sim))
+        same_value = (self.value[left] == self.value[right]) & self.daily[left] & self.unique[left] & self.unique[right]
+        sim = np.where(same_value, sim + np.float32(self.same_value_bonus), sim)
+        if self.links is not None:
+            linked = (self.links[rows] @ self.links[columns].T).toarray() > 0
+            sim = np.where(linked, sim + np.float32(SHARED_SLOT_BONUS), sim)
+        apart = (self.article[left] == self.article[right]) | (self.thing[left] != self.thing[right])
+        sim = np.where(apart, np.float32(0.0), sim).astype(np.float32)
+        diagonal = rows[:, None] == columns[None, :]
+        if diagonal.any():  # the diagonal keeps its plain view sum (never read: an article is not paired with itself)
+            base = self.view["terms"] * np.zeros(diagonal.sum(), dtype=np.float32)
+            index = np.nonzero(diagonal)
+            for name, column in (("clause", 0), ("sentence", 1), ("head", 2)):
+                vectors = self.vectors[column]
+                base += self.view[name] * np.clip((vectors[rows[index[0]]] * vectors[columns[index[1]]]).sum(axis=1), 0.0, 1.0)
+            sim[index] = base
+        return sim
+
+    def matrix(self):
+        import numpy as np
+
+        everything = np.arange(self.n)
+        return self.block(everything, everything)
+
+    def linked_pairs(self, least: float, block_rows: int = 256):
+        """(i, j), i < j, of every pair with a similarity of at least `least`."""
+        import numpy as np
+
+        everything = np.arange(self.n)
+        pairs = []
+        for first in range(0, self.n, block_rows):
+            rows = everything[first : first + block_rows]
+            sim = self.block(rows, everything)
+            r, c = np.nonzero((sim >= least) & (everything[None, :] > rows[:, None]))
+            pairs.extend(zip((rows[r]).tolist(), c.tolist()))
+        return pairs
+
+
+def _codes(values: Sequence[str], empty: str | None = None):
+    """Each value as an integer code (`empty` as -1)."""
     import numpy as np
 
-    n = len(items)
-    weights = _weights(items)
-    view = _VIEW_WEIGHTS.get(items[0].claim.kind, _VIEW_WEIGHTS[""]) if items else _VIEW_WEIGHTS[""]
-    terms = np.zeros((n, n), dtype=np.float32)
-    for i in range(n):
-        for j in range(i + 1, n):
-            terms[i, j] = terms[j, i] = _term_similarity(items[i], items[j], weights)
-    sim = view["terms"] * terms
-    for name, column in (("clause", 0), ("sentence", 1), ("head", 2)):
-        vectors = np.stack([item.vectors[column] for item in items])
-        sim += view[name] * np.clip(vectors @ vectors.T, 0.0, 1.0)
-    once = Counter((item.claim.span.article_id, item.claim.value) for item in items)
-    for i in range(n):
-        for j in range(i + 1, n):
-            left, right = items[i].claim, items[j].claim
-            a, b = left.subject, right.subject
-            if left.span.article_id == right.span.article_id or items[i].thing != items[j].thing:
-                sim[i, j] = sim[j, i] = 0.0  # counts of different things are never one fact
-                continue
-            value = sim[i, j]
-            if a and b and a != b:
-                value -= 0.15
-            elif a and a == b:
-                value += 0.1
-            unique = once[(left.span.article_id, left.value)] == once[(right.span.article_id, right.value)] == 1
-            if left.value == right.value and (left.precision or "day") == "day" and unique:
-                value += SAME_VALUE_BONUS.get(left.kind, SAME_VALUE_BONUS[""])
-            if links is not None and links[i] & links[j]:
-                value += SHARED_SLOT_BONUS
-            sim[i, j] = sim[j, i] = value
-    return sim
+    codes: dict[str, int] = {}
+    return np.array([-1 if value == empty else codes.setdefault(value, len(codes)) for value in values], dtype=np.int64)
+
+
+def similarities(items: Sequence[Found], links: Sequence[frozenset[int]] | None = None):
+    """The symmetric matrix of every pair's similarity (see `Similarity`)."""
+    return Similarity(items, links).matrix()
 
 
 def embed_contexts(brief: Brief, found: list[Found]) -> None:

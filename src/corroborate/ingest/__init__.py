@@ -29,13 +29,14 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model import Article, InputProblem, RawArticle
 from . import feed, files, records, text, warc
 from .decode import UnreadableInput, repair, safe_text
 from .fields import host_of
+from .identity import Repeat, distinct_articles
 
 log = logging.getLogger(__name__)
 
@@ -115,37 +116,60 @@ def _finish(raw: RawArticle) -> RawArticle:
     )
 
 
-_SAME_PROBLEM_SHOWN = 3
+class RepeatedProblems:
+    """The problems of one file worth showing: a file of a thousand records with the
+    same fault (a headline-only export) should not print a thousand lines, so the
+    first few of each kind are shown, then a count."""
+
+    shown = 3
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.counts: Counter[str] = Counter()
+
+    def show(self, problem: InputProblem) -> bool:
+        """Count `problem`; whether it is one of the first few of its kind."""
+        self.counts[problem.message] += 1
+        return self.counts[problem.message] <= self.shown
+
+    def summary(self) -> Iterator[InputProblem]:
+        """One line per kind with more problems than were shown."""
+        for message, count in self.counts.items():
+            if count > self.shown:
+                yield InputProblem(self.origin, f"{count - self.shown} more records with the same problem: {message}")
 
 
-def _read_file(file: Path) -> Iterator[RawArticle | InputProblem]:
-    for item in _read_file_as_given(file):
+def _read_file(
+    file: Path, reader: Reader | None = None, repeats: RepeatedProblems | None = None
+) -> Iterator[RawArticle | InputProblem]:
+    """The raw articles (or problems) of one file, in order, repaired (`_finish`).
+    `reader` and `repeats` replace the reader for the file's type and the problem
+    counting (`corroborate.distributed` reads parts of a file apart and counts its
+    problems in one place)."""
+    for item in _read_file_as_given(file, reader, repeats):
         yield _finish(item) if isinstance(item, RawArticle) else replace(item, origin=safe_text(item.origin))
 
 
-def _read_file_as_given(file: Path) -> Iterator[RawArticle | InputProblem]:
+def _read_file_as_given(file: Path, reader: Reader | None, repeats: RepeatedProblems | None) -> Iterator[RawArticle | InputProblem]:
     kind = files.kind_of(file)
     if kind != "file":
         yield InputProblem(str(file), f"not a regular file (a {kind}): corroborate reads files and folders")
         return
-    reader = reader_for(file)
     if reader is None:
-        known = ", ".join(sorted(READERS))
-        yield InputProblem(str(file), f"unknown file type (corroborate reads {known})")
-        return
-    if reader is feed.read and files.inner_name(file).endswith(".xml") and not feed.is_feed(file):
-        yield InputProblem(str(file), "XML file that is not an RSS or Atom feed")
-        return
-    repeats: Counter[str] = Counter()
+        reader = reader_for(file)
+        if reader is None:
+            known = ", ".join(sorted(READERS))
+            yield InputProblem(str(file), f"unknown file type (corroborate reads {known})")
+            return
+        if reader is feed.read and files.inner_name(file).endswith(".xml") and not feed.is_feed(file):
+            yield InputProblem(str(file), "XML file that is not an RSS or Atom feed")
+            return
+    repeats = repeats or RepeatedProblems(str(file))
     try:
         for item in reader(file):
             if isinstance(item, RawArticle):
                 yield item
-                continue
-            # A file of a thousand records with the same fault (a headline-only export)
-            # should not print a thousand lines: the first few, then a count.
-            repeats[item.message] += 1
-            if repeats[item.message] <= _SAME_PROBLEM_SHOWN:
+            elif repeats.show(item):
                 yield item
     except UnreadableInput as problem:
         yield InputProblem(str(file), problem.message, problem.line)
@@ -158,14 +182,18 @@ def _read_file_as_given(file: Path) -> Iterator[RawArticle | InputProblem]:
         log.debug("reading %s failed", file, exc_info=True)
         detail = (str(error).splitlines() or [""])[0][:160]
         yield InputProblem(str(file), f"cannot read ({type(error).__name__}: {detail})")
-    for message, count in repeats.items():
-        if count > _SAME_PROBLEM_SHOWN:
-            yield InputProblem(str(file), f"{count - _SAME_PROBLEM_SHOWN} more records with the same problem: {message}")
+    yield from repeats.summary()
 
 
-def read_raw(inputs: Iterable[str | Path | RawArticle | Article]) -> Iterator[RawArticle | Article | InputProblem]:
-    """Every raw article (or problem) in the inputs, in input order."""
+def read_raw(
+    inputs: Iterable[str | Path | RawArticle | Article | InputProblem],
+) -> Iterator[RawArticle | Article | InputProblem]:
+    """Every raw article (or problem) in the inputs, in input order. A problem among
+    the inputs (a URL that could not be fetched, see fetch.pages) is passed on."""
     for item in inputs:
+        if isinstance(item, InputProblem):
+            yield item
+            continue
         if isinstance(item, RawArticle):
             yield _finish(item)
             continue
@@ -197,40 +225,58 @@ def iter_clean(
     article whose cleaning left no text is a problem, unless `headline_is_enough` and
     the input gave it a headline (headline feeds can still be clustered); label-only
     HTML pages are problems too, unless `headline_is_enough`."""
+    for item in read_raw(inputs):
+        yield item if isinstance(item, InputProblem) else clean_one(item, headline_is_enough)
+
+
+def clean_one(item: RawArticle | Article, headline_is_enough: bool = False) -> Article | InputProblem:
+    """One article of `iter_clean`: cleaned (a raw article `_read_file` read), or the
+    problem that leaves nothing of it."""
     from ..clean import clean
 
-    for item in read_raw(inputs):
-        if isinstance(item, InputProblem):
-            yield item
-            continue
-        article = item if isinstance(item, Article) else clean(item)
-        # The headline the input gave (cleaning makes one up from the text when none was given).
-        headline = item.title if isinstance(item, RawArticle) else article.title
-        if not article.text.strip() and not (headline_is_enough and headline):
-            yield InputProblem(article.origin, "no article text left after cleaning")
-            continue
-        if isinstance(item, RawArticle) and item.format == "html" and not _has_prose(article.text) and not headline_is_enough:
-            # trafilatura falls back to whatever text a page has, so a login or index
-            # page comes back as its menu and button labels: not an article.
-            yield InputProblem(article.origin, "no article text found (only short page labels)")
-            continue
-        yield article
+    article = item if isinstance(item, Article) else clean(item)
+    # The headline the input gave (cleaning makes one up from the text when none was given).
+    headline = item.title if isinstance(item, RawArticle) else article.title
+    if not article.text.strip() and not (headline_is_enough and headline):
+        return InputProblem(article.origin, "no article text left after cleaning")
+    if isinstance(item, RawArticle) and item.format == "html" and not _has_prose(article.text) and not headline_is_enough:
+        # trafilatura falls back to whatever text a page has, so a login or index
+        # page comes back as its menu and button labels: not an article.
+        return InputProblem(article.origin, "no article text found (only short page labels)")
+    return article
 
 
-def read_articles(
-    inputs: Iterable[str | Path | RawArticle | Article], on_read: Callable[[int], None] | None = None
-) -> tuple[list[Article], list[InputProblem]]:
-    """Read and clean every article in `inputs`; exact repeats of one article are kept
-    once. `on_read(count)` hears every hundredth article read (for progress)."""
-    articles: list[Article] = []
+@dataclass(frozen=True)
+class ReadInputs:
+    """Everything read from the user's inputs: the distinct articles, the inputs that
+    repeat one of them, and the inputs that could not be read."""
+
+    articles: list[Article]
+    problems: list[InputProblem]
+    repeats: list[Repeat]
+
+
+def read_inputs(inputs: Iterable[str | Path | RawArticle | Article]) -> ReadInputs:
+    """Read and clean every article in `inputs`; an input repeating an article already
+    read (see `identity`) is kept as a `Repeat`, so that every input is accounted for.
+    The progress observer hears how many were read, every hundred."""
+    from ..progress import advance
+
+    read: list[Article] = []
     problems: list[InputProblem] = []
-    seen: set[str] = set()
     for item in iter_clean(inputs):
         if isinstance(item, InputProblem):
             problems.append(item)
-        elif item.id not in seen:
-            seen.add(item.id)
-            articles.append(item)
-            if on_read and len(articles) % 100 == 0:
-                on_read(len(articles))
-    return articles, problems
+        else:
+            read.append(item)
+            if len(read) % 100 == 0:
+                advance(len(read), len(read))
+    articles, repeats = distinct_articles(read)
+    return ReadInputs(articles, problems, repeats)
+
+
+def read_articles(inputs: Iterable[str | Path | RawArticle | Article]) -> tuple[list[Article], list[InputProblem]]:
+    """Read and clean every article in `inputs`; repeats of one article are kept once
+    (`read_inputs` also lists the repeats)."""
+    result = read_inputs(inputs)
+    return result.articles, result.problems

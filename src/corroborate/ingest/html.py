@@ -65,6 +65,28 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _date_params() -> dict:
+    """htmldate's settings for the date in the page's markup, URL and metadata only."""
+    return {"original_date": True, "extensive_search": False, "max_date": dt.date.today().isoformat()}
+
+
+def _date_from_text(page: str, url: str | None) -> dt.date | None:
+    """A publication date htmldate finds only by searching the page's text, when the
+    markup gives none. A year alone comes back as 1 January ("reopened in 2023" ->
+    2023-01-01, seen on a page without date metadata), which is a guess, not a
+    date: dropped. On the 91 real pages of ../shared/data/article_extraction, 2
+    get their date this way (both day-exact), none is dropped."""
+    import htmldate
+
+    try:
+        found = htmldate.find_date(
+            page, extensive_search=True, original_date=True, url=url, max_date=dt.date.today().isoformat()
+        )
+    except Exception:  # noqa: BLE001 - htmldate raises assorted errors on broken markup
+        return None
+    return None if not found or found.endswith("-01-01") else _date(found)
+
+
 # trafilatura settings, chosen by measurement on ../shared/data/article_extraction
 # (91 real pages, token F1 of parse_html + clean against the gold body; see
 # benchmarks/html_extraction.py and BENCHMARKS.md): favor_precision 0.980,
@@ -77,6 +99,20 @@ _EXTRACTION = dict(
     include_images=False,
     deduplicate=False,
 )
+
+# favor_precision sometimes keeps almost nothing of a real article (one page of the
+# benchmark kept only its copyright notice). When its text is shorter than
+# _FALLBACK_SHARE of what trafilatura's balanced extraction (neither precision nor
+# recall favoured, comments excluded) finds, the balanced text is taken instead.
+# Rule and share chosen under the tuning protocol (pages in 5 folds, chosen on the
+# training folds; benchmarks/html_extraction.py --protocol, BENCHMARKS.md).
+_FALLBACK = dict(_EXTRACTION, favor_precision=False)
+_FALLBACK_SHARE = 0.2
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
 
 # Less text than this, or no line long enough to be a sentence of prose: what
 # trafilatura returns for a page of navigation only ("menu"), not an article.
@@ -103,6 +139,10 @@ def _without_site_name(title: str | None, site: str | None) -> str | None:
     return title
 
 
+def _body_of(document) -> str:
+    return (getattr(document, "text", None) or "") if document is not None else ""
+
+
 def parse_html(html: str | bytes, origin: str, url: str | None = None) -> RawArticle | InputProblem:
     """The article in one HTML page, or an InputProblem when the page has none."""
     import trafilatura  # heavy (lxml, justext, htmldate): loaded on first HTML input
@@ -116,10 +156,18 @@ def parse_html(html: str | bytes, origin: str, url: str | None = None) -> RawArt
     if not text.strip():
         return InputProblem(origin, "empty file")
     try:
-        document = trafilatura.bare_extraction(text, url=url, with_metadata=True, **_EXTRACTION)
+        document = trafilatura.bare_extraction(
+            text, url=url, with_metadata=True, date_extraction_params=_date_params(), **_EXTRACTION
+        )
+        if _FALLBACK_SHARE:
+            balanced = trafilatura.bare_extraction(
+                text, url=url, with_metadata=True, date_extraction_params=_date_params(), **_FALLBACK
+            )
+            if _letters(_body_of(document)) < _FALLBACK_SHARE * _letters(_body_of(balanced)):
+                document = balanced
     except Exception as error:  # trafilatura raises assorted lxml errors on broken markup
         return InputProblem(origin, f"not a readable HTML page ({type(error).__name__})")
-    body = repair(getattr(document, "text", None) or "") if document is not None else ""
+    body = repair(_body_of(document))
     # trafilatura separates paragraphs by one newline: one paragraph per line for cleaning.
     lines = [" ".join(line.split()) for line in body.splitlines()]
     lines = [line for line in lines if line]
@@ -132,7 +180,7 @@ def parse_html(html: str | bytes, origin: str, url: str | None = None) -> RawArt
         title=_without_site_name(repair(document.title or ""), site),
         url=url or document.url or None,
         outlet=site or None,
-        published=_date(document.date),
+        published=_date(document.date) or _date_from_text(text, url),
         format="html",
     )
 

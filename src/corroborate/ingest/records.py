@@ -88,21 +88,9 @@ def read_jsonl(path: Path) -> Iterator[RawArticle | InputProblem]:
     records = number = 0
     try:
         for number, line in enumerate(text_lines(path), start=1):
-            if not line.strip():
-                continue
-            records += 1
-            try:
-                record = _loads(line)
-            except json.JSONDecodeError as error:
-                yield InputProblem(str(path), f"malformed JSON line ({error.msg})", number)
-                continue
-            except RecursionError:
-                yield InputProblem(str(path), _TOO_DEEP, number)
-                continue
-            except ValueError:
-                yield InputProblem(str(path), _TOO_LONG_NUMBER, number)
-                continue
-            yield _one(record, f"{path}#line-{number}", "json", str(path), number)
+            if line.strip():
+                records += 1
+                yield from _jsonl_line(line, number, path)
     except UnreadableInput as problem:
         # Raised after every line before the fault was read (a cut-short .gz, an
         # over-long line): the problem says where it stopped.
@@ -111,6 +99,30 @@ def read_jsonl(path: Path) -> Iterator[RawArticle | InputProblem]:
         return
     if not records:
         yield InputProblem(str(path), "empty file")
+
+
+def jsonl_records(text: str, path: Path, first_line: int = 1) -> Iterator[RawArticle | InputProblem]:
+    """The records of JSON Lines `text` read from `path`, its first line numbered
+    `first_line` (a part of a large file is read on its own by `corroborate.distributed`)."""
+    for number, line in enumerate(text.splitlines(), start=first_line):
+        if line.strip():
+            yield from _jsonl_line(line, number, path)
+
+
+def _jsonl_line(line: str, number: int, path: Path) -> Iterator[RawArticle | InputProblem]:
+    """The record on one line, or the problem that stops it (that line only)."""
+    try:
+        record = _loads(line)
+    except json.JSONDecodeError as error:
+        yield InputProblem(str(path), f"malformed JSON line ({error.msg})", number)
+        return
+    except RecursionError:
+        yield InputProblem(str(path), _TOO_DEEP, number)
+        return
+    except ValueError:  # Python refuses integers of over 4,300 digits
+        yield InputProblem(str(path), _TOO_LONG_NUMBER, number)
+        return
+    yield _one(record, f"{path}#line-{number}", "json", str(path), number)
 
 
 def read_csv(path: Path) -> Iterator[RawArticle | InputProblem]:

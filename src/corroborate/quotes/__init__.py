@@ -11,7 +11,10 @@ The `find_quotes` stage runs three steps over a story's articles:
    are left out;
 3. `align`: the same statement across outlets, its canonical wording, a
    verdict per occurrence (verbatim, partial, typography, altered with word
-   edits, other-speaker) and per-article quote fidelity with rewrite flags.
+   edits, other-speaker, disputed) and per-article quote fidelity with rewrite
+   flags; the outlet's own marks inside a quote (`editorial`) are not the
+   speaker's words, and wordings that tie are decided by evidence or shown as
+   disputed (`ties`).
 
 Quotes in headlines become notes (`Brief.notes`): spans point into the
 cleaned body text, which has no headline.
@@ -26,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..model import Article, Brief, Quote, Span
-from . import align
+from . import align, ties
 from .marks import QuotedSpan, quoted_spans
 from .speakers import Attribution, Attributor, Cast, _paragraph_of
 
@@ -95,7 +98,7 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
     story: article id -> [(quote, speaker named explicitly)]."""
     from ..guard import per_article
     from ..nlp import parse_texts
-    from .speakers import _Frame, _mention_tokens, _subject, is_cue
+    from .speakers import _Frame, _mention_tokens, _subject
 
     spans_of = {a.id: per_article(a, quoted_spans, a.text, default=[]) for a in articles}
     quoting = [a for a in articles if spans_of[a.id]]
@@ -129,8 +132,8 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
             frames[article.id] = {}
     for article_frames in frames.values():
         for frame in article_frames.values():
-            for token in frame.tokens:
-                if is_cue(token) and token.pos_ == "VERB":
+            for token in frame.cues():
+                if token.pos_ == "VERB":
                     subject = _subject(token)
                     if subject is None or subject.pos_ != "PROPN":
                         continue
@@ -183,12 +186,10 @@ def find_quotes(brief: Brief, options=None) -> Brief:
     printed = []
     for article_index, article in enumerate(brief.articles):
         for quote, explicit in found[article.id]:
-            text = article.slice(quote.span)
-            tokens = [align.normalise(w) for w in align.words(text)]
             order = article_index * 10_000_000 + quote.span.start
             paragraph = len(re.findall(r"\n+", article.text[: quote.span.start]))
-            printed.append(align.Printed(quote, text, tokens, order, explicit, paragraph))
-    groups = align.group_quotes(printed, brief.group_of)
+            printed.append(align.Printed.read(quote, article.slice(quote.span), order, explicit, paragraph))
+    groups = align.group_quotes(printed, brief.group_of, ties.StoryEvidence.of(brief))
     fidelity = align.fidelity(groups, [a.id for a in brief.articles], brief.group_of)
     notes = brief.notes + tuple(headline_quotes(brief.articles, groups, brief))
     return replace(brief, quotes=tuple(groups), quote_fidelity=tuple(fidelity), notes=notes)

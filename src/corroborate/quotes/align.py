@@ -5,18 +5,21 @@ candidates, then difflib's matching blocks on normalised words) are joined
 into one statement, transitively, so that an outlet printing a statement in
 one piece links the outlets that split it in two. The canonical wording is
 the rendition that contains the renditions of the most independent sources;
-every occurrence is then compared with it word by word.
+every occurrence is then compared with it word by word. Wordings that differ
+with equal support are decided by the story's evidence or shown as disputed
+(`ties`); an outlet's editorial marks are read apart from the words (`editorial`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..model import Quote, QuoteFidelity, QuoteGroup, QuoteOccurrence, WordEdit
+from . import editorial, ties
 
 _WORD = re.compile(r"&|[^\W_]+(?:[\u2019'\-][^\W_]+)*")
 _OUTER_PUNCT = " \t\n,.;:!?\u2014\u2013-\u2026"
@@ -59,10 +62,27 @@ class Printed:
 
     quote: Quote
     text: str
-    tokens: list[str]
+    tokens: list[str]  # the speaker's words, normalised (editorial insertions left out)
     order: int  # position in the story (article order, then text order)
     explicit: bool
     paragraph: int = 0  # paragraph number in its article
+    # The speaker's words cut at the outlet's ellipses: each piece must appear, in
+    # order, in a wording that holds this quote. Default: one piece, `tokens`.
+    pieces: list[list[str]] = field(default_factory=list)
+    editorial: tuple[str, ...] = ()  # the outlet's marks, as printed
+    speaker_text: str = ""  # `text` with editorial insertions blanked out
+
+    def __post_init__(self) -> None:
+        self.pieces = self.pieces or [self.tokens]
+        self.speaker_text = self.speaker_text or self.text
+
+    @classmethod
+    def read(cls, quote: Quote, text: str, order: int, explicit: bool, paragraph: int = 0) -> Printed:
+        """A printed quote, its words read without the outlet's editorial marks."""
+        reading = editorial.read(text)
+        pieces = [[normalise(w) for w in words(piece)] for piece in reading.pieces]
+        tokens = [token for piece in pieces for token in piece]
+        return cls(quote, text, tokens, order, explicit, paragraph, pieces, reading.marks, reading.speaker_text)
 
 
 def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
@@ -70,8 +90,17 @@ def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
     return sum(block.size for block in matcher.get_matching_blocks() if block.size >= MIN_RUN)
 
 
+def _common_words(a: Sequence[str], b: Sequence[str]) -> int:
+    """Words the two have in common, with repeats: no alignment of them shares more
+    (a quick bound before difflib, which a big story asks about many pairs)."""
+    return sum((Counter(a) & Counter(b)).values())
+
+
 def same_statement(a: Sequence[str], b: Sequence[str]) -> bool:
     shorter = min(len(a), len(b))
+    common = _common_words(a, b)
+    if common < 2 or (shorter > SHORT_QUOTE and common < max(MIN_SHARED_WORDS, MIN_SHARED_SHARE * shorter)):
+        return False
     if shorter <= SHORT_QUOTE:
         # A short partial quote ("complete chaos for roughly ten minutes"):
         # half its words in runs of two.
@@ -168,6 +197,7 @@ def _reworded_candidate(a: Printed, b: Printed) -> bool:
         and a.quote.speaker == b.quote.speaker
         and a.quote.span.article_id != b.quote.span.article_id
         and min(len(a.tokens), len(b.tokens)) > SHORT_QUOTE
+        and _common_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
         and not same_statement(a.tokens, b.tokens)
         and _shared_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
     )
@@ -197,8 +227,12 @@ class _Similarity:
 
 
 def _contains(whole: Sequence[str], part: Sequence[str]) -> bool:
-    n = len(part)
-    return n > 0 and any(list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1))
+    """Whether `part` is a run of consecutive words of `whole` (one substring search
+    over the words joined by a separator no word holds: a story printing one
+    statement a hundred times compares every pair of its prints)."""
+    if not part or len(part) > len(whole):
+        return False
+    return f"\0{chr(0).join(part)}\0" in f"\0{chr(0).join(whole)}\0"
 
 
 def _edits(canonical: Sequence[str], shown_canonical: Sequence[str], variant: Sequence[str],
@@ -233,13 +267,33 @@ def _edits(canonical: Sequence[str], shown_canonical: Sequence[str], variant: Se
     return edits
 
 
+def _find(whole: Sequence[str], part: Sequence[str], start: int = 0) -> int:
+    n = len(part)
+    for i in range(start, len(whole) - n + 1):
+        if list(whole[i : i + n]) == list(part):
+            return i
+    return -1
+
+
+def covers(whole: Sequence[str], pieces: Sequence[Sequence[str]]) -> bool:
+    """Whether a wording holds a printed quote: each of its pieces (cut at the outlet's
+    ellipses) appears in `whole`, in order."""
+    position = 0
+    for piece in pieces:
+        found = _find(whole, piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
 def verdict(canonical_text: str, canonical_shown: Sequence[str], item: Printed) -> tuple[str, tuple[WordEdit, ...]]:
     canonical = [normalise(w) for w in canonical_shown]
     if item.tokens == canonical:
-        return ("verbatim" if surface(item.text) == surface(canonical_text) else "typography"), ()
-    if _contains(canonical, item.tokens):
+        return ("verbatim" if surface(item.speaker_text) == surface(canonical_text) else "typography"), ()
+    if covers(canonical, item.pieces):
         return "partial", ()
-    edits = _edits(canonical, canonical_shown, item.tokens, words(item.text))
+    edits = _edits(canonical, canonical_shown, item.tokens, words(item.speaker_text))
     if not edits:
         return "partial", ()
     return "altered", tuple(edits)
@@ -258,73 +312,199 @@ def _runs(fragments: Sequence[Printed]) -> list[list[Printed]]:
     return runs
 
 
-def group_quotes(printed: Sequence[Printed], group_of: Callable[[str], int]) -> list[QuoteGroup]:
+@dataclass
+class _Statement:
+    """One statement as the story's articles print it, before its canonical wording is chosen."""
+
+    by_article: dict[str, list[Printed]]  # each article's fragments, in text order
+    renditions: list[list[Printed]]  # every article's candidate renditions (runs of fragments)
+    backing: list[int]  # per rendition: independent sources printing words it holds
+    sources: int  # independent sources printing the statement at all
+
+    @property
+    def fragments(self) -> list[Printed]:
+        return [f for fragments in self.by_article.values() for f in fragments]
+
+
+def _whole(run: Sequence[Printed]) -> list[str]:
+    return [t for f in run for t in f.tokens]
+
+
+def _pieces(run: Sequence[Printed]) -> list[list[str]]:
+    return [piece for f in run for piece in f.pieces]
+
+
+def _statement(printed: Sequence[Printed], members: Sequence[int], group_of: Callable[[str], int]) -> _Statement:
+    by_article: dict[str, list[Printed]] = defaultdict(list)
+    for m in sorted(members, key=lambda m: printed[m].order):
+        item = printed[m]
+        fragments = by_article[item.quote.span.article_id]
+        if any(f.tokens == item.tokens for f in fragments):
+            continue  # the same quote printed twice in one article
+        fragments.append(item)
+    # A fragment repeating words of a longer one of its article ("re-evaluating" after
+    # the full sentence) is an occurrence but no part of a rendition.
+    renditions = [
+        run
+        for fragments in by_article.values()
+        for run in _runs([f for f in fragments if not _inside_another(f, fragments)] or fragments)
+    ]
+    backing = []
+    for run in renditions:
+        whole = _whole(run)
+        backing.append(len({
+            group_of(article) for article, fragments in by_article.items() if any(covers(whole, f.pieces) for f in fragments)
+        }))  # fmt: skip
+    return _Statement(by_article, renditions, backing, len({group_of(article) for article in by_article}))
+
+
+def _rendition_key(run: Sequence[Printed]) -> tuple:
+    """Among renditions of one wording, the one to show: without the outlet's marks
+    (an insertion never becomes the canonical wording by itself), in one piece, first
+    in the story (articles in date and content order, `brief.canonical_order`)."""
+    return (any(f.editorial for f in run), len(run), run[0].order)
+
+
+def _wordings(statement: _Statement) -> list[list[int]]:
+    """The best-backed renditions grouped by wording (one list of rendition indices per
+    wording). One wording: the canonical one. Several: wordings that differ, none holding
+    the other, with equal independent support, a tie that evidence must decide."""
+    best = max(statement.backing)
+    top = [i for i, backing in enumerate(statement.backing) if backing == best]
+    wholes = {i: _whole(statement.renditions[i]) for i in top}
+    pieces = {i: _pieces(statement.renditions[i]) for i in top}
+
+    def held(i: int, j: int) -> bool:
+        return covers(wholes[j], pieces[i])
+
+    # A rendition held in a longer one (a partial quote) is part of that wording.
+    maximal = [i for i in top if not any(j != i and held(i, j) and not held(j, i) for j in top)]
+    wordings: dict[tuple[str, ...], list[int]] = {}
+    for i in maximal:
+        wordings.setdefault(tuple(wholes[i]), []).append(i)
+    return sorted(wordings.values(), key=lambda indices: min(statement.renditions[i][0].order for i in indices))
+
+
+def _canonical_text(run: Sequence[Printed]) -> tuple[str, list[str]]:
+    """The wording as shown (outer punctuation and editorial insertions left out) and its words."""
+    return " ".join(surface(f.speaker_text) for f in run), [w for f in run for w in words(f.speaker_text)]
+
+
+def _speaker(statement: _Statement) -> str | None:
+    speakers = Counter()
+    for f in statement.fragments:
+        if f.quote.speaker:
+            speakers[f.quote.speaker] += 2 if f.explicit else 1
+    return speakers.most_common(1)[0][0] if speakers else None
+
+
+def _occurrences(statement: _Statement, speaker: str | None, canonical: Sequence[Printed],
+                 rivals: Sequence[Sequence[Printed]] = ()) -> list[QuoteOccurrence]:
+    """Each fragment's verdict against the canonical rendition; with `rivals` (a dispute),
+    a fragment that holds to some rivals' wording but not all is `disputed`."""
+    canonical_text, canonical_shown = _canonical_text(canonical)
+    rival_wholes = [_whole(run) for run in rivals]
+    occurrences = []
+    for fragments in statement.by_article.values():
+        for f in fragments:
+            held_by = [covers(whole, f.pieces) for whole in rival_wholes]
+            if any(held_by) and not all(held_by):
+                occurrences.append(QuoteOccurrence(f.quote, "disputed", (), f.editorial))
+                continue
+            reference_text, reference_shown = canonical_text, canonical_shown
+            if rivals and not any(held_by):
+                # Held by no wording of the dispute: compared with the closest one.
+                closest = max(rivals, key=lambda run: (_shared_words(_whole(run), f.tokens), -run[0].order))
+                reference_text, reference_shown = _canonical_text(closest)
+            kind, edits = verdict(reference_text, reference_shown, f)
+            host = next((h for h in fragments if h is not f and len(h.tokens) > len(f.tokens) and _contains(h.tokens, f.tokens)), None)
+            if host is not None and kind == "altered":
+                # A short quote repeating words of the article's longer
+                # quote: judged as part of that quote.
+                host_kind, host_edits = verdict(reference_text, reference_shown, host)
+                mine = set(f.tokens)
+                edits = tuple(e for e in host_edits if mine & {normalise(w) for w in words(e.added)})
+                kind = "altered" if edits else "partial"
+            if f.explicit and speaker and f.quote.speaker and f.quote.speaker != speaker and len(statement.by_article) > 1:
+                kind = "other-speaker"
+            occurrences.append(QuoteOccurrence(quote=f.quote, verdict=kind, edits=edits, editorial=f.editorial))
+    return occurrences
+
+
+def _habit(decided: Iterable[tuple[QuoteGroup, Sequence[Printed], int]]) -> Counter:
+    """Per article: how many statements it alters whose canonical wording at least two
+    independent sources print (statements decided without a tie)."""
+    habit: Counter = Counter()
+    for group, _, backing in decided:
+        if backing >= 2:
+            habit.update({o.quote.span.article_id for o in group.occurrences if o.verdict == "altered"})
+    return habit
+
+
+def group_quotes(
+    printed: Sequence[Printed], group_of: Callable[[str], int], story: ties.StoryEvidence | None = None
+) -> list[QuoteGroup]:
     """Statements across articles, each with its canonical wording and a verdict per
-    occurrence; those printed by most independent sources first."""
+    occurrence; those printed by most independent sources first. Wordings that tie
+    are decided by the story's evidence (`ties`), or the statement is disputed."""
+    story = story or ties.StoryEvidence()
+    statements = [_statement(printed, members, group_of) for members in _clusters(printed)]
+    plans = [(statement, _wordings(statement)) for statement in statements]
+    # Statements with one best wording first: how often each outlet alters a wording
+    # that independent outlets agree on is evidence for the ties.
+    decided = {}
+    for index, (statement, wordings) in enumerate(plans):
+        if len(wordings) == 1:
+            canonical = min((statement.renditions[i] for i in wordings[0]), key=_rendition_key)
+            speaker = _speaker(statement)
+            group = QuoteGroup(speaker, _canonical_text(canonical)[0], tuple(_occurrences(statement, speaker, canonical)))
+            decided[index] = (group, canonical, max(statement.backing))
+    habit = _habit(decided.values())
     result = []
-    for members in _clusters(printed):
-        by_article: dict[str, list[Printed]] = defaultdict(list)
-        for m in sorted(members, key=lambda m: printed[m].order):
-            item = printed[m]
-            fragments = by_article[item.quote.span.article_id]
-            if any(f.tokens == item.tokens for f in fragments):
-                continue  # the same quote printed twice in one article
-            fragments.append(item)
-        # A fragment repeating words of a longer one of its article ("re-evaluating" after
-        # the full sentence) is an occurrence but no part of a rendition.
-        candidates = [
-            run
-            for fragments in by_article.values()
-            for run in _runs([f for f in fragments if not _inside_another(f, fragments)] or fragments)
-        ]
-
-        def support(run: list[Printed]) -> tuple:
-            whole = [t for f in run for t in f.tokens]
-            backing = {
-                group_of(article)
-                for article, fragments in by_article.items()
-                if any(_contains(whole, f.tokens) for f in fragments)
-            }
-            return (len(backing), len(whole), -len(run), -run[0].order)
-
-        canonical_fragments = max(candidates, key=support)
-        canonical_text = " ".join(surface(f.text) for f in canonical_fragments)
-        canonical_shown = [w for f in canonical_fragments for w in words(f.text)]
-        speakers = Counter()
-        for article, fragments in by_article.items():
-            for f in fragments:
-                if f.quote.speaker:
-                    speakers[f.quote.speaker] += 2 if f.explicit else 1
-        speaker = speakers.most_common(1)[0][0] if speakers else None
-        occurrences = []
-        for article, fragments in by_article.items():
-            for f in fragments:
-                kind, edits = verdict(canonical_text, canonical_shown, f)
-                host = next((h for h in fragments if h is not f and len(h.tokens) > len(f.tokens) and _contains(h.tokens, f.tokens)), None)
-                if host is not None and kind == "altered":
-                    # A short quote repeating words of the article's longer
-                    # quote: judged as part of that quote.
-                    host_kind, host_edits = verdict(canonical_text, canonical_shown, host)
-                    mine = set(f.tokens)
-                    edits = tuple(e for e in host_edits if mine & {normalise(w) for w in words(e.added)})
-                    kind = "altered" if edits else "partial"
-                if f.explicit and speaker and f.quote.speaker and f.quote.speaker != speaker and len(by_article) > 1:
-                    kind = "other-speaker"
-                occurrences.append(QuoteOccurrence(quote=f.quote, verdict=kind, edits=edits))
-        sources = len({group_of(article) for article in by_article})
-        result.append(((-sources, canonical_fragments[0].order),
-                       QuoteGroup(speaker=speaker, canonical=canonical_text, occurrences=tuple(occurrences))))  # fmt: skip
+    for index, (statement, wordings) in enumerate(plans):
+        if index in decided:
+            group, canonical, _ = decided[index]
+        else:
+            group, canonical = _resolve(statement, wordings, story, habit)
+        result.append(((-statement.sources, canonical[0].order), group))
     # The statements most outlets print first; among equals, in the order the
     # canonical rendition tells them (a statement's parts in the speaker's order).
     return [group for _, group in sorted(result, key=lambda pair: pair[0])]
 
 
+def _resolve(statement: _Statement, wordings: list[list[int]], story: ties.StoryEvidence,
+             habit: Counter) -> tuple[QuoteGroup, list[Printed]]:
+    """A statement whose best-backed wordings differ: decided by evidence, else disputed."""
+    shown = [min((statement.renditions[i] for i in indices), key=_rendition_key) for indices in wordings]
+    wholes = [_whole(run) for run in shown]
+    rivals = []
+    for whole in wholes:
+        printers = {
+            f.quote.span.article_id
+            for f in statement.fragments
+            if covers(whole, f.pieces) and not all(covers(other, f.pieces) for other in wholes)
+        }
+        rivals.append(ties.Rival(frozenset(printers)))
+    speaker = _speaker(statement)
+    decision = ties.decide(rivals, story, habit)
+    if decision is not None:
+        winner, reason = decision
+        canonical = shown[winner]
+        occurrences = _occurrences(statement, speaker, canonical)
+        return QuoteGroup(speaker, _canonical_text(canonical)[0], tuple(occurrences), decided_by=reason), canonical
+    occurrences = _occurrences(statement, speaker, shown[0], shown)
+    texts = tuple(_canonical_text(run)[0] for run in shown)
+    return QuoteGroup(speaker, texts[0], tuple(occurrences), rivals=texts), shown[0]
+
+
 def fidelity(groups: Sequence[QuoteGroup], article_ids: Sequence[str], group_of: Callable[[str], int]) -> list[QuoteFidelity]:
     """Per article: of the quotes it shares with other independent sources, how
-    many it prints faithfully; flags likely rewrites (see REWRITE_*)."""
+    many it prints faithfully; flags likely rewrites (see REWRITE_*). A disputed
+    wording counts against nobody."""
     shared = Counter()
     faithful = Counter()
     altered = Counter()
+    disputed = Counter()
     changed_words = Counter()
     for group in groups:
         sources = {group_of(o.quote.span.article_id) for o in group.occurrences}
@@ -335,6 +515,8 @@ def fidelity(groups: Sequence[QuoteGroup], article_ids: Sequence[str], group_of:
             shared[article] += 1
             if occurrence.verdict in ("verbatim", "partial", "typography"):
                 faithful[article] += 1
+            elif occurrence.verdict == "disputed":
+                disputed[article] += 1
             else:
                 altered[article] += 1
                 changed_words[article] += sum(
@@ -342,10 +524,11 @@ def fidelity(groups: Sequence[QuoteGroup], article_ids: Sequence[str], group_of:
                 ) or 1
     report = []
     for article in article_ids:
+        judged = shared[article] - disputed[article]
         flagged = (
             altered[article] >= REWRITE_MIN_ALTERED
-            and altered[article] >= REWRITE_ALTERED_SHARE * shared[article]
+            and altered[article] >= REWRITE_ALTERED_SHARE * judged
             and changed_words[article] >= REWRITE_MIN_WORDS
         )
-        report.append(QuoteFidelity(article, shared[article], faithful[article], altered[article], flagged))
+        report.append(QuoteFidelity(article, shared[article], faithful[article], altered[article], flagged, disputed[article]))
     return report

@@ -28,6 +28,7 @@ are taken inside the quote's paragraph only.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,8 @@ class Cast:
     _cache: dict = field(default_factory=dict)
     _kinds: dict | None = None
     _mentions: dict = field(default_factory=dict)
+    _by_word: dict = field(default_factory=lambda: defaultdict(list))  # lower-case word -> names holding it, in order
+    _people: tuple | None = None  # (first word run -> person aliases longest first, alias -> canonical)
 
     def add(self, text: str, label: str) -> None:
         name = clean_name(text)
@@ -117,6 +120,10 @@ class Cast:
             return
         if name.split()[0].lower() in _PLATFORMS:
             return
+        if name not in self.counts:
+            for word in dict.fromkeys(name.lower().split()):
+                self._by_word[word].append(name)
+            self._people = None
         self.counts[name] += 1
         self.labels[name][_NAME_LABELS[label]] += 1
 
@@ -128,7 +135,10 @@ class Cast:
             return self._cache[name]
         words = name.lower().split()
         best, best_key = name, (self.counts.get(name, 0), len(words))
-        for candidate, count in self.counts.items():
+        # Only names holding the alias's first word can hold all of it (in the order
+        # names were met, as a scan of every name would see them).
+        for candidate in self._by_word.get(words[0], ()) if words else ():
+            count = self.counts[candidate]
             cwords = candidate.lower().split()
             if len(cwords) <= len(words):
                 continue
@@ -168,15 +178,15 @@ class Cast:
         joined = "\n".join(texts)
         # What the story calls a name settles the tagger's PERSON/ORG doubts:
         # "Greyhaven Marine, the company that ..." / "Ilsa Varn, the mayor".
-        org_nouns = "|".join(sorted(_ORG_NOUNS))
-        person_nouns = "|".join(sorted(_PERSON_NOUNS))
+        # One pass finds every such description; the names are those ending at its comma.
+        described_as = {kind: _names_before(joined, _DESCRIBED[kind], self.counts) for kind in _DESCRIBED}
         for name in list(self.counts):
-            described = rf"{re.escape(name)},\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
-            if re.search(described + rf"(?:{org_nouns})\b", joined):
+            if name in described_as["ORG"]:
                 self.labels[name]["ORG"] += 5
-            elif re.search(described + rf"(?:{person_nouns})\b", joined):
+            elif name in described_as["PERSON"]:
                 self.labels[name]["PERSON"] += 5
         self._cache.clear()
+        self._people = None
         self._kinds = None
         orgs = {self.canonical(n) for n in self.counts if self.kind(self.canonical(n)) == "ORG"}
         if orgs:
@@ -188,11 +198,14 @@ class Cast:
                 name = re.escape(org)
                 # Near a company noun, and more so when called one in so many
                 # words ("Greyhaven Marine, the company that ...", "fashion house X").
-                called = len(re.findall(
+                called = re.compile(
                     rf"{name}(?:[\u2019']s)?[,.]\s+(?:the|The|a|an|its|Its)\s+(?:[\w-]+\s+){{0,2}}?(?:{org_noun})\b"
-                    rf"|\b(?:{org_noun})\s+{name}|{name}\s+(?:{org_noun})\b", joined))
-                near = len(re.findall(rf"{name}.{{0,60}}\b(?:{org_noun})\b|\b(?:{org_noun})\b.{{0,60}}{name}", joined))
-                return (3 * (near + called) + self.org_votes[org], len(re.findall(name, joined)))
+                    rf"|\b(?:{org_noun})\s+{name}|{name}\s+(?:{org_noun})\b")
+                near = re.compile(rf"{name}.{{0,60}}\b(?:{org_noun})\b|\b(?:{org_noun})\b.{{0,60}}{name}")
+                # Every match holds the name: only the text around its mentions is searched.
+                around = _around(joined, org, _MATCH_REACH)
+                counted = sum(len(pattern.findall(joined, start, end)) for start, end in around for pattern in (called, near))
+                return (3 * counted + self.org_votes[org], joined.count(org))
 
             self.main_org = max(sorted(orgs), key=weight)
         votes: dict[str, Counter] = defaultdict(Counter)
@@ -211,13 +224,23 @@ class Cast:
             (top, count), *rest = counter.most_common() + [(None, 0)]
             if top and count > rest[0][1]:
                 self.gender[name] = top
+        # "photographer Gabriele Galimberti": the lower-case word before a full name (the
+        # first person in name order wins a word). One pass over the words before a capital.
+        full_names: dict[str, list[str]] = defaultdict(list)
         for person in self.people():
-            if len(person.split()) < 2:
+            if len(person.split()) >= 2:
+                full_names[person.split()[0]].append(person)
+        described: dict[str, str] = {}
+        for match in _WORD_BEFORE_NAME.finditer(joined):
+            word, start = match.group(1), match.end()
+            if word in STOP_WORDS:
                 continue
-            for match in re.finditer(r"\b([a-z][a-z\-]+)\s+" + re.escape(person), joined):
-                word = match.group(1)
-                if word not in STOP_WORDS:
-                    self.descriptors.setdefault(word, person)
+            space = joined.find(" ", start, start + 100)
+            for person in full_names.get(joined[start:space], ()) if space > 0 else ():
+                if joined.startswith(person, start) and (word not in described or person < described[word]):
+                    described[word] = person
+        for word, person in described.items():
+            self.descriptors.setdefault(word, person)
 
     def person_mentions(self, text: str) -> list[tuple[int, str]]:
         """(position, canonical name) of every person named in `text`."""
@@ -227,15 +250,79 @@ class Cast:
         return found
 
     def _find_people(self, text: str) -> list[tuple[int, str]]:
-        aliases = {}
-        for alias in self.counts:
-            canonical = self.canonical(alias)
-            if self.kind(canonical) == "PERSON":
-                aliases[alias] = canonical
-        if not aliases:
-            return []
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")\b")
-        return [(m.start(), aliases[m.group(0)]) for m in pattern.finditer(text)]
+        """Every person alias in `text`, longest first at each place, left to right
+        without overlaps (what one regex of all aliases finds, without its cost:
+        a regex alternation of thousands of names tries each at every character)."""
+        if self._people is None:
+            aliases = {}
+            for alias in self.counts:
+                canonical = self.canonical(alias)
+                if self.kind(canonical) == "PERSON":
+                    aliases[alias] = canonical
+            by_first: dict[str, list[str]] = defaultdict(list)
+            for alias in sorted(aliases, key=len, reverse=True):
+                first = _WORD.match(alias)
+                if first:
+                    by_first[first.group()].append(alias)
+            self._people = (by_first, aliases)
+        by_first, aliases = self._people
+        found = []
+        end = 0
+        for word in _WORD.finditer(text):
+            if word.start() < end or word.group() not in by_first:
+                continue
+            for alias in by_first[word.group()]:
+                stop = word.start() + len(alias)
+                if text.startswith(alias, word.start()) and _boundary(text, stop):
+                    found.append((word.start(), aliases[alias]))
+                    end = stop
+                    break
+        return found
+
+
+_WORD = re.compile(r"\w+")
+_WORD_BEFORE_NAME = re.compile(r"\b([a-z][a-z\-]+)\s+(?=[^\W\d_])")
+_DESCRIBED = {
+    kind: re.compile(rf",\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{'|'.join(sorted(nouns))})\b")
+    for kind, nouns in (("ORG", _ORG_NOUNS), ("PERSON", _PERSON_NOUNS))
+}
+# Longest stretch of text a name's pattern in `Cast.finish` reaches from the name.
+_MATCH_REACH = 300
+
+
+def _boundary(text: str, index: int) -> bool:
+    """Whether a regex \\b holds at `index` (word character on one side only)."""
+    before = index > 0 and (text[index - 1].isalnum() or text[index - 1] == "_")
+    after = index < len(text) and (text[index].isalnum() or text[index] == "_")
+    return before != after
+
+
+def _names_before(text: str, description, names) -> set[str]:
+    """The names that some match of `description` (a pattern starting with a comma) directly follows."""
+    lengths: dict[int, set[str]] = defaultdict(set)
+    for name in names:
+        lengths[len(name)].add(name)
+    found = set()
+    for match in description.finditer(text):
+        comma = match.start()
+        for length, of_length in lengths.items():
+            if text[max(0, comma - length) : comma] in of_length:
+                found.add(text[comma - length : comma])
+    return found
+
+
+def _around(text: str, name: str, reach: int) -> list[tuple[int, int]]:
+    """Merged stretches of `text` within `reach` characters of a mention of `name`."""
+    stretches: list[list[int]] = []
+    start = text.find(name)
+    while start >= 0:
+        low, high = max(0, start - reach), min(len(text), start + len(name) + reach)
+        if stretches and low <= stretches[-1][1]:
+            stretches[-1][1] = high
+        else:
+            stretches.append([low, high])
+        start = text.find(name, start + 1)
+    return [(low, high) for low, high in stretches]
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,11 +358,77 @@ class _Frame:
 
     def __init__(self, tokens):
         self.tokens = tokens
+        self._starts: list[int] | None = None
+        self._cues: list | None = None
+        self._outside: dict[int, list] = {}
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.tokens.text
+        return self._text
+
+    def between(self, start: int, end: int) -> list:
+        """The tokens that start at a character in [start, end) (by bisection: a
+        paragraph of a long transcript has thousands of tokens and many quotes)."""
+        if self._starts is None:
+            self._starts = [t.idx for t in self.tokens]
+        first, last = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        return [self.tokens[k] for k in range(first, last)]
+
+    def cues(self) -> list:
+        """The paragraph's speech verbs (and "according"), in order."""
+        if self._cues is None:
+            self._cues = [t for t in self.tokens if is_cue(t)]
+        return self._cues
+
+    def outside(self, quotes: Sequence[QuotedSpan]) -> list:
+        """Its words outside the quotes (the same for every quote of the article)."""
+        key = id(quotes)
+        if key not in self._outside:
+            self._outside[key] = [t for t in self.tokens if not _inside(t, quotes) and not t.is_punct and not t.is_space]
+        return self._outside[key]
+
+
+def _text_of(doc) -> str:
+    """The doc's text, built once (spaCy joins every token each time it is asked)."""
+    cached = doc.user_data.get("corroborate_text")
+    if cached is None:
+        cached = doc.user_data["corroborate_text"] = doc.text
+    return cached
 
 
 def _inside(token, quotes: Iterable[QuotedSpan]) -> bool:
-    position = token.idx
-    return any(q.start <= position < q.end for q in quotes)
+    """Whether the token starts inside one of `quotes` (by bisection over their merged
+    extents, kept per list of quotes: an article's quotes are asked about for every cue
+    of every quote)."""
+    starts, ends = _extents(quotes)
+    k = bisect_right(starts, token.idx) - 1
+    return k >= 0 and token.idx < ends[k]
+
+
+_EXTENTS: dict[int, tuple[object, list[int], list[int]]] = {}
+
+
+def _extents(quotes) -> tuple[list[int], list[int]]:
+    cached = _EXTENTS.get(id(quotes))
+    if cached is not None and cached[0] is quotes:
+        return cached[1], cached[2]
+    starts: list[int] = []
+    ends: list[int] = []
+    for q in sorted(quotes, key=lambda q: q.start):
+        if q.end <= q.start:
+            continue
+        if starts and q.start <= ends[-1]:
+            ends[-1] = max(ends[-1], q.end)
+        else:
+            starts.append(q.start)
+            ends.append(q.end)
+    if len(_EXTENTS) > 10_000:
+        _EXTENTS.clear()
+    _EXTENTS[id(quotes)] = (quotes, starts, ends)
+    return starts, ends
 
 
 def _subject(cue):
@@ -315,16 +468,7 @@ _NOT_CONTENT = frozenset("nsubj nsubjpass csubj agent aux auxpass neg punct cc c
 _SECONDARY = frozenset("prep oprd xcomp acomp attr dative".split())
 
 
-def _text_of(doc) -> str:
-    """`doc.text`, joined once per doc: spaCy joins every token on each call, which
-    made the quotes of a long article quadratic."""
-    text = doc.user_data.get("corroborate_text")
-    if text is None:
-        text = doc.user_data["corroborate_text"] = doc.text
-    return text
-
-
-def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int] | None:
+def content_clause(cue, quote_tokens, quote: QuotedSpan, para, text: str | None = None) -> tuple[int, int] | None:
     """What the speaker is credited with: the quoted words widened to the
     cue's complement that holds them ("says [the ferry will “sail again
     by spring”]", "called [the plan “a disaster”]"), kept inside the paragraph.
@@ -365,8 +509,9 @@ def content_clause(cue, quote_tokens, quote: QuotedSpan, para) -> tuple[int, int
     if (start, end) == (quote.start, quote.end):
         return None
     # Keep the quote's own marks when the clause reaches past them, so the
-    # content reads as printed: the ferry will “sail again by spring.”
-    text = _text_of(doc)
+    # content reads as printed: the ferry will “sail again by spring.” (`text`: the text
+    # the doc was parsed from, given when known: spaCy's Doc.text joins every token anew.)
+    text = _text_of(doc) if text is None else text
     if end <= quote.end < len(text) and text[quote.end] in _MARKS:
         end = quote.end + 1
     if start >= quote.start > 0 and text[quote.start - 1] in _MARKS:
@@ -398,15 +543,16 @@ def _mention_tokens(token):
     its noun phrase up to the token (no relative clauses)."""
     doc = token.doc
     if token.ent_type_:
-        # Walked from the token rather than searched in `doc.ents`, which builds every
-        # entity of the article on each call (quadratic on a long article).
-        start = token.i
-        while doc[start].ent_iob_ == "I" and start > 0:
-            start -= 1
-        end = token.i + 1
-        while end < len(doc) and doc[end].ent_iob_ == "I":
-            end += 1
-        return doc[start:end]
+        # The entity around the token, from its IOB tags (building `doc.ents` for
+        # each mention cost a pass over every entity of the article).
+        from spacy.tokens import Span as TokenSpan
+
+        first, last = token.i, token.i + 1
+        while first > 0 and doc[first].ent_iob_ == "I":
+            first -= 1
+        while last < len(doc) and doc[last].ent_iob_ == "I":
+            last += 1
+        return TokenSpan(doc, first, last, label=token.ent_type_)
     start = token.left_edge.i
     return doc[start : token.i + 1]
 
@@ -416,14 +562,17 @@ class Attributor:
 
     def __init__(self, cast: Cast):
         self.cast = cast
+        self._public: dict[str, str] = {}  # article text -> its word for the public
 
     def public_online(self, article_text: str) -> str:
         """The article's own word for the members of the public it quotes:
         the public group it names most ("fans", "residents"), on social media."""
-        lowered = article_text.lower()
-        counts = [(len(re.findall(r"\b" + group + r"\b", lowered)), -lowered.find(group), group) for group in _PUBLIC_GROUPS]
-        count, _, group = max(counts)
-        return f"{group if count else 'people'} on social media"
+        if article_text not in self._public:
+            lowered = article_text.lower()
+            counts = [(len(re.findall(r"\b" + group + r"\b", lowered)), -lowered.find(group), group) for group in _PUBLIC_GROUPS]
+            count, _, group = max(counts)
+            self._public[article_text] = f"{group if count else 'people'} on social media"
+        return self._public[article_text]
 
     def _resolve(self, span, head, quote_start: int, article_text: str, history, paragraph_index: int,
                  persons: list[tuple[int, str]], frame_text: str) -> tuple[str | None, bool]:
@@ -545,15 +694,14 @@ class Attributor:
         if not len(para):
             return None
         doc = para.doc
-        quote_tokens = [t for t in para if quote.start <= t.idx < quote.end]
-        quote_sentence = {t.sent.start for t in quote_tokens} if quote_tokens else set()
+        quote_tokens = frame.between(quote.start, quote.end)
+        # The sentences the quote is in: the first token's, and each that starts inside it.
+        quote_sentence = {quote_tokens[0].sent.start} | {t.i for t in quote_tokens[1:] if t.is_sent_start} if quote_tokens else set()
         if not quote_tokens:  # a lead-in line: the cue is at its end
             quote_sentence = {para[-1].sent.start}
         best = None
-        for token in para:
+        for token in frame.cues():
             lower = token.lower_
-            if not is_cue(token):
-                continue
             if lower != "according" and token.pos_ not in ("VERB", "AUX"):
                 # "..., Viguerie notes." with the verb tagged as a noun.
                 if not (token.i > para.start and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")):
@@ -575,7 +723,7 @@ class Attributor:
                 continue
             if best is None or distance < best[0]:
                 best = (distance, token, subject)
-        frame_text = para.text
+        frame_text = frame.text
         if best is None and lead_in:
             # "A few comments on her post read:" ("read" tagged as a noun), or
             # "X released the following statement:": the lead-in's root
@@ -599,7 +747,7 @@ class Attributor:
             span = _mention_tokens(subject)
             speaker, explicit = self._resolve(span, subject, quote.start, text, history, p_index, persons, frame_text)
             mention = (span.start_char, span.end_char)
-            content = content_clause(cue, quote_tokens, quote, para) if cue is not None and quote_tokens else None
+            content = content_clause(cue, quote_tokens, quote, para, text) if cue is not None and quote_tokens else None
             spoken = cue is None or is_cue(cue)
             uttered = cue is not None and spoken and _utters(cue, quote_tokens)
             near = best[0] < 10_000 or (
@@ -617,7 +765,7 @@ class Attributor:
                 # "Name: words ‘quote’" (a headline): all after the colon is the claim.
                 content = (para.start_char + head.end(), para.end_char) if quote_tokens else None
                 return Attribution(name, (ents[0].start_char, ents[0].end_char), ":", True, near=True, content=content)
-        outside = [t for t in para if not _inside(t, quotes) and not t.is_punct and not t.is_space]
+        outside = frame.outside(quotes)
         if 0 < len(outside) <= 5 and re.search(r":\s*$|^\s*\W*:", self._outside_text(para, quotes)):
             for ent in para.ents:
                 if ent.label_ in _NAME_LABELS and not _inside(ent[0], quotes):

@@ -30,6 +30,7 @@ class RenderOptions:
     show_removed: bool = False  # list every line cleaning removed, with its reason
     color: bool = False  # terminal format only: ANSI colours
     width: int = 100  # terminal format only: line width
+    show_all: bool = False  # every item of every section (by default long sections show their top: render/ranking.py)
 
 
 def render(brief: Brief, format: str = "terminal", options: RenderOptions | None = None) -> str:  # noqa: A002

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from ..model import Brief, Claim, FactSlot, QuoteGroup, Relation
+from ..model import Article, ArticleChanges, Brief, Claim, FactSlot, InputStatus, QuoteGroup, QuoteOccurrence, Relation, origin_file
 
 # Facts a reader must see first: disagreement, then what is solid, then the rest.
 FACT_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
@@ -26,6 +26,8 @@ RELATION_PHRASE = {
 }
 # At most this many aligned sentence pairs are shown per relation.
 ALIGNED_SHOWN = 3
+# At most this many changed runs of words are shown per changed article.
+CHANGES_SHOWN = 12
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -37,18 +39,78 @@ def source_numbers(brief: Brief) -> dict[str, int]:
     return {article.id: number for number, article in enumerate(brief.articles, 1)}
 
 
+def _input_unit(brief: Brief, inputs: tuple[InputStatus, ...]) -> str:
+    """"file" when every input is a file of its own, else "input" (records of a file)."""
+    whole_files = all(origin_file(i.origin) == i.origin for i in inputs) and not any(p.line for p in brief.problems)
+    return "file" if whole_files else "input"
+
+
 def headline_counts(brief: Brief) -> str:
-    """"5 articles, 3 independent sources": the first thing a reader should know.
-    Records with only a headline (feed items) cannot be compared for copying, so
-    they are counted apart rather than as independent sources."""
+    """"4 files, 3 distinct texts, 2 independent sources": the first thing a reader
+    should know, every input counted (repeats and rejected inputs too). Records with
+    only a headline (feed items) cannot be compared for copying, so they are counted
+    apart rather than as independent sources."""
     bare = brief.headline_only
-    counts = f"{plural(len(brief.articles), 'article')}, {plural(brief.independent_source_count, 'independent source')}"
-    if not bare:
-        return counts
-    if len(bare) == len(brief.articles):
+    if bare and len(bare) == len(brief.articles):
         outlets = {a.outlet or a.id for a in brief.articles}
         return f"{plural(len(brief.articles), 'article')} from {plural(len(outlets), 'outlet')}, headlines only: no text to compare"
-    return f"{counts} ({len(bare)} with only a headline, not compared)"
+    inputs = brief.accounted_inputs
+    given = plural(len(inputs), _input_unit(brief, inputs))
+    rejected = sum(1 for i in inputs if i.status == "rejected")
+    if rejected:
+        given += f" ({rejected} rejected)"
+    counts = (
+        f"{given}, {plural(brief.distinct_texts, 'distinct text')}, "
+        f"{plural(brief.independent_source_count, 'independent source')}"
+    )
+    return f"{counts} ({len(bare)} with only a headline, not compared)" if bare else counts
+
+
+# How an input's status reads in the sources table: "<phrase> [n]".
+STATUS_PHRASE = {"duplicate": "duplicate of", "contained": "contained in", "rewrite": "rewrite of", "repeat": "repeat of"}
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One row of the sources table: an input, the article it was read as (None when
+    rejected), that article's citation number (None for a repeat or a rejected input)
+    and the input's status in words."""
+
+    input: InputStatus
+    article: Article | None
+    number: int | None
+    status: str
+
+    @property
+    def label(self) -> str:
+        if self.number is not None and self.article is not None:
+            return self.article.label
+        return self.input.origin.rstrip("/").rsplit("/", 1)[-1] or self.input.origin
+
+
+def source_rows(brief: Brief) -> list[SourceRow]:
+    """Every input, in the order of `Brief.inputs`: N inputs, N rows, each with its status."""
+    numbers = source_numbers(brief)
+    ids = {a.id for a in brief.articles}
+    guessed = {(r.source, r.derived) for r in brief.relations if r.direction_confidence <= 0}
+    rows = []
+    for item in brief.accounted_inputs:
+        article = brief.article(item.article_id) if item.article_id in ids else None
+        number = numbers.get(item.article_id) if item.status != "repeat" else None
+        status = status_text(item, numbers)
+        if (item.of, item.article_id) in guessed:
+            status += " (which copied which is unknown)"
+        rows.append(SourceRow(item, article, number, status))
+    return rows
+
+
+def status_text(item: InputStatus, numbers: dict[str, int]) -> str:
+    """"original", "duplicate of [1]", "rejected: not valid JSON" ..."""
+    if item.status in STATUS_PHRASE and item.of in numbers:
+        return f"{STATUS_PHRASE[item.status]} [{numbers[item.of]}]"
+    if item.status == "rejected":
+        return f"rejected: {item.reason}"
+    return item.status
 
 
 def date_text(date: dt.date | None, precision: str = "day") -> str:
@@ -153,6 +215,27 @@ def quote_article_ids(group: QuoteGroup) -> list[str]:
     return list(dict.fromkeys(o.quote.span.article_id for o in group.occurrences))
 
 
+# Verdicts shown with the printed words lined up against the canonical wording.
+DIFFED_VERDICTS = ("altered", "typography", "other-speaker")
+
+
+def verdict_note(occurrence: QuoteOccurrence) -> str:
+    """What a verdict alone does not say: the outlet's editorial marks inside the quote."""
+    if not occurrence.editorial:
+        return ""
+    return "editorial " + ", ".join(f"“{mark}”" for mark in occurrence.editorial) + ", not the speaker's words"
+
+
+def dispute_text(group: QuoteGroup) -> str:
+    """Why a statement has no canonical wording (empty when it has one)."""
+    if not group.disputed:
+        return ""
+    return (
+        f"disputed: {plural(len(group.rivals), 'wording')} with equal independent support "
+        "and no evidence to choose between them; no outlet is blamed"
+    )
+
+
 DiffPiece = tuple[str, str]  # (kind, text), kind: equal | del | ins | gap
 
 # Punctuation around a word, straight and typographic.
@@ -236,3 +319,14 @@ def short(text: str, limit: int = 90) -> str:
     """One line of at most `limit` characters (for table cells)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def change_summary(change: ArticleChanges) -> str:
+    """"3 versions; last changed 2026-03-11 14:02 UTC: 12 words added, 8 removed" (or taken down)."""
+    when = change.last_changed.strftime("%Y-%m-%d %H:%M UTC") if change.last_changed else "at an unknown time"
+    text = f"{change.versions} versions; last changed {when}"
+    if change.words_added or change.words_removed:
+        text += f": {change.words_added} words added, {change.words_removed} removed"
+    if change.gone:
+        text += "; now taken down (the URL answers 404/410)"
+    return text

@@ -1,8 +1,9 @@
 """The brief as one self-contained HTML page: inline CSS and SVG, no script, no
 network, readable on a phone.
 
-The page is a Jinja2 template (templates/brief.html.j2) with autoescaping on
-for everything, so no text from an article (title, outlet, body, quotes) can
+The page is a Jinja2 template (templates/report.html.j2, which includes the
+sections in templates/brief_sections.html.j2 that the web app's story page
+shares) with autoescaping on for everything, so no text from an article (title, outlet, body, quotes) can
 become markup: `<script>` arrives as text and an `onerror=` attribute is just
 words. This module only prepares what the template lays out: citation numbers,
 the who-copied-whom graph and the timeline strip as SVG coordinates.
@@ -19,6 +20,7 @@ from .. import __version__
 from ..model import Brief
 from . import RenderOptions
 from . import common as view
+from . import ranking
 
 # Colours of independent source groups in the graph (colour-blind-safe, Okabe-Ito).
 GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -175,19 +177,25 @@ def timeline_strip(brief: Brief) -> Strip | None:
     return Strip(width, 70, left, right, 30.0, tuple(marks), view.date_text(first), view.date_text(last))
 
 
+def template_context(brief: Brief, options: RenderOptions | None = None) -> dict:
+    """What the brief's templates read: the report (report.html.j2) and the web app's
+    story page include the same sections (brief_sections.html.j2) with this."""
+    return {
+        "brief": brief,
+        "view": view,
+        "options": options or RenderOptions(),
+        "ranking": ranking,
+        "limits": ranking.limits((options or RenderOptions()).show_all),
+        "numbers": view.source_numbers(brief),
+        "graph": copy_graph(brief),
+        "strip": timeline_strip(brief),
+        "version": __version__,
+        "safe_url": safe_url,
+    }
+
+
 def render(brief: Brief, options: RenderOptions | None = None) -> str:
-    options = options or RenderOptions()
-    template = environment().get_template("brief.html.j2")
-    return template.render(
-        brief=brief,
-        view=view,
-        options=options,
-        numbers=view.source_numbers(brief),
-        graph=copy_graph(brief),
-        strip=timeline_strip(brief),
-        version=__version__,
-        safe_url=safe_url,
-    )
+    return environment().get_template("report.html.j2").render(**template_context(brief, options))
 
 
 def safe_url(url: str | None) -> bool:

@@ -14,11 +14,13 @@ import json
 from ..model import (
     AlignedPair,
     Article,
+    ArticleChanges,
     Brief,
     Claim,
     Entity,
     FactSlot,
     InputProblem,
+    InputStatus,
     Quote,
     QuoteFidelity,
     QuoteGroup,
@@ -28,6 +30,7 @@ from ..model import (
     SourceGroup,
     Span,
     SummarySentence,
+    TextChange,
     TimelineEvent,
 )
 
@@ -49,7 +52,8 @@ def span(brief: Brief, value: Span | None) -> dict | None:
     return {"article_id": value.article_id, "start": value.start, "end": value.end, "text": brief.text(value)}
 
 
-def article(item: Article) -> dict:
+def article(item: Article, status: InputStatus | None = None) -> dict:
+    status = status or InputStatus(item.origin, "original", item.id)
     return {
         "id": item.id,
         "label": item.label,
@@ -61,7 +65,12 @@ def article(item: Article) -> dict:
         "input_id": item.source_id,
         "words": item.word_count,
         "removed": [removed_line(r) for r in item.removed],
+        "status": {"kind": status.status, "of": status.of, "reason": status.reason},
     }
+
+
+def input_status(item: InputStatus) -> dict:
+    return {"origin": item.origin, "status": item.status, "article_id": item.article_id, "of": item.of, "reason": item.reason}
 
 
 def removed_line(item: RemovedLine) -> dict:
@@ -112,6 +121,7 @@ def quote_occurrence(brief: Brief, item: QuoteOccurrence) -> dict:
         "quote": quote(brief, item.quote),
         "verdict": item.verdict,
         "edits": [{"removed": e.removed, "added": e.added} for e in item.edits],
+        "editorial": list(item.editorial),
     }
 
 
@@ -121,6 +131,9 @@ def quote_group(brief: Brief, item: QuoteGroup) -> dict:
         "canonical": item.canonical,
         "articles": list(dict.fromkeys(o.quote.span.article_id for o in item.occurrences)),
         "occurrences": [quote_occurrence(brief, o) for o in item.occurrences],
+        "decided_by": item.decided_by,
+        "disputed": item.disputed,
+        "rivals": list(item.rivals),
     }
 
 
@@ -131,6 +144,7 @@ def quote_fidelity(item: QuoteFidelity) -> dict:
         "faithful": item.faithful,
         "altered": item.altered,
         "flagged_as_rewrite": item.flagged_as_rewrite,
+        "disputed": item.disputed,
     }
 
 
@@ -182,14 +196,34 @@ def problem(item: InputProblem) -> dict:
     return {"origin": item.origin, "line": item.line, "message": item.message, "text": str(item)}
 
 
+def text_change(brief: Brief, item: TextChange) -> dict:
+    return {"removed": span(brief, item.removed), "added": item.added, "flags": list(item.flags)}
+
+
+def article_changes(brief: Brief, item: ArticleChanges) -> dict:
+    return {
+        "article_id": item.article_id,
+        "versions": item.versions,
+        "first_fetched": item.first_fetched.isoformat() if item.first_fetched else None,
+        "last_changed": item.last_changed.isoformat() if item.last_changed else None,
+        "words_added": item.words_added,
+        "words_removed": item.words_removed,
+        "gone": item.gone,
+        "edits": [text_change(brief, edit) for edit in item.edits],
+    }
+
+
 def to_dict(brief: Brief) -> dict:
     """The brief as plain JSON-ready data (schema: docs/brief-schema.json)."""
     return {
         "schema_version": brief.schema_version,
         "title": brief.title,
         "article_count": len(brief.articles),
+        "input_count": len(brief.accounted_inputs),
+        "distinct_texts": brief.distinct_texts,
         "independent_sources": brief.independent_source_count,
-        "articles": [article(a) for a in brief.articles],
+        "articles": [article(a, brief.status_of(a.id)) for a in brief.articles],
+        "inputs": [input_status(i) for i in brief.accounted_inputs],
         "summary": [summary_sentence(brief, s) for s in brief.summary],
         "relations": [relation(brief, r) for r in brief.relations],
         "source_groups": [source_group(g) for g in brief.source_groups],
@@ -199,6 +233,7 @@ def to_dict(brief: Brief) -> dict:
         "facts": [fact(brief, f) for f in brief.facts],
         "timeline": [timeline_event(brief, t) for t in brief.timeline],
         "problems": [problem(p) for p in brief.problems],
+        "changes": [article_changes(brief, c) for c in brief.changes],
     }
 
 

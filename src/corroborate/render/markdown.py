@@ -12,6 +12,7 @@ import re
 from ..model import Brief
 from . import RenderOptions
 from . import common as view
+from . import ranking
 
 # Characters CommonMark may read as markup mid-line, plus `|` (table cells) and
 # `&` when it starts an entity; a backslash before ASCII punctuation is a literal
@@ -25,8 +26,16 @@ def esc(text: str | None) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
 
 
-def cite(numbers: dict[str, int], article_ids) -> str:
-    return "".join(f"[\\[{numbers[a]}\\]](#sources)" for a in article_ids if a in numbers)
+def cite(numbers: dict[str, int], article_ids, limit: int | None = None) -> str:
+    """Links to the sources; past `limit` numbers, "+N" for the rest."""
+    cited = [a for a in article_ids if a in numbers]
+    shown = cited if limit is None else cited[:limit]
+    more = f"+{len(cited) - len(shown)}" if len(cited) > len(shown) else ""
+    return "".join(f"[\\[{numbers[a]}\\]](#sources)" for a in shown) + more
+
+
+def left_out(count: int, what: str) -> list[str]:
+    return ["", f"_{esc(ranking.left_out_note(count, what))}_"] if count else []
 
 
 def diff(canonical: str, printed: str) -> str:
@@ -44,36 +53,46 @@ def diff(canonical: str, printed: str) -> str:
 def render(brief: Brief, options: RenderOptions | None = None) -> str:
     options = options or RenderOptions()
     numbers = view.source_numbers(brief)
+    limits = ranking.limits(options.show_all)
     out: list[str] = [f"# {esc(brief.title) or 'Untitled story'}", ""]
     line = f"**{view.headline_counts(brief)}**"
     if view.date_range(brief):
         line += f" · published {view.date_range(brief)}"
     out += [line, ""]
 
-    out += ["## Sources", "", "| # | Outlet | Title | Date | Words | Junk removed |", "|--:|---|---|---|--:|--:|"]
-    for article in brief.articles:
+    out += ["## Sources", "", "| # | Outlet | Title | Date | Words | Junk removed | Status |", "|--:|---|---|---|--:|--:|---|"]
+    sources = ranking.ranked_sources(brief, limits.sources)
+    for row in sources.shown:
+        article, status = row.article, esc(row.status)
+        if article is None:
+            out.append(f"| – | {esc(row.label)} |  | – | – | – | {status} |")
+            continue
         title = f"[{esc(article.title)}](<{article.url}>)" if article.url and _safe_url(article.url) else esc(article.title)
         date = article.published.isoformat() if article.published else "–"
-        out.append(f"| {numbers[article.id]} | {esc(article.label)} | {title} | {date} | {article.word_count} | {len(article.junk_removed)} |")
+        number = row.number if row.number is not None else "–"
+        out.append(f"| {number} | {esc(row.label)} | {title} | {date} | {article.word_count} | {len(article.junk_removed)} | {status} |")
+    out += left_out(sources.left_out, "sources")
     out.append("")
 
     if brief.summary:
         out += [f"## Summary ({view.summary_words(brief)} words)", ""]
         for sentence in brief.summary:
             extra = f" _({sentence.independent_sources} independent sources)_" if sentence.independent_sources > 1 else ""
-            out.append(f"- {esc(brief.text(sentence.span))} {cite(numbers, sentence.citations)}{extra}")
+            out.append(f"- {esc(brief.text(sentence.span))} {cite(numbers, sentence.citations, limits.citations)}{extra}")
         out.append("")
 
     if brief.relations or brief.source_groups:
-        shown = view.shown_relations(brief)
+        shown = ranking.capped(view.shown_relations(brief), limits.relations)
         out += [f"## {view.relations_heading(brief)}", ""]
-        compared = brief.compared_source_groups if brief.source_groups else ()
-        if compared:
+        listed = ranking.source_groups(brief, limits)
+        if listed.shown:
             groups = "; ".join(
-                " + ".join(f"{esc(brief.article(a).label)} \\[{numbers[a]}\\]" for a in g.articles) for g in compared
+                " + ".join(f"{esc(brief.article(a).label)} \\[{numbers[a]}\\]" for a in members) + (f" + {more} more" if more else "")
+                for members, more in listed.shown
             )
-            out += [f"**Independent sources:** {groups}", ""]
-        for rel in shown:
+            more = f"; and {listed.left_out} more" if listed.left_out else ""
+            out += [f"**Independent sources:** {groups}{more}", ""]
+        for rel in shown.shown:
             out.append(
                 f"- **{esc(brief.article(rel.derived).label)}** \\[{numbers[rel.derived]}\\] "
                 f"{view.RELATION_PHRASE.get(rel.kind, rel.kind)} **{esc(brief.article(rel.source).label)}** "
@@ -84,10 +103,12 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
             for pair in rel.aligned[: view.ALIGNED_SHOWN]:
                 out.append(f"  - > \\[{numbers[rel.source]}\\] {esc(brief.text(pair.left))}  ")
                 out.append(f"    > \\[{numbers[rel.derived]}\\] {esc(brief.text(pair.right))} ({pair.similarity:.2f})")
-        sharing = view.quote_sharing(brief)
-        if sharing:
-            pairs = ", ".join(f"\\[{numbers[r.source]}\\]–\\[{numbers[r.derived]}\\]" for r in sharing)
-            out.append(f"\n**Share quotes but not prose:** {pairs}")
+        out += left_out(shown.left_out, "copies or rewrites")
+        sharing = ranking.capped(view.quote_sharing(brief), limits.group_pairs)
+        if sharing.shown:
+            pairs = ", ".join(f"\\[{numbers[r.source]}\\]–\\[{numbers[r.derived]}\\]" for r in sharing.shown)
+            more = f" and {sharing.left_out} more pairs" if sharing.left_out else ""
+            out.append(f"\n**Share quotes but not prose:** {pairs}{more}")
         others = view.independent_pairs(brief)
         if others:
             out.append(f"\n_{view.plural(others, 'other pair')} judged independent._")
@@ -95,60 +116,101 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
 
     if brief.quotes:
         out += [f"## Quotes ({len(brief.quotes)})", ""]
-        for group in brief.quotes:
-            out.append(f"- **{esc(group.speaker or 'unknown speaker')}**: “{esc(group.canonical)}” {cite(numbers, view.quote_article_ids(group))}")
-            for occurrence in group.occurrences:
+        chosen = ranking.ranked_quotes(brief, limits.quote_groups)
+        for group in chosen.shown:
+            wording = " vs ".join(f"“{esc(w)}”" for w in group.rivals) if group.disputed else f"“{esc(group.canonical)}”"
+            out.append(f"- **{esc(group.speaker or 'unknown speaker')}**: {wording} {cite(numbers, view.quote_article_ids(group), limits.citations)}")
+            if group.disputed:
+                out.append(f"  - _{esc(view.dispute_text(group))}_")
+                out += [f"  - wordings differ: {diff(group.rivals[0], rival)}" for rival in group.rivals[1:]]
+            elif group.decided_by:
+                out.append(f"  - _canonical by evidence: {esc(group.decided_by)}_")
+            occurrences = ranking.shown_occurrences(group, limits.occurrences)
+            for occurrence in occurrences.shown:
                 article_id = occurrence.quote.span.article_id
                 line = f"  - \\[{numbers.get(article_id, '?')}\\] {esc(brief.article(article_id).label)}: _{occurrence.verdict}_"
                 if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker:
                     line += f" (attributed to {esc(occurrence.quote.speaker)})"
-                if occurrence.verdict in ("altered", "typography", "other-speaker"):
+                if view.verdict_note(occurrence):
+                    line += f" ({esc(view.verdict_note(occurrence))})"
+                if occurrence.verdict in view.DIFFED_VERDICTS:
                     line += f": {diff(group.canonical, brief.text(occurrence.quote.span))}"
+                elif occurrence.verdict == "disputed":
+                    line += f": “{esc(brief.text(occurrence.quote.span))}”"
                 out.append(line)
+            if occurrences.left_out:
+                out.append(f"  - _… {occurrences.left_out} more print it faithfully_")
+        out += left_out(chosen.left_out, "quote groups")
         out.append("")
 
     if brief.quote_fidelity:
-        out += ["## Quote fidelity per article", "", "| # | Outlet | Shared quotes | Faithful | Altered | Likely rewrite |", "|--:|---|--:|--:|--:|---|"]
-        for item in brief.quote_fidelity:
+        out += ["## Quote fidelity per article", "", "| # | Outlet | Shared quotes | Faithful | Altered | Disputed | Likely rewrite |", "|--:|---|--:|--:|--:|--:|---|"]
+        chosen_fidelity = ranking.ranked_fidelity(brief, limits.fidelity)
+        for item in chosen_fidelity.shown:
             out.append(
                 f"| {numbers.get(item.article_id, '?')} | {esc(brief.article(item.article_id).label)} | {item.quotes} | "
-                f"{item.faithful} | {item.altered} | {'**yes**' if item.flagged_as_rewrite else 'no'} |"
+                f"{item.faithful} | {item.altered} | {item.disputed} | {'**yes**' if item.flagged_as_rewrite else 'no'} |"
             )
+        out += left_out(chosen_fidelity.left_out, "articles")
         out.append("")
 
     if brief.facts:
         out += [f"## Facts ({len(brief.facts)})", "", "| Status | Subject | Attribute | Who says what | Independent sources |", "|---|---|---|---|--:|"]
-        for slot in view.ordered_facts(brief):
+        chosen_facts = ranking.ranked_facts(brief, limits)
+        for slot in chosen_facts.shown:
             values = (" **vs** " if slot.status == "conflicting" else "; ").join(
-                f"{esc(v.display)} {cite(numbers, v.article_ids)}"
+                f"{esc(v.display)} {cite(numbers, v.article_ids, limits.citations)}"
                 + (f" ({view.plural(v.independent, 'independent source')})" if slot.status == "conflicting" else "")
                 for v in view.who_says_what(slot, brief)
             )
             status = f"**{slot.status}**" if slot.status == "conflicting" else slot.status
             out.append(f"| {status} | {esc(slot.subject)} | {esc(slot.attribute)} | {values} | {slot.independent_sources} |")
+        out += left_out(len(chosen_facts.corroborated_left_out), "corroborated facts")
+        out += left_out(len(chosen_facts.single_source), "single-source facts")
         out.append("")
 
     if brief.timeline:
         out += [f"## Timeline ({len(brief.timeline)})", ""]
-        for event in brief.timeline:
-            inferred = " (inferred)" if event.date_inferred else ""
+        days = ranking.ranked_days(brief, limits.days)
+        for day in days.shown:
+            inferred = " (inferred)" if day.inferred else ""
+            more = f" _(+{view.plural(len(day.events) - 1, 'more event')} that day)_" if len(day.events) > 1 else ""
+            support = f" _({day.independent} independent sources)_" if day.independent > 1 else ""
             out.append(
-                f"- **{view.date_text(event.date, event.precision)}**{inferred}: "
-                f"{esc(brief.text(event.description))} {cite(numbers, event.sources)}"
+                f"- **{view.date_text(day.date, day.precision)}**{inferred}: "
+                f"{esc(brief.text(day.lead.description))} {cite(numbers, day.sources, limits.citations)}{more}{support}"
             )
+        out += left_out(days.left_out, "days")
         out.append("")
 
     if brief.entities:
         out += [f"## People, organisations and places ({len(brief.entities)})", ""]
-        for entity in brief.entities:
+        chosen_entities = ranking.ranked_entities(brief, limits.entities)
+        for entity in chosen_entities.shown:
             aliases = [a for a in entity.aliases if a != entity.name]
             also = f"; also {', '.join(esc(a) for a in aliases)}" if aliases else ""
             out.append(f"- **{esc(entity.name)}** ({esc(entity.kind)}{also}): {view.plural(len(entity.mentions), 'mention')}")
+        out += left_out(chosen_entities.left_out, "names")
+        out.append("")
+
+    if brief.changes:
+        out += [f"## Changed after publication ({len(brief.changes)})", ""]
+        for change in brief.changes:
+            article = brief.article(change.article_id)
+            out.append(f"- \\[{numbers[article.id]}\\] **{esc(article.label)}**: {esc(view.change_summary(change))}")
+            for edit in change.edits[: view.CHANGES_SHOWN]:
+                pieces = [f"~~{esc(brief.text(edit.removed))}~~" if len(edit.removed) else "", f"**{esc(edit.added)}**" if edit.added else ""]
+                flags = f" _(changed {', '.join(edit.flags)})_" if edit.flags else ""
+                out.append(f"  - {' '.join(p for p in pieces if p)}{flags}")
+            if len(change.edits) > view.CHANGES_SHOWN:
+                out.append(f"  - _… {len(change.edits) - view.CHANGES_SHOWN} more changes_")
         out.append("")
 
     if brief.problems:
-        out += [f"## Problems ({len(brief.problems)})", ""]
-        out += [f"- {esc(str(problem))}" for problem in brief.problems]
+        out += [f"## Input problems ({len(brief.problems)})", ""]
+        chosen_problems = ranking.capped(brief.problems, limits.problems)
+        out += [f"- {esc(str(problem))}" for problem in chosen_problems.shown]
+        out += left_out(chosen_problems.left_out, "input problems")
         out.append("")
 
     if options.show_removed:

@@ -21,6 +21,7 @@ from rich.text import Text
 from ..model import Brief
 from . import RenderOptions
 from . import common as view
+from . import ranking
 
 VERDICT_STYLE = {
     "verbatim": "green",
@@ -28,12 +29,31 @@ VERDICT_STYLE = {
     "typography": "yellow",
     "altered": "bold red",
     "other-speaker": "bold red",
+    "disputed": "yellow",
 }
-STATUS_STYLE = {"conflicting": "bold red", "corroborated": "green", "single-source": "yellow"}
+STATUS_STYLE = {
+    "conflicting": "bold red",
+    "corroborated": "green",
+    "single-source": "yellow",
+    "duplicate": "red",
+    "contained": "red",
+    "rewrite": "yellow",
+    "repeat": "dim",
+    "rejected": "yellow",
+}
+LIMITS = ranking.Limits()
 
 
-def cite(numbers: dict[str, int], article_ids) -> str:
-    return "".join(f"[{numbers[a]}]" for a in article_ids if a in numbers)
+def cite(numbers: dict[str, int], article_ids, limit: int | None = None) -> str:
+    """[1][4][7]; past `limit` numbers, "+N" for the rest."""
+    cited = [a for a in article_ids if a in numbers]
+    shown = cited if limit is None else cited[:limit]
+    more = f"+{len(cited) - len(shown)}" if len(cited) > len(shown) else ""
+    return "".join(f"[{numbers[a]}]" for a in shown) + more
+
+
+def left_out(count: int, what: str) -> Text:
+    return Text(ranking.left_out_note(count, what), style="dim italic")
 
 
 def section(title: str, count: int | None = None) -> Rule:
@@ -68,7 +88,9 @@ def header(brief: Brief) -> RenderableType:
     return lines
 
 
-def sources_table(brief: Brief, numbers: dict[str, int]) -> Table:
+def sources_table(brief: Brief, numbers: dict[str, int], limits: ranking.Limits | None = None) -> RenderableType:
+    """Every input, one row each, with its status (N inputs, N rows; past the limit,
+    the rows left out are counted)."""
     table = Table(title=None, show_lines=False, expand=False, header_style="bold")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Outlet", overflow="fold", max_width=22)
@@ -76,15 +98,25 @@ def sources_table(brief: Brief, numbers: dict[str, int]) -> Table:
     table.add_column("Date", no_wrap=True)
     table.add_column("Words", justify="right")
     table.add_column("Junk", justify="right")  # lines removed as scraping junk
-    for article in brief.articles:
+    table.add_column("Status", overflow="fold", max_width=40)
+    chosen = ranking.ranked_sources(brief, (limits or ranking.Limits()).sources)
+    for row in chosen.shown:
+        article = row.article
+        status = Text(view.short(row.status, 120), style=STATUS_STYLE.get(row.input.status, ""))
+        if article is None:
+            table.add_row("-", escape(row.label), "", "-", "-", "-", status)
+            continue
         table.add_row(
-            f"[{numbers[article.id]}]",
-            escape(article.label),
+            f"[{row.number}]" if row.number is not None else "-",
+            escape(row.label),
             escape(view.short(article.title, 120)),
             article.published.isoformat() if article.published else "-",
             str(article.word_count),
             str(len(article.junk_removed)),
+            status,
         )
+    if chosen.left_out:
+        return Group(table, left_out(chosen.left_out, "sources"))
     return table
 
 
@@ -93,21 +125,26 @@ def summary(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
     for sentence in brief.summary:
         line = Text("• ")
         line.append(brief.text(sentence.span))
-        line.append(" " + cite(numbers, sentence.citations), style="cyan")
+        line.append(" " + cite(numbers, sentence.citations, LIMITS.citations), style="cyan")
         if sentence.independent_sources > 1:
             line.append(f" ({sentence.independent_sources} independent sources)", style="dim")
         yield line
 
 
-def relations(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
-    shown = view.shown_relations(brief)
+def relations(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iterator[RenderableType]:
+    shown = ranking.capped(view.shown_relations(brief), limits.relations)
     yield section(view.relations_heading(brief))
-    compared = brief.compared_source_groups if brief.source_groups else ()
-    if compared:
+    listed = ranking.source_groups(brief, limits)
+    if listed.shown:
         groups = Text("Independent sources: ", style="bold")
-        groups.append("; ".join(" + ".join(f"{brief.article(a).label} [{numbers[a]}]" for a in g.articles) for g in compared))
+        groups.append("; ".join(
+            " + ".join(f"{brief.article(a).label} [{numbers[a]}]" for a in members) + (f" + {more} more" if more else "")
+            for members, more in listed.shown
+        ))  # fmt: skip
+        if listed.left_out:
+            groups.append(f"; and {listed.left_out} more", style="dim")
         yield groups
-    for rel in shown:
+    for rel in shown.shown:
         line = Text()
         line.append(f"{brief.article(rel.derived).label} [{numbers[rel.derived]}]", style="bold")
         line.append(f" {view.RELATION_PHRASE.get(rel.kind, rel.kind)} ", style="red" if rel.kind in ("duplicate", "contained") else "yellow")
@@ -119,56 +156,86 @@ def relations(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]
         for pair in rel.aligned[: view.ALIGNED_SHOWN]:
             yield Padding(Text(f"[{numbers[rel.source]}] {brief.text(pair.left)}", style="dim"), (0, 0, 0, 4), expand=False)
             yield Padding(Text(f"[{numbers[rel.derived]}] {brief.text(pair.right)}  ({pair.similarity:.2f})"), (0, 0, 1, 4), expand=False)
-    sharing = view.quote_sharing(brief)
-    if sharing:
+    if shown.left_out:
+        yield left_out(shown.left_out, "copies or rewrites")
+    sharing = ranking.capped(view.quote_sharing(brief), limits.group_pairs)
+    if sharing.shown:
         line = Text("Share quotes but not prose: ", style="bold")
-        line.append(", ".join(f"[{numbers[r.source]}]–[{numbers[r.derived]}]" for r in sharing))
+        line.append(", ".join(f"[{numbers[r.source]}]–[{numbers[r.derived]}]" for r in sharing.shown))
+        if sharing.left_out:
+            line.append(f" and {sharing.left_out} more pairs", style="dim")
         yield line
     others = view.independent_pairs(brief)
     if others:
         yield Text(f"{view.plural(others, 'other pair')} judged independent.", style="dim")
 
 
-def quotes(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
+def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iterator[RenderableType]:
     yield section("Quotes", len(brief.quotes))
-    for group in brief.quotes:
+    chosen = ranking.ranked_quotes(brief, limits.quote_groups)
+    for group in chosen.shown:
         head = Text()
         head.append(group.speaker or "unknown speaker", style="bold")
-        head.append(": “" + group.canonical + "” ")
-        head.append(cite(numbers, view.quote_article_ids(group)), style="cyan")
+        if group.disputed:
+            head.append(": " + " vs ".join(f"“{wording}”" for wording in group.rivals) + " ")
+        else:
+            head.append(": “" + group.canonical + "” ")
+        head.append(cite(numbers, view.quote_article_ids(group), limits.citations), style="cyan")
         yield head
-        for occurrence in group.occurrences:
+        if group.disputed:
+            yield Padding(Text(view.dispute_text(group), style="yellow"), (0, 0, 0, 4), expand=False)
+            for rival in group.rivals[1:]:
+                line = Text("wordings differ: ")
+                line.append(diff_text(group.rivals[0], rival))
+                yield Padding(line, (0, 0, 0, 4), expand=False)
+        elif group.decided_by:
+            yield Padding(Text(f"canonical by evidence: {group.decided_by}", style="dim"), (0, 0, 0, 4), expand=False)
+        occurrences = ranking.shown_occurrences(group, limits.occurrences)
+        for occurrence in occurrences.shown:
             article_id = occurrence.quote.span.article_id
             line = Text(f"[{numbers.get(article_id, '?')}] {brief.article(article_id).label}: ")
             line.append(occurrence.verdict, style=VERDICT_STYLE.get(occurrence.verdict, ""))
             if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker:
                 line.append(f" (attributed to {occurrence.quote.speaker})", style="red")
-            if occurrence.verdict in ("altered", "typography", "other-speaker"):
+            if view.verdict_note(occurrence):
+                line.append(f" ({view.verdict_note(occurrence)})", style="dim")
+            if occurrence.verdict in view.DIFFED_VERDICTS:
                 line.append("  ")
                 line.append(diff_text(group.canonical, brief.text(occurrence.quote.span)))
+            elif occurrence.verdict == "disputed":
+                line.append("  " + brief.text(occurrence.quote.span))
             yield Padding(line, (0, 0, 0, 4), expand=False)
+        if occurrences.left_out:
+            yield Padding(Text(f"… {occurrences.left_out} more print it faithfully", style="dim"), (0, 0, 0, 4), expand=False)
+    if chosen.left_out:
+        yield left_out(chosen.left_out, "quote groups")
 
 
-def fidelity(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
+def fidelity(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iterator[RenderableType]:
     yield section("Quote fidelity per article")
     table = Table(header_style="bold")
-    for column in ("#", "Outlet", "Shared quotes", "Faithful", "Altered", "Likely rewrite"):
+    for column in ("#", "Outlet", "Shared quotes", "Faithful", "Altered", "Disputed", "Likely rewrite"):
         table.add_column(column, justify="right" if column not in ("Outlet", "Likely rewrite") else "left")
-    for item in brief.quote_fidelity:
+    chosen = ranking.ranked_fidelity(brief, limits.fidelity)
+    for item in chosen.shown:
         table.add_row(
             f"[{numbers.get(item.article_id, '?')}]",
             escape(brief.article(item.article_id).label),
             str(item.quotes),
             str(item.faithful),
             str(item.altered),
+            str(item.disputed),
             "[bold red]yes[/]" if item.flagged_as_rewrite else "no",
         )
     yield table
+    if chosen.left_out:
+        yield left_out(chosen.left_out, "articles")
 
 
-def facts(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
+def facts(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iterator[RenderableType]:
     yield section("Facts", len(brief.facts))
-    for slot in view.ordered_facts(brief):
+    chosen = ranking.ranked_facts(brief, limits)
+    for slot in chosen.shown:
         line = Text()
         line.append(f"{slot.status:<13}", style=STATUS_STYLE.get(slot.status, ""))
         line.append(f" {slot.subject} — {slot.attribute}: ", style="bold")
@@ -177,31 +244,43 @@ def facts(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
             if index:
                 line.append("  vs  " if slot.status == "conflicting" else "; ", style="red" if slot.status == "conflicting" else "")
             line.append(value.display)
-            line.append(" " + cite(numbers, value.article_ids), style="cyan")
+            line.append(" " + cite(numbers, value.article_ids, limits.citations), style="cyan")
             if slot.status == "conflicting":
                 line.append(f" ({value.independent} indep.)", style="dim")
         line.append(f"  ({view.plural(slot.independent_sources, 'independent source')})", style="dim")
         yield line
+    if chosen.corroborated_left_out:
+        yield left_out(len(chosen.corroborated_left_out), "corroborated facts")
+    if chosen.single_source:
+        yield left_out(len(chosen.single_source), "single-source facts")
 
 
-def timeline(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
+def timeline(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iterator[RenderableType]:
     yield section("Timeline", len(brief.timeline))
     table = Table(box=None, show_header=False, padding=(0, 1, 0, 0))
     table.add_column("date", justify="right", style="bold", no_wrap=True)
     table.add_column("event", overflow="fold")
-    for event in brief.timeline:
-        when = Text(view.date_text(event.date, event.precision))
-        if event.date_inferred:
+    days = ranking.ranked_days(brief, limits.days)
+    for day in days.shown:
+        when = Text(view.date_text(day.date, day.precision))
+        if day.inferred:
             when.append(" (inferred)", style="dim")
-        line = Text(" ".join(brief.text(event.description).split()))
-        line.append(" " + cite(numbers, event.sources), style="cyan")
+        line = Text(" ".join(brief.text(day.lead.description).split()))
+        line.append(" " + cite(numbers, day.sources, limits.citations), style="cyan")
+        if len(day.events) > 1:
+            line.append(f" (+{view.plural(len(day.events) - 1, 'more event')} that day)", style="dim")
+        if day.independent > 1:
+            line.append(f" ({day.independent} independent sources)", style="dim")
         table.add_row(when, line)
     yield table
+    if days.left_out:
+        yield left_out(days.left_out, "days")
 
 
-def entities(brief: Brief) -> Iterator[RenderableType]:
+def entities(brief: Brief, limits: ranking.Limits) -> Iterator[RenderableType]:
     yield section("People, organisations and places", len(brief.entities))
-    for entity in brief.entities:
+    chosen = ranking.ranked_entities(brief, limits.entities)
+    for entity in chosen.shown:
         line = Text()
         line.append(entity.name, style="bold")
         line.append(f" ({entity.kind})", style="dim")
@@ -211,12 +290,17 @@ def entities(brief: Brief) -> Iterator[RenderableType]:
         if entity.mentions:
             line.append(f"  {view.plural(len(entity.mentions), 'mention')}", style="dim")
         yield line
+    if chosen.left_out:
+        yield left_out(chosen.left_out, "names")
 
 
-def problems(brief: Brief) -> Iterator[RenderableType]:
-    yield section("Problems", len(brief.problems))
-    for problem in brief.problems:
+def problems(brief: Brief, limits: ranking.Limits) -> Iterator[RenderableType]:
+    yield section("Input problems", len(brief.problems))
+    chosen = ranking.capped(brief.problems, limits.problems)
+    for problem in chosen.shown:
         yield Text(f"! {problem}", style="yellow")
+    if chosen.left_out:
+        yield left_out(chosen.left_out, "input problems")
 
 
 def removed(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
@@ -230,29 +314,53 @@ def removed(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
             yield line
 
 
+def changes(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
+    """Articles edited after publication: each change as removed -> added words, flagged."""
+    yield section("Changed after publication", len(brief.changes))
+    for change in brief.changes:
+        article = brief.article(change.article_id)
+        yield Text(f"[{numbers[article.id]}] {article.label}: {view.change_summary(change)}", style="bold")
+        for edit in change.edits[: view.CHANGES_SHOWN]:
+            line = Text("    ")
+            if len(edit.removed):
+                line.append(f"[-{brief.text(edit.removed)}-]", style="red strike")
+            if len(edit.removed) and edit.added:
+                line.append(" ")
+            if edit.added:
+                line.append(f"{{+{edit.added}+}}", style="bold green")
+            if edit.flags:
+                line.append("  changed " + ", ".join(edit.flags), style="bold yellow")
+            yield line
+        if len(change.edits) > view.CHANGES_SHOWN:
+            yield Text(f"    … {len(change.edits) - view.CHANGES_SHOWN} more changes", style="dim")
+
+
 def renderables(brief: Brief, options: RenderOptions | None = None) -> Iterator[RenderableType]:
     options = options or RenderOptions()
     numbers = view.source_numbers(brief)
+    limits = ranking.limits(options.show_all)
     yield header(brief)
     yield Text("")
-    yield sources_table(brief, numbers)
+    yield sources_table(brief, numbers, limits)
     parts = []
     if brief.summary:
         parts.append(summary(brief, numbers))
     if brief.relations or brief.source_groups:
-        parts.append(relations(brief, numbers))
+        parts.append(relations(brief, numbers, limits))
     if brief.quotes:
-        parts.append(quotes(brief, numbers))
+        parts.append(quotes(brief, numbers, limits))
     if brief.quote_fidelity:
-        parts.append(fidelity(brief, numbers))
+        parts.append(fidelity(brief, numbers, limits))
     if brief.facts:
-        parts.append(facts(brief, numbers))
+        parts.append(facts(brief, numbers, limits))
     if brief.timeline:
-        parts.append(timeline(brief, numbers))
+        parts.append(timeline(brief, numbers, limits))
     if brief.entities:
-        parts.append(entities(brief))
+        parts.append(entities(brief, limits))
+    if brief.changes:
+        parts.append(changes(brief, numbers))
     if brief.problems:
-        parts.append(problems(brief))
+        parts.append(problems(brief, limits))
     if options.show_removed:
         parts.append(removed(brief, numbers))
     for part in parts:

@@ -13,7 +13,7 @@ One writer at a time: a writer (an ingest run, and anything else that changes
 stories) holds `store.writer()` for its whole run (`store/writer.py`), so two
 runs never interleave their batches and clustering state. Readers need no lock
 and no write access: `Store.for_reading(path)` opens a store in a read-only file
-or folder read-only.
+or folder read-only (`reading.ReadOnlyStore`).
 
 Every SQLite failure (a damaged file, a full disk, a read-only store) comes out
 of the public methods as a `StoreError` naming the store, never as a raw
@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import urllib.parse
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -129,26 +128,21 @@ BUSY_TIMEOUT_SECONDS = 60
 
 
 class Store:
-    """A corroborate database at `path` (created and migrated on open).
+    """A corroborate database at `path` (created and migrated on open). To read a
+    store that may not be writable, `Store.for_reading` (or `reading.ReadOnlyStore`)."""
 
-    `read_only=True` opens an existing store without writing anything, not even
-    the journal mode or a migration: what `Store.for_reading` does when the file
-    or its folder cannot be written."""
+    read_only = False  # `reading.ReadOnlyStore` can only read
+    _writer = None  # the writer lock, while `writer()` holds it
 
-    def __init__(self, path: str | Path = DEFAULT_PATH, migrations_dir: Path = MIGRATIONS, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = DEFAULT_PATH, migrations_dir: Path = MIGRATIONS) -> None:
         self.path = Path(path)
-        self.read_only = read_only
-        self._writer = None  # the writer lock, while `writer()` holds it
         try:
-            if read_only:
-                self.connection = self._connect_read_only()
-            else:
-                # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-                self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
-                self.connection.execute("PRAGMA journal_mode=WAL")
-                # NORMAL is durable for every committed transaction except on power loss in
-                # WAL mode, and a process kill (the case we promise) loses nothing committed.
-                self.connection.execute("PRAGMA synchronous=NORMAL")
+            # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
+            self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable for every committed transaction except on power loss in
+            # WAL mode, and a process kill (the case we promise) loses nothing committed.
+            self.connection.execute("PRAGMA synchronous=NORMAL")
             self.connection.execute("PRAGMA foreign_keys=ON")
             self._migrate(migrations_dir)
         except StoreError:
@@ -161,34 +155,21 @@ class Store:
             raise _described(self.path, error) from None
 
     @classmethod
-    def for_reading(cls, path: str | Path = DEFAULT_PATH, migrations_dir: Path = MIGRATIONS) -> Store:
+    def for_reading(cls, path: str | Path = DEFAULT_PATH) -> Store:
         """A store to read (list stories, brief one): opened as usual when it can be
-        written (so that a story brief can be cached), read-only when its file or
-        folder cannot be written."""
+        written (an older store is brought up to date, a story brief can be cached),
+        read-only (`reading.ReadOnlyStore`) when its file or folder cannot be written."""
+        from .reading import ReadOnlyStore
+
         path = Path(path)
         if not _writable(path):
-            return cls(path, migrations_dir, read_only=True)
+            return ReadOnlyStore(path)
         try:
-            return cls(path, migrations_dir)
+            return cls(path)
         except StoreError as error:
             if "read-only" not in str(error) and "cannot open" not in str(error):
                 raise
-            return cls(path, migrations_dir, read_only=True)  # a read-only mount, say
-
-    def _connect_read_only(self) -> sqlite3.Connection:
-        if not self.path.is_file():
-            raise StoreError(f"{self.path}: no store there")
-        uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
-        connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
-        try:
-            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            return connection
-        except sqlite3.OperationalError:
-            # A WAL store in a folder we cannot write: SQLite cannot make the shared-memory
-            # file readers need. `immutable` reads the file as it is, which is right when
-            # nobody can be writing it (nobody can, from here).
-            connection.close()
-            return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
+            return ReadOnlyStore(path)  # a read-only mount, say
 
     def _close_quietly(self) -> None:
         connection = getattr(self, "connection", None)
@@ -226,13 +207,6 @@ class Store:
             raise StoreError(
                 f"{self.path}: schema version {self.version} is newer than this corroborate knows ({len(steps)})"
             )
-        if self.read_only:
-            if self.version < len(steps):
-                raise StoreError(
-                    f"{self.path}: made by an older corroborate (schema {self.version} of {len(steps)}) and read-only "
-                    "here; open it once with write access (any `corroborate ingest`) to bring it up to date"
-                )
-            return
         for number, path in steps:
             if number <= self.version:
                 continue
@@ -315,12 +289,16 @@ class Store:
     def cache_brief(self, story_id: int, members_hash: str, options_hash: str, brief) -> None:
         import pickle
 
+        from .summaries import write_summary
+
         blob = zlib.compress(pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL))
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO briefs (story_id, members_hash, options_hash, brief) VALUES (?, ?, ?, ?)",
                 (story_id, members_hash, options_hash, blob),
             )
+            # The counts story lists and outlet pages show, kept with the brief they come from.
+            write_summary(db, story_id, brief)
 
     # --- reads ------------------------------------------------------------------
 
@@ -386,27 +364,43 @@ class Store:
             for story_id, title, size, outlets, first, last in rows
         ]
 
+    _ARTICLE_COLUMNS = "a.id, a.origin, a.title, a.text, a.url, a.outlet, a.published, a.source_id, a.removed, a.raw_line_of"
+
     @_store_errors
     def story_articles(self, story_id: int) -> list[Article]:
         """The articles of a story, in ingest order."""
         rows = self.connection.execute(
-            "SELECT a.id, a.origin, a.title, a.text, a.url, a.outlet, a.published, a.source_id, a.removed, a.raw_line_of"
+            f"SELECT {self._ARTICLE_COLUMNS}"
             " FROM memberships m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY a.seq",
             (story_id,),
         )
-        return [
-            Article(
-                id=article_id, origin=origin, title=title, text=text, url=url, outlet=outlet,
-                published=_date(published), source_id=source_id,
-                removed=tuple(RemovedLine(line, line_text, reason) for line, line_text, reason in json.loads(removed)),
-                raw_line_of=tuple(json.loads(raw_line_of)),
-            )  # fmt: skip
-            for article_id, origin, title, text, url, outlet, published, source_id, removed, raw_line_of in rows
-        ]
+        return [_article(row) for row in rows]
+
+    @_store_errors
+    def article(self, article_id: str) -> Article | None:
+        """One stored article, or None."""
+        row = self.connection.execute(f"SELECT {self._ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
 
     @_store_errors
     def story_exists(self, story_id: int) -> bool:
         return self.connection.execute("SELECT 1 FROM memberships WHERE story_id = ? LIMIT 1", (story_id,)).fetchone() is not None
+
+    @_store_errors
+    def has_cached_brief(self, story_id: int, members_hash: str, options_hash: str) -> bool:
+        return self.connection.execute(
+            "SELECT 1 FROM briefs WHERE story_id = ? AND members_hash = ? AND options_hash = ?",
+            (story_id, members_hash, options_hash),
+        ).fetchone() is not None
+
+    @_store_errors
+    def versions(self, article_id: str) -> list:
+        """Every version of an article's text, oldest first (`model.ArticleVersion`):
+        version 1 is the text stored and briefed, later ones what later fetches of its
+        URL found (see store/fetched.py)."""
+        from .fetched import versions
+
+        return versions(self, article_id)
 
     @_store_errors
     def cached_brief(self, story_id: int, members_hash: str, options_hash: str):
@@ -439,6 +433,14 @@ def _final_story(story_id: int, merges: Sequence[tuple[int, int]]) -> int:
         story_id = into[story_id]
         seen.add(story_id)
     return story_id
+def _article(row) -> Article:
+    article_id, origin, title, text, url, outlet, published, source_id, removed, raw_line_of = row
+    return Article(
+        id=article_id, origin=origin, title=title, text=text, url=url, outlet=outlet,
+        published=_date(published), source_id=source_id,
+        removed=tuple(RemovedLine(line, line_text, reason) for line, line_text, reason in json.loads(removed)),
+        raw_line_of=tuple(json.loads(raw_line_of)),
+    )  # fmt: skip
 
 
 def _iso(day: int | None) -> str | None:

@@ -1,0 +1,262 @@
+"""How a brief's cost grows with the story: wall time, CPU time, peak memory and
+each step's share, for stories of 5 to 300 articles, beside the floor and a peer.
+
+Inputs (read from ../shared at run time; written as JSONL under a temporary folder):
+
+- flagship: the five real Balenciaga articles (../shared/examples/balenciaga);
+- Timeline17 long articles (about 1,600 words each): the collections of
+  timeline17_dev.jsonl.gz in file order, each one's documents by date (then id),
+  documents without text skipped, the first N (N = 25, 100, 300; the first
+  collection has 273);
+- normal-length news: the documents of multinews_dev200.jsonl.gz pooled in file
+  order, the first N (N = 100, 300).
+
+Every brief runs in a cold process (`corroborate brief FILE -f json --timings`):
+wall time, CPU time (user + system of that process) and peak RSS come from
+`os.wait4`, each step's share from the `--timings` table. Beside each brief:
+
+- floor: a cold process that loads the models we ship and does once what no brief
+  can do without: parse every article (spaCy) and embed every sentence (MiniLM),
+  one after the other;
+- peer: sumy's LexRank summary of the same sentences (corroborate's sentence
+  splitter), stopped after --peer-timeout seconds.
+
+On a shared machine compare CPU times; wall times need a quiet one.
+
+    .venv/bin/python benchmarks/brief_scaling.py                  # every row
+    .venv/bin/python benchmarks/brief_scaling.py --rows t17-25 mn-100 --no-peer
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+TIMELINE17 = SHARED / "data" / "timeline17_dev.jsonl.gz"
+MULTINEWS = SHARED / "data" / "multinews_dev200.jsonl.gz"
+BALENCIAGA = SHARED / "examples" / "balenciaga"
+ROWS = {
+    "flagship": ("flagship (Balenciaga)", 5),
+    "t17-25": ("Timeline17 long", 25),
+    "t17-100": ("Timeline17 long", 100),
+    "t17-300": ("Timeline17 long", 300),
+    "mn-100": ("Multi-News pooled", 100),
+    "mn-300": ("Multi-News pooled", 300),
+}
+
+
+# --- inputs -----------------------------------------------------------------------
+
+
+def _lines(path: Path):
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def timeline17_docs(count: int) -> list[dict]:
+    out = []
+    for collection in _lines(TIMELINE17):
+        for doc in sorted(collection["docs"], key=lambda d: (d.get("date") or "", str(d["id"]))):
+            if (doc.get("text") or "").strip():
+                out.append({"id": f"{collection['collection_id']}-{doc['id']}", "date": doc.get("date"),
+                            "source": doc.get("source"), "text": doc["text"]})  # fmt: skip
+            if len(out) == count:
+                return out
+    return out
+
+
+def multinews_docs(count: int) -> list[dict]:
+    out = []
+    for cluster in _lines(MULTINEWS):
+        for number, doc in enumerate(cluster["docs"]):
+            if (doc.get("text") or "").strip():
+                out.append({"id": f"{cluster['cluster_id']}-{number}", "title": doc.get("title"), "text": doc["text"]})
+            if len(out) == count:
+                return out
+    return out
+
+
+def story_input(row: str, folder: Path) -> Path:
+    if row == "flagship":
+        return BALENCIAGA
+    kind, count = row.split("-")
+    docs = timeline17_docs(int(count)) if kind == "t17" else multinews_docs(int(count))
+    path = folder / f"{row}.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    return path
+
+
+# --- measured child processes ---------------------------------------------------------
+
+
+def measured(command: list[str], timeout: float | None = None) -> dict:
+    """Run `command` in a fresh process: wall, CPU (user + system), peak RSS, its output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
+        deadline = None if timeout is None else start + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                process.kill()
+                os.wait4(process.pid, 0)
+                return {"timeout": timeout}
+            time.sleep(0.05)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        return {
+            "wall": wall,
+            "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024,
+            "status": os.waitstatus_to_exitcode(status),
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace"),
+        }
+
+
+def step_shares(stderr: str) -> dict[str, float]:
+    """Step -> seconds of wall time, from the `--timings` table."""
+    shares = {}
+    lines = stderr.splitlines()
+    if "step" not in [line.split()[0] for line in lines if line.split()]:
+        return shares
+    start = next(k for k, line in enumerate(lines) if line.split()[:1] == ["step"])
+    for line in lines[start + 1 :]:
+        parts = line.split()
+        if not parts or parts[0] == "total":
+            break
+        shares[parts[0]] = float(parts[1])
+    return shares
+
+
+_FLOOR = """
+import json, sys, time
+from corroborate.ingest import read_articles
+from corroborate.brief import start_brief
+from corroborate.sentences import split_sentences
+from corroborate import nlp
+articles, _ = read_articles([sys.argv[1]])
+brief = split_sentences(start_brief(articles), None)
+texts = [brief.text(s.span) for s in brief.sentences]
+nlp.spacy_model(); nlp.sentence_encoder(threads=1); nlp.embed(["warm up"])
+out = {"words": sum(a.word_count for a in articles), "sentences": len(texts)}
+for name, work in (("parse", lambda: nlp.parse_texts([a.text for a in articles])), ("embed", lambda: nlp.embed(texts))):
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    out[name] = [time.perf_counter() - wall, time.process_time() - cpu]
+print(json.dumps(out))
+"""
+
+_PEER = """
+import sys, time
+sys.path.insert(0, "benchmarks")
+from summary_harness import CorroborateTokenizer
+from corroborate.ingest import read_articles
+from corroborate.brief import start_brief
+from corroborate.sentences import split_sentences
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.nlp.stemmers import Stemmer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.utils import get_stop_words
+articles, _ = read_articles([sys.argv[1]])
+brief = split_sentences(start_brief(articles), None)
+tokenizer = CorroborateTokenizer()
+paragraphs = [Paragraph([Sentence(brief.text(s.span), tokenizer) for s in brief.sentences_of(a.id)]) for a in articles]
+summarizer = LexRankSummarizer(Stemmer("english"))
+summarizer.stop_words = get_stop_words("english")
+print(len(summarizer(ObjectDocumentModel([p for p in paragraphs if p.sentences]), 5)))
+"""
+
+
+def corroborate_command() -> list[str]:
+    return [sys.executable, "-m", "corroborate"]
+
+
+def run_row(row: str, folder: Path, floor: bool, peer: bool, peer_timeout: float) -> dict:
+    path = story_input(row, folder)
+    result = {"row": row}
+    brief = measured([*corroborate_command(), "brief", str(path), "-f", "json", "-o", str(folder / f"{row}.json"), "--timings"])
+    if brief["status"] != 0:
+        raise SystemExit(f"{row}: corroborate brief failed:\n{brief['stderr'][-2000:]}")
+    result.update(wall=brief["wall"], cpu=brief["cpu"], rss_mb=brief["rss_mb"], steps=step_shares(brief["stderr"]))
+    if floor:
+        measured_floor = measured([sys.executable, "-c", _FLOOR, str(path)])
+        found = json.loads(measured_floor["stdout"].strip().splitlines()[-1])
+        result.update(words=found["words"], sentences=found["sentences"], parse=found["parse"], embed=found["embed"],
+                      floor_wall=measured_floor["wall"], floor_cpu=measured_floor["cpu"])  # fmt: skip
+    if peer:
+        measured_peer = measured([sys.executable, "-c", _PEER, str(path)], timeout=peer_timeout)
+        result["peer_wall"] = measured_peer.get("wall")
+        result["peer_timeout"] = measured_peer.get("timeout")
+    return result
+
+
+def shares_text(steps: dict[str, float], top: int = 4) -> str:
+    total = sum(steps.values()) or 1.0
+    ranked = sorted(steps.items(), key=lambda item: -item[1])[:top]
+    return ", ".join(f"{name} {seconds / total:.0%}" for name, seconds in ranked)
+
+
+def print_table(results: list[dict]) -> None:
+    header = ("| input | N | words | sentences | wall s | CPU s | peak RSS MB | largest steps (share of wall) | "
+              "floor: parse + embed, wall s (CPU s) | LexRank (sumy) wall s |")  # fmt: skip
+    print(header)
+    print("|---|--:|--:|--:|--:|--:|--:|---|---|--:|")
+    for r in results:
+        label, count = ROWS[r["row"]]
+        if "parse" in r:
+            floor = (f"{r['parse'][0]:.1f} + {r['embed'][0]:.1f} = {r['parse'][0] + r['embed'][0]:.1f} "
+                     f"({r['parse'][1] + r['embed'][1]:.1f})")  # fmt: skip
+        else:
+            floor = "–"
+        if r.get("peer_timeout"):
+            peer = f"> {r['peer_timeout']:.0f}"
+        elif r.get("peer_wall") is not None:
+            peer = f"{r['peer_wall']:.1f}"
+        else:
+            peer = "–"
+        print(f"| {label} | {count} | {r.get('words', '–')} | {r.get('sentences', '–')} | {r['wall']:.1f} | "
+              f"{r['cpu']:.1f} | {r['rss_mb']:.0f} | {shares_text(r['steps'])} | {floor} | {peer} |")  # fmt: skip
+    by_row = {r["row"]: r for r in results}
+    for small, large in (("t17-100", "t17-300"), ("mn-100", "mn-300")):
+        if small in by_row and large in by_row:
+            a, b = by_row[small], by_row[large]
+            print(f"\n{large} / {small}: wall x{b['wall'] / a['wall']:.2f}, CPU x{b['cpu'] / a['cpu']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", nargs="*", choices=list(ROWS), default=list(ROWS))
+    parser.add_argument("--no-floor", action="store_true", help="Skip the floor (parse + embed) runs.")
+    parser.add_argument("--no-peer", action="store_true", help="Skip the sumy LexRank runs.")
+    parser.add_argument("--peer-timeout", type=float, default=600.0, help="Stop a LexRank run after this many seconds.")
+    parser.add_argument("--json", type=Path, default=None, help="Also write the raw figures here.")
+    args = parser.parse_args()
+    if not TIMELINE17.exists() or not MULTINEWS.exists() or not BALENCIAGA.exists():
+        raise SystemExit(f"needs the shared data ({SHARED}): not found")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="brief_scaling_") as folder:
+        for row in args.rows:
+            results.append(run_row(row, Path(folder), not args.no_floor, not args.no_peer, args.peer_timeout))
+            print(f"{row}: {results[-1]['wall']:.1f} s wall, {results[-1]['cpu']:.1f} s CPU", file=sys.stderr, flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()

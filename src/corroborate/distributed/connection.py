@@ -1,0 +1,87 @@
+"""Connecting to a Dask cluster: `--dask tcp://HOST:PORT`, or `--dask local[:N]` for
+a cluster of N worker processes on this machine (bound to 127.0.0.1 only).
+
+Anything that stops the run before or during it (no scheduler there, no
+worker, workers with other code, the scheduler lost) is a `ClusterUnavailable`
+with a one-line message for the command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+from collections.abc import Iterator
+
+_LOCAL = re.compile(r"local(?::(\d+))?")
+CONNECT_SECONDS = 10.0
+# How long a run waits for a first worker before saying the cluster has none.
+WORKER_SECONDS = 30.0
+
+
+class ClusterUnavailable(Exception):
+    """The Dask cluster cannot be used; the message says why, in one line."""
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+@contextlib.contextmanager
+def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SECONDS) -> Iterator:
+    """A `distributed.Client` for `spec` with every worker set up (`worker.CorroborateSetup`;
+    `parser`: load spaCy too, for briefs); closed (and a local cluster stopped) on exit."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ClusterUnavailable("--dask needs Dask: pip install 'corroborate[dask]'") from None
+    from ..store.briefs import code_fingerprint
+    from .worker import CorroborateSetup, OtherCode
+
+    local = _LOCAL.fullmatch(spec.strip())
+    cluster = None
+    if local:
+        count = int(local.group(1) or (os.cpu_count() or 1))
+        if count < 1:
+            raise ClusterUnavailable(f"--dask {spec}: a local cluster needs at least one worker")
+        # One thread per worker process: the models' own threads are sized to it
+        # (worker.py), and Python-heavy reading and cleaning need processes, not threads.
+        cluster = LocalCluster(
+            n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
+        )  # fmt: skip
+        address = cluster.scheduler_address
+        client = Client(cluster, set_as_default=False)
+    else:
+        address = spec if "://" in spec else f"tcp://{spec}"
+        try:
+            client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address} ({_first_line(error)})") from None
+    try:
+        try:
+            client.wait_for_workers(1, timeout=workers_timeout)
+        except (TimeoutError, OSError):
+            raise ClusterUnavailable(
+                f"the Dask scheduler at {address} has no workers (start some: dask worker {address})"
+            ) from None
+        try:
+            client.register_plugin(CorroborateSetup(code_fingerprint(), parser=parser))
+        except OtherCode as error:
+            raise ClusterUnavailable(str(error)) from None
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            client.close()
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close()
+
+
+def lost(error: BaseException, address: str) -> ClusterUnavailable:
+    """The one-line error for a cluster that went away during a run."""
+    return ClusterUnavailable(
+        f"lost the Dask scheduler at {address} ({_first_line(error)}); "
+        "run the same command again: what was stored is kept"
+    )

@@ -1,0 +1,244 @@
+"""What each section of a brief shows first, and how much of it, for every renderer.
+
+A story of 300 articles has hundreds of quote groups, facts, dates and names,
+and a section that lists all of them is one nobody reads. Each section is
+ranked by what matters to a reader and cut after its top items; the renderers
+say how many items are left out and how to see them (`--all` on the command
+line; the HTML page folds them into a <details> element). JSON is never cut.
+
+Whatever a reader must not miss is always shown, whatever the limit: every
+quote that some outlet altered and every conflicting fact.
+
+Rankings (ties broken by content, never by input order):
+
+- quote groups: altered by some outlet first, then by the independent sources
+  that print them, then by how many articles do; inside a group every
+  occurrence that is not faithful is shown, the faithful ones up to a few;
+- facts: conflicts first, then corroborated facts by independent sources;
+  single-source facts are folded away by default;
+- timeline: events merged per day, each day with the sources that date an
+  event to it; the best-supported days are shown, in date order;
+- entities: by mentions; sources: the articles the summary cites, then in
+  their order; copies and rewrites: strongest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from ..model import Brief, FactSlot, QuoteGroup, TimelineEvent
+
+T = TypeVar("T")
+
+# Verdicts of a printed quote that changes the words or the speaker.
+ALTERED = ("altered", "other-speaker")
+# Verdicts a reader needs to see line by line (a faithful print is a count); a
+# disputed wording is shown like an altered one, with no outlet blamed.
+UNFAITHFUL = ("altered", "other-speaker", "typography", "disputed")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many items of each section are shown before the rest is left out."""
+
+    sources: int = 12
+    relations: int = 4
+    group_pairs: int = 12  # independent-source groups and quote-sharing pairs listed in one line
+    group_members: int = 4  # articles named per independent-source group
+    quote_groups: int = 10
+    occurrences: int = 4  # faithful prints listed under a quote group
+    facts: int = 15  # corroborated facts (every conflict is shown)
+    days: int = 15
+    entities: int = 15
+    citations: int = 12  # article numbers cited in one place
+    fidelity: int = 10
+    problems: int = 10
+    single_source_facts: bool = False  # shown when True (folded by default)
+
+
+EVERYTHING = Limits(
+    sources=10**9, relations=10**9, group_pairs=10**9, group_members=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
+    days=10**9, entities=10**9, citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
+)  # fmt: skip
+
+
+def limits(show_all: bool) -> Limits:
+    return EVERYTHING if show_all else Limits()
+
+
+@dataclass(frozen=True)
+class Cut(Generic[T]):
+    """A ranked section: the items shown, and those left out (in rank order)."""
+
+    shown: tuple[T, ...]
+    rest: tuple[T, ...] = ()
+
+    @property
+    def left_out(self) -> int:
+        return len(self.rest)
+
+
+def cut(items: Iterable[T], limit: int, keep: Callable[[T], bool] = lambda item: False) -> Cut[T]:
+    """The first `limit` items, and every later one that `keep` says must be shown."""
+    shown, rest = [], []
+    for item in items:
+        (shown if len(shown) < limit or keep(item) else rest).append(item)
+    return Cut(tuple(shown), tuple(rest))
+
+
+def left_out_note(count: int, what: str) -> str:
+    """The line that says what a section leaves out and how to see it."""
+    return f"… {count} more {what} not shown (--all shows everything)"
+
+
+# --- quotes -----------------------------------------------------------------------
+
+
+def is_altered(group: QuoteGroup) -> bool:
+    return any(o.verdict in ALTERED for o in group.occurrences)
+
+
+def quote_sources(brief: Brief, group: QuoteGroup) -> int:
+    """Independent sources (copies counted once) that print the quote."""
+    return len({brief.group_of(o.quote.span.article_id) for o in group.occurrences})
+
+
+def ranked_quotes(brief: Brief, limit: int) -> Cut[QuoteGroup]:
+    """Altered quotes first (all of them shown), then by independent sources and articles."""
+
+    def rank(group: QuoteGroup):
+        articles = len({o.quote.span.article_id for o in group.occurrences})
+        return (not is_altered(group), -quote_sources(brief, group), -articles, group.speaker or "", group.canonical)
+
+    return cut(sorted(brief.quotes, key=rank), limit, keep=lambda group: is_altered(group) or group.disputed)
+
+
+def shown_occurrences(group: QuoteGroup, limit: int):
+    """Every occurrence that is not faithful, and up to `limit` faithful ones (in order)."""
+    faithful = [o for o in group.occurrences if o.verdict not in UNFAITHFUL]
+    keep = set(map(id, faithful[:limit]))
+    shown = tuple(o for o in group.occurrences if o.verdict in UNFAITHFUL or id(o) in keep)
+    return Cut(shown, tuple(faithful[limit:]))
+
+
+# --- facts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactSections:
+    shown: tuple[FactSlot, ...]  # conflicts, then corroborated (ranked)
+    corroborated_left_out: tuple[FactSlot, ...]
+    single_source: tuple[FactSlot, ...]  # folded unless the limits show them
+
+    @property
+    def left_out(self) -> tuple[FactSlot, ...]:
+        return self.corroborated_left_out + self.single_source
+
+
+def ranked_facts(brief: Brief, chosen: Limits) -> FactSections:
+    """Conflicts first (all), then corroborated by independent sources, then (only
+    when asked for) single-source facts."""
+
+    def rank(slot: FactSlot):
+        return (-slot.independent_sources, -len(slot.claims), slot.subject, slot.attribute)
+
+    conflicts = sorted((s for s in brief.facts if s.status == "conflicting"), key=rank)
+    corroborated = sorted((s for s in brief.facts if s.status == "corroborated"), key=rank)
+    single = sorted((s for s in brief.facts if s.status not in ("conflicting", "corroborated")), key=rank)
+    top = cut(corroborated, chosen.facts)
+    if chosen.single_source_facts:
+        return FactSections(tuple(conflicts) + top.shown + tuple(single), top.rest, ())
+    return FactSections(tuple(conflicts) + top.shown, top.rest, tuple(single))
+
+
+# --- timeline ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    """The events of one date (of one precision), with the articles that date them."""
+
+    date: dt.date
+    precision: str
+    events: tuple[TimelineEvent, ...]  # best supported first
+    sources: tuple[str, ...] = field(default=())  # article ids, in the brief's order
+    independent: int = 0
+    inferred: bool = False
+
+    @property
+    def lead(self) -> TimelineEvent:
+        return self.events[0]
+
+
+def timeline_days(brief: Brief) -> list[Day]:
+    """Events merged per date, in date order."""
+    order = {a.id: k for k, a in enumerate(brief.articles)}
+    by_day: dict[tuple[dt.date, str], list[TimelineEvent]] = {}
+    for event in brief.timeline:
+        by_day.setdefault((event.date, event.precision), []).append(event)
+    days = []
+    for (date, precision), events in by_day.items():
+        sources = sorted({a for e in events for a in e.sources}, key=lambda a: order.get(a, len(order)))
+        ranked = sorted(events, key=lambda e: (-len(e.sources), brief.text(e.description)))
+        days.append(Day(date, precision, tuple(ranked), tuple(sources), len({brief.group_of(a) for a in sources}),
+                        all(e.date_inferred for e in events)))  # fmt: skip
+    precision_order = {"day": 0, "week": 1, "month": 2, "year": 3}
+    return sorted(days, key=lambda d: (d.date, precision_order.get(d.precision, 4)))
+
+
+def ranked_days(brief: Brief, limit: int) -> Cut[Day]:
+    """The best-supported days (most independent sources), shown in date order."""
+    days = timeline_days(brief)
+    best = sorted(days, key=lambda d: (-d.independent, -len(d.sources), d.date))[:limit]
+    chosen = set(map(id, best))
+    return Cut(tuple(d for d in days if id(d) in chosen), tuple(d for d in days if id(d) not in chosen))
+
+
+# --- the rest ---------------------------------------------------------------------
+
+
+def ranked_entities(brief: Brief, limit: int):
+    return cut(sorted(brief.entities, key=lambda e: (-len(e.mentions), e.name)), limit)
+
+
+def ranked_sources(brief: Brief, limit: int):
+    """The sources table's rows (every input, with its status: `common.source_rows`),
+    the articles the summary cites first, then the rest; each part keeps the table's
+    order (numbers stay those of the full table). Rows left out are counted, never
+    dropped: the renderers say how many and `--all` shows them."""
+    from .common import source_rows
+
+    rows = source_rows(brief)
+    cited = {a for s in brief.summary for a in s.citations}
+    is_cited = [row.article is not None and row.input.status != "repeat" and row.article.id in cited for row in rows]
+    ranked = [k for k in range(len(rows)) if is_cited[k]] + [k for k in range(len(rows)) if not is_cited[k]]
+    top = cut(ranked, limit)
+    return Cut(tuple(rows[k] for k in sorted(top.shown)), tuple(rows[k] for k in sorted(top.rest)))
+
+
+def ranked_fidelity(brief: Brief, limit: int):
+    """Articles flagged as rewrites or altering quotes first (all shown), then by shared quotes."""
+    order = {a.id: k for k, a in enumerate(brief.articles)}
+    ranked = sorted(brief.quote_fidelity, key=lambda f: (not f.flagged_as_rewrite, -f.altered, -f.quotes, order.get(f.article_id, 0)))
+    return cut(ranked, limit, keep=lambda f: f.flagged_as_rewrite or f.altered > 0)
+
+
+def source_groups(brief: Brief, chosen: Limits) -> Cut[tuple[tuple[str, ...], int]]:
+    """The compared independent-source groups, largest first (copies are what a reader
+    looks for), each as (the article ids shown, how many more it has)."""
+    compared = brief.compared_source_groups if brief.source_groups else ()
+    ranked = sorted(compared, key=lambda g: -len(g.articles))
+    listed = cut(ranked, chosen.group_pairs)
+
+    def members(group) -> tuple[tuple[str, ...], int]:
+        return tuple(group.articles[: chosen.group_members]), max(0, len(group.articles) - chosen.group_members)
+
+    return Cut(tuple(members(g) for g in listed.shown), tuple(members(g) for g in listed.rest))
+
+
+def capped(items: Sequence[T], limit: int) -> Cut[T]:
+    """The first `limit` of items already in their order."""
+    return cut(items, limit)

@@ -1,0 +1,282 @@
+"""The ASGI app of `corroborate serve`: what every page shares.
+
+`create_app(db, settings)` builds the Starlette app; each kind of page lives in
+its own module under `views/` and adds its routes (every page has a `.json`
+twin with the same data). Pages read the store through read-only connections
+(`db.Readers`) and never run NLP: briefs come from the store's cache, and a
+story without one is handed to the background worker (`worker.BriefWorker`),
+the store's one writer. Templates come from `web/templates` and, for the brief
+itself, from the report's own `render/templates`: one set for both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from ..model import Brief
+from ..render import common as view
+from ..render.html import safe_url
+from .cache import NO_KEEP, PageCache
+from .db import Readers
+from .security import BodyLimit, SecurityHeaders
+from .settings import WebSettings
+from .worker import BriefWorker
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([
+            jinja2.PackageLoader("corroborate", "web/templates"),
+            jinja2.PackageLoader("corroborate", "render/templates"),
+        ]),
+        autoescape=True,  # every {{ }} is escaped: article text is hostile input
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )  # fmt: skip
+    env.globals.update(
+        view=view, version=__version__, safe_url=safe_url, story_url=story_url, article_url=article_url,
+        outlet_url=outlet_url, date_text=view.date_text, plural=view.plural,
+    )  # fmt: skip
+    return env
+
+
+def story_url(story_id: int, suffix: str = "") -> str:
+    return f"/stories/{int(story_id)}{suffix}"
+
+
+def article_url(article_id: str, suffix: str = "") -> str:
+    return f"/articles/{quote(article_id, safe='')}{suffix}"
+
+
+def outlet_url(name: str, suffix: str = "") -> str:
+    # Every character but letters and digits is escaped, slashes included: an outlet
+    # named "a/../b" is one path segment, and the page looks it up by name only.
+    return f"/outlets/{quote(name, safe='')}{suffix}"
+
+
+def iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class BriefMemory:
+    """The last few briefs read from the store, kept unpickled (or what was made from
+    them), under a key that changes whenever the store's brief does."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, Brief] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Brief | None:
+        with self._lock:
+            brief = self._items.get(key)
+            if brief is not None:
+                self._items.move_to_end(key)
+            return brief
+
+    def put(self, key: tuple, brief: Brief) -> None:
+        with self._lock:
+            self._items[key] = brief
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+# Where a page splices in HTML kept as bytes. Article text can never produce it: the
+# template escapes every "<" of a text.
+SPLICE = Markup("<!--corroborate:splice-->")
+
+
+@dataclass(frozen=True)
+class BriefState:
+    brief: Brief | None
+    status: str  # ready | preparing | failed
+    message: str
+    members: str  # the hash of the story's members the brief is (or will be) cached under
+    key: tuple | None = None  # what the brief is kept under in memory (WebApp.cached_brief)
+
+
+class WebApp:
+    """What the pages share: settings, read-only store access, the worker, rendering."""
+
+    def __init__(self, db_path: str | Path, settings: WebSettings, worker: BriefWorker | None) -> None:
+        self.db_path = Path(db_path)
+        self.settings = settings
+        self.worker = worker
+        self.readers = Readers(self.db_path)
+        self.briefs = BriefMemory(settings.brief_memory_cache)
+        self.fragments = BriefMemory(settings.brief_memory_cache)
+        self._rows: tuple[int, dict] | None = None
+        self._rows_lock = threading.Lock()
+
+    def store(self):
+        return self.readers.store()
+
+    def story_rows(self, request: Request) -> dict:
+        """Every story as lists use it (queries.story_rows), kept while the store's
+        generation (cache.PageCache) stays the same."""
+        from .queries import story_rows
+
+        generation = getattr(request.state, "store_generation", None)
+        with self._rows_lock:
+            kept = self._rows
+        if generation is not None and kept is not None and kept[0] == generation:
+            return kept[1]
+        rows = story_rows(self.store().connection)
+        if generation is not None:
+            with self._rows_lock:
+                if self._rows is None or self._rows[0] < generation:
+                    self._rows = (generation, rows)
+        return rows
+
+    def cached_brief(self, story_id: int) -> tuple[Brief | None, str, tuple | None]:
+        """The story's cached brief (from memory or the store), its members hash, and the
+        key it is kept under in memory: the store's row of it, so that a brief made
+        again for the same members (a new version of an article) is read again."""
+        from ..store.briefs import stored_brief_keys
+
+        store = self.store()
+        members, option_key = stored_brief_keys(store, story_id)
+        row = store.connection.execute(
+            "SELECT rowid FROM briefs WHERE story_id = ? AND members_hash = ? AND options_hash = ?", (story_id, members, option_key)
+        ).fetchone()
+        if row is None:
+            return None, members, None
+        key = (story_id, members, option_key, row[0])
+        brief = self.briefs.get(key)
+        if brief is None:
+            brief = store.cached_brief(story_id, members, option_key)
+            if brief is None:
+                return None, members, None
+            self.briefs.put(key, brief)
+        return brief, members, key
+
+    def brief_sections(self, key: tuple, brief: Brief) -> bytes:
+        """The brief's sections as the report lays them out (render/templates/
+        brief_sections.html.j2), rendered once per brief (`key` from `cached_brief`) and
+        kept as UTF-8: a big story's sections are megabytes that take tens of
+        milliseconds to lay out. A page splices them in (`page(..., splice=...)`)."""
+        from ..render import RenderOptions
+        from ..render.html import template_context
+
+        html = self.fragments.get(key)
+        if html is None:
+            context = template_context(brief, RenderOptions(show_removed=False))
+            html = environment().get_template("brief_sections.html.j2").render(**context).encode()
+            self.fragments.put(key, html)
+        return html
+
+    def brief_status(self, story_id: int) -> BriefState:
+        """The story's brief if cached, else what is happening to it. Asks the worker
+        for a brief the store has not cached."""
+        brief, members, key = self.cached_brief(story_id)
+        if brief is not None:
+            return BriefState(brief, "ready", "", members, key)
+        if self.worker is None:
+            return BriefState(None, "preparing", "Briefs are not being prepared by this server (no background worker).", members)
+        failure = self.worker.failure(story_id, members)
+        if failure:
+            return BriefState(None, "failed", f"This story could not be briefed: {failure}", members)
+        self.worker.request_brief(story_id)
+        return BriefState(None, "preparing", "The brief of this story is being prepared. This page shows its articles meanwhile and reloads itself.", members)
+
+    # responses
+    def page(self, request: Request, template: str, status: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
+        """The template rendered; pass `keep=False` for a page whose content is not all in
+        the store (a brief being prepared), so that the page cache does not keep it, and
+        `splice=` HTML bytes to put where the template writes {{ splice }}."""
+        if not context.pop("keep", True):
+            headers = {**(headers or {}), NO_KEEP.decode(): "1"}
+        context.setdefault("json_url", None)
+        context.setdefault("refresh", None)
+        context.setdefault("allow_ingest", self.settings.allow_ingest)
+        context.setdefault("search_text", "")
+        splice = context.pop("splice", None)
+        text = environment().get_template(template).render(request_path=request.url.path, splice=SPLICE if splice else None, **context)
+        if splice:
+            # Rendered HTML joined as bytes where the template put SPLICE: a kept fragment
+            # of megabytes is copied once, not escaped, joined and encoded again.
+            head, _, tail = text.partition(SPLICE)
+            return HTMLResponse(head.encode() + splice + tail.encode(), status_code=status, headers=headers)
+        return HTMLResponse(text, status_code=status, headers=headers)
+
+    def error(self, request: Request, status: int, message: str) -> Response:
+        if request.url.path.endswith((".json", ".csv")):
+            return JSONResponse({"error": message, "status": status}, status_code=status)
+        return self.page(request, "error.html.j2", status=status, status_code=status, message=message)
+
+
+def with_query(path: str, params: dict[str, str]) -> str:
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def create_app(db: str | Path, settings: WebSettings | None = None, worker: BriefWorker | None | bool = True) -> Starlette:
+    """The web app over the store at `db`. `worker=True` starts the background worker
+    process with the app (and stops it with the app); pass a `BriefWorker` to use
+    that one, or None to serve without one (pages then never get new briefs)."""
+    from .views import add, article, outlet, static, stories, story
+
+    settings = settings or WebSettings()
+    if worker is True:
+        worker = BriefWorker(db, precompute=settings.precompute_briefs, niceness=settings.worker_niceness)
+    web = WebApp(db, settings, worker or None)
+
+    routes: list[Route] = []
+    for module in (static, stories, story, article, outlet, add):
+        routes += module.routes(web)
+
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        return web.error(request, error.status_code, error.detail if isinstance(error.detail, str) else "error")
+
+    async def server_error(request: Request, error: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        return web.error(request, 500, "Something went wrong on the server while making this page (see the server's log).")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        if web.worker is not None and not web.worker.alive():
+            web.worker.start()
+        try:
+            yield
+        finally:
+            if web.worker is not None:
+                web.worker.stop()
+            web.readers.close()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts()),
+            Middleware(PageCache, db_path=db, max_bytes=settings.page_cache_mb * 1_000_000, skip_prefixes=("/add", "/jobs")),
+            Middleware(BodyLimit, default_limit=settings.max_request_bytes, limits={"/add": settings.max_upload_bytes}),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.web = web
+    return app

@@ -1,0 +1,67 @@
+"""Read-only connections for serving pages, one per thread, and time limits on queries.
+
+Every page reads through a `ReadOnlyStore` (the file opened read-only, writes
+refused), so serving can never change the store; the worker is the one writer.
+A listing or search query runs under a deadline: SQLite calls the progress
+handler every few thousand instructions, and a query past its deadline is
+interrupted (`QueryTimeout`), so one expensive search cannot hold a thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..store.reading import ReadOnlyStore
+
+# How many SQLite virtual-machine instructions run between two deadline checks.
+_CHECK_EVERY = 2_000
+
+
+class QueryTimeout(Exception):
+    """A query ran past its time limit and was stopped."""
+
+
+class Readers:
+    """A read-only store per thread (sqlite3 connections are not shared across threads)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[ReadOnlyStore] = []
+        self._lock = threading.Lock()
+
+    def store(self) -> ReadOnlyStore:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = ReadOnlyStore(self.path)
+            self._local.store = store
+            with self._lock:
+                self._all.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._all:
+                with contextlib.suppress(sqlite3.Error):
+                    store.close()
+            self._all.clear()
+
+
+@contextlib.contextmanager
+def time_limit(connection: sqlite3.Connection, seconds: float) -> Iterator[None]:
+    """Stop any query on `connection` that is still running `seconds` from now."""
+    deadline = time.monotonic() + seconds
+    connection.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, _CHECK_EVERY)
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if "interrupted" in str(error):
+            raise QueryTimeout(f"the query took longer than {seconds:g} s and was stopped") from None
+        raise
+    finally:
+        connection.set_progress_handler(None, _CHECK_EVERY)
