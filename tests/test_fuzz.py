@@ -141,8 +141,12 @@ def _html_page(hostile: Hostile, text: str) -> str:
     metadata and paragraphs; one in ten odd (no article, deep nesting, cut short)."""
     charset = hostile.rng.choice(["", '<meta charset="utf-8">', '<meta charset="nonsense-9">', '<meta http-equiv="Content-Type" content="text/html; charset=latin-1">'])
     prologue = hostile.rng.choice(["<!DOCTYPE html>", "", '<?xml version="1.0"?>'])
+    # Half the pages give a readable date in their markup, as most real pages do; the
+    # others a hostile one, which sends the reader to search the page's text for a
+    # date (htmldate's extensive search: most of the time of reading such a page).
+    date = "2022-11-28" if hostile.rng.random() < 0.5 else hostile.text(1)
     head = (f"<head>{charset}<title>{hostile.text(3)}</title><meta property=\"og:site_name\" content=\"{hostile.text(1)}\">"
-            f"<meta name=\"date\" content=\"{hostile.text(1)}\"></head>")  # fmt: skip
+            f"<meta name=\"date\" content=\"{date}\"></head>")  # fmt: skip
     if hostile.rng.random() < 0.1:
         odd = hostile.rng.choice(["<div>" * 300 + f"<p>{hostile.text()}</p>", f"<p>{hostile.text()}", "", hostile.text(30)])
         return f"{prologue}<html>{head}<body>{odd}"

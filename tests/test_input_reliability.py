@@ -90,6 +90,29 @@ def test_text_longer_than_spacys_limit_is_parsed_in_pieces_exactly():
     assert doc.text == text and len(list(doc.sents)) >= 60
 
 
+def test_a_full_parse_cache_keeps_every_text_asked_for(monkeypatch):
+    # Found by fuzzing: when a call's new texts overflowed the cache, it was emptied,
+    # and the texts of the same call that had been cached before were then missing.
+    from corroborate import nlp
+
+    monkeypatch.setattr(nlp, "_DOCS", {})
+    monkeypatch.setattr(nlp, "_DOC_CACHE_LIMIT", 2)
+    first, second = "The ferry left at noon.", "The crews walked out."
+    nlp.parse_texts([first])
+    docs = nlp.parse_texts([first, second, "The harbour shut."])
+    assert [d.text for d in docs] == [first, second, "The harbour shut."]
+
+
+def test_a_full_embedding_cache_keeps_every_text_asked_for(monkeypatch):
+    from corroborate import nlp
+
+    monkeypatch.setattr(nlp, "_EMBEDDINGS", {})
+    monkeypatch.setattr(nlp, "_EMBEDDING_CACHE_LIMIT", 2)
+    nlp.embed(["The ferry left at noon."])
+    vectors = nlp.embed(["The ferry left at noon.", "The crews walked out.", "The harbour shut."])
+    assert vectors.shape[0] == 3
+
+
 def test_an_article_longer_than_the_limit_is_cut_and_said_so(tmp_path):
     from corroborate.brief import brief
     from corroborate.config import BriefOptions

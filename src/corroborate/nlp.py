@@ -163,6 +163,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         if missing:
             if len(_EMBEDDINGS) + len(missing) > _EMBEDDING_CACHE_LIMIT:
                 _EMBEDDINGS.clear()  # a corpus-scale run: keep memory bounded
+                missing = list(dict.fromkeys(texts))  # those cached a moment ago are gone too
             for text, vector in zip(missing, sentence_encoder().encode(missing)):
                 _EMBEDDINGS[text] = vector
         if not texts:
@@ -189,6 +190,7 @@ def parse_texts(texts: Sequence[str]) -> list:
         if missing:
             if len(_DOCS) + len(missing) > _DOC_CACHE_LIMIT:
                 _DOCS.clear()
+                missing = list(dict.fromkeys(texts))  # those cached a moment ago are gone too (found by fuzzing)
             from .progress import advance
 
             piece = min(_PIECE_CHARS, spacy_model().max_length // 2)
