@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from starlette.testclient import TestClient
 
+from corroborate.store import StoreError
 from corroborate.web import WebSettings, create_app
 from corroborate.web.security import safe_file_name
 from corroborate.web.worker import BriefWorker
@@ -190,7 +191,7 @@ def test_reads_cannot_write(web_store):
     store = app.state.web.store()
     with pytest.raises(sqlite3.OperationalError):
         store.connection.execute("DELETE FROM articles")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match="read-only"):  # the store's own one-line error (issue 18)
         store.cache_brief(web_store.example_story, "x", "y", None)
 
 
