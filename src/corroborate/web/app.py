@@ -258,6 +258,9 @@ def create_app(db: str | Path, settings: WebSettings | None = None, worker: Brie
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.page_threads
         if web.worker is not None and not web.worker.alive():
             web.worker.start()
         try:
