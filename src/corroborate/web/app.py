@@ -17,7 +17,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -72,6 +72,7 @@ def article_url(article_id: str, suffix: str = "") -> str:
     return f"/articles/{quote(article_id, safe='')}{suffix}"
 
 
+@lru_cache(maxsize=8192)  # a list page links the same outlets again and again (120 a page)
 def outlet_url(name: str, suffix: str = "") -> str:
     # Every character but letters and digits is escaped, slashes included: an outlet
     # named "a/../b" is one path segment, and the page looks it up by name only.

@@ -19,7 +19,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 SORTS = {
     "newest": "Newest",
@@ -78,14 +78,16 @@ class StoryFilters:
     def params(self, **changes) -> dict[str, str]:
         """The query-string parameters of these filters with `changes` (None drops one);
         any change of filters starts again from the first page."""
-        changed = replace(self, after=None, **changes) if "after" not in changes else replace(self, **changes)
-        values = {
-            "q": changed.q, "outlet": changed.outlet,
-            "since": changed.since.isoformat() if changed.since else None,
-            "until": changed.until.isoformat() if changed.until else None,
-            "conflicts": changed.conflicts, "altered": changed.altered, "size": changed.size,
-            "sort": changed.sort, "after": changed.after,
-        }  # fmt: skip
+        # Read field by field rather than through dataclasses.replace: a list page asks
+        # this for every facet value it links (a search page: about 60 times).
+        unknown = changes.keys() - _FILTER_FIELDS
+        if unknown:
+            raise TypeError(f"not a filter: {', '.join(sorted(unknown))}")
+        values = {name: changes[name] if name in changes else getattr(self, name) for name in _FILTER_FIELDS}
+        if "after" not in changes:
+            values["after"] = None
+        for name in ("since", "until"):
+            values[name] = values[name].isoformat() if values[name] else None
         return {name: value for name, value in values.items() if value}
 
     @classmethod
@@ -116,6 +118,9 @@ class StoryFilters:
             conflicts=choice("conflicts", FLAG_VALUES), altered=choice("altered", FLAG_VALUES),
             size=choice("size", [key for key, *_ in SIZE_BUCKETS]), sort=sort, after=params.get("after") or None,
         )  # fmt: skip
+
+
+_FILTER_FIELDS = ("q", "outlet", "since", "until", "conflicts", "altered", "size", "sort", "after")
 
 
 @dataclass(frozen=True)
