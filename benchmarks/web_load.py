@@ -210,6 +210,8 @@ def main() -> None:
     parser.add_argument("--ingest", type=int, default=3_000, help="articles the concurrent ingest writes (0: none)")
     parser.add_argument("--store", type=Path, default=None, help="folder to build the store in and keep (default: a temporary one)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--kept-story", action="store_true",
+                        help="ask for one briefed story's page only (kept after the first), to measure the cost of a kept page")  # fmt: skip
     parser.add_argument("--ingest-niceness", type=int, default=0, help="run the concurrent ingest this much nicer than the server (as `nice -n`)")
     parser.add_argument("--no-page-cache", action="store_true", help="serve with page_cache_mb=0: every page made afresh")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a setting of the server (repeatable)")
@@ -259,7 +261,8 @@ def main() -> None:
         server_cpu = process_cpu(server.pid)
         client_cpu = time.process_time()
         started = time.perf_counter()
-        results = asyncio.run(drive(port, plan(info, args.requests, args.seed), args.clients, time.monotonic() + 600))
+        requests = [("story", f"/stories/{info['stories'][0]}")] * args.requests if args.kept_story else plan(info, args.requests, args.seed)
+        results = asyncio.run(drive(port, requests, args.clients, time.monotonic() + 600))
         elapsed = time.perf_counter() - started
         server_cpu = process_cpu(server.pid) - server_cpu
         client_cpu = time.process_time() - client_cpu

@@ -639,3 +639,25 @@ def test_serve_command_refuses_a_missing_store(tmp_path):
     assert result.exit_code == 2 and "no store at" in result.output
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db"), "--set", "nonsense=1"])
     assert result.exit_code == 2 and "unknown setting" in result.output
+
+
+def test_a_brief_asked_for_by_many_pages_at_once_is_made_once():
+    import threading
+    import time
+
+    from corroborate.web.app import BriefMemory
+
+    memory, made = BriefMemory(4), []
+
+    def make():
+        made.append(1)
+        time.sleep(0.05)  # long enough for every other thread to ask meanwhile
+        return "the brief"
+
+    threads = [threading.Thread(target=lambda: memory.get_or_make(("story", 1), make)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == [1] and memory.get(("story", 1)) == "the brief"
+    assert memory.get_or_make(("story", 2), lambda: None) is None and memory.get(("story", 2)) is None

@@ -34,13 +34,13 @@ def fingerprint(connection: sqlite3.Connection, path: str) -> bytes | None:
     """The fingerprint of the rows the page at `path` is made from, or None for a page
     that has none (kept only until the store changes)."""
     if match := _STORY.fullmatch(path):
-        return _digest(story_rows(connection, int(match.group(1))))
+        return _digest(story_page_rows(connection, int(match.group(1))))
     if match := _ARTICLE.fullmatch(path):
-        return _digest(article_rows(connection, unquote(match.group(1))))
+        return _digest(article_page_rows(connection, unquote(match.group(1))))
     return None
 
 
-def story_rows(connection: sqlite3.Connection, story_id: int) -> list:
+def story_page_rows(connection: sqlite3.Connection, story_id: int) -> list:
     return [
         connection.execute("SELECT title, merged_into, live FROM stories WHERE id = ?", (story_id,)).fetchall(),
         connection.execute(
@@ -57,7 +57,7 @@ def story_rows(connection: sqlite3.Connection, story_id: int) -> list:
     ]
 
 
-def article_rows(connection: sqlite3.Connection, article_id: str) -> list:
+def article_page_rows(connection: sqlite3.Connection, article_id: str) -> list:
     stories = connection.execute("SELECT story_id FROM memberships WHERE article_id = ? ORDER BY story_id", (article_id,)).fetchall()
     return [
         connection.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchall(),
