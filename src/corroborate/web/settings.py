@@ -26,7 +26,7 @@ class WebSettings:
     precompute_briefs: bool = setting(True, "When no page is waiting for a brief, brief the stories that have none yet, largest first, in the background.")
     worker_niceness: int = setting(10, "Niceness of the background brief worker process, so that pages are served first.")
     page_threads: int = setting(40, "Threads that make pages (SQLite and templates); kept pages are served by the event loop without one.")
-    page_cache_mb: int = setting(64, "Memory for whole pages kept until the store changes (any commit: a new brief, an ingest batch); 0 keeps none.")
+    page_cache_mb: int = setting(64, "Memory for whole pages kept until the store changes (any commit: a new brief, an ingest batch; a story's or an article's page until its own rows change), with their ETag and gzip; 0 keeps none.")
     brief_memory_cache: int = setting(64, "Briefs kept ready in memory (the store keeps every brief; this saves reading it again).")
     outlet_facet_size: int = setting(12, "Outlets listed in the outlet facet of the story list.")
     csv_max_rows: int = setting(100_000, "At most this many stories in one CSV export.")
