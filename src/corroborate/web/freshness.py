@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from urllib.parse import unquote
 
 _STORY = re.compile(r"/stories/([0-9]{1,18})(?:\.json)?")
 _ARTICLE = re.compile(r"/articles/([^/]{1,400}?)(?:\.json)?")
@@ -36,7 +35,7 @@ def fingerprint(connection: sqlite3.Connection, path: str) -> bytes | None:
     if match := _STORY.fullmatch(path):
         return _digest(story_page_rows(connection, int(match.group(1))))
     if match := _ARTICLE.fullmatch(path):
-        return _digest(article_page_rows(connection, unquote(match.group(1))))
+        return _digest(article_page_rows(connection, match.group(1)))  # scope["path"] is decoded already
     return None
 
 
