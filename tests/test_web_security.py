@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -201,3 +202,15 @@ def test_a_search_past_its_time_limit_is_stopped_with_a_message(web_store, monke
         response = slow.get("/", params={"q": "footbridge"})
         assert response.status_code == 503 and "stopped" in response.text
         assert slow.get("/stories.json", params={"q": "footbridge"}).json()["status"] == 503
+
+
+def test_the_time_limit_counts_cpu_not_waiting():
+    from corroborate.web.db import QueryTimeout, time_limit
+
+    connection = sqlite3.connect(":memory:")
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT MAX(i) FROM n"
+    with time_limit(connection, 0.05):
+        time.sleep(0.1)  # a busy server: the page waited for a core, and spent nothing
+        assert connection.execute("SELECT 1").fetchone() == (1,)
+    with pytest.raises(QueryTimeout), time_limit(connection, 0.05):
+        connection.execute(endless).fetchone()
