@@ -189,6 +189,7 @@ def embed(texts: Sequence[str], encoder: str = "minilm") -> np.ndarray:
         if missing:
             if len(cache) + len(missing) > _EMBEDDING_CACHE_LIMIT:
                 cache.clear()  # a corpus-scale run: keep memory bounded
+                missing = list(dict.fromkeys(texts))  # those cached a moment ago are gone too
             model = model if encoder == "static" else sentence_encoder()
             for text, vector in zip(missing, model.encode(missing)):
                 cache[text] = vector
@@ -211,6 +212,12 @@ def _parse_workers(texts: Sequence[str]) -> int:
     return 2 if (os.cpu_count() or 1) >= 2 and sum(map(len, texts)) > PARALLEL_PARSE_CHARS else 1
 
 
+# spaCy refuses a text over `nlp.max_length` (1,000,000 characters, error E088) and
+# needs memory in proportion to the longest text of a batch: longer texts are parsed
+# in pieces that end at paragraph breaks and joined back into one doc.
+_PIECE_CHARS = 100_000
+
+
 def parse_texts(texts: Sequence[str]) -> list:
     """spaCy docs of `texts`, each parsed once per process."""
     import numpy as np
@@ -220,12 +227,15 @@ def parse_texts(texts: Sequence[str]) -> list:
         if missing:
             if len(_DOCS) + len(missing) > _DOC_CACHE_LIMIT:
                 _DOCS.clear()
+                missing = list(dict.fromkeys(texts))  # those cached a moment ago are gone too (found by fuzzing)
             from .progress import advance
 
-            workers = _parse_workers(missing)
+            piece = min(_PIECE_CHARS, spacy_model().max_length // 2)
+            short = [t for t in missing if len(t) <= piece]
+            workers = _parse_workers(short)
             # Longest first, so that the two processes finish together; spaCy returns
             # docs in the order given.
-            order = sorted(missing, key=len, reverse=True) if workers > 1 else missing
+            order = sorted(short, key=len, reverse=True) if workers > 1 else short
             docs = spacy_model().pipe(order, batch_size=16 if workers == 1 else 4, n_process=workers)
             for done, (text, doc) in enumerate(zip(order, docs), 1):
                 # The tok2vec tensor (96 floats a token) is read by no stage: ~0.8 MB a
@@ -233,7 +243,31 @@ def parse_texts(texts: Sequence[str]) -> list:
                 doc.tensor = np.zeros((0,), dtype=np.float32)
                 _DOCS[text] = doc
                 advance(done, len(missing), "parse")
+            for done, text in enumerate((t for t in missing if len(t) > piece), len(short) + 1):
+                _DOCS[text] = _parse_in_pieces(text, piece)
+                advance(done, len(missing), "parse")
         return [_DOCS[t] for t in texts]
+
+
+def _parse_in_pieces(text: str, size: int):
+    from spacy.tokens import Doc
+
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            # The last paragraph break in the piece, else the last space (a text with no
+            # breaks at all is cut where it must be).
+            half = start + size // 2
+            cut = text.rfind("\n", half, end)
+            cut = cut if cut >= 0 else text.rfind(" ", half, end)
+            end = cut + 1 if cut > start else end
+        pieces.append(text[start:end])
+        start = end
+    doc = Doc.from_docs(list(spacy_model().pipe(pieces, batch_size=1)), ensure_whitespace=False)
+    if doc.text != text:  # spans point into `text`: the joined doc must be exactly it
+        raise ValueError("a long text's pieces did not join back into it")
+    return doc
 
 
 def tokens_where(doc, attribute: str, values: Iterable[str]) -> list:
