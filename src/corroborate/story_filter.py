@@ -1,0 +1,236 @@
+"""Which of an article's candidate stories the clusterer must score exactly.
+
+`StoryClusterer` decides with the two best-scoring candidates only (join the best
+if it reaches the threshold; merge it with the second if both agree). Scoring
+every candidate with the exact scalar scorer (`StoryClusterer._score`, a dozen
+numpy calls per candidate) was ~1.9 ms an article, the ceiling of the one writer
+of a cluster. Here all candidates are scored together, approximately, in one
+numpy pass over their concatenated vectors (float64, IDF from a table of
+log document frequencies kept up to date as they change); only the candidates
+whose approximate score is within a safe margin of the second best are then
+scored exactly, by the scalar scorer, and decide. The decision is therefore the
+scalar scorer's own, bit for bit (see `contenders`).
+
+The margin: the exact scorer works in float32 over at most `max_terms` entries
+per vector, so each of its similarities is off the real value by at most about
+`max_terms` x 6e-8 (~2e-5 at 300 terms); the approximation here is float64.
+`ERROR` is 5e-4, twenty-five times that, and `contenders` keeps every candidate
+that could be among the exact top two under errors of up to `ERROR` each.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# Bound on |approximate - exact| score of a candidate (see the module docstring).
+ERROR = 5e-4
+
+
+class CandidateFilter:
+    """Approximate scores of many candidate stories at once, for one clusterer.
+
+    Features are renumbered densely in the order stories first hold them: the tables
+    read for every candidate entry (log document frequency, the article's weights)
+    then span the few tens of thousands of features the live stories hold, and stay
+    in the CPU cache, instead of the 2**20 of the hashed space (random reads there
+    were most of the time)."""
+
+    def __init__(self, clusterer) -> None:
+        self.clusterer = clusterer
+        self._key: tuple | None = None
+        self._compact = np.full(clusterer.n_features, -1, dtype=np.int32)  # hashed -> dense id
+        self._hashed = np.zeros(1024, dtype=np.int64)  # dense id -> hashed
+        self._count = 0
+        self._log_df = np.zeros(1024)  # by dense id
+        self._doc = np.zeros(1024)  # the article's weights, by dense id
+        self._member = np.zeros(1024, dtype=bool)  # a set of features, by dense id
+        self._stories: dict[int, tuple] = {}  # story id -> its arrays, as last seen, and their dense form
+
+    def sync(self) -> None:
+        """Rebuild the log-DF table when the document frequencies were replaced or
+        changed outside the clusterer's own per-article update (`observed`)."""
+        c = self.clusterer
+        key = (id(c.df_), c.n_docs_)
+        if key != self._key:
+            self._log_df[: self._count] = np.log(c.df_[self._hashed[: self._count]].astype(np.float64) + 1)
+            self._key = key
+
+    def observed(self, indices: np.ndarray) -> None:
+        """The clusterer counted one more document holding `indices`."""
+        c = self.clusterer
+        if self._key != (id(c.df_), c.n_docs_ - 1):
+            self.sync()
+            return
+        dense = self._compact[indices]
+        known = dense >= 0
+        self._log_df[dense[known]] = np.log(c.df_[indices[known]].astype(np.float64) + 1)
+        self._key = (id(c.df_), c.n_docs_)
+
+    def _dense(self, indices: np.ndarray) -> np.ndarray:
+        """Dense ids of hashed `indices` (unique), numbering those not seen before."""
+        dense = self._compact[indices]
+        new = dense < 0
+        if new.any():
+            fresh = indices[new]
+            end = self._count + len(fresh)
+            if end > len(self._hashed):
+                size = max(end, 2 * len(self._hashed))
+                self._hashed, self._log_df, self._doc, self._member = (
+                    np.resize(a, size) for a in (self._hashed, self._log_df, self._doc, self._member)
+                )
+                self._doc[self._count :] = 0.0
+                self._member[self._count :] = False
+            numbers = np.arange(self._count, end, dtype=np.int32)
+            self._compact[fresh] = numbers
+            self._hashed[self._count : end] = fresh
+            self._log_df[self._count : end] = np.log(self.clusterer.df_[fresh].astype(np.float64) + 1)
+            self._count = end
+            dense[new] = numbers
+        return dense
+
+    def _probe(self, indices: np.ndarray) -> np.ndarray:
+        """Dense ids of those of hashed `indices` that some story holds (others match nothing)."""
+        dense = self._compact[indices]
+        return dense[dense >= 0]
+
+    def _story(self, story) -> tuple:
+        """A story's vectors with dense ids and float64 values, remade when they change."""
+        seen = self._stories.get(story.id)
+        arrays = (story.term_idx, story.term_val, story.entity_idx, story.entity_val, story.lead_names)
+        if seen is None or any(a is not b for a, b in zip(arrays, seen[0])):
+            dense = (
+                self._dense(story.term_idx), story.term_val.astype(np.float64),
+                self._dense(story.entity_idx), story.entity_val.astype(np.float64),
+                self._dense(story.lead_names),
+            )  # fmt: skip
+            seen = self._stories[story.id] = (arrays, dense)
+            if len(self._stories) > 2 * len(self.clusterer.stories_) + 100:
+                live = self.clusterer.stories_
+                self._stories = {i: v for i, v in self._stories.items() if i in live}
+        return seen[1]
+
+    def _similarities(self, count, lengths, indices, values, doc_idx, doc_val) -> np.ndarray:
+        """Cosine of the article's weighted vector with each story's weighted centroid
+        (the stories' vectors concatenated: `lengths` entries each, dense ids)."""
+        c = self.clusterer
+        out = np.zeros(count)
+        if not len(indices) or not len(doc_idx):
+            return out
+        idf = (math.log(c.n_docs_ + 1) + 1) - self._log_df[indices]
+        if c.idf_power != 1:
+            idf = idf**c.idf_power
+        weighted = values * idf
+        norms = np.sqrt(segment_sums(weighted * weighted, lengths))
+        dense = self._compact[doc_idx]
+        held = dense >= 0
+        self._doc[dense[held]] = doc_val[held]
+        dots = segment_sums(weighted * self._doc[indices], lengths)
+        self._doc[dense[held]] = 0.0
+        np.divide(dots, norms, out=out, where=norms > 0)
+        return out
+
+    def scores(self, story_ids, word_idx, doc_words, entity_idx, doc_entities, embedding, day, lead_names) -> np.ndarray:
+        """Approximately `_score` less the `_names_apart` penalty, for each story of `story_ids`."""
+        c = self.clusterer
+        self.sync()
+        stories = [c.stories_[s] for s in story_ids]
+        count = len(stories)
+        dense = [self._story(s) for s in stories]
+        term_lengths = np.array([len(d[0]) for d in dense])
+        terms = np.concatenate([d[0] for d in dense])
+        score = c.text_weight * self._similarities(
+            count, term_lengths, terms, np.concatenate([d[1] for d in dense]), word_idx, doc_words
+        )
+        entity_lengths = np.array([len(d[2]) for d in dense])
+        entities = np.concatenate([d[2] for d in dense])
+        if c.entity_weight:
+            entity_values = np.concatenate([d[3] for d in dense])
+            score += c.entity_weight * self._similarities(count, entity_lengths, entities, entity_values, entity_idx, doc_entities)
+        total = np.full(count, float(c.text_weight + c.entity_weight))
+        if embedding is not None:
+            embedded = [i for i, s in enumerate(stories) if s.embedding is not None]
+            if embedded:
+                sums = np.stack([stories[i].embedding for i in embedded]).astype(np.float64)
+                if c._centering():
+                    counts = np.array([stories[i].embedded for i in embedded], dtype=np.float64)
+                    sums = sums - (counts / c.n_embedded_)[:, None] * c.embedding_sum_
+                norms = np.linalg.norm(sums, axis=1) * float(np.linalg.norm(embedding))
+                cosines = np.zeros(len(embedded))
+                np.divide(sums @ np.asarray(embedding, dtype=np.float64), norms, out=cosines, where=norms > 0)
+                score[embedded] += c.embedding_weight * cosines
+                total[embedded] += c.embedding_weight
+        score /= total
+        if day is not None:
+            for i, story in enumerate(stories):
+                if story.last_day is not None and (day < story.first_day or day > story.last_day):
+                    score[i] -= c.time_weight * min(abs(day - story.last_day), c.window_days) / max(c.window_days, 1)
+        if c.lead_name_weight and lead_names is not None and len(lead_names) and len(word_idx) >= c.short_text_terms:
+            score -= c.lead_name_weight * self._names_apart(dense, entity_lengths, entities, lead_names, entity_idx)
+        return score
+
+    def _names_apart(self, dense, entity_lengths, entities, lead_names, entity_idx) -> np.ndarray:
+        """`StoryClusterer._names_apart` of each story (exact: set membership only)."""
+        name_lengths = np.array([len(d[4]) for d in dense])
+        apart = name_lengths > 0
+        names = np.concatenate([d[4] for d in dense])
+        for lengths, values, probe in ((entity_lengths, entities, lead_names), (name_lengths, names, entity_idx)):
+            probe = self._probe(probe)
+            if len(values) and len(probe):
+                self._member[probe] = True
+                found = self._member[values]
+                self._member[probe] = False
+                apart &= segment_sums(found, lengths) == 0
+        return apart
+
+
+def segment_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sums of consecutive runs of `values`, `lengths` long each (some may be empty).
+    `np.add.reduceat` is ~7x faster than a weighted `np.bincount` here."""
+    sums = np.zeros(len(lengths), dtype=np.float64 if values.dtype != bool else np.int64)
+    filled = lengths > 0
+    if filled.any():
+        starts = np.cumsum(lengths) - lengths
+        sums[filled] = np.add.reduceat(values, starts[filled])
+    return sums
+
+
+def decided(story_ids: list[int], approximate: np.ndarray, threshold: float, merge_threshold: float):
+    """`(score, story)` of the best story, and of the second best when it matters,
+    as the clusterer would rank them by exact scores, when approximate scores (within
+    `ERROR` of the exact ones) settle every decision taken on them; else None.
+
+    The clusterer joins the best story when its score reaches `threshold`, and then
+    merges it with the second best when that one's score reaches `merge_threshold`.
+    So the best must lead the rest by more than twice `ERROR`, and be more than
+    `ERROR` from `threshold`; after a join the second best must be more than `ERROR`
+    below `merge_threshold` (then it does not matter which story it is), or above it
+    and lead the third by more than twice `ERROR`. The scores returned are
+    approximate, on the same side of each threshold as the exact ones."""
+    order = np.argsort(-approximate, kind="stable")[:3]
+    best = float(approximate[order[0]])
+    if abs(best - threshold) <= ERROR or (len(order) > 1 and best - approximate[order[1]] <= 2 * ERROR):
+        return None
+    top = [(best, story_ids[order[0]])]
+    if best < threshold or len(order) == 1:
+        return top  # a new story, or no second: nothing more is read
+    second = float(approximate[order[1]])
+    if second < merge_threshold - ERROR:
+        return top + [(second, story_ids[order[1]])]
+    if second > merge_threshold + ERROR and (len(order) == 2 or second - approximate[order[2]] > 2 * ERROR):
+        return top + [(second, story_ids[order[1]])]
+    return None
+
+
+def contenders(story_ids: list[int], approximate: np.ndarray) -> list[int]:
+    """The stories that may be among the two best by exact score, given approximate
+    scores within `ERROR` of the exact ones: every story whose approximate score is
+    at least the second best approximate score less twice `ERROR`. (The two best by
+    approximate score are exactly at least `second - ERROR`, so the second best exact
+    score is too, and a story below `second - 2 * ERROR` approximately is below it
+    exactly.)"""
+    if len(story_ids) <= 2:
+        return list(story_ids)
+    second = np.partition(approximate, -2)[-2]
+    return [s for s, a in zip(story_ids, approximate) if a >= second - 2 * ERROR]
