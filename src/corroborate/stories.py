@@ -335,6 +335,10 @@ class StoryClusterer:
     the same stories.
     """
 
+    # True: every candidate scored by the scalar scorer (`_score`), none ruled out by
+    # `story_filter` first: the reference that filter is tested and measured against.
+    _score_exactly = False
+
     def __init__(
         self,
         threshold: float = 0.24,
@@ -639,7 +643,7 @@ class StoryClusterer:
 
         candidates = self._candidates(salient, day)
         scored = None
-        if candidates:
+        if candidates and not self._score_exactly:
             # Only the two best candidates decide, and only by their side of the two
             # thresholds: all are scored approximately first, and the exact scorer
             # runs only where an approximate score is too close to call

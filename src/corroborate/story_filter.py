@@ -35,7 +35,9 @@ class CandidateFilter:
     read for every candidate entry (log document frequency, the article's weights)
     then span the few tens of thousands of features the live stories hold, and stay
     in the CPU cache, instead of the 2**20 of the hashed space (random reads there
-    were most of the time)."""
+    were most of the time). Each story's terms and entities are kept as one run of
+    slots (2 x dense id, + 1 for an entity), remade only when the story changes, so
+    that both similarities of every candidate come out of one pass."""
 
     def __init__(self, clusterer) -> None:
         self.clusterer = clusterer
@@ -44,9 +46,9 @@ class CandidateFilter:
         self._hashed = np.zeros(1024, dtype=np.int64)  # dense id -> hashed
         self._count = 0
         self._log_df = np.zeros(1024)  # by dense id
-        self._doc = np.zeros(1024)  # the article's weights, by dense id
-        self._member = np.zeros(1024, dtype=bool)  # a set of features, by dense id
-        self._stories: dict[int, tuple] = {}  # story id -> its arrays, as last seen, and their dense form
+        self._doc = np.zeros(2048)  # the article's weights, by slot
+        self._member = np.zeros(2048, dtype=bool)  # a set of features, by slot
+        self._stories: dict[int, tuple] = {}  # story id -> its arrays, as last seen, and their slots
 
     def sync(self) -> None:
         """Rebuild the log-DF table when the document frequencies were replaced or
@@ -70,19 +72,18 @@ class CandidateFilter:
 
     def _dense(self, indices: np.ndarray) -> np.ndarray:
         """Dense ids of hashed `indices` (unique), numbering those not seen before."""
-        dense = self._compact[indices]
+        dense = self._compact[indices].astype(np.int64)
         new = dense < 0
         if new.any():
             fresh = indices[new]
             end = self._count + len(fresh)
             if end > len(self._hashed):
                 size = max(end, 2 * len(self._hashed))
-                self._hashed, self._log_df, self._doc, self._member = (
-                    np.resize(a, size) for a in (self._hashed, self._log_df, self._doc, self._member)
-                )
-                self._doc[self._count :] = 0.0
-                self._member[self._count :] = False
-            numbers = np.arange(self._count, end, dtype=np.int32)
+                self._hashed = np.resize(self._hashed, size)
+                self._log_df = np.resize(self._log_df, size)
+                self._doc = np.zeros(2 * size)  # all zero between articles
+                self._member = np.zeros(2 * size, dtype=bool)
+            numbers = np.arange(self._count, end)
             self._compact[fresh] = numbers
             self._hashed[self._count : end] = fresh
             self._log_df[self._count : end] = np.log(self.clusterer.df_[fresh].astype(np.float64) + 1)
@@ -90,46 +91,31 @@ class CandidateFilter:
             dense[new] = numbers
         return dense
 
-    def _probe(self, indices: np.ndarray) -> np.ndarray:
-        """Dense ids of those of hashed `indices` that some story holds (others match nothing)."""
-        dense = self._compact[indices]
-        return dense[dense >= 0]
+    def _slots(self, indices: np.ndarray, entity: int) -> np.ndarray:
+        """Slots of those of hashed `indices` that some story holds (others match nothing)."""
+        dense = self._compact[indices].astype(np.int64)
+        return 2 * dense[dense >= 0] + entity
 
     def _story(self, story) -> tuple:
-        """A story's vectors with dense ids and float64 values, remade when they change."""
+        """A story's terms and entities as one run of slots, their float64 values,
+        their dense ids, and its lead names' slots; remade when the story changed."""
         seen = self._stories.get(story.id)
-        arrays = (story.term_idx, story.term_val, story.entity_idx, story.entity_val, story.lead_names)
-        if seen is None or any(a is not b for a, b in zip(arrays, seen[0])):
-            dense = (
-                self._dense(story.term_idx), story.term_val.astype(np.float64),
-                self._dense(story.entity_idx), story.entity_val.astype(np.float64),
-                self._dense(story.lead_names),
-            )  # fmt: skip
-            seen = self._stories[story.id] = (arrays, dense)
+        if (
+            seen is None or seen[0] is not story.term_idx or seen[1] is not story.term_val
+            or seen[2] is not story.entity_idx or seen[3] is not story.entity_val or seen[4] is not story.lead_names
+        ):  # fmt: skip
+            dense = np.concatenate([self._dense(story.term_idx), self._dense(story.entity_idx)])
+            slots = 2 * dense
+            slots[len(story.term_idx) :] += 1
+            values = np.concatenate([story.term_val, story.entity_val], dtype=np.float64)
+            names = 2 * self._dense(story.lead_names) + 1
+            seen = (story.term_idx, story.term_val, story.entity_idx, story.entity_val, story.lead_names,
+                    slots, values, dense, names, len(story.term_idx), len(story.entity_idx))  # fmt: skip
+            self._stories[story.id] = seen
             if len(self._stories) > 2 * len(self.clusterer.stories_) + 100:
                 live = self.clusterer.stories_
                 self._stories = {i: v for i, v in self._stories.items() if i in live}
-        return seen[1]
-
-    def _similarities(self, count, lengths, indices, values, doc_idx, doc_val) -> np.ndarray:
-        """Cosine of the article's weighted vector with each story's weighted centroid
-        (the stories' vectors concatenated: `lengths` entries each, dense ids)."""
-        c = self.clusterer
-        out = np.zeros(count)
-        if not len(indices) or not len(doc_idx):
-            return out
-        idf = (math.log(c.n_docs_ + 1) + 1) - self._log_df[indices]
-        if c.idf_power != 1:
-            idf = idf**c.idf_power
-        weighted = values * idf
-        norms = np.sqrt(segment_sums(weighted * weighted, lengths))
-        dense = self._compact[doc_idx]
-        held = dense >= 0
-        self._doc[dense[held]] = doc_val[held]
-        dots = segment_sums(weighted * self._doc[indices], lengths)
-        self._doc[dense[held]] = 0.0
-        np.divide(dots, norms, out=out, where=norms > 0)
-        return out
+        return seen
 
     def scores(self, story_ids, word_idx, doc_words, entity_idx, doc_entities, embedding, day, lead_names) -> np.ndarray:
         """Approximately `_score` less the `_names_apart` penalty, for each story of `story_ids`."""
@@ -137,17 +123,31 @@ class CandidateFilter:
         self.sync()
         stories = [c.stories_[s] for s in story_ids]
         count = len(stories)
-        dense = [self._story(s) for s in stories]
-        term_lengths = np.array([len(d[0]) for d in dense])
-        terms = np.concatenate([d[0] for d in dense])
-        score = c.text_weight * self._similarities(
-            count, term_lengths, terms, np.concatenate([d[1] for d in dense]), word_idx, doc_words
-        )
-        entity_lengths = np.array([len(d[2]) for d in dense])
-        entities = np.concatenate([d[2] for d in dense])
+        runs = [self._story(s) for s in stories]
+        lengths = np.array([n for r in runs for n in r[9:11]])  # terms, entities, terms, ...
+        slots = np.concatenate([r[5] for r in runs])
+        values = np.concatenate([r[6] for r in runs])
+        dense = np.concatenate([r[7] for r in runs])
+
+        # Cosines of the article's TF-IDF vectors (terms, entities) with each story's.
+        idf = (math.log(c.n_docs_ + 1) + 1) - self._log_df[dense]
+        if c.idf_power != 1:
+            idf = idf**c.idf_power
+        weighted = values * idf
+        norms = np.sqrt(segment_sums(weighted * weighted, lengths))
+        article = (self._slots(word_idx, 0), self._slots(entity_idx, 1))
+        held = (self._compact[word_idx] >= 0, self._compact[entity_idx] >= 0)
+        self._doc[article[0]] = doc_words[held[0]]
+        self._doc[article[1]] = doc_entities[held[1]]
+        dots = segment_sums(weighted * self._doc[slots], lengths)
+        self._doc[article[0]] = 0.0
+        self._doc[article[1]] = 0.0
+        cosines = np.zeros(2 * count)
+        np.divide(dots, norms, out=cosines, where=norms > 0)
+        score = c.text_weight * cosines[0::2]
         if c.entity_weight:
-            entity_values = np.concatenate([d[3] for d in dense])
-            score += c.entity_weight * self._similarities(count, entity_lengths, entities, entity_values, entity_idx, doc_entities)
+            score += c.entity_weight * cosines[1::2]
+
         total = np.full(count, float(c.text_weight + c.entity_weight))
         if embedding is not None:
             embedded = [i for i, s in enumerate(stories) if s.embedding is not None]
@@ -157,9 +157,9 @@ class CandidateFilter:
                     counts = np.array([stories[i].embedded for i in embedded], dtype=np.float64)
                     sums = sums - (counts / c.n_embedded_)[:, None] * c.embedding_sum_
                 norms = np.linalg.norm(sums, axis=1) * float(np.linalg.norm(embedding))
-                cosines = np.zeros(len(embedded))
-                np.divide(sums @ np.asarray(embedding, dtype=np.float64), norms, out=cosines, where=norms > 0)
-                score[embedded] += c.embedding_weight * cosines
+                similar = np.zeros(len(embedded))
+                np.divide(sums @ np.asarray(embedding, dtype=np.float64), norms, out=similar, where=norms > 0)
+                score[embedded] += c.embedding_weight * similar
                 total[embedded] += c.embedding_weight
         score /= total
         if day is not None:
@@ -167,21 +167,23 @@ class CandidateFilter:
                 if story.last_day is not None and (day < story.first_day or day > story.last_day):
                     score[i] -= c.time_weight * min(abs(day - story.last_day), c.window_days) / max(c.window_days, 1)
         if c.lead_name_weight and lead_names is not None and len(lead_names) and len(word_idx) >= c.short_text_terms:
-            score -= c.lead_name_weight * self._names_apart(dense, entity_lengths, entities, lead_names, entity_idx)
+            score -= c.lead_name_weight * self._names_apart(runs, lengths, slots, lead_names, entity_idx)
         return score
 
-    def _names_apart(self, dense, entity_lengths, entities, lead_names, entity_idx) -> np.ndarray:
+    def _names_apart(self, runs, lengths, slots, lead_names, entity_idx) -> np.ndarray:
         """`StoryClusterer._names_apart` of each story (exact: set membership only)."""
-        name_lengths = np.array([len(d[4]) for d in dense])
+        names = [r[8] for r in runs]
+        name_lengths = np.array([len(n) for n in names])
         apart = name_lengths > 0
-        names = np.concatenate([d[4] for d in dense])
-        for lengths, values, probe in ((entity_lengths, entities, lead_names), (name_lengths, names, entity_idx)):
-            probe = self._probe(probe)
+        # The article's lead names among each story's entities (an entity slot is odd:
+        # a term never matches), and each story's lead names among the article's entities.
+        for lengths, values, probe, pick in ((lengths, slots, lead_names, slice(1, None, 2)), (name_lengths, np.concatenate(names), entity_idx, slice(None))):
+            probe = self._slots(probe, 1)
             if len(values) and len(probe):
                 self._member[probe] = True
                 found = self._member[values]
                 self._member[probe] = False
-                apart &= segment_sums(found, lengths) == 0
+                apart &= segment_sums(found, lengths)[pick] == 0
         return apart
 
 
