@@ -21,11 +21,25 @@ that could be among the exact top two under errors of up to `ERROR` each.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 # Bound on |approximate - exact| score of a candidate (see the module docstring).
 ERROR = 5e-4
+
+
+class _Run(NamedTuple):
+    """What the filter keeps of one story (`CandidateFilter._story`)."""
+
+    arrays: tuple  # the story's arrays it was made from (compared by identity)
+    slots: np.ndarray  # terms then entities: 2 x dense id (+ 1 for an entity)
+    values: np.ndarray  # their values, float64
+    dense: np.ndarray  # their dense ids
+    names: np.ndarray  # lead names, as entity slots
+    lengths: tuple[int, int]  # terms, entities
+    embedding: np.ndarray | None  # sum of members' embeddings, float64
+    embedding_square: float | None
 
 
 class CandidateFilter:
@@ -96,26 +110,56 @@ class CandidateFilter:
         dense = self._compact[indices].astype(np.int64)
         return 2 * dense[dense >= 0] + entity
 
-    def _story(self, story) -> tuple:
+    def _story(self, story) -> _Run:
         """A story's terms and entities as one run of slots, their float64 values,
-        their dense ids, and its lead names' slots; remade when the story changed."""
+        their dense ids, its lead names' slots and its embedding sum; remade when the
+        story changed (the clusterer replaces a story's arrays when it grows)."""
         seen = self._stories.get(story.id)
         if (
-            seen is None or seen[0] is not story.term_idx or seen[1] is not story.term_val
-            or seen[2] is not story.entity_idx or seen[3] is not story.entity_val or seen[4] is not story.lead_names
+            seen is None or seen.arrays[0] is not story.term_idx or seen.arrays[1] is not story.term_val
+            or seen.arrays[2] is not story.entity_idx or seen.arrays[3] is not story.entity_val
+            or seen.arrays[4] is not story.lead_names or seen.arrays[5] is not story.embedding
         ):  # fmt: skip
             dense = np.concatenate([self._dense(story.term_idx), self._dense(story.entity_idx)])
             slots = 2 * dense
             slots[len(story.term_idx) :] += 1
-            values = np.concatenate([story.term_val, story.entity_val], dtype=np.float64)
-            names = 2 * self._dense(story.lead_names) + 1
-            seen = (story.term_idx, story.term_val, story.entity_idx, story.entity_val, story.lead_names,
-                    slots, values, dense, names, len(story.term_idx), len(story.entity_idx))  # fmt: skip
+            embedding = None if story.embedding is None else story.embedding.astype(np.float64)
+            seen = _Run(
+                arrays=(story.term_idx, story.term_val, story.entity_idx, story.entity_val, story.lead_names, story.embedding),
+                slots=slots, values=np.concatenate([story.term_val, story.entity_val], dtype=np.float64), dense=dense,
+                names=2 * self._dense(story.lead_names) + 1, lengths=(len(story.term_idx), len(story.entity_idx)),
+                embedding=embedding, embedding_square=None if embedding is None else float(embedding @ embedding),
+            )  # fmt: skip
             self._stories[story.id] = seen
             if len(self._stories) > 2 * len(self.clusterer.stories_) + 100:
                 live = self.clusterer.stories_
                 self._stories = {i: v for i, v in self._stories.items() if i in live}
         return seen
+
+    def _embedding_cosines(self, stories, runs, article) -> tuple[list[int], np.ndarray]:
+        """The stories that have an embedding, and the cosine of each one's (centered)
+        sum with the article's (centered) embedding. Centering subtracts `count / n`
+        times the sum of all embeddings seen, worked out on the cached sums:
+        (E - aM).c = E.c - a M.c and |E - aM|^2 = |E|^2 - 2a E.M + a^2 |M|^2."""
+        c = self.clusterer
+        rows = [i for i, s in enumerate(stories) if s.embedding is not None]
+        if not rows:
+            return rows, np.zeros(0)
+        sums = np.stack([runs[i].embedding for i in rows])
+        squares = np.array([runs[i].embedding_square for i in rows])
+        article = np.asarray(article, dtype=np.float64)
+        if c._centering():
+            mean_sum = c.embedding_sum_
+            shares = np.array([stories[i].embedded for i in rows], dtype=np.float64) / c.n_embedded_
+            products = sums @ np.stack([article, mean_sum], axis=1)
+            dots = products[:, 0] - shares * float(mean_sum @ article)
+            squares = squares - 2 * shares * products[:, 1] + shares**2 * float(mean_sum @ mean_sum)
+        else:
+            dots = sums @ article
+        norms = np.sqrt(np.maximum(squares, 0.0)) * float(np.linalg.norm(article))
+        cosines = np.zeros(len(rows))
+        np.divide(dots, norms, out=cosines, where=norms > 0)
+        return rows, cosines
 
     def scores(self, story_ids, word_idx, doc_words, entity_idx, doc_entities, embedding, day, lead_names) -> np.ndarray:
         """Approximately `_score` less the `_names_apart` penalty, for each story of `story_ids`."""
@@ -124,10 +168,10 @@ class CandidateFilter:
         stories = [c.stories_[s] for s in story_ids]
         count = len(stories)
         runs = [self._story(s) for s in stories]
-        lengths = np.array([n for r in runs for n in r[9:11]])  # terms, entities, terms, ...
-        slots = np.concatenate([r[5] for r in runs])
-        values = np.concatenate([r[6] for r in runs])
-        dense = np.concatenate([r[7] for r in runs])
+        lengths = np.array([n for r in runs for n in r.lengths])  # terms, entities, terms, ...
+        slots = np.concatenate([r.slots for r in runs])
+        values = np.concatenate([r.values for r in runs])
+        dense = np.concatenate([r.dense for r in runs])
 
         # Cosines of the article's TF-IDF vectors (terms, entities) with each story's.
         idf = (math.log(c.n_docs_ + 1) + 1) - self._log_df[dense]
@@ -150,17 +194,9 @@ class CandidateFilter:
 
         total = np.full(count, float(c.text_weight + c.entity_weight))
         if embedding is not None:
-            embedded = [i for i, s in enumerate(stories) if s.embedding is not None]
-            if embedded:
-                sums = np.stack([stories[i].embedding for i in embedded]).astype(np.float64)
-                if c._centering():
-                    counts = np.array([stories[i].embedded for i in embedded], dtype=np.float64)
-                    sums = sums - (counts / c.n_embedded_)[:, None] * c.embedding_sum_
-                norms = np.linalg.norm(sums, axis=1) * float(np.linalg.norm(embedding))
-                similar = np.zeros(len(embedded))
-                np.divide(sums @ np.asarray(embedding, dtype=np.float64), norms, out=similar, where=norms > 0)
-                score[embedded] += c.embedding_weight * similar
-                total[embedded] += c.embedding_weight
+            rows, cosines = self._embedding_cosines(stories, runs, embedding)
+            score[rows] += c.embedding_weight * cosines
+            total[rows] += c.embedding_weight
         score /= total
         if day is not None:
             for i, story in enumerate(stories):
@@ -172,7 +208,7 @@ class CandidateFilter:
 
     def _names_apart(self, runs, lengths, slots, lead_names, entity_idx) -> np.ndarray:
         """`StoryClusterer._names_apart` of each story (exact: set membership only)."""
-        names = [r[8] for r in runs]
+        names = [r.names for r in runs]
         name_lengths = np.array([len(n) for n in names])
         apart = name_lengths > 0
         # The article's lead names among each story's entities (an entity slot is odd:
