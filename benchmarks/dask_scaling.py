@@ -228,14 +228,33 @@ def part_writer(folder: Path, articles: int) -> None:
           f"(features {len(pickle.dumps([p.features for p in prepared])) / len(prepared) / 1024:.1f} kB), "
           f"unpickled in {1e6 * unpickle / len(prepared):.0f} us each")  # fmt: skip
 
-    # The clusterer alone, fed in ingest's batches (500, time order within each), CPU time.
-    clusterer = StoryClusterer(**EMBEDDINGS)
-    batches = [prepared[i : i + 500] for i in range(0, len(prepared), 500)]
-    ordered = [[batch[i].features for i in time_order([p.article for p in batch])] for batch in batches]
-    started = time.process_time()
-    for features in ordered:
-        clusterer.add_features(features)
-    alone = time.process_time() - started
+    # The clusterer alone, fed in ingest's batches (500, time order within each), CPU time:
+    # every candidate scored exactly (the scalar scorer, as before story_filter) and as now
+    # (approximate scores first), on these features (every article embedded) and on the
+    # default settings' features of the same articles (headlines only embedded).
+    articles = [p.article for p in prepared]
+    batches = [list(range(i, min(i + 500, len(prepared)))) for i in range(0, len(prepared), 500)]
+    order = [batch[i] for batch in batches for i in time_order([articles[j] for j in batch])]
+    default_features = StoryClusterer().features(articles)
+    clusterer_rows = {}
+    for settings, params, features in (("every article embedded", EMBEDDINGS, [p.features for p in prepared]),
+                                       ("default settings", {}, default_features)):  # fmt: skip
+        stories = {}
+        for scoring in ("every candidate exactly (before)", "approximate first (now)"):
+            clusterer = StoryClusterer(**params)
+            clusterer._score_exactly = scoring.startswith("every")
+            ordered = [features[i] for i in order]
+            assigned = []
+            started = time.process_time()
+            for first in range(0, len(ordered), 500):
+                assigned += clusterer.add_features(ordered[first : first + 500])
+            seconds = time.process_time() - started
+            stories[scoring] = [clusterer.story_of(s) for s in assigned]  # of each article, merges resolved
+            clusterer_rows[f"clusterer, {settings}, {scoring}"] = seconds
+        same = len({digest(v) for v in stories.values()}) == 1
+        print(f"clusterer, {settings}: {len(set(stories[scoring]))} stories; the same story for every article "
+              f"with both scorers: {'yes' if same else 'NO'}")  # fmt: skip
+    alone = clusterer_rows["clusterer, every article embedded, approximate first (now)"]
     # The whole writer: repeats checked, clustered, written, one transaction per batch.
     with Store(folder / "writer.db") as store:
         started = time.process_time()
@@ -243,7 +262,7 @@ def part_writer(folder: Path, articles: int) -> None:
         whole = time.process_time() - started
     print("| step (one process, the client) | CPU us/article | articles/s |")
     print("|---|---:|---:|")
-    for name, seconds in (("clusterer, precomputed features", alone), ("whole writer (checks, clustering, store)", whole),
+    for name, seconds in (*clusterer_rows.items(), ("whole writer (checks, clustering, store)", whole),
                           ("unpickling what workers send", unpickle)):  # fmt: skip
         print(f"| {name} | {1e6 * seconds / len(prepared):.0f} | {len(prepared) / seconds:.0f} |")
     scheduler_cost()
