@@ -644,6 +644,11 @@ def protocol_tables(results: list[ClusterResult], records: list[dict], systems, 
     lines = [f"Tuning protocol: {k} folds by cluster, {measure} x100 per held-out fold (the baselines choose nothing)"]
     lines.append(protocol.report(rows, best if baselines else None, digits=2))
     lines.append(f"ours: setting chosen per fold {chosen.chosen}; fitted on itself: {chosen.fitted_choice}")
+    if len(settings) > 1:
+        # Every setting as a fixed system (nothing chosen): what each change does per fold.
+        lines.append("\nEach setting of ours on every fold (for reading only: the row above is the protocol's figure)")
+        lines.append(protocol.report([protocol.fixed(s, row) for s, row in zip(settings, ours_table)],
+                                     protocol.fixed(settings[0], ours_table[0]), digits=2))
     if baselines:
         ok, margin, won = protocol.beats(chosen, best, 0.8)
         lines.append(f"ours over the best baseline ({best.name}) on held-out folds: {margin:+.2f} "

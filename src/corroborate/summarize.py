@@ -73,6 +73,11 @@ class Tuning:
     # weights are scaled by (typical_sources / N) ** agreement_power, so that the balance
     # chosen on Multi-News (2-9 articles, typically 3) holds for a ten-article wire set.
     typical_sources: float = 0.0
+    # ICSISumm keeps only concepts printed by at least 3 of DUC's 10 documents: a
+    # bigram that one source prints is its detail, not the story's. A concept needs at
+    # least this many independent sources (at most the story's count) to weigh anything;
+    # 0 keeps every concept.
+    min_concept_sources: int = 0
     # per-sentence bonus: centroid_weight * cosine to the centroid * words. Off for long
     # budgets (and lead_bonus below): under the tuning protocol (Multi-News dev, 5 folds
     # by cluster, benchmarks/summary_harness.py --words 300 --protocol) every fold's
@@ -739,7 +744,11 @@ def _concept_weights(candidates: list[_Candidate], tuning: Tuning) -> dict:
     if tuning.typical_sources:
         sources_in_story = sum(relevance.values()) or 1.0
         story_scale = (tuning.typical_sources / sources_in_story) ** tuning.agreement_power
+    least_sources = min(tuning.min_concept_sources, len(relevance))
     for concept, positions in best_position.items():
+        if len(positions) < least_sources and concept[0] != "fact":
+            weights[concept] = 0.0
+            continue
         scale = {g: relevance[g] * (1.0 if g in stated[concept] else factor) for g in positions}
         score = sum(
             scale[g] * (1 + tuning.lead_weight * math.exp(-p / tuning.lead_decay)) for g, p in positions.items()
