@@ -291,7 +291,7 @@ def icsisumm_tuning():
     from corroborate.summarize import TUNING
 
     return replace(
-        TUNING, lead_weight=0.0, agreement_power=1.0, centroid_weight=0.0, lead_bonus=0.0, tfidf_weight=0.0,
+        TUNING, lead_weight=0.0, agreement_power=1.0, tfidf_weight=0.0,
         off_topic_cosine=-1.0, on_topic_cosine=0.0, fact_concepts=False, fact_bonus=0.0, short=(),
     )  # fmt: skip
 
@@ -315,10 +315,7 @@ SYSTEM_FUNCTIONS: dict[str, Callable[[Brief, int], list[str]]] = {
 SETTINGS: dict[str, Callable] = {
     "shipped": lambda t: t,
     "no short-budget overrides": lambda t: _replace(t, short=()),
-    "no lead bonus or centroid term": lambda t: _replace(
-        t, lead_bonus=0.0, centroid_weight=0.0, short=tuple((k, v) for k, v in t.short if k not in ("lead_bonus", "centroid_weight"))
-    ),
-    "lead bonus and centroid term at every budget": lambda t: _replace(t, lead_bonus=0.4, centroid_weight=0.1),
+    "no MiniLM redundancy bar": lambda t: _replace(t, short=tuple((k, v) for k, v in t.short if k != "redundant_cosine")),
 }
 
 
@@ -331,7 +328,7 @@ def _replace(tuning, **changes):
 def setting_tuning(setting: str, words: int):
     """The Tuning of a named setting (SETTINGS), or of `field=value&field=value`: the
     shipped constants at this budget (its short-budget overrides applied) with those
-    fields changed, e.g. "tfidf_weight=0&lead_bonus=0"."""
+    fields changed, e.g. "tfidf_weight=0&redundant_cosine=1"."""
     from dataclasses import fields
 
     from corroborate.summarize import TUNING, for_budget

@@ -176,8 +176,8 @@ def test_wire_copy_reads_as_the_plain_text():
 
 
 def test_a_setting_can_be_any_tuning_fields_at_the_budget():
-    tuning = harness.setting_tuning("tfidf_weight=0&typical_sources=3", 100)
-    assert tuning.tfidf_weight == 0.0 and tuning.typical_sources == 3.0 and tuning.short == ()
-    assert tuning.lead_bonus == dict(harness.setting_tuning("shipped", 100).short)["lead_bonus"]
+    tuning = harness.setting_tuning("tfidf_weight=0&min_words=10", 100)
+    assert tuning.tfidf_weight == 0.0 and tuning.min_words == 10 and tuning.short == ()
+    assert tuning.redundant_cosine == dict(harness.setting_tuning("shipped", 100).short)["redundant_cosine"]
     with pytest.raises(ValueError):
         harness.setting_tuning("no_such_field=1", 100)

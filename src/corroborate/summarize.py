@@ -6,9 +6,8 @@ a story's *concepts* are its stemmed word bigrams; a concept is worth more the
 more independent sources (copies counted once, `Brief.group_of`) report it and
 the nearer the top of an article it first appears (news puts the main facts
 first). An integer linear program (scipy's `milp`, HiGHS) picks the set of
-sentences within the word budget that covers the most concept weight, plus a
-small per-sentence term for closeness to the story's embedding centroid
-(MiniLM, `nlp.embed`). Covering a concept twice earns nothing, so repeats are
+sentences within the word budget that covers the most concept weight (plus, for
+short budgets, a per-sentence term for lexical centrality). Covering a concept twice earns nothing, so repeats are
 never chosen. Constraints keep the result readable: a sentence that starts with
 an unresolved pronoun ("She said...") may be chosen only together with the
 sentence before it in its article, which then precedes it in the summary.
@@ -68,26 +67,18 @@ class Tuning:
     # 2.5 rather than 2 (with the off-topic cosines below): R-2 at 300 words +0.44 on the
     # 120 tuning clusters, +0.20 on the 80 held-out ones
     agreement_power: float = 2.5
-    # Concept weights grow with the number of independent sources N (about N to the
-    # agreement power), per-sentence terms do not: with `typical_sources` > 0 concept
-    # weights are scaled by (typical_sources / N) ** agreement_power, so that the balance
-    # chosen on Multi-News (2-9 articles, typically 3) holds for a ten-article wire set.
-    typical_sources: float = 0.0
-    # ICSISumm keeps only concepts printed by at least 3 of DUC's 10 documents: a
-    # bigram that one source prints is its detail, not the story's. A concept needs at
-    # least this many independent sources (at most the story's count) to weigh anything;
-    # 0 keeps every concept.
-    min_concept_sources: int = 0
-    # per-sentence bonus: centroid_weight * cosine to the centroid * words. Off for long
-    # budgets (and lead_bonus below): under the tuning protocol (Multi-News dev, 5 folds
-    # by cluster, benchmarks/summary_harness.py --words 300 --protocol) every fold's
-    # training folds preferred the summary without both terms at 300 words (held-out
-    # R-2 F 16.63 against 16.57). Short budgets keep them (`short`).
-    centroid_weight: float = 0.0
+    # Removed under the tuning protocol (Multi-News dev, 5 folds by cluster,
+    # benchmarks/summary_harness.py --protocol; BENCHMARKS.md): a per-sentence bonus for
+    # closeness to the story's MiniLM centroid and one for being near the top of its
+    # article. At 300 words every fold's training folds chose the summary without them
+    # (held-out R-2 F 16.63 against 16.57); at 100 words they tied on the DUC-style
+    # variant (held-out recall 8.90 without, 8.93 with) and lost on Multi-News (11.99
+    # against 11.81 F), so the simpler summary goes. Also measured and not kept: ICSISumm's
+    # concept threshold (a bigram counts only if at least 2 sources print it: -0.06),
+    # ICSISumm's 10-word minimum sentence (-0.26), scaling concept weights to a typical
+    # three-source story (-0.16).
     # bonus per extra independent source for a sentence carrying a corroborated fact
     fact_bonus: float = 0.5
-    # per-sentence bonus for being near the top of its article: lead_bonus * exp(-index / lead_decay) * words
-    lead_bonus: float = 0.0
     # an article whose content is far from the rest of the story's (boilerplate, an
     # off-topic page, Multi-News's web-archive boilerplate) contributes concepts scaled
     # down linearly between these cosines (0.4/0.7 rather than 0.3/0.6: +0.18 R-2 at 300
@@ -123,8 +114,6 @@ class Tuning:
     # sentences, where lexical centrality matters more than piling up agreement.
     short_budget: int = 150
     short: tuple[tuple[str, float], ...] = (
-        ("centroid_weight", 0.1),
-        ("lead_bonus", 0.4),
         ("tfidf_weight", 30.0),
         ("agreement_power", 2.0),
         ("off_topic_cosine", 0.3),
@@ -544,9 +533,6 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
     fact_claims_in = _by_article(fact_claims, lambda pair: pair[0])
     close_to_faithful = _close_to(vectors, [i for a in reworded for i in rows_of.get(a, ())],
                                   [i for a in faithful for i in rows_of.get(a, ())], tuning.reworded_cosine)  # fmt: skip
-    centroid = np.mean(list(group_means.values()), axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    closeness = vectors @ centroid
     relevance = _group_relevance(group_means, tuning)
 
     out: list[_Candidate] = []
@@ -584,9 +570,6 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
             if prior is None or out[prior].sentence.index != sentence.index - 1:
                 continue
             candidate.needs = prior
-        candidate.bonus = tuning.centroid_weight * float(closeness[i]) * candidate.words
-        candidate.bonus += tuning.lead_bonus * math.exp(-sentence.index / tuning.lead_decay) * candidate.words
-        candidate.bonus *= candidate.relevance
         if tuning.quote_penalty:
             candidate.bonus -= tuning.quote_penalty * _quoted_words(text)
         candidate.bonus += tuning.fact_bonus * sum(
@@ -740,21 +723,13 @@ def _concept_weights(candidates: list[_Candidate], tuning: Tuning) -> dict:
             stated[concept].add(group)
     weights = {}
     factor = tuning.quote_concept_factor
-    story_scale = 1.0
-    if tuning.typical_sources:
-        sources_in_story = sum(relevance.values()) or 1.0
-        story_scale = (tuning.typical_sources / sources_in_story) ** tuning.agreement_power
-    least_sources = min(tuning.min_concept_sources, len(relevance))
     for concept, positions in best_position.items():
-        if len(positions) < least_sources and concept[0] != "fact":
-            weights[concept] = 0.0
-            continue
         scale = {g: relevance[g] * (1.0 if g in stated[concept] else factor) for g in positions}
         score = sum(
             scale[g] * (1 + tuning.lead_weight * math.exp(-p / tuning.lead_decay)) for g, p in positions.items()
         )
         sources = sum(scale.values())
-        weights[concept] = story_scale * score * max(sources, 1.0) ** (tuning.agreement_power - 1)
+        weights[concept] = score * max(sources, 1.0) ** (tuning.agreement_power - 1)
         if concept[0] == "fact":
             weights[concept] *= tuning.fact_concept_weight
     return weights
