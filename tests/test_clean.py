@@ -257,6 +257,12 @@ def test_a_hard_wrapped_text_is_read_by_its_paragraphs() -> None:
     # Each paragraph traced to the raw line it starts on; every raw line is in one.
     starts = [n for n, line in enumerate(raw.splitlines(), 1) if line.startswith("   ")]
     assert sorted(set(article.raw_line_of)) == starts
+    # A one-line paragraph that fills the width is not run into the indented next one.
+    heading = "Keller canal: the old footbridge that fell during the Lantern Walk"
+    assert 65 <= len(heading) <= 69  # with its indent, within 72 columns but no room for the next word
+    joined = clean(RawArticle(origin="wire.txt", text="   " + heading + "\n" + raw)).text
+    assert joined.split("\n\n")[-len(_WIRE_PARAGRAPHS):] == list(_WIRE_PARAGRAPHS)
+    assert heading not in joined.split("\n\n")[-len(_WIRE_PARAGRAPHS)]
     # The same paragraphs unwrapped, one per line, read the same.
     assert clean(RawArticle(origin="wire.txt", text="\n".join(_WIRE_PARAGRAPHS))).text == article.text
 

@@ -434,12 +434,16 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     def indent(line: str) -> int:
         return len(line) - len(line.lstrip())
 
+    # The body's indentation: a line indented deeper starts a paragraph, even after a
+    # one-line paragraph that happens to fill the width (a short heading, a caption).
+    body = min(indent(line) for line in raw if line.strip())
+
     def broken(k: int) -> bool:
         """Whether the wrapper broke raw line k: its successor's first word did not fit."""
         following = raw[k + 1]
         first_word = following.split()[0]
         length = len(raw[k].rstrip())
-        return length <= width < length + 1 + len(first_word) and indent(following) <= indent(raw[k])
+        return length <= width < length + 1 + len(first_word) and indent(following) == body
 
     breaks = {k for k in pairs if broken(k)}
     if len(breaks) * 2 < len(pairs):  # not a wrapped text: most line breaks end lines that had room
