@@ -263,6 +263,12 @@ def test_a_hard_wrapped_text_is_read_by_its_paragraphs() -> None:
     joined = clean(RawArticle(origin="wire.txt", text="   " + heading + "\n" + raw)).text
     assert joined.split("\n\n")[-len(_WIRE_PARAGRAPHS):] == list(_WIRE_PARAGRAPHS)
     assert heading not in joined.split("\n\n")[-len(_WIRE_PARAGRAPHS)]
+    # Many one-line indented paragraphs (captions, tweets) between the wrapped ones do
+    # not hide the wrapping.
+    short = "\n".join(f"   Photo {n}: the canal at dawn." for n in range(12))
+    assert clean(RawArticle(origin="wire.txt", text=raw + "\n" + short)).text.split("\n\n")[: len(_WIRE_PARAGRAPHS)] == list(
+        _WIRE_PARAGRAPHS
+    )
     # The same paragraphs unwrapped, one per line, read the same.
     assert clean(RawArticle(origin="wire.txt", text="\n".join(_WIRE_PARAGRAPHS))).text == article.text
 

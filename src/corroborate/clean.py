@@ -422,14 +422,8 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     fill the width)."""
     raw = text.splitlines()
     numbered = [(number, line.strip()) for number, line in enumerate(raw, start=1) if line.strip()]
-    lengths = [len(line.rstrip()) for line in raw if line.strip()]
-    # pairs of consecutive non-blank raw lines (a line break inside a block)
-    pairs = [k for k in range(len(raw) - 1) if raw[k].strip() and raw[k + 1].strip()]
-    narrow = [length for length in lengths if length <= _WRAP_MAX_WIDTH]
-    # Paragraphs written on one line are wider; a stray long line (a URL) is tolerated.
-    if len(pairs) < _WRAP_MIN_BREAKS or len(narrow) < 0.95 * len(lengths):
+    if not numbered:
         return numbered
-    width = max(narrow)
 
     def indent(line: str) -> int:
         return len(line) - len(line.lstrip())
@@ -437,6 +431,16 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     # The body's indentation: a line indented deeper starts a paragraph, even after a
     # one-line paragraph that happens to fill the width (a short heading, a caption).
     body = min(indent(line) for line in raw if line.strip())
+    lengths = [len(line.rstrip()) for line in raw if line.strip()]
+    # pairs of consecutive non-blank raw lines whose second is at the body's indentation
+    # (a line break inside a block; an indented line is a paragraph's start, so a text of
+    # many one-line indented paragraphs still shows its wrapping in the others)
+    pairs = [k for k in range(len(raw) - 1) if raw[k].strip() and raw[k + 1].strip() and indent(raw[k + 1]) == body]
+    narrow = [length for length in lengths if length <= _WRAP_MAX_WIDTH]
+    # Paragraphs written on one line are wider; a stray long line (a URL) is tolerated.
+    if len(pairs) < _WRAP_MIN_BREAKS or len(narrow) < 0.95 * len(lengths):
+        return numbered
+    width = max(narrow)
 
     def broken(k: int) -> bool:
         """Whether the wrapper broke raw line k: its successor's first word did not fit."""
