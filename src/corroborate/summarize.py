@@ -71,12 +71,12 @@ class Tuning:
     # benchmarks/summary_harness.py --protocol; BENCHMARKS.md): a per-sentence bonus for
     # closeness to the story's MiniLM centroid and one for being near the top of its
     # article. At 300 words every fold's training folds chose the summary without them
-    # (held-out R-2 F 16.63 against 16.57); at 100 words they tied on the DUC-style
-    # variant (held-out recall 8.90 without, 8.93 with) and lost on Multi-News (11.99
-    # against 11.81 F), so the simpler summary goes. Also measured and not kept: ICSISumm's
-    # concept threshold (a bigram counts only if at least 2 sources print it: -0.06),
-    # ICSISumm's 10-word minimum sentence (-0.26), scaling concept weights to a typical
-    # three-source story (-0.16).
+    # (held-out R-2 F 16.63 against 16.57); at 100 words the training folds chose the
+    # summary without them in 4 of 5 folds and it tied held out (DUC-style recall 8.90
+    # against 8.93, Multi-News F 11.80 against 11.81), so the simpler summary goes.
+    # Also measured at 100 words and not kept: ICSISumm's concept threshold (a bigram
+    # counts only if at least 2 sources print it: -0.06), its 10-word minimum sentence
+    # (-0.26), scaling concept weights to a typical three-source story (-0.16).
     # bonus per extra independent source for a sentence carrying a corroborated fact
     fact_bonus: float = 0.5
     # an article whose content is far from the rest of the story's (boilerplate, an
