@@ -22,7 +22,7 @@ demo: $(BIN)/.installed
 	@echo "HTML report written to $(CURDIR)/brief.html"
 
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 clean:
 	rm -rf $(VENV) brief.html .pytest_cache

@@ -86,6 +86,18 @@ def test_dates_agree_at_the_coarser_precision():
     assert not values_agree(claim("2031-03-10", "day"), claim("2031-03-11", "day"))
 
 
+def test_a_week_at_the_end_of_the_calendar_is_compared_not_raised():
+    # Found by fuzzing: the days after a week of year 9999 do not exist.
+    from corroborate.claims.numbers import disagreements
+
+    def claim(value, precision):
+        return Claim(Span("a", 0, 1), "X", "date", value, value, precision=precision, kind="date")
+
+    week, month = claim("9999-12-27", "week"), claim("9999-12-01", "month")
+    assert values_agree(week, month)
+    assert not disagreements([week, month]).any()
+
+
 def test_one_canonical_name_per_person(ferry):
     brief, _ = ferry
     names = [e.name for e in brief.entities if e.kind == "PERSON"]

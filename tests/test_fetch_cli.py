@@ -103,7 +103,7 @@ def test_ingest_urls_and_a_feed_reports_each_bad_url_in_one_line(tmp_path):
     assert "checked again (1 changed)" in recheck.stdout
     changes = json.loads(run("changes", "--db", db, "--format", "jsonl").stdout)
     assert changes["url"] == good[0] and changes["versions"] == 2 and (changes["words_added"], changes["words_removed"]) == (1, 1)
-    assert nothing.exit_code == 2 and "nothing usable" in nothing.stderr
+    assert nothing.exit_code == 2 and "nothing to ingest: no readable article" in nothing.stderr
 
 
 def test_brief_of_urls_that_all_fail_says_so_and_exits_2(tmp_path):

@@ -99,7 +99,7 @@ def test_cp1252_page_declared_in_its_meta_tag_is_decoded() -> None:
     [
         (b"", "empty file"),
         (b"   \n  ", "empty file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not HTML"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text"),
         (b"<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></body></html>", "no article text found"),
         (b"<html><body><div>menu</div></body></html>", "no article text found"),
     ],

@@ -334,6 +334,68 @@ def test_kept_pages_are_served_until_the_store_changes(web_store, tmp_path):
         assert pending.status_code == 200
 
 
+def test_a_kept_page_has_an_etag_answers_304_and_is_gzipped_once(web_store, tmp_path):
+    import gzip
+
+    path = tmp_path / "copy.db"
+    shutil.copy(web_store.path, path)
+    url = f"/stories/{web_store.example_story}"
+    plain = {"accept-encoding": "identity"}
+    with client(path) as test_client:
+        first = test_client.get(url, headers=plain)
+        etag = first.headers["etag"]
+        assert first.status_code == 200 and "x-corroborate-page" not in first.headers and etag.startswith('"')
+        kept = test_client.get(url, headers=plain)
+        assert kept.headers["x-corroborate-page"] == "kept" and kept.headers["etag"] == etag and kept.content == first.content
+        assert "content-encoding" not in kept.headers and kept.headers["vary"] == "Accept-Encoding"
+        unchanged = test_client.get(url, headers={"if-none-match": f'"other", {etag}'})
+        assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged.headers["etag"] == etag
+        assert test_client.get(url, headers={"if-none-match": '"other"', **plain}).content == first.content
+        zipped = test_client.get(url, headers={"accept-encoding": "gzip"}, extensions={})
+        assert zipped.headers["content-encoding"] == "gzip" and zipped.content == first.content  # httpx unzips it
+        raw = test_client.build_request("GET", url, headers={"accept-encoding": "gzip"})
+        body = test_client.send(raw, stream=True)
+        assert gzip.decompress(b"".join(body.iter_raw())) == first.content
+        assert int(body.headers["content-length"]) < len(first.content) / 2
+        with Store(path) as store:  # a commit that touches the story's rows: made again, the same bytes
+            store.connection.execute("UPDATE stories SET title = title || '' WHERE id = ?", (web_store.example_story,))
+            store.connection.execute("INSERT INTO article_versions SELECT article_id, 1, '2026-01-01', NULL, 't', 't', 'h', 0"
+                                     " FROM memberships WHERE story_id = ? LIMIT 1", (web_store.example_story,))
+            store.connection.commit()
+        again = test_client.get(url, headers={"if-none-match": etag, **plain})
+        assert again.status_code == 304 and again.headers["etag"] == etag and "x-corroborate-page" not in again.headers
+
+
+def test_story_and_article_pages_outlive_commits_that_do_not_touch_them(web_store, tmp_path):
+    path = tmp_path / "copy.db"
+    shutil.copy(web_store.path, path)
+    story = web_store.example_story
+    with sqlite3.connect(path) as db:
+        article = db.execute("SELECT article_id FROM memberships WHERE story_id = ? ORDER BY article_id LIMIT 1", (story,)).fetchone()[0]
+    pages = (f"/stories/{story}", f"/stories/{story}.json", f"/articles/{article}", f"/articles/{article}.json")
+
+    def commit(sql: str, *args) -> None:
+        with Store(path) as store:
+            store.connection.execute(sql, args)
+            store.connection.commit()
+
+    with client(path) as test_client:
+        first = {url: test_client.get(url) for url in pages}
+        commit("UPDATE stories SET title = 'Another story, renamed' WHERE id = ?", web_store.unbriefed_story)
+        for url in pages:  # another story changed: served again without being made again
+            again = test_client.get(url)
+            assert again.headers.get("x-corroborate-page") == "kept" and again.content == first[url].content, url
+        commit("UPDATE articles SET outlet = 'The Renamed Gazette' WHERE id = ?", article)
+        for url in pages:  # one of its articles changed: made again, and shows it
+            again = test_client.get(url)
+            assert "x-corroborate-page" not in again.headers and "The Renamed Gazette" in again.text, url
+            assert test_client.get(url).headers.get("x-corroborate-page") == "kept"
+        home = test_client.get("/stories.json")
+        commit("UPDATE stories SET title = 'Another story, renamed again' WHERE id = ?", web_store.unbriefed_story)
+        assert "x-corroborate-page" not in test_client.get("/stories.json").headers  # a list has no fingerprint
+        assert home.status_code == 200
+
+
 def test_a_brief_made_again_for_the_same_articles_is_shown_afresh(web_store, tmp_path):
     from dataclasses import replace
 
@@ -577,3 +639,25 @@ def test_serve_command_refuses_a_missing_store(tmp_path):
     assert result.exit_code == 2 and "no store at" in result.output
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db"), "--set", "nonsense=1"])
     assert result.exit_code == 2 and "unknown setting" in result.output
+
+
+def test_a_brief_asked_for_by_many_pages_at_once_is_made_once():
+    import threading
+    import time
+
+    from corroborate.web.app import BriefMemory
+
+    memory, made = BriefMemory(4), []
+
+    def make():
+        made.append(1)
+        time.sleep(0.05)  # long enough for every other thread to ask meanwhile
+        return "the brief"
+
+    threads = [threading.Thread(target=lambda: memory.get_or_make(("story", 1), make)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == [1] and memory.get(("story", 1)) == "the brief"
+    assert memory.get_or_make(("story", 2), lambda: None) is None and memory.get(("story", 2)) is None

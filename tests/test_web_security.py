@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
 from starlette.testclient import TestClient
 
+from corroborate.store import StoreError
 from corroborate.web import WebSettings, create_app
 from corroborate.web.security import safe_file_name
 from corroborate.web.worker import BriefWorker
@@ -190,7 +192,7 @@ def test_reads_cannot_write(web_store):
     store = app.state.web.store()
     with pytest.raises(sqlite3.OperationalError):
         store.connection.execute("DELETE FROM articles")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match="read-only"):  # the store's own one-line error (issue 18)
         store.cache_brief(web_store.example_story, "x", "y", None)
 
 
@@ -200,3 +202,15 @@ def test_a_search_past_its_time_limit_is_stopped_with_a_message(web_store, monke
         response = slow.get("/", params={"q": "footbridge"})
         assert response.status_code == 503 and "stopped" in response.text
         assert slow.get("/stories.json", params={"q": "footbridge"}).json()["status"] == 503
+
+
+def test_the_time_limit_counts_cpu_not_waiting():
+    from corroborate.web.db import QueryTimeout, time_limit
+
+    connection = sqlite3.connect(":memory:")
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT MAX(i) FROM n"
+    with time_limit(connection, 0.05):
+        time.sleep(0.1)  # a busy server: the page waited for a core, and spent nothing
+        assert connection.execute("SELECT 1").fetchone() == (1,)
+    with pytest.raises(QueryTimeout), time_limit(connection, 0.05):
+        connection.execute(endless).fetchone()

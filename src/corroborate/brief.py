@@ -10,6 +10,7 @@ fields filled (the Brief is immutable). Renderers only ever see the result.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -18,11 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import BriefOptions
+from .guard import failed_articles, run_stage
 from .model import Article, Brief, InputProblem, InputStatus, RawArticle
 from .progress import step
 
 if TYPE_CHECKING:
     from .ingest.identity import Repeat
+
+log = logging.getLogger(__name__)
 
 Stage = Callable[[Brief, BriefOptions], Brief]
 
@@ -139,10 +143,13 @@ def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread:
     wall, measured under load)."""
 
     def work() -> None:
-        if wanted & _PARSING_STAGES:
-            _parse(brief)
-        if "summary" in wanted:
-            import scipy.optimize  # noqa: F401 - the summary's integer program; 0.5 s to import
+        try:
+            if wanted & _PARSING_STAGES:
+                _parse(brief)
+            if "summary" in wanted:
+                import scipy.optimize  # noqa: F401 - the summary's integer program; 0.5 s to import
+        except Exception:  # noqa: BLE001 - only a head start: the stages parse again, under their guards
+            log.debug("warm-up failed", exc_info=True)
 
     from .progress import in_thread
 
@@ -167,10 +174,24 @@ def _parse(brief: Brief) -> None:
     parse_texts([article.text for article in brief.articles])
 
 
+def _ahead(work: Callable[[Brief], None], brief: Brief) -> None:
+    """Work done ahead for the stages (parsing, embedding): if it fails, the stages
+    meet the failure again under their guards, article by article."""
+    try:
+        work(brief)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.debug("%s failed", work.__name__, exc_info=True)
+
+
 def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     """Run the analysis stages, in order, over a brief that has its articles
-    (each timed as a step of `progress`, with the background parse as "parse")."""
+    (each timed as a step of `progress`, with the background parse as "parse").
+
+    A stage that fails on one article (or as a whole) does not stop the brief: the
+    failure is one of `Brief.problems` and the brief goes on without that part
+    (`guard.run_stage`; stages guard their per-article work with `guard.per_article`)."""
     options = options or BriefOptions()
+    brief = _within_length(brief, options.max_article_chars)
     stages = _stages()
     wanted = set(options.stages) if options.stages else set(stages)
     warm_up = _warm_up_in_background(brief, wanted)
@@ -178,16 +199,41 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     for name, stage in stages.items():
         if name == parse_first:
             with step("parse"):  # waits for the background parse (then cached for every stage)
-                _parse(brief)
+                _ahead(_parse, brief)
         if name in wanted or name == "sentences":  # every later stage reads sentences
             with step(name):
-                brief = stage(brief, options)
+                brief = run_stage(name, stage, brief, options)
         if name == "sentences" and wanted & {"relations", "summary"}:
             with step("embed"):
-                _embed_sentences_ahead(brief)
+                _ahead(_embed_sentences_ahead, brief)
     warm_up.join()
     derived = {relation.derived for relation in brief.relations if relation.kind in ("duplicate", "contained", "rewrite")}
     return replace(brief, title=story_title(brief.articles, derived))
+
+
+def _within_length(brief: Brief, limit: int) -> Brief:
+    """Articles longer than `limit` characters cut at the last paragraph break before
+    it (a problem says so): the analyses are not made for book-length texts."""
+    cut = []
+    problems = []
+    for article in brief.articles:
+        if len(article.text) <= limit:
+            cut.append(article)
+            continue
+        end = article.text.rfind("\n", 0, limit + 1)
+        if end < limit // 2:
+            end = article.text.rfind(" ", 0, limit + 1)
+        end = end if end > 0 else limit
+        text = article.text[:end].rstrip()
+        cut.append(replace(article, text=text, raw_line_of=article.raw_line_of[: text.count("\n") + 1]))
+        problems.append(InputProblem(
+            article.origin,
+            f"article of {len(article.text):,} characters: only its first {len(text):,} are analysed "
+            "(setting max_article_chars)",
+        ))  # fmt: skip
+    if not problems:
+        return brief
+    return replace(brief, articles=tuple(cut), problems=brief.problems + tuple(problems))
 
 
 def brief(
@@ -207,6 +253,13 @@ def brief(
     if not read.articles:
         raise NoUsableInput(read.problems)
     return analyse(start_brief(read.articles, read.problems, read.repeats), options)
+
+
+def nothing_usable(brief: Brief) -> bool:
+    """Whether the analysis left nothing to show: every article with text failed in
+    the sentences stage, which every other stage reads."""
+    with_text = {article.id for article in brief.articles if article.text.strip()}
+    return bool(with_text) and with_text <= failed_articles(brief, "sentences")
 
 
 def _load_models_in_background(options: BriefOptions) -> None:

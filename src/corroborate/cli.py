@@ -15,7 +15,18 @@ Adding a command is adding a function:
 
 Use `fail(message)` for a user's mistake (one line on stderr, exit code 2,
 no traceback), `report_problems(problems)` for unreadable input, and
-`write_output(text, out)` to print or write a result.
+`write_output(text, out)` to print or write a result (a file is written
+atomically: whole, or not at all).
+
+Exit codes, the same for every command (README, "Exit codes"):
+
+    0  done; input that could not be read was reported on stderr, one line each
+    1  nothing usable came out (every article failed analysis), or corroborate
+       itself failed: one line on stderr, never a traceback (CORROBORATE_DEBUG=1
+       shows it)
+    2  a user's mistake: a bad flag, nothing readable in the input, an output
+       or a store that cannot be used
+    3  the store is being written by another corroborate and --wait ran out
 """
 
 from __future__ import annotations
@@ -39,8 +50,10 @@ from . import __version__
 FORMATS = ("terminal", "md", "json", "html")
 FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html", ".txt": "terminal"}
 
-# Exit codes: 0 done (perhaps with problems reported), 2 a user's mistake or nothing usable.
+# Exit codes (see the module docstring).
+EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BUSY = 3
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -59,10 +72,37 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise click.exceptions.Exit(code)
 
 
+class ProblemReport:
+    """Problems on stderr as they come, one line each (`corroborate: FILE:LINE:
+    message`). After the first few of one kind in one file (3,000 headline-only
+    records in one feed), the rest are counted, and `finish()` says how many."""
+
+    SHOWN = 3
+
+    def __init__(self) -> None:
+        from collections import Counter
+
+        self.counts: Counter[tuple[str, str]] = Counter()
+
+    def __call__(self, problems: Iterable) -> None:
+        for problem in problems:
+            key = (problem.origin.split("#", 1)[0], problem.message)
+            self.counts[key] += 1
+            if self.counts[key] <= self.SHOWN:
+                click.echo(f"corroborate: {problem}", err=True)
+
+    def finish(self) -> None:
+        for (origin, message), count in self.counts.items():
+            if count > self.SHOWN:
+                click.echo(f"corroborate: {origin}: {count - self.SHOWN} more with the same problem: {message}", err=True)
+        self.counts.clear()
+
+
 def report_problems(problems: Iterable) -> None:
-    """One line per unreadable input on stderr: `corroborate: FILE:LINE: message`."""
-    for problem in problems:
-        click.echo(f"corroborate: {problem}", err=True)
+    """One line per unreadable input on stderr (repeats summarised, `ProblemReport`)."""
+    report = ProblemReport()
+    report(problems)
+    report.finish()
 
 
 def check_writable(out: Path) -> None:
@@ -85,10 +125,14 @@ def write_output(text: str, out: Path | None, what: str = "brief") -> None:
         except BrokenPipeError:  # `corroborate ... | head`: the reader left, that is fine
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
+    from .output import write_atomically
+
     try:
-        out.write_text(text, encoding="utf-8")
+        write_atomically(out, text)
     except OSError as error:
-        fail(f"cannot write --out {out}: {error.strerror or error}")
+        fail(f"cannot write --out {out}: {error.strerror or error}; the file was left as it was")
+    except UnicodeError as error:  # a bug if it happens: every string is made safe on reading
+        fail(f"cannot write --out {out}: text not writable as UTF-8 ({error.reason}); the file was left as it was", EXIT_FAILED)
     click.echo(f"corroborate: wrote {what} to {out}", err=True)
 
 
@@ -162,7 +206,23 @@ def apply_settings(options, pairs: Iterable[str]):
     return replace(options, **changes)
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """The command group: an error that carries an `exit_code` (a store that cannot be
+    used, or is busy) ends the command with its one-line message and that code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except Exception as error:  # noqa: BLE001 - only errors that say how to exit are handled here
+            code = getattr(error, "exit_code", None)
+            if not isinstance(code, int) or isinstance(error, click.ClickException):
+                raise
+            fail(str(error), code)
+
+
+@click.group(context_settings=CONTEXT, cls=_Commands)
 @click.version_option(__version__, "-V", "--version", prog_name="corroborate", message="%(prog)s %(version)s")
 def main() -> None:
     """Read many outlets' articles about one news story and say what happened,
@@ -335,7 +395,7 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
     if reference_date is not None:
         options = replace(options, reference_date=reference_date)
 
-    from .brief import NoUsableInput
+    from .brief import NoUsableInput, nothing_usable
     from .brief import brief as make_brief
 
     from . import progress
@@ -356,6 +416,9 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
     report_problems(result.problems)
     if timings:
         click.echo(recorder.table(), err=True)
+    if nothing_usable(result):
+        _leave_at_once()
+        fail("nothing to brief: every article failed in the analysis (see the problems above)", EXIT_FAILED)
 
     from .render import RenderOptions, render
 
@@ -369,13 +432,17 @@ def brief(paths, story_id, db, format_, out, words, show_removed, reference_date
 
 
 def _story_brief(story_id: int, db: Path | None, options):
-    from .store.briefs import NoSuchStory, story_brief
+    from .store.briefs import UNCACHED, NoSuchStory, story_brief
 
-    with _open_store(db, must_exist=True) as store:
+    with _open_store(db, must_exist=True, reading=True) as store:
         try:
-            return story_brief(store, story_id, options)
+            result = story_brief(store, story_id, options)
         except NoSuchStory:
             fail(f"{store.path}: no story {story_id} (see `corroborate stories --db {store.path}`)")
+    for note in result.notes:
+        if note.startswith(UNCACHED):
+            click.echo(f"corroborate: {store.path}: {note}", err=True)
+    return result
 
 
 def _print_terminal(result, options) -> None:
@@ -507,6 +574,11 @@ def dedup(paths, format_, jaccard, containment, dask) -> None:
     them yourself if you want transitive groups; earlier lines are unchanged.
 
     \b
+    "article" is the input's own id when a record has one (JSON, JSON Lines,
+    CSV, feeds), else where it was read; "origin" is always where it was read
+    (path, path#line-N).
+
+    \b
     Examples:
       corroborate dedup crawl/ > groups.jsonl
       corroborate dedup a.warc.gz feed.jsonl --format csv --containment 0.8
@@ -521,7 +593,7 @@ def dedup(paths, format_, jaccard, containment, dask) -> None:
         options = replace(options, jaccard=jaccard)
     if containment is not None:
         options = replace(options, containment=containment)
-    columns = ["article", "group", "original", "kind", "match", "jaccard", "containment", "linked"]
+    columns = ["article", "origin", "group", "original", "kind", "match", "jaccard", "containment", "linked"]
     writer = csv.writer(sys.stdout, lineterminator="\n") if format_ == "csv" else None
     with _cluster(dask) as client, _cluster_lost(client):
         if client is not None:
@@ -537,13 +609,16 @@ def _write_dedup(items, writer, columns) -> None:
 
     from .model import InputProblem
 
+    report = ProblemReport()
+    written = 0
     try:
         if writer:
             writer.writerow(columns)
         for item in items:
             if isinstance(item, InputProblem):
-                report_problems([item])
+                report([item])
                 continue
+            written += 1
             row = asdict(item)
             row["article"] = row.pop("key")
             values = {name: row[name] for name in columns}
@@ -556,6 +631,10 @@ def _write_dedup(items, writer, columns) -> None:
         sys.stdout.flush()
     except BrokenPipeError:  # `corroborate dedup ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    report.finish()
+    if not written:
+        fail("nothing to deduplicate: no readable article in the input")
 
 
 # --- the store: ingest a stream, list its stories, cluster without a store --------
@@ -565,8 +644,9 @@ DB_OPTION = click.option(
 )
 
 
-def _open_store(db: Path | None, must_exist: bool = False):
-    """The store at `db`; a one-line error for a file that is not one."""
+def _open_store(db: Path | None, must_exist: bool = False, reading: bool = False):
+    """The store at `db` (read-only when `reading` and it cannot be written); a
+    one-line error for a file that is not one."""
     from .store import DEFAULT_PATH, Store, StoreError
 
     path = db or DEFAULT_PATH
@@ -575,7 +655,7 @@ def _open_store(db: Path | None, must_exist: bool = False):
     if path.parent != Path("") and not path.parent.is_dir():
         fail(f"cannot create --db {path}: folder {path.parent} does not exist")
     try:
-        return Store(path)
+        return Store.for_reading(path) if reading else Store(path)
     except StoreError as error:
         fail(str(error))
 
@@ -589,13 +669,21 @@ def _open_store(db: Path | None, must_exist: bool = False):
 @CONTACT_OPTION
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a fetch setting (see `corroborate settings`).")
 @DASK_OPTION
-def ingest(paths, db, batch_size, urls_file, archive, contact, settings, dask) -> None:
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="When another corroborate is writing to the store, wait at most this long for it (0: refuse at once). Default: wait until it is done.",
+)
+def ingest(paths, db, batch_size, urls_file, archive, contact, settings, dask, wait) -> None:
     """Add articles to the store and file each under a story.
 
     Reads every input format `corroborate brief` reads, skips articles already
     stored (same URL or same text), and clusters the new ones into stories as
     they arrive (see `corroborate stories`). Work is committed in batches: a run
-    that is stopped can simply be run again.
+    that is stopped can simply be run again. One ingest writes to a store at a
+    time: another waits until it is done (see --wait).
 
     A URL may be an article page, an RSS/Atom feed or a sitemap (its articles are
     fetched, those already stored skipped). An article URL already stored is
@@ -620,7 +708,10 @@ def ingest(paths, db, batch_size, urls_file, archive, contact, settings, dask) -
     _, fetch_settings = split_settings(settings)
     urls = [item for item in inputs if is_url(item)]
     paths = [item for item in inputs if not is_url(item)]
-    with _open_store(db) as store:
+    def on_wait(holder) -> None:
+        click.echo(f"corroborate: {store.path} is being written by {holder}; waiting for it to finish", err=True)
+
+    with _open_store(db) as store, store.writer(wait=wait, on_wait=on_wait):  # one writer at a time (store/writer.py)
         summary = None
         if paths:
             with _cluster(dask) as client, _cluster_lost(client):
@@ -647,7 +738,7 @@ def ingest(paths, db, batch_size, urls_file, archive, contact, settings, dask) -
         )
     usable = (summary.read if summary else 0) + (collected.usable if collected else 0)
     if usable == 0:
-        fail("nothing usable in the input")
+        fail("nothing to ingest: no readable article in the input")
 
 
 def _ingest_paths(store, paths, batch_size, ingest_into):
@@ -703,7 +794,7 @@ def stories(db, limit, min_size, format_) -> None:
     """
     import json
 
-    with _open_store(db, must_exist=True) as store:
+    with _open_store(db, must_exist=True, reading=True) as store:
         rows = store.stories(limit=limit, min_size=min_size)
     if format_ == "jsonl":
         for row in rows:
@@ -715,13 +806,17 @@ def stories(db, limit, min_size, format_) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold")
     for name in ("Story", "Title", "Articles", "Outlets", "First", "Last"):
         table.add_column(name, overflow="fold")
     for row in rows:
         outlets = ", ".join(row.outlets[:4]) + (f" +{len(row.outlets) - 4}" if len(row.outlets) > 4 else "")
-        table.add_row(str(row.id), row.title, str(row.size), outlets, str(row.first_date or ""), str(row.last_date or ""))
+        # Titles and outlet names are third-party text: shown as Text, never read as
+        # rich markup ("[/bold]" would crash the table, "[link=...]" make a link).
+        cells = (str(row.id), row.title, str(row.size), outlets, str(row.first_date or ""), str(row.last_date or ""))
+        table.add_row(*(Text(cell) for cell in cells))
     Console(highlight=False).print(table)
 
 
@@ -846,7 +941,7 @@ def feeds(db, format_) -> None:
 
     from .store import feeds as feed_table
 
-    with _open_store(db, must_exist=True) as store:
+    with _open_store(db, must_exist=True, reading=True) as store:
         rows = feed_table.feeds(store)
     if format_ == "jsonl":
         for row in rows:
@@ -862,6 +957,7 @@ def feeds(db, format_) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold")
     for name in ("Feed", "Every", "Last success", "Last error", "Failure score", "Next poll", "Articles"):
@@ -869,11 +965,12 @@ def feeds(db, format_) -> None:
     for row in rows:
         error = f"{_when(row.last_error_at)}: {row.last_error}" if row.last_error else "–"
         name = row.url + (f"\n{row.title}" if row.title else "") + ("" if row.active else "\n(no longer followed)")
-        table.add_row(
+        cells = (
             name, _duration(row.every), _when(row.last_success), error,
             f"{row.failure_score:.2f} ({row.failures} in a row)" if row.failures else f"{row.failure_score:.2f}",
             _when(row.next_poll) if row.active else "–", str(row.new_articles),
         )  # fmt: skip
+        table.add_row(*(Text(cell) for cell in cells))  # feed titles and errors are third-party text, not markup
     Console(highlight=False).print(table)
 
 
@@ -901,7 +998,7 @@ def changes(db, format_) -> None:
 
     from .store.fetched import changed_articles
 
-    with _open_store(db, must_exist=True) as store:
+    with _open_store(db, must_exist=True, reading=True) as store:
         rows = changed_articles(store)
         stories = {
             article_id: story for article_id, story in store.connection.execute("SELECT article_id, story_id FROM memberships")
@@ -920,6 +1017,7 @@ def changes(db, format_) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold")
     for name in ("Story", "Article", "Versions", "First fetched", "Last changed", "Words +/−"):
@@ -927,10 +1025,11 @@ def changes(db, format_) -> None:
     for row in rows:
         article = f"{row.outlet or ''}: {row.title}\n{row.url or row.article_id}"
         words = "taken down" if row.gone else f"+{row.words_added} / −{row.words_removed}"
-        table.add_row(
+        cells = (
             str(stories.get(row.article_id, "")), article, str(row.versions), _when(row.first_fetched),
             _when(row.last_changed), words,
         )  # fmt: skip
+        table.add_row(*(Text(cell) for cell in cells))  # titles and outlets are third-party text, not markup
     Console(highlight=False).print(table)
 
 
@@ -966,8 +1065,17 @@ def cluster(paths, format_, embeddings, dask) -> None:
             from .distributed import cluster as cluster_on_cluster
 
             cluster_inputs = functools.partial(cluster_on_cluster, client)
-        records, problems = cluster_inputs(list(paths), clusterer)
+        from . import progress
+
+        bars = progress.ProgressBars()
+        try:
+            with progress.observing(bars):
+                records, problems = cluster_inputs(list(paths), clusterer)
+        finally:
+            bars.close()
     report_problems(problems)
+    if not records:
+        fail("nothing to cluster: no readable article in the input")
     try:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -1109,9 +1217,24 @@ def _leave_at_once() -> None:
 
 
 def run(**click_options) -> None:
-    """The console script: `main`, then a quick exit when the command allowed it."""
+    """The console script: `main`, then a quick exit when the command allowed it.
+
+    The last resort of "no traceback, ever": an error nothing else caught (a bug)
+    ends the program with one line naming it and exit code 1; CORROBORATE_DEBUG=1
+    shows the traceback instead."""
     try:
         main(**click_options)
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        if os.environ.get("CORROBORATE_DEBUG"):
+            raise
+        detail = (str(error).splitlines() or [""])[0][:200]
+        print(
+            f"corroborate: error: corroborate failed ({type(error).__name__}: {detail}); "
+            "please report it, with CORROBORATE_DEBUG=1 for the details",
+            file=sys.stderr,
+        )
+        sys.stderr.flush()
+        os._exit(EXIT_FAILED)  # threads may be loading models: do not wait for them
     except SystemExit as stop:
         if not _NOTHING_LEFT_OPEN:
             raise

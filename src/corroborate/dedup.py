@@ -48,7 +48,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -454,6 +454,7 @@ class DedupRecord:
     jaccard: float | None = None
     containment: float | None = None
     linked: tuple[int, ...] = ()  # other earlier groups this document also matched
+    origin: str | None = None  # where it was read (path, path#line-N) when `key` is the input's own id
 
 
 class Deduplicator:
@@ -613,12 +614,25 @@ def dedup_stream(
 
 def dedup_inputs(inputs: Iterable[str], options: DedupOptions | None = None) -> Iterator[DedupRecord | InputProblem]:
     """`corroborate dedup`: read files and folders one article at a time (any format
-    the readers know), clean each, and yield its record (keyed by where it came
-    from) or the problem that stopped it, in input order."""
+    the readers know), clean each, and yield its record or the problem that stopped
+    it, in input order. A record is keyed by the input's own id when it gives one (a
+    user joins the output back to their data by it), else by where it was read;
+    `origin` always says where it was read."""
+    from collections import deque
+
     from .ingest import iter_clean
 
-    documents = ((a.origin, a.title + "\n\n" + a.text) if isinstance(a, Article) else a for a in iter_clean(inputs))
-    return problems_in_place(documents, lambda found: dedup_stream(found, options))
+    origins: deque[str] = deque()  # of the documents handed on, in order: records come back in it
+
+    def keyed(item):
+        if not isinstance(item, Article):
+            return item
+        origins.append(item.origin)
+        return item.source_id or item.origin, item.title + "\n\n" + item.text
+
+    documents = (keyed(item) for item in iter_clean(inputs))
+    for item in problems_in_place(documents, lambda found: dedup_stream(found, options)):
+        yield replace(item, origin=origins.popleft()) if isinstance(item, DedupRecord) else item
 
 
 def problems_in_place(items: Iterable, records: Callable[[Iterator], Iterator]) -> Iterator:

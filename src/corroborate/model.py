@@ -66,6 +66,22 @@ class InputProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class StageProblem:
+    """An analysis stage that failed on one article (or, `article_id` None, on all of
+    them): the brief went on without that article's part in that stage. Shown with
+    the input problems, and shaped like them (origin, message, line)."""
+
+    origin: str  # the article's origin, or "brief" for the whole stage
+    message: str  # which stage failed, and the error in one line
+    stage: str
+    article_id: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
 class RawArticle:
     """An article as a reader found it, before cleaning."""
 
@@ -385,7 +401,7 @@ class Brief:
 
     title: str
     articles: tuple[Article, ...]
-    problems: tuple[InputProblem, ...] = ()
+    problems: tuple[InputProblem | StageProblem, ...] = ()
     sentences: tuple[Sentence, ...] = ()
     relations: tuple[Relation, ...] = ()
     source_groups: tuple[SourceGroup, ...] = ()

@@ -163,6 +163,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         if missing:
             if len(_EMBEDDINGS) + len(missing) > _EMBEDDING_CACHE_LIMIT:
                 _EMBEDDINGS.clear()  # a corpus-scale run: keep memory bounded
+                missing = list(dict.fromkeys(texts))  # those cached a moment ago are gone too
             for text, vector in zip(missing, sentence_encoder().encode(missing)):
                 _EMBEDDINGS[text] = vector
         if not texts:
@@ -176,6 +177,12 @@ _DOCS: dict[str, object] = {}
 _DOC_CACHE_LIMIT = 2_000
 
 
+# spaCy refuses a text over `nlp.max_length` (1,000,000 characters, error E088) and
+# needs memory in proportion to the longest text of a batch: longer texts are parsed
+# in pieces that end at paragraph breaks and joined back into one doc.
+_PIECE_CHARS = 100_000
+
+
 def parse_texts(texts: Sequence[str]) -> list:
     """spaCy docs of `texts`, each parsed once per process."""
     with _spacy_lock:
@@ -183,12 +190,39 @@ def parse_texts(texts: Sequence[str]) -> list:
         if missing:
             if len(_DOCS) + len(missing) > _DOC_CACHE_LIMIT:
                 _DOCS.clear()
+                missing = list(dict.fromkeys(texts))  # those cached a moment ago are gone too (found by fuzzing)
             from .progress import advance
 
-            for done, (text, doc) in enumerate(zip(missing, spacy_model().pipe(missing, batch_size=16)), 1):
+            piece = min(_PIECE_CHARS, spacy_model().max_length // 2)
+            short = [t for t in missing if len(t) <= piece]
+            for done, (text, doc) in enumerate(zip(short, spacy_model().pipe(short, batch_size=16)), 1):
                 _DOCS[text] = doc
                 advance(done, len(missing), "parse")
+            for done, text in enumerate((t for t in missing if len(t) > piece), len(short) + 1):
+                _DOCS[text] = _parse_in_pieces(text, piece)
+                advance(done, len(missing), "parse")
         return [_DOCS[t] for t in texts]
+
+
+def _parse_in_pieces(text: str, size: int):
+    from spacy.tokens import Doc
+
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            # The last paragraph break in the piece, else the last space (a text with no
+            # breaks at all is cut where it must be).
+            half = start + size // 2
+            cut = text.rfind("\n", half, end)
+            cut = cut if cut >= 0 else text.rfind(" ", half, end)
+            end = cut + 1 if cut > start else end
+        pieces.append(text[start:end])
+        start = end
+    doc = Doc.from_docs(list(spacy_model().pipe(pieces, batch_size=1)), ensure_whitespace=False)
+    if doc.text != text:  # spans point into `text`: the joined doc must be exactly it
+        raise ValueError("a long text's pieces did not join back into it")
+    return doc
 
 
 def tokens_where(doc, attribute: str, values: Iterable[str]) -> list:

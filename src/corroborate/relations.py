@@ -456,12 +456,14 @@ def input_statuses(brief: Brief, relations: Sequence[Relation]) -> tuple[InputSt
 def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
     """Stage: fill `brief.relations` (every pair of articles), `brief.source_groups` and
     the status of every input (`brief.inputs`: which articles are copies of which)."""
+    from .guard import per_article
     from .nlp import embed
 
     by_article: dict[str, list[Sentence]] = {}
     for sentence in brief.sentences:
         by_article.setdefault(sentence.span.article_id, []).append(sentence)
-    profiles = [_profile(article, by_article.get(article.id, [])) for article in brief.articles]
+    profiled = (per_article(a, _profile, a, by_article.get(a.id, []), default=None) for a in brief.articles)
+    profiles = [profile for profile in profiled if profile is not None]  # an article that failed is left out
     if len(profiles) > 1:
         texts = [text for profile in profiles for text in profile.sentence_texts]
         vectors = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
@@ -470,10 +472,11 @@ def find_relations(brief: Brief, options: BriefOptions | None = None) -> Brief:
             profile.embeddings = vectors[offset : offset + len(profile.sentence_texts)]
             offset += len(profile.sentence_texts)
     evidence = _all_pair_evidence(profiles)
-    relations = tuple(
-        _relate(profiles[a], profiles[b], profiles, evidence.get((a, b), _PairEvidence()))
+    related = (
+        per_article(profiles[b].article, _relate, profiles[a], profiles[b], profiles, evidence.get((a, b), _PairEvidence()), default=None)
         for a, b in combinations(range(len(profiles)), 2)
     )
+    relations = tuple(relation for relation in related if relation is not None)  # a pair that failed is left out
     return replace(
         brief,
         relations=relations,

@@ -67,5 +67,7 @@ def split_sentences(brief: Brief, options=None) -> Brief:
     """Stage: fill `brief.sentences` for every article."""
     from dataclasses import replace
 
-    sentences = tuple(s for article in brief.articles for s in split_article(article))
+    from .guard import per_article
+
+    sentences = tuple(s for article in brief.articles for s in per_article(article, split_article, article, default=[]))
     return replace(brief, sentences=sentences)

@@ -586,9 +586,17 @@ class StoryClusterer:
         return self.add_features(self.features(articles))
 
     def add_features(self, features: Sequence[ArticleFeatures]) -> list[int]:
-        """`add`, from features computed beforehand (`features`), in the order given."""
+        """`add`, from features computed beforehand (`features`), in the order given
+        (telling the progress observer how far it is, every thousand)."""
+        from .progress import advance
+
         self._ensure()
-        return [self._add_one(f) for f in features]
+        assigned = []
+        for done, article_features in enumerate(features, 1):
+            assigned.append(self._add_one(article_features))
+            if done % 1000 == 0:
+                advance(done, len(features))
+        return assigned
 
     @staticmethod
     def _unit_tf(indices, counts):
@@ -812,10 +820,40 @@ def read_for_clustering(inputs: Iterable) -> tuple[list[Article], list[InputProb
     return articles, problems
 
 
-def cluster(inputs: Iterable, clusterer: StoryClusterer | None = None) -> tuple[list[dict], list]:
+def cluster(inputs: Iterable, clusterer: StoryClusterer | None = None, chunk: int = 1000) -> tuple[list[dict], list]:
     """`corroborate cluster`: one `{"id", "story"}` record per input article, in input
-    order (the input's own id when it gives one, else the article id), and the problems."""
-    articles, problems = read_for_clustering(inputs)
-    labels = (clusterer or StoryClusterer()).fit_predict(articles)
-    records = [{"id": a.source_id or a.id, "story": f"s{label}"} for a, label in zip(articles, labels)]
+    order (the input's own id when it gives one, else the article id), and the problems.
+
+    Read as a stream: each `chunk` of articles is turned into what the clusterer reads
+    of it (`StoryClusterer.features`) and its texts are let go, so a corpus of
+    full-length articles takes memory for its features, not its texts. Reading and
+    clustering are steps of `progress` ("read", "cluster"), with counts."""
+    from dataclasses import replace
+
+    from .progress import advance, step
+
+    clusterer = clusterer or StoryClusterer()
+    dated: list[Article] = []  # the articles without their texts: time order reads their dates
+    features: list[ArticleFeatures] = []
+    problems: list[InputProblem] = []
+    pending: list[Article] = []
+
+    def flush() -> None:
+        features.extend(clusterer.features(pending))
+        dated.extend(replace(a, text="", removed=(), raw_line_of=()) for a in pending)
+        pending.clear()
+        advance(len(features), len(features))
+
+    with step("read"):
+        for item in iter_articles(inputs):
+            if isinstance(item, InputProblem):
+                problems.append(item)
+                continue
+            pending.append(item)
+            if len(pending) == chunk:
+                flush()
+        flush()
+    with step("cluster"):
+        labels = clusterer.fit_predict(dated, features)
+    records = [{"id": a.source_id or a.id, "story": f"s{label}"} for a, label in zip(dated, labels)]
     return records, problems

@@ -50,6 +50,7 @@ from dataclasses import replace
 
 from ..config import BriefOptions
 from ..entities import build_index
+from ..guard import per_article
 from ..model import Brief, FactSlot
 from .align import SAME_SLOT_AGREEING, SAME_SLOT_CONFLICTING, align
 from .context import ArticleContext, Found, parse
@@ -76,10 +77,14 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
     index = build_index(articles, docs)
     windows = reference_windows(brief, options)
     found: list[Found] = []
-    for article, doc in zip(articles, docs):
+
+    def claims_of(article, doc) -> list[Found]:
         sentences = tuple(s.span for s in brief.sentences_of(article.id))
         ctx = ArticleContext(article, doc, index, windows[article.id], brief.group_of(article.id), sentences)
-        found.extend(extract_claims(ctx))
+        return extract_claims(ctx)
+
+    for article, doc in zip(articles, docs):
+        found.extend(per_article(article, claims_of, article, doc, default=[]))  # a failing article adds no claim
     found = [item for item in found if informative(item)]
     embed_contexts(brief, found)
     slots = [make_slot(brief, items) for items in align(found)]

@@ -62,6 +62,14 @@ def approximate(text: str, start: int) -> bool:
     return bool(_APPROX.search(text[max(0, start - 20) : start]))
 
 
+def _days_after(day: dt.date, days: int) -> dt.date:
+    """`day` plus `days`, stopping at the calendar's last day: a text can name a week
+    of year 9999 (found by fuzzing), and the days after it do not exist."""
+    if day > dt.date.max - dt.timedelta(days=days):
+        return dt.date.max
+    return day + dt.timedelta(days=days)
+
+
 def values_agree(left: Claim, right: Claim) -> bool:
     """Whether two claims' values can both be true (rounding, precision, units)."""
     if left.kind == "date" or right.kind == "date":
@@ -91,7 +99,7 @@ def _dates_agree(left: Claim, right: Claim) -> bool:
         if "week" in (left.precision, right.precision):  # a week may straddle two months
             week = a if left.precision == "week" else b
             other = b if week is a else a
-            return any((week + dt.timedelta(days=d)).month == other.month for d in range(7))
+            return any(_days_after(week, d).month == other.month for d in range(7))
         return (a.year, a.month) == (b.year, b.month)
     if coarse == "week":
         return a - dt.timedelta(days=a.weekday()) == b - dt.timedelta(days=b.weekday())
@@ -120,7 +128,7 @@ def disagreements(claims: Sequence[Claim]):
         ordinal = np.array([d.toordinal() for d in dates], dtype=np.int32)
         year = np.array([d.year for d in dates], dtype=np.int16)
         month = np.array([d.month for d in dates], dtype=np.int8)
-        last_month = np.array([(d + dt.timedelta(days=6)).month for d in dates], dtype=np.int8)  # a week may straddle two months
+        last_month = np.array([_days_after(d, 6).month for d in dates], dtype=np.int8)  # a week may straddle two months
         monday = ordinal - np.array([d.weekday() for d in dates], dtype=np.int32)
         coarse = np.maximum(precision[:, None], precision[None, :])
         same_month = (year[:, None] == year[None, :]) & (month[:, None] == month[None, :])

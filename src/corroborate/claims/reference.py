@@ -6,6 +6,7 @@ import datetime as dt
 
 from .. import dates as datemod
 from ..config import BriefOptions
+from ..guard import per_article
 from ..model import Brief
 
 
@@ -17,5 +18,8 @@ def reference_windows(brief: Brief, options: BriefOptions) -> dict[str, datemod.
         if article.published is None and given is not None:
             windows[article.id] = datemod.ReferenceWindow(given, given, given, inferred=False)
         else:
-            windows[article.id] = datemod.infer_reference(article.text, article.published, story_dates, given)
+            unknown = datemod.ReferenceWindow(given, None, given, inferred=True)  # if inferring fails on this one
+            windows[article.id] = per_article(
+                article, datemod.infer_reference, article.text, article.published, story_dates, given, default=unknown
+            )
     return windows

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -88,19 +89,20 @@ def dedup(client, inputs: Iterable, options: DedupOptions | None = None, unit_by
     # 5. Grouped in input order by the deciding step of one process.
     starts = np.searchsorted(later, np.arange(len(digests) + 1))
 
-    def records(documents: Iterator[str]) -> Iterator[DedupRecord]:
+    def records(documents: Iterator[tuple[str, str]]) -> Iterator[DedupRecord]:
         deduplicator = Deduplicator(options)
         index = 0
         for batch in batches(documents, STREAM_BATCH):  # read as one process reads: problems fall in the same places
-            for key in batch:
+            for key, origin in batch:
                 if index in exact_of:
-                    yield deduplicator.assign(index, key, exact_of=exact_of[index])
+                    record = deduplicator.assign(index, key, exact_of=exact_of[index])
                 else:
                     first, last = starts[index], starts[index + 1]
-                    yield deduplicator.assign(
+                    record = deduplicator.assign(
                         index, key, size=int(size_of[index]), candidates=earlier[first:last].tolist(),
                         common=common[first:last], sizes=size_of[earlier[first:last]],
                     )  # fmt: skip
+                yield replace(record, origin=origin)
                 index += 1
 
     return problems_in_place(ordered_entries(read), records)

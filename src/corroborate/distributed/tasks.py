@@ -79,7 +79,7 @@ def featurize(unit: Unit, params: tuple, code: str) -> tuple[list, set[int]]:
 class Shingled(NamedTuple):
     """A unit's documents shingled (kept on the worker) and what the client needs of them."""
 
-    entries: list  # document keys (str) and problems, in input order
+    entries: list  # (key, origin) of each document and problems, in input order
     repeatable: set[int]
     digests: list[bytes]  # exact-duplicate hash of each document
     sizes: np.ndarray  # distinct shingles of each document
@@ -87,8 +87,9 @@ class Shingled(NamedTuple):
 
 
 def shingle(unit: Unit, options, code: str) -> Shingled:
-    """For `dedup`: the unit's documents (`title + text`, keyed by origin) shingled
-    and hashed by `dedup.shingle_batch`, as one process does."""
+    """For `dedup`: the unit's documents (`title + text`, keyed by the input's own
+    id or else by origin, as `dedup.dedup_inputs` keys them) shingled and hashed by
+    `dedup.shingle_batch`, as one process does."""
     check_code(code)
     from ..dedup import shingle_batch
 
@@ -96,7 +97,7 @@ def shingle(unit: Unit, options, code: str) -> Shingled:
     articles = [entry for entry in read.entries if isinstance(entry, Article)]
     batch = shingle_batch([a.title + "\n\n" + a.text for a in articles], options.shingle_words, options.seed)
     sizes = np.diff(batch.bounds).astype(np.int64)
-    entries = [entry.origin if isinstance(entry, Article) else entry for entry in read.entries]
+    entries = [(entry.source_id or entry.origin, entry.origin) if isinstance(entry, Article) else entry for entry in read.entries]
     return Shingled(entries, read.repeatable, batch.digests, sizes, batch)
 
 

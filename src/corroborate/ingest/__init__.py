@@ -14,6 +14,11 @@ instead of raising, so one bad file never stops the rest.
 | .rss .atom, feed .xml      | feed.read          | feed entry           |
 | .warc .warc.gz             | warc.read          | HTML response record |
 
+Any of them may be compressed (`.gz`, `.bz2`, `.xz`: `feed.jsonl.gz`), as news
+data sets usually are; it is read as it decompresses. Only regular files are
+read (a FIFO or a device named on the command line is a problem, never a hang),
+and files read whole are bounded in size (`files.MAX_FILE_BYTES`).
+
 Inside a folder, files of other types (and `.xml` files that are not feeds,
 hidden files and folders) are skipped silently; named explicitly they are a
 problem.
@@ -28,8 +33,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model import Article, InputProblem, RawArticle
-from . import feed, records, text, warc
-from .decode import UnreadableInput, repair
+from . import feed, files, records, text, warc
+from .decode import UnreadableInput, repair, safe_text
 from .fields import host_of
 from .identity import Repeat, distinct_articles
 
@@ -48,9 +53,7 @@ def _read_html(path: Path) -> Iterator[RawArticle | InputProblem]:
         yield from result
 
 
-# Longest suffixes first: `.warc.gz` must win over any shorter match.
 READERS: dict[str, Reader] = {
-    ".warc.gz": warc.read,
     ".warc": warc.read,
     ".txt": text.read,
     ".html": _read_html,
@@ -68,7 +71,7 @@ READERS: dict[str, Reader] = {
 
 
 def reader_for(path: Path) -> Reader | None:
-    name = path.name.lower()
+    name = files.inner_name(path)
     for suffix, reader in READERS.items():
         if name.endswith(suffix):
             return reader
@@ -78,16 +81,16 @@ def reader_for(path: Path) -> Reader | None:
 def _wanted_in_folder(path: Path, root: Path) -> bool:
     if any(part.startswith(".") for part in path.relative_to(root).parts):
         return False
-    if not path.is_file() or reader_for(path) is None:
-        return False
+    if files.kind_of(path) != "file" or reader_for(path) is None:
+        return False  # inside a folder, FIFOs and devices are skipped like other odd files
     # Plenty of .xml files are not feeds (sitemaps, configuration): only feeds count.
-    return not path.name.lower().endswith(".xml") or feed.is_feed(path)
+    return not files.inner_name(path).endswith(".xml") or feed.is_feed(path)
 
 
 def iter_files(path: Path) -> Iterator[Path]:
     """The files to read under `path`: the path itself if a file, else every readable
     file below it, in name order (ids come from content, so order never changes them)."""
-    if path.is_dir():
+    if files.kind_of(path) == "folder":
         for child in sorted(path.rglob("*")):
             if _wanted_in_folder(child, path):
                 yield child
@@ -98,14 +101,18 @@ def iter_files(path: Path) -> Iterator[Path]:
 def _finish(raw: RawArticle) -> RawArticle:
     """What every reader's article gets: its strings repaired (mojibake, once, here:
     readers decode without repairing, since JSON escapes, feed entities and HTML
-    markup only reveal their text after parsing), and the outlet from the URL host
-    when the input names none."""
-    outlet = repair(raw.outlet).strip() if raw.outlet else None
+    markup only reveal their text after parsing), made safe to print and store
+    (`safe_text`), and the outlet from the URL host when the input names none."""
+    outlet = safe_text(repair(raw.outlet)).strip() if raw.outlet else None
+    url = safe_text(raw.url).strip() or None if raw.url else None
     return replace(
         raw,
-        text=repair(raw.text),
-        title=repair(raw.title) if raw.title else raw.title,
-        outlet=outlet or host_of(raw.url),
+        origin=safe_text(raw.origin),
+        text=safe_text(repair(raw.text)),
+        title=safe_text(repair(raw.title)) if raw.title else raw.title,
+        url=url,
+        outlet=outlet or host_of(url),
+        source_id=safe_text(raw.source_id) if raw.source_id else raw.source_id,
     )
 
 
@@ -139,20 +146,29 @@ def _read_file(
     `reader` and `repeats` replace the reader for the file's type and the problem
     counting (`corroborate.distributed` reads parts of a file apart and counts its
     problems in one place)."""
+    for item in _read_file_as_given(file, reader, repeats):
+        yield _finish(item) if isinstance(item, RawArticle) else replace(item, origin=safe_text(item.origin))
+
+
+def _read_file_as_given(file: Path, reader: Reader | None, repeats: RepeatedProblems | None) -> Iterator[RawArticle | InputProblem]:
+    kind = files.kind_of(file)
+    if kind != "file":
+        yield InputProblem(str(file), f"not a regular file (a {kind}): corroborate reads files and folders")
+        return
     if reader is None:
         reader = reader_for(file)
         if reader is None:
             known = ", ".join(sorted(READERS))
             yield InputProblem(str(file), f"unknown file type (corroborate reads {known})")
             return
-        if reader is feed.read and file.name.lower().endswith(".xml") and not feed.is_feed(file):
+        if reader is feed.read and files.inner_name(file).endswith(".xml") and not feed.is_feed(file):
             yield InputProblem(str(file), "XML file that is not an RSS or Atom feed")
             return
     repeats = repeats or RepeatedProblems(str(file))
     try:
         for item in reader(file):
             if isinstance(item, RawArticle):
-                yield _finish(item)
+                yield item
             elif repeats.show(item):
                 yield item
     except UnreadableInput as problem:
@@ -185,15 +201,15 @@ def read_raw(
             yield item
             continue
         path = Path(item)
-        if not path.exists():
-            yield InputProblem(str(path), "no such file or folder")
+        if files.kind_of(path) == "missing":
+            yield InputProblem(safe_text(str(path)), "no such file or folder")
             continue
         found = False
         for file in iter_files(path):
             found = True
             yield from _read_file(file)
         if not found:
-            yield InputProblem(str(path), "folder has no readable files")
+            yield InputProblem(safe_text(str(path)), "folder has no readable files")
 
 
 def _has_prose(text: str, words: int = 6) -> bool:
@@ -242,7 +258,10 @@ class ReadInputs:
 
 def read_inputs(inputs: Iterable[str | Path | RawArticle | Article]) -> ReadInputs:
     """Read and clean every article in `inputs`; an input repeating an article already
-    read (see `identity`) is kept as a `Repeat`, so that every input is accounted for."""
+    read (see `identity`) is kept as a `Repeat`, so that every input is accounted for.
+    The progress observer hears how many were read, every hundred."""
+    from ..progress import advance
+
     read: list[Article] = []
     problems: list[InputProblem] = []
     for item in iter_clean(inputs):
@@ -250,6 +269,8 @@ def read_inputs(inputs: Iterable[str | Path | RawArticle | Article]) -> ReadInpu
             problems.append(item)
         else:
             read.append(item)
+            if len(read) % 100 == 0:
+                advance(len(read), len(read))
     articles, repeats = distinct_articles(read)
     return ReadInputs(articles, problems, repeats)
 

@@ -23,10 +23,13 @@ _FEED_ROOT = re.compile(r"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 
 def is_feed(path: Path) -> bool:
     """Whether an `.xml` file is an RSS/Atom feed (its root element says so)."""
+    from .decode import UnreadableInput
+    from .files import open_binary
+
     try:
-        with path.open("rb") as handle:
+        with open_binary(path) as handle:
             head = handle.read(4096)
-    except OSError:
+    except (OSError, EOFError, UnreadableInput):
         return False
     return bool(_FEED_ROOT.search(head.decode("latin-1")))
 
@@ -49,6 +52,20 @@ def _body(entry) -> str:
     return html_fragment_to_text(value) if looks_like_html(value) else value.strip()
 
 
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _valid_references(document: str) -> str:
+    """Character references to no character ("&#xD800;", "&#0;", past U+10FFFF) become
+    U+FFFD: feedparser turns them into strings it then cannot encode, and fails."""
+
+    def checked(match: re.Match[str]) -> str:
+        point = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        return match.group(0) if 0 < point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
+
+    return _REFERENCE.sub(checked, document)
+
+
 def read(path: Path) -> Iterator[RawArticle | InputProblem]:
     import feedparser  # loaded on the first feed
 
@@ -58,7 +75,11 @@ def read(path: Path) -> Iterator[RawArticle | InputProblem]:
         # opens it: a file's content must never make us fetch or read anything else.
         yield InputProblem(str(path), "not an RSS/Atom feed (no XML in the file)")
         return
-    parsed = feedparser.parse(document)
+    try:
+        parsed = feedparser.parse(_valid_references(document))
+    except (ValueError, UnicodeError) as error:  # feedparser's own parsers fail on some broken XML
+        yield InputProblem(str(path), f"not a readable RSS/Atom feed ({type(error).__name__})")
+        return
     if not parsed.entries:
         if parsed.get("bozo") and not parsed.get("version"):
             reason = type(parsed.get("bozo_exception")).__name__

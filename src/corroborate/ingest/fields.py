@@ -169,6 +169,9 @@ def host_of(url: str | None) -> str | None:
 _MARKUP = re.compile(r"<\s*(p|br|div|span|a|b|i|em|strong|li|ul|ol|h[1-6]|img|blockquote|figure|table)\b[^>]*>", re.I)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def looks_like_html(text: str) -> bool:
     return bool(_MARKUP.search(text))
 
@@ -179,7 +182,11 @@ def html_fragment_to_text(fragment: str) -> str:
     rejects short fragments as too short to be an article."""
     import html_text
 
-    text = html_text.extract_text(fragment, guess_layout=True)
+    from .decode import safe_text
+
+    # lxml refuses a string with a lone surrogate (a JSON "\\ud800" escape), a NUL or
+    # another control character outright; none of them is text.
+    text = html_text.extract_text(_NOT_XML.sub("", safe_text(fragment)), guess_layout=True)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return "\n\n".join(line for line in lines if line)
 
@@ -197,11 +204,34 @@ def _string(value: object) -> str:
     return str(value).strip()
 
 
+def _check_text_value(name: str, value: object) -> None:
+    """An article's text is a string, or a list of strings (its paragraphs). A number,
+    a truth value or an object in the text field is a data error, not an article."""
+    if value is None or isinstance(value, str):
+        return
+    if isinstance(value, (list, tuple)) and all(isinstance(part, str) for part in value):
+        return
+    kind = "a list of non-text values" if isinstance(value, (list, tuple)) else _json_kind(value)
+    raise UnreadableInput(f"{name!r} field is {kind}, not text")
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
 def record_to_raw(record: Mapping, origin: str, fmt: str) -> RawArticle:
     """One record (a JSON object, a CSV row) as a `RawArticle`.
     Raises `UnreadableInput` when it has no article text."""
     names = [str(name) for name in record]
     found = {field: column_for(field, names) for field in ALIASES}
+    if found["text"] is not None:
+        _check_text_value(found["text"], record.get(found["text"]))
     body = _string(record.get(found["text"])) if found["text"] else ""
     if not body:
         if found["text"] is None:

@@ -36,8 +36,10 @@ def _decode(data: str | bytes) -> str:
         return data
     if not data.strip():
         raise UnreadableInput("empty file")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableInput("binary file, not HTML")
+    if b"\x00" in data[:4096]:
+        # UTF-16 (with or without a byte-order mark) or binary data: `decode` tells
+        # which by the share of control characters, not by one stray NUL byte.
+        return decode(data, repair_text=False)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -184,7 +186,9 @@ def parse_html(html: str | bytes, origin: str, url: str | None = None) -> RawArt
 
 
 def read(path: Path) -> Iterator[RawArticle | InputProblem]:
-    data = path.read_bytes()
+    from .files import read_bytes
+
+    data = read_bytes(path)
     if not data.strip():
         yield InputProblem(str(path), "empty file")
         return

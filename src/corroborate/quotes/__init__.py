@@ -96,10 +96,11 @@ def _keep(article: Article, span: QuotedSpan, attribution: Attribution, paragrap
 def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool]]]:
     """Quotes of every article with their speakers, names resolved across the
     story: article id -> [(quote, speaker named explicitly)]."""
+    from ..guard import per_article
     from ..nlp import parse_texts
     from .speakers import _Frame, _mention_tokens, _subject
 
-    spans_of = {a.id: quoted_spans(a.text) for a in articles}
+    spans_of = {a.id: per_article(a, quoted_spans, a.text, default=[]) for a in articles}
     quoting = [a for a in articles if spans_of[a.id]]
     # Whole articles, through the process-wide cache: the facts and summary
     # stages read the same parses, so a brief parses each article once.
@@ -107,10 +108,10 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
     frames: dict[str, dict[int, _Frame]] = {a.id: {} for a in articles}
     cast = Cast()
     layout = []
-    for article in articles:
+
+    def read_article(article: Article) -> tuple:
         paragraphs = _paragraphs(article.text)
         spans = spans_of[article.id]
-        layout.append((article, paragraphs, spans))
         for index in sorted(_frames_needed(article.text, paragraphs, spans)):
             tokens = docs[article.id].char_span(*paragraphs[index], alignment_mode="expand")
             if tokens is None:
@@ -121,6 +122,14 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
         for ent in docs[article.id].ents if article.id in docs else ():
             if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
                 cast.add(ent.text, ent.label_)
+        return (article, paragraphs, spans)
+
+    for article in articles:
+        read = per_article(article, read_article, article, default=None)
+        if read is not None:  # an article that failed here has no quotes in the story
+            layout.append(read)
+        else:
+            frames[article.id] = {}
     for article_frames in frames.values():
         for frame in article_frames.values():
             for token in frame.cues():
@@ -134,11 +143,16 @@ def quote_story(articles: Sequence[Article]) -> dict[str, list[tuple[Quote, bool
     cast.finish([a.text for a in articles])
     attributor = Attributor(cast)
     decided = []  # (article, span, attribution, decision)
-    for article, paragraphs, spans in layout:
+
+    def decide(article: Article, paragraphs, spans) -> list:
         attributions = attributor.attribute(article.text, spans, paragraphs, frames[article.id])
-        for span, attribution in zip(spans, attributions):
-            decision = _keep(article, span, attribution, paragraphs[_paragraph_of(paragraphs, span.start)])
-            decided.append((article, span, attribution, decision))
+        return [
+            (article, span, attribution, _keep(article, span, attribution, paragraphs[_paragraph_of(paragraphs, span.start)]))
+            for span, attribution in zip(spans, attributions)
+        ]
+
+    for article, paragraphs, spans in layout:
+        decided += per_article(article, decide, article, paragraphs, spans, default=[])
     # A short quote with no speech verb is kept when the story prints those
     # words inside a longer quote: a partial quote (“deeply sorry”), not a scare quote.
     longer = [_tokens(a, s) for a, s, _, decision in decided if decision is True]

@@ -8,14 +8,26 @@ There is one write path: every change goes through `Store._transaction()`,
 and an ingest batch (its articles, their stories, merges and the clustering
 state) is one transaction. A run killed half-way therefore leaves the store as
 it was after the last whole batch, and running it again continues from there.
+
+One writer at a time: a writer (an ingest run, and anything else that changes
+stories) holds `store.writer()` for its whole run (`store/writer.py`), so two
+runs never interleave their batches and clustering state. Readers need no lock
+and no write access: `Store.for_reading(path)` opens a store in a read-only file
+or folder read-only (`reading.ReadOnlyStore`).
+
+Every SQLite failure (a damaged file, a full disk, a read-only store) comes out
+of the public methods as a `StoreError` naming the store, never as a raw
+`sqlite3` error: the command line prints it as one line.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
@@ -27,11 +39,46 @@ from ..model import Article, RemovedLine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_PATH = Path("corroborate.db")
 
-__all__ = ["Store", "StoryRow", "StoreError", "content_hash", "DEFAULT_PATH"]
+__all__ = ["Store", "StoryRow", "StoreError", "StoreBusy", "content_hash", "DEFAULT_PATH"]
 
 
 class StoreError(Exception):
-    """The store file cannot be used (not a database, newer schema, unwritable)."""
+    """The store file cannot be used (not a database, damaged, newer schema, unwritable,
+    disk full). The message names the store and says what to do."""
+
+    exit_code = 2  # the command line's code for a store it cannot use (README, "Exit codes")
+
+
+def _described(path: Path, error: Exception) -> StoreError:
+    """A SQLite failure as a `StoreError` a user can act on."""
+    text = str(error)
+    lowered = text.lower()
+    if "malformed" in lowered or "not a database" in lowered or isinstance(error, (zlib.error, ValueError, EOFError)):
+        return StoreError(f"{path}: the store is damaged ({text}); restore it from a copy or start a new store")
+    if "disk is full" in lowered or "disk full" in lowered or getattr(error, "errno", None) == 28:
+        return StoreError(f"{path}: the disk is full ({text}); nothing of the unfinished batch was stored")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(f"{path}: the store is read-only here ({text}); it can be read, not changed")
+    if "unable to open" in lowered:
+        return StoreError(f"{path}: cannot open the store ({text}); check the file and its folder can be read")
+    if "locked" in lowered or "busy" in lowered:
+        return StoreError(f"{path}: the store stayed locked by another program ({text}); try again")
+    return StoreError(f"{path}: cannot use the store ({text})")
+
+
+def _store_errors(method):
+    """Public methods raise `StoreError` (named, one line), never sqlite3's own errors."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except (sqlite3.Error, OSError) as error:
+            raise _described(self.path, error) from error
+
+    return guarded
 
 
 def migrations(directory: Path = MIGRATIONS) -> list[tuple[int, Path]]:
@@ -75,25 +122,74 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+# How long a statement waits for another connection's write transaction (a reader's
+# cache write during an ingest batch) before giving up with "database is locked".
+BUSY_TIMEOUT_SECONDS = 60
+
+
 class Store:
-    """A corroborate database at `path` (created and migrated on open)."""
+    """A corroborate database at `path` (created and migrated on open). To read a
+    store that may not be writable, `Store.for_reading` (or `reading.ReadOnlyStore`)."""
+
+    read_only = False  # `reading.ReadOnlyStore` can only read
+    _writer = None  # the writer lock, while `writer()` holds it
 
     def __init__(self, path: str | Path = DEFAULT_PATH, migrations_dir: Path = MIGRATIONS) -> None:
         self.path = Path(path)
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-            self.connection = sqlite3.connect(self.path, isolation_level=None)
+            self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
             self.connection.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable for every committed transaction except on power loss in
             # WAL mode, and a process kill (the case we promise) loses nothing committed.
             self.connection.execute("PRAGMA synchronous=NORMAL")
             self.connection.execute("PRAGMA foreign_keys=ON")
             self._migrate(migrations_dir)
+        except StoreError:
+            self._close_quietly()
+            raise
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path}: cannot use as a corroborate store ({error})") from None
+            self._close_quietly()
+            if "not a database" in str(error):
+                raise StoreError(f"{self.path}: cannot use as a corroborate store ({error})") from None
+            raise _described(self.path, error) from None
+
+    @classmethod
+    def for_reading(cls, path: str | Path = DEFAULT_PATH) -> Store:
+        """A store to read (list stories, brief one): opened as usual when it can be
+        written (an older store is brought up to date, a story brief can be cached),
+        read-only (`reading.ReadOnlyStore`) when its file or folder cannot be written."""
+        from .reading import ReadOnlyStore
+
+        path = Path(path)
+        if not _writable(path):
+            return ReadOnlyStore(path)
+        try:
+            return cls(path)
+        except StoreError as error:
+            if "read-only" not in str(error) and "cannot open" not in str(error):
+                raise
+            return ReadOnlyStore(path)  # a read-only mount, say
+
+    def _close_quietly(self) -> None:
+        connection = getattr(self, "connection", None)
+        if connection is not None:
+            connection.close()
 
     def close(self) -> None:
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
         self.connection.close()
+
+    def writer(self, wait: float | None = None, on_wait=None):
+        """Hold the store's single-writer lock while the `with` block runs (see
+        `store/writer.py`): another writer waits for it, or with `wait` seconds
+        gone (0: at once) gets `StoreBusy`. `on_wait(holder)` is called once when
+        this one has to wait. Re-entrant for this store object."""
+        from .writer import writer_session
+
+        return writer_session(self, wait, on_wait)
 
     def __enter__(self) -> Store:
         return self
@@ -114,13 +210,28 @@ class Store:
         for number, path in steps:
             if number <= self.version:
                 continue
-            # One transaction per migration (executescript would commit on its own).
+            # One transaction per migration (executescript would commit on its own). The
+            # version is read again inside it: another process may have just applied it.
             with self._transaction() as db:
+                if self.version >= number:
+                    continue
                 for statement in _statements(path.read_text(encoding="utf-8")):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
 
     # --- the one write path ---------------------------------------------------------
+
+    @_store_errors
+    def check_writable(self) -> None:
+        """Raise `StoreError` now, before any work, when the store cannot be written
+        (SQLite opens a read-only file without a word, and fails at the first write)."""
+        db = self.connection
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(f"PRAGMA user_version = {int(self.version)}")  # a write that changes nothing
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -129,10 +240,12 @@ class Store:
         try:
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
 
+    @_store_errors
     def write_batch(self, articles: Sequence[Article], stories: Sequence[int], changes, state: bytes, params: dict) -> None:
         """Store one ingest batch: `articles` and the story of each (resolved ids),
         the clusterer's `changes` (see `StoryClusterer.drain_changes`) and its state."""
@@ -146,9 +259,13 @@ class Store:
                     (story.id, story.title, story.size, _iso(story.first_day), _iso(story.last_day), story.to_bytes()),
                 )
             for gone, kept in changes.merges:
-                db.execute("UPDATE memberships SET story_id = ? WHERE story_id = ?", (kept, gone))
+                # Merges can chain inside one batch (78 into 79, then 79 into 24), and a
+                # story born in this batch and merged away again is not in the table: each
+                # merged story points at the story it finally went into, which is.
+                final = _final_story(kept, changes.merges)
+                db.execute("UPDATE memberships SET story_id = ? WHERE story_id = ?", (final, gone))
                 db.execute(
-                    "UPDATE stories SET live = 0, merged_into = ?, size = 0, state = NULL WHERE id = ?", (kept, gone)
+                    "UPDATE stories SET live = 0, merged_into = ?, size = 0, state = NULL WHERE id = ?", (final, gone)
                 )
             for story_id in changes.stale:
                 db.execute("UPDATE stories SET live = 0 WHERE id = ?", (story_id,))
@@ -168,6 +285,7 @@ class Store:
             db.execute("INSERT OR REPLACE INTO clustering (key, value) VALUES ('state', ?)", (state,))
             db.execute("INSERT OR REPLACE INTO clustering (key, value) VALUES ('params', ?)", (json.dumps(params, sort_keys=True),))
 
+    @_store_errors
     def cache_brief(self, story_id: int, members_hash: str, options_hash: str, brief) -> None:
         import pickle
 
@@ -184,6 +302,7 @@ class Store:
 
     # --- reads ------------------------------------------------------------------
 
+    @_store_errors
     def known(self, urls: Sequence[str], hashes: Sequence[str]) -> tuple[set[str], set[str]]:
         """Which of these URLs and content hashes are already stored."""
         db = self.connection
@@ -201,20 +320,25 @@ class Store:
             )
         return found_urls, found_hashes
 
+    @_store_errors
     def clustering_state(self) -> tuple[bytes | None, dict | None, list]:
         """The saved stream state, the clusterer's parameters and the live stories."""
         from ..stories import StoryState
 
         rows = dict(self.connection.execute("SELECT key, value FROM clustering"))
-        params = json.loads(rows["params"]) if "params" in rows else None
-        stories = [
-            StoryState.from_bytes(story_id, title, state)
-            for story_id, title, state in self.connection.execute(
-                "SELECT id, title, state FROM stories WHERE live = 1 AND state IS NOT NULL ORDER BY id"
-            )
-        ]
+        try:
+            params = json.loads(rows["params"]) if "params" in rows else None
+            stories = [
+                StoryState.from_bytes(story_id, title, state)
+                for story_id, title, state in self.connection.execute(
+                    "SELECT id, title, state FROM stories WHERE live = 1 AND state IS NOT NULL ORDER BY id"
+                )
+            ]
+        except (ValueError, TypeError, KeyError, EOFError, zlib.error) as error:  # bytes that are not a saved state
+            raise StoreError(f"{self.path}: the store is damaged (unreadable clustering state: {error})") from None
         return rows.get("state"), params, stories
 
+    @_store_errors
     def counts(self) -> dict[str, int]:
         db = self.connection
         return {
@@ -222,6 +346,7 @@ class Store:
             "stories": db.execute("SELECT COUNT(DISTINCT story_id) FROM memberships").fetchone()[0],
         }
 
+    @_store_errors
     def stories(self, limit: int | None = None, min_size: int = 1) -> list[StoryRow]:
         """Stories, largest first (then newest): title, size, outlets, first and last date."""
         # group_concat(DISTINCT ...) joins with commas only, and outlet names may hold
@@ -241,6 +366,7 @@ class Store:
 
     _ARTICLE_COLUMNS = "a.id, a.origin, a.title, a.text, a.url, a.outlet, a.published, a.source_id, a.removed, a.raw_line_of"
 
+    @_store_errors
     def story_articles(self, story_id: int) -> list[Article]:
         """The articles of a story, in ingest order."""
         rows = self.connection.execute(
@@ -250,20 +376,24 @@ class Store:
         )
         return [_article(row) for row in rows]
 
+    @_store_errors
     def article(self, article_id: str) -> Article | None:
         """One stored article, or None."""
         row = self.connection.execute(f"SELECT {self._ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
         return _article(row) if row else None
 
+    @_store_errors
     def story_exists(self, story_id: int) -> bool:
         return self.connection.execute("SELECT 1 FROM memberships WHERE story_id = ? LIMIT 1", (story_id,)).fetchone() is not None
 
+    @_store_errors
     def has_cached_brief(self, story_id: int, members_hash: str, options_hash: str) -> bool:
         return self.connection.execute(
             "SELECT 1 FROM briefs WHERE story_id = ? AND members_hash = ? AND options_hash = ?",
             (story_id, members_hash, options_hash),
         ).fetchone() is not None
 
+    @_store_errors
     def versions(self, article_id: str) -> list:
         """Every version of an article's text, oldest first (`model.ArticleVersion`):
         version 1 is the text stored and briefed, later ones what later fetches of its
@@ -272,6 +402,7 @@ class Store:
 
         return versions(self, article_id)
 
+    @_store_errors
     def cached_brief(self, story_id: int, members_hash: str, options_hash: str):
         import pickle
 
@@ -287,6 +418,21 @@ class Store:
             return None
 
 
+def _writable(path: Path) -> bool:
+    """Whether the store file (or, for a new store, its folder) and the folder can be
+    written: SQLite's WAL mode writes files beside the store."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _final_story(story_id: int, merges: Sequence[tuple[int, int]]) -> int:
+    """Where `story_id` ended up after `merges` (in the order they happened)."""
+    into = dict(merges)
+    seen = {story_id}
+    while story_id in into and into[story_id] not in seen:
+        story_id = into[story_id]
+        seen.add(story_id)
+    return story_id
 def _article(row) -> Article:
     article_id, origin, title, text, url, outlet, published, source_id, removed, raw_line_of = row
     return Article(
@@ -315,3 +461,6 @@ def _statements(script: str) -> list[str]:
     if current.strip():
         statements.append(current.strip())
     return statements
+
+
+from .writer import StoreBusy  # noqa: E402 - defined beside the lock, exported here

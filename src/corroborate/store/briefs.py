@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..config import BriefOptions
 from ..model import Article, Brief
-from . import Store
+from . import Store, StoreError
 
 
 class NoSuchStory(Exception):
@@ -80,8 +80,22 @@ def keep_brief(store: Store, job: StoryJob, result: Brief) -> Brief:
     """`result`, the analysis of `job`, with what only the store knows (its articles'
     changes after publication, `with_changes`), cached in the store."""
     result = with_changes(store, result)
-    store.cache_brief(job.story_id, job.members_hash, job.options_hash, result)
+    if store.read_only:
+        return _noted(result, f"{UNCACHED}: the store is read-only here")
+    try:
+        store.cache_brief(job.story_id, job.members_hash, job.options_hash, result)
+    except StoreError as error:  # read-only after all (a read-only mount), or a full disk
+        return _noted(result, f"{UNCACHED} ({error})")
     return result
+
+
+UNCACHED = "this brief was not cached"
+
+
+def _noted(brief: Brief, note: str) -> Brief:
+    from dataclasses import replace
+
+    return replace(brief, notes=brief.notes + (note,))
 
 
 def story_brief(store: Store, story_id: int, options: BriefOptions | None = None, use_cache: bool = True) -> Brief:

@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import queue as queues
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from ..model import Article, InputProblem
 from ..stories import ArticleFeatures, StoryClusterer, time_order
 from ..stories import iter_articles as _read
-from . import Store, content_hash
+from . import Store, StoreError, content_hash
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,11 @@ def clusterer_for(store: Store, **params) -> StoryClusterer:
         # (they were dropped because they did not hold on held-out data).
         known = StoryClusterer().get_params()
         saved = {name: value for name, value in saved.items() if name in known}
-    clusterer = StoryClusterer(**(saved or params))
-    return clusterer.set_state(state, stories)
+    try:
+        clusterer = StoryClusterer(**(saved or params))
+        return clusterer.set_state(state, stories)
+    except (ValueError, TypeError, KeyError, EOFError, OSError) as error:  # bytes that are not a saved state
+        raise StoreError(f"{store.path}: the store is damaged (unreadable clustering state: {error})") from None
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,15 @@ def ingest(
     batch_size: int = 500,
     on_batch: Callable[[IngestSummary], None] | None = None,
     background: bool | None = None,
+    wait: float | None = None,
+    on_wait: Callable | None = None,
     **clusterer_params,
 ) -> IngestSummary:
     """Read `inputs` (paths, folders or article objects) into `store`.
+
+    The run holds the store's writer lock throughout (`ingest_items`, `Store.writer`:
+    another writer waits for it, and this one waits up to `wait` seconds for another,
+    calling `on_wait(holder)` once).
 
     With `background` (the default on a machine with more than one core), reading
     and cleaning run in a second process while this one clusters and writes:
@@ -83,7 +93,7 @@ def ingest(
     if background is None:
         background = (os.cpu_count() or 1) > 1
     items = _read_in_background(inputs) if background else _read(inputs)
-    return ingest_items(items, store, batch_size, on_batch, **clusterer_params)
+    return ingest_items(items, store, batch_size, on_batch, wait=wait, on_wait=on_wait, **clusterer_params)
 
 
 def ingest_items(
@@ -91,11 +101,21 @@ def ingest_items(
     store: Store,
     batch_size: int = 500,
     on_batch: Callable[[IngestSummary], None] | None = None,
+    wait: float | None = None,
+    on_wait: Callable | None = None,
     **clusterer_params,
 ) -> IngestSummary:
     """Store a stream of read articles (or prepared ones, or problems), in input
     order: skip repeats, cluster each batch of new articles in time order, write it.
-    The one loop behind every way of reading, so that they all end with the same store."""
+    The one loop behind every way of reading, so that they all end with the same store.
+
+    It holds the store's writer lock from before it reads the clustering state until
+    its last batch is written (`Store.writer`): two runs never interleave."""
+    with store.writer(wait=wait, on_wait=on_wait):
+        return _ingest_items(items, store, batch_size, on_batch, clusterer_params)
+
+
+def _ingest_items(items, store: Store, batch_size: int, on_batch, clusterer_params: dict) -> IngestSummary:
     clusterer = clusterer_for(store, **clusterer_params)
     summary = IngestSummary()
     batch: list[tuple[Article, ArticleFeatures | None]] = []
@@ -174,8 +194,25 @@ _CHUNK = 64
 _DONE = "done"
 
 
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process as soon as `parent` dies (Linux), so that a
+    killed ingest never leaves its reading process running with the store open; a
+    parent that died before this took effect is caught by the pid check."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pid checks below still stop it
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
 def _produce(inputs: list, out, parent: int) -> None:
     """The reading process: send chunks of `_read` down `out`, then `_DONE`."""
+    _die_with(parent)
 
     def put(message) -> None:
         while True:

@@ -19,7 +19,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 SORTS = {
     "newest": "Newest",
@@ -78,14 +78,16 @@ class StoryFilters:
     def params(self, **changes) -> dict[str, str]:
         """The query-string parameters of these filters with `changes` (None drops one);
         any change of filters starts again from the first page."""
-        changed = replace(self, after=None, **changes) if "after" not in changes else replace(self, **changes)
-        values = {
-            "q": changed.q, "outlet": changed.outlet,
-            "since": changed.since.isoformat() if changed.since else None,
-            "until": changed.until.isoformat() if changed.until else None,
-            "conflicts": changed.conflicts, "altered": changed.altered, "size": changed.size,
-            "sort": changed.sort, "after": changed.after,
-        }  # fmt: skip
+        # Read field by field rather than through dataclasses.replace: a list page asks
+        # this for every facet value it links (a search page: about 60 times).
+        unknown = changes.keys() - _FILTER_FIELDS
+        if unknown:
+            raise TypeError(f"not a filter: {', '.join(sorted(unknown))}")
+        values = {name: changes[name] if name in changes else getattr(self, name) for name in _FILTER_FIELDS}
+        if "after" not in changes:
+            values["after"] = None
+        for name in ("since", "until"):
+            values[name] = values[name].isoformat() if values[name] else None
         return {name: value for name, value in values.items() if value}
 
     @classmethod
@@ -116,6 +118,9 @@ class StoryFilters:
             conflicts=choice("conflicts", FLAG_VALUES), altered=choice("altered", FLAG_VALUES),
             size=choice("size", [key for key, *_ in SIZE_BUCKETS]), sort=sort, after=params.get("after") or None,
         )  # fmt: skip
+
+
+_FILTER_FIELDS = ("q", "outlet", "since", "until", "conflicts", "altered", "size", "sort", "after")
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,8 @@ class StoryRow:
     bucket: str  # its SIZE_BUCKETS key
     conflicts: str  # yes | no | unknown (no brief yet)
     altered: str
+    title: str = ""
+    outlets: tuple[str, ...] = ()  # sorted
 
 
 def story_rows(db: sqlite3.Connection) -> dict[int, StoryRow]:
@@ -178,17 +185,20 @@ def story_rows(db: sqlite3.Connection) -> dict[int, StoryRow]:
     the store's triggers) and the summary of its cached brief. A web app keeps this
     until the store changes, so that a list does not read it again."""
     rows = {}
-    for story_id, size, first, last, independent, altered, conflicts, quotes, copies in db.execute(
+    outlets: dict[int, list[str]] = {}
+    for story_id, outlet in db.execute("SELECT story_id, outlet FROM story_outlets ORDER BY story_id, outlet"):
+        outlets.setdefault(story_id, []).append(outlet)
+    for story_id, size, first, last, independent, altered, conflicts, quotes, copies, title in db.execute(
         "SELECT st.story_id, st.size, st.first_date, st.last_date,"
-        " ss.independent_sources, ss.altered_quotes, ss.conflicts, ss.quotes, ss.copies"
-        " FROM story_facts st LEFT JOIN story_summary ss ON ss.story_id = st.story_id"
+        " ss.independent_sources, ss.altered_quotes, ss.conflicts, ss.quotes, ss.copies, s.title"
+        " FROM story_facts st LEFT JOIN story_summary ss ON ss.story_id = st.story_id LEFT JOIN stories s ON s.id = st.story_id"
     ):
         counts = Counts(independent, altered, conflicts, quotes, copies) if independent is not None else None
         first_day, last_day = _day_number(first), _day_number(last)
         rows[story_id] = StoryRow(
             story_id, size, first_day, last_day, counts,
             tuple(_months(first_day or last_day, last_day)) if last_day else (), _size_bucket(size),
-            _flag(counts, "conflicts"), _flag(counts, "altered_quotes"),
+            _flag(counts, "conflicts"), _flag(counts, "altered_quotes"), title or "", tuple(outlets.get(story_id, ())),
         )  # fmt: skip
     return rows
 
@@ -262,8 +272,7 @@ def _matching(db: sqlite3.Connection, filters: StoryFilters, rows: dict[int, Sto
     else:
         found = [(row, 0.0) for row in rows.values()]
     if filters.outlet:
-        covered = {story_id for (story_id,) in db.execute("SELECT story_id FROM story_outlets WHERE outlet = ?", (filters.outlet,))}
-        found = [item for item in found if item[0].id in covered]
+        found = [item for item in found if filters.outlet in item[0].outlets]
     since = _day_number(filters.since.isoformat()) if filters.since else 0
     until = _day_number(filters.until.isoformat()) if filters.until else 0
     return [
@@ -288,17 +297,10 @@ def _size_bucket(size: int) -> str:
     return next(key for key, _, low, high in SIZE_BUCKETS if size >= low and (high is None or size <= high))
 
 
-def _facets(db: sqlite3.Connection, found: list[StoryRow], filters: StoryFilters, outlet_limit: int) -> dict[str, list[FacetValue]]:
-    if filters.params():
-        outlets = db.execute(
-            "SELECT outlet, COUNT(*) AS n FROM story_outlets WHERE story_id IN (SELECT value FROM json_each(?))"
-            " GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?",
-            (json.dumps([row.id for row in found]), outlet_limit),
-        ).fetchall()
-    else:  # every story: no need to name them
-        outlets = db.execute(
-            "SELECT outlet, COUNT(*) AS n FROM story_outlets GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?", (outlet_limit,)
-        ).fetchall()
+def _facets(found: list[StoryRow], filters: StoryFilters, outlet_limit: int) -> dict[str, list[FacetValue]]:
+    # Counted from the rows in memory: the stories' outlets come with them (story_rows).
+    counted_outlets = Counter(outlet for row in found for outlet in row.outlets)
+    outlets = sorted(counted_outlets.items(), key=lambda item: (-item[1], item[0]))[:outlet_limit]
     facets = {"outlet": [FacetValue(name, name, count, name == filters.outlet) for name, count in outlets]}
     if filters.outlet and not any(v.selected for v in facets["outlet"]):
         facets["outlet"].insert(0, FacetValue(filters.outlet, filters.outlet, len(found), True))
@@ -318,18 +320,12 @@ def _facets(db: sqlite3.Connection, found: list[StoryRow], filters: StoryFilters
     return facets
 
 
-def _details(db: sqlite3.Connection, found: list[tuple[StoryRow, float]]) -> list[StoryItem]:
-    """Titles and outlets of the stories of one page."""
-    ids = [row.id for row, _ in found]
-    marks = ",".join("?" * len(ids))  # a page at most (500 for a CSV chunk): index lookups
-    titles = dict(db.execute(f"SELECT id, title FROM stories WHERE id IN ({marks})", ids))
-    outlets: dict[int, list[str]] = {}
-    for story_id, outlet in db.execute(f"SELECT story_id, outlet FROM story_outlets WHERE story_id IN ({marks})", ids):
-        outlets.setdefault(story_id, []).append(outlet)
+def _details(found: list[tuple[StoryRow, float]]) -> list[StoryItem]:
+    """The stories of one page as the page shows them."""
     return [
         StoryItem(
-            id=row.id, title=titles.get(row.id, ""), size=row.size, first_date=_date(row.first), last_date=_date(row.last),
-            outlets=tuple(sorted(outlets.get(row.id, ()))), counts=row.counts, score=score or None,
+            id=row.id, title=row.title, size=row.size, first_date=_date(row.first), last_date=_date(row.last),
+            outlets=row.outlets, counts=row.counts, score=score or None,
         )  # fmt: skip
         for row, score in found
     ]
@@ -347,10 +343,10 @@ def story_page(db: sqlite3.Connection, filters: StoryFilters, page_size: int, ou
     more = start + page_size < len(found)
     return StoryPage(
         filters=filters,
-        items=_details(db, shown),
+        items=_details(shown),
         total=len(found),
         next_cursor=_encode_cursor(keys[start + page_size - 1]) if more else None,
-        facets=_facets(db, [row for row, _ in found], filters, outlet_limit),
+        facets=_facets([row for row, _ in found], filters, outlet_limit),
     )
 
 
@@ -358,7 +354,4 @@ def all_stories(db: sqlite3.Connection, filters: StoryFilters, limit: int, rows:
     """Every matching story in order (for CSV export), at most `limit`."""
     order = filters.order
     found = sorted(_matching(db, filters, story_rows(db) if rows is None else rows), key=lambda item: _sort_key(*item, order))[:limit]
-    items: list[StoryItem] = []
-    for first in range(0, len(found), 500):
-        items += _details(db, found[first : first + 500])
-    return items
+    return _details(found)
