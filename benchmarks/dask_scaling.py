@@ -6,7 +6,10 @@ results checked identical.
   shared ECB+ and Multi-News articles by benchmarks/ingest_throughput.py) with
   embeddings (every article embedded: the `cluster --embeddings` settings);
 - briefs: every story of a store of the first S Multi-News clusters (default 50);
-- writer: the one ordered writer alone on features made beforehand (articles/s
+- clusterer: the clusterer alone on features made beforehand in this process,
+  every candidate scored exactly (before) and approximate scores first (now), with
+  the same story for every article checked;
+- writer: the one ordered writer alone on features made on workers (articles/s
   of the clusterer, and of the whole writer: store checks, clustering, writes),
   and the per-item costs that bound a large cluster (scheduler per task,
   bytes per article shipped to the client, band-join cost per document);
@@ -20,6 +23,7 @@ every process of the run: client, scheduler, workers) beside wall seconds.
     .venv/bin/python benchmarks/dask_scaling.py                 # everything (long)
     .venv/bin/python benchmarks/dask_scaling.py --parts ingest --articles 2000
     .venv/bin/python benchmarks/dask_scaling.py --parts writer dedup
+    .venv/bin/python benchmarks/dask_scaling.py --parts clusterer scheduler
 """
 
 from __future__ import annotations
@@ -207,7 +211,6 @@ def part_briefs(folder: Path, stories: int) -> None:
 
 def part_writer(folder: Path, articles: int) -> None:
     """The ordered writer on features made beforehand, and the per-item costs of a run."""
-    from corroborate.stories import StoryClusterer, time_order
     from corroborate.store import Store
     from corroborate.store.ingest import PreparedArticle, ingest_items
 
@@ -228,14 +231,9 @@ def part_writer(folder: Path, articles: int) -> None:
           f"(features {len(pickle.dumps([p.features for p in prepared])) / len(prepared) / 1024:.1f} kB), "
           f"unpickled in {1e6 * unpickle / len(prepared):.0f} us each")  # fmt: skip
 
-    # The clusterer alone, fed in ingest's batches (500, time order within each), CPU time.
-    clusterer = StoryClusterer(**EMBEDDINGS)
-    batches = [prepared[i : i + 500] for i in range(0, len(prepared), 500)]
-    ordered = [[batch[i].features for i in time_order([p.article for p in batch])] for batch in batches]
-    started = time.process_time()
-    for features in ordered:
-        clusterer.add_features(features)
-    alone = time.process_time() - started
+    articles = [p.article for p in prepared]
+    rows = time_clusterer(articles, {"every article embedded": (EMBEDDINGS, [p.features for p in prepared])})
+    alone = rows["clusterer, every article embedded, approximate first (now)"]
     # The whole writer: repeats checked, clustered, written, one transaction per batch.
     with Store(folder / "writer.db") as store:
         started = time.process_time()
@@ -243,10 +241,61 @@ def part_writer(folder: Path, articles: int) -> None:
         whole = time.process_time() - started
     print("| step (one process, the client) | CPU us/article | articles/s |")
     print("|---|---:|---:|")
-    for name, seconds in (("clusterer, precomputed features", alone), ("whole writer (checks, clustering, store)", whole),
+    for name, seconds in (*rows.items(), ("whole writer (checks, clustering, store)", whole),
                           ("unpickling what workers send", unpickle)):  # fmt: skip
         print(f"| {name} | {1e6 * seconds / len(prepared):.0f} | {len(prepared) / seconds:.0f} |")
     scheduler_cost()
+
+
+def time_clusterer(articles, settings: dict) -> dict[str, float]:
+    """CPU seconds of the clusterer alone on features made beforehand, fed in ingest's
+    batches (500, time order within each): every candidate scored exactly (the scalar
+    scorer, as before `story_filter`) and as now (approximate scores first); `settings`:
+    name -> (clusterer parameters, features of `articles`). Checks that both give every
+    article the same story."""
+    from corroborate.stories import StoryClusterer, time_order
+
+    batches = [list(range(i, min(i + 500, len(articles)))) for i in range(0, len(articles), 500)]
+    order = [batch[i] for batch in batches for i in time_order([articles[j] for j in batch])]
+    rows = {}
+    for name, (params, features) in settings.items():
+        stories = {}
+        for scoring in ("every candidate exactly (before)", "approximate first (now)"):
+            clusterer = StoryClusterer(**params)
+            clusterer._score_exactly = scoring.startswith("every")
+            ordered = [features[i] for i in order]
+            assigned = []
+            started = time.process_time()
+            for first in range(0, len(ordered), 500):
+                assigned += clusterer.add_features(ordered[first : first + 500])
+            rows[f"clusterer, {name}, {scoring}"] = time.process_time() - started
+            stories[scoring] = [clusterer.story_of(s) for s in assigned]  # of each article, merges resolved
+        same = len({digest(v) for v in stories.values()}) == 1
+        print(f"clusterer, {name}: {len(set(stories[scoring]))} stories; the same story for every article "
+              f"with both scorers: {'yes' if same else 'NO'}")  # fmt: skip
+    return rows
+
+
+def part_clusterer(folder: Path, articles: int) -> None:
+    """The clusterer alone on features made beforehand (in this process), before and now."""
+    from corroborate.stories import StoryClusterer, read_for_clustering
+
+    feed = folder / "feed.jsonl"
+    if not feed.exists():
+        from ingest_throughput import write_stream
+
+        write_stream(feed, articles)
+    read, _ = read_for_clustering([feed])
+    settings = {}
+    for name, params in (("default settings", {}), ("every article embedded", EMBEDDINGS)):
+        maker = StoryClusterer(**params)
+        settings[name] = (params, [f for first in range(0, len(read), 500) for f in maker.features(read[first : first + 500])])
+    rows = time_clusterer(read, settings)
+    print(f"\nclusterer on precomputed features, {len(read)} articles (CPU time of this process)")
+    print("| settings, scoring | CPU us/article | articles/s |")
+    print("|---|---:|---:|")
+    for name, seconds in rows.items():
+        print(f"| {name.removeprefix('clusterer, ')} | {1e6 * seconds / len(read):.0f} | {len(read) / seconds:.0f} |")
 
 
 def scheduler_cost(tasks: int = 2000) -> None:
@@ -332,7 +381,7 @@ def _split(part, partitions: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--parts", nargs="+", default=["ingest", "briefs", "writer", "dedup"])
+    parser.add_argument("--parts", nargs="+", default=["ingest", "briefs", "clusterer", "writer", "dedup"])
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--stories", type=int, default=50)
     parser.add_argument("--run", help=argparse.SUPPRESS)
@@ -353,8 +402,12 @@ def main() -> None:
             part_ingest(folder, args.articles)
         if "briefs" in args.parts:
             part_briefs(folder, args.stories)
+        if "clusterer" in args.parts:
+            part_clusterer(folder, args.articles)
         if "writer" in args.parts:
             part_writer(folder, args.articles)
+        if "scheduler" in args.parts:
+            scheduler_cost()
         if "dedup" in args.parts:
             part_dedup(folder, args.articles)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")

@@ -30,10 +30,30 @@ at its first 100 words and scored by ROUGE-2 *recall*, as DUC scores; our summar
 then runs one sentence past the budget (`summary_sentences(overflow=True)`) so that
 it fills the budget like the baselines, which are ranked lists cut at 100 words.
 
+Several references per cluster (DUC has four) are all scored: pooled as ROUGE-1.5.5
+does by default (`-f A`: the summary's n-grams found in each reference, summed over
+the references, over the references' n-grams summed); `--references best` takes the
+best-matching reference alone instead. `--wire` rewrites every document as old wire
+copy (a dateline on the lead, lines broken at 72 columns, paragraphs indented) to
+check that such input reads as the plain text does.
+
+A DUC-like set, one JSON object per line, documents as plain text (datelines and
+hard line breaks are fine; titles, dates and outlets may be absent):
+
+    {"cluster_id": "d30001t", "docs": [{"id": "APW19981016.0240", "text": "PHNOM PENH, Cambodia (AP) _ ..."}, ...],
+     "references": ["first human summary ...", "second ...", "third ...", "fourth ..."]}
+
+is scored DUC-style with
+
+    .venv/bin/python benchmarks/summary_harness.py DUC_LIKE.jsonl --duc --cache /tmp/summary-embeddings.pkl
+
+(read the R-2 R column; add `--jobs 2` on two free cores).
+
 `--protocol` adds the tuning protocol of CONTRIBUTING.md: clusters in 5 folds (by
 cluster id), the mean and spread of every system over the held-out folds, ours with
 its setting chosen on the training folds among `--settings` (the shipped constants
-first), and the margin over the best baseline (chosen on the training folds too).
+first; a setting is a name of SETTINGS or `field=value&field=value` of
+`corroborate.summarize.Tuning` at the budget), and the margin over the best baseline.
 
     .venv/bin/python benchmarks/summary_harness.py ../shared/data/multinews_dev200.jsonl.gz --words 300
     .venv/bin/python benchmarks/summary_harness.py ../shared/data/multinews_dev200.jsonl.gz --words 100 --protocol
@@ -271,7 +291,7 @@ def icsisumm_tuning():
     from corroborate.summarize import TUNING
 
     return replace(
-        TUNING, lead_weight=0.0, agreement_power=1.0, centroid_weight=0.0, lead_bonus=0.0, tfidf_weight=0.0,
+        TUNING, lead_weight=0.0, agreement_power=1.0, tfidf_weight=0.0,
         off_topic_cosine=-1.0, on_topic_cosine=0.0, fact_concepts=False, fact_bonus=0.0, short=(),
     )  # fmt: skip
 
@@ -295,10 +315,7 @@ SYSTEM_FUNCTIONS: dict[str, Callable[[Brief, int], list[str]]] = {
 SETTINGS: dict[str, Callable] = {
     "shipped": lambda t: t,
     "no short-budget overrides": lambda t: _replace(t, short=()),
-    "no lead bonus or centroid term": lambda t: _replace(
-        t, lead_bonus=0.0, centroid_weight=0.0, short=tuple((k, v) for k, v in t.short if k not in ("lead_bonus", "centroid_weight"))
-    ),
-    "lead bonus and centroid term at every budget": lambda t: _replace(t, lead_bonus=0.4, centroid_weight=0.1),
+    "no MiniLM redundancy bar": lambda t: _replace(t, short=tuple((k, v) for k, v in t.short if k != "redundant_cosine")),
 }
 
 
@@ -306,6 +323,46 @@ def _replace(tuning, **changes):
     from dataclasses import replace
 
     return replace(tuning, **changes)
+
+
+def setting_tuning(setting: str, words: int):
+    """The Tuning of a named setting (SETTINGS), or of `field=value&field=value`: the
+    shipped constants at this budget (its short-budget overrides applied) with those
+    fields changed, e.g. "tfidf_weight=0&redundant_cosine=1"."""
+    from dataclasses import fields
+
+    from corroborate.summarize import TUNING, for_budget
+
+    if setting in SETTINGS:
+        return SETTINGS[setting](TUNING)
+    types = {f.name: f.type for f in fields(TUNING)}
+    changes = {}
+    for part in setting.split("&"):
+        name, _, value = part.partition("=")
+        if name not in types or not value:
+            raise ValueError(f"unknown setting {setting!r}: not a name of SETTINGS nor field=value of Tuning")
+        kind = types[name] if isinstance(types[name], type) else {"int": int, "float": float, "bool": bool}.get(str(types[name]), float)
+        changes[name] = (value.lower() in ("1", "true", "yes")) if kind is bool else kind(value)
+    return _replace(for_budget(TUNING, words), short=(), **changes)
+
+
+# --wire: each cluster's documents as old wire copy (DUC's input): a dateline on the
+# lead, every line broken at 72 columns, paragraphs marked by a three-space indent. The
+# summary read from it should be the summary read from the plain text.
+WIRE_DATELINE = "PORT ALDER (AP) _ "
+
+
+def as_wire(record: dict) -> dict:
+    import textwrap
+
+    docs = []
+    for doc in record["docs"]:
+        paragraphs = [" ".join(p.split()) for p in (doc.get("text") or "").split("\n") if p.strip()]
+        if paragraphs:
+            paragraphs[0] = WIRE_DATELINE + paragraphs[0]
+        text = "\n".join(textwrap.fill(p, 72, initial_indent="   ", break_on_hyphens=False) for p in paragraphs)
+        docs.append({**doc, "text": text})
+    return {**record, "docs": docs}
 
 
 def cut(sentences: list[str], words: int) -> list[str]:
@@ -344,6 +401,44 @@ def _rouge():
     return _scorer
 
 
+# Several references per cluster (DUC: four) are scored together, as ROUGE-1.5.5 does
+# by default (`-f A`): recall = n-grams of the summary found in each reference, summed
+# over the references, over the references' n-grams summed; precision the mean over
+# references. `--references best` scores against the best-matching reference alone.
+POOLED = True
+WIRE = False  # --wire
+
+
+def rouge_against(references: list[str], prediction: str, pooled: bool = True) -> dict[str, tuple[float, float]]:
+    """ROUGE-1, -2 and -Lsum (F, recall) of `prediction` (one sentence per line) against
+    all `references`: pooled over them, or the best reference's scores."""
+    from corroborate.sentences import _split_paragraph
+
+    tokenize = _rouge()._tokenizer.tokenize
+    per_reference = []
+    for reference in references:
+        # Lsum needs one sentence per line in the reference too.
+        reference_lines = "\n".join(reference[a:b] for a, b in _split_paragraph(" ".join(reference.split())))
+        result = _rouge().score(reference_lines, prediction)
+        length = len(tokenize(reference))
+        # the reference's count of units each recall is a share of
+        units = {"rouge1": length, "rouge2": max(length - 1, 0), "rougeLsum": length}
+        per_reference.append((result, units))
+    out: dict[str, tuple[float, float]] = {}
+    for metric in METRICS:
+        if not per_reference:
+            out[metric] = (0.0, 0.0)
+        elif not pooled:
+            out[metric] = max((r[metric].fmeasure, r[metric].recall) for r, _ in per_reference)
+        else:
+            total = sum(units[metric] for _, units in per_reference)
+            recall = sum(r[metric].recall * units[metric] for r, units in per_reference) / total if total else 0.0
+            precision = sum(r[metric].precision for r, _ in per_reference) / len(per_reference)
+            f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            out[metric] = (f, recall)
+    return out
+
+
 def score_cluster(
     record: dict,
     words: int,
@@ -356,6 +451,8 @@ def score_cluster(
     setting of SETTINGS (as system "corroborate [name]"), for --protocol."""
     global FILL_BUDGET
     FILL_BUDGET = duc
+    if WIRE:
+        record = as_wire(record)
     brief = cluster_brief(record, stages, duc)
     references = [r for r in record["references"] if r and r.strip()]
     scores: dict[str, dict[str, tuple[float, float]]] = {}
@@ -366,7 +463,7 @@ def score_cluster(
         from corroborate.summarize import TUNING
 
         for setting in settings:
-            tuning = SETTINGS[setting](TUNING)
+            tuning = setting_tuning(setting, words)
             if tuning == TUNING and "corroborate" in systems:
                 continue  # the shipped constants: the "corroborate" row already has them
             runs.append((f"corroborate [{setting}]", lambda b, w, tuning=tuning: ours(b, w, tuning)))
@@ -376,19 +473,7 @@ def score_cluster(
         seconds[name] = time.perf_counter() - started
         sentences = cut(sentences, words)
         lengths[name] = sum(len(s.split()) for s in sentences)
-        prediction = "\n".join(sentences)
-        best: dict[str, tuple[float, float]] = {}
-        for reference in references:
-            # Lsum needs one sentence per line in the reference too.
-            from corroborate.sentences import _split_paragraph
-
-            reference_lines = "\n".join(reference[a:b] for a, b in _split_paragraph(" ".join(reference.split())))
-            result = _rouge().score(reference_lines, prediction)
-            for metric in METRICS:
-                pair = (result[metric].fmeasure, result[metric].recall)
-                if metric not in best or pair > best[metric]:
-                    best[metric] = pair
-        scores[name] = best
+        scores[name] = rouge_against(references, "\n".join(sentences), pooled=POOLED)
     for setting in settings:
         if f"corroborate [{setting}]" not in scores:
             scores[f"corroborate [{setting}]"] = scores["corroborate"]
@@ -398,6 +483,16 @@ def score_cluster(
 
 def _score_args(args):
     return score_cluster(*args)
+
+
+def _score_in_worker(args):
+    """score_cluster in a worker process, with the sentence embeddings it computed
+    (so that --cache keeps them: a worker's memory is lost when it ends)."""
+    from corroborate import nlp
+
+    known = set(nlp._EMBEDDINGS)
+    result = score_cluster(*args)
+    return result, {text: vector for text, vector in nlp._EMBEDDINGS.items() if text not in known}
 
 
 def table(results: list[ClusterResult], systems: tuple[str, ...], words: int) -> str:
@@ -445,6 +540,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="also the cross-validated figures (5 folds by cluster; CONTRIBUTING.md)")
     parser.add_argument("--settings", default=",".join(SETTINGS),
                         help="with --protocol: settings of ours to choose among on the training folds")
+    parser.add_argument("--references", choices=("pooled", "best"), default="pooled",
+                        help="several references per cluster: pooled as ROUGE-1.5.5 -f A (default), or the best one")
+    parser.add_argument("--wire", action="store_true",
+                        help="the documents rewritten as old wire copy (dateline, lines broken at 72 columns)")
     parser.add_argument("--cache", type=Path, default=None,
                         help="a file keeping sentence embeddings between runs (e.g. /tmp/summary-embeddings.pkl)")
     args = parser.parse_args(argv)
@@ -460,10 +559,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
     settings = tuple(s.strip() for s in args.settings.split(",") if s.strip()) if args.protocol else ()
-    unknown = [s for s in settings if s not in SETTINGS]
-    if unknown:
-        print(f"unknown setting(s): {', '.join(unknown)} (known: {', '.join(SETTINGS)})", file=sys.stderr)
-        return 2
+    for setting in settings:
+        try:
+            setting_tuning(setting, args.words)
+        except (ValueError, TypeError) as error:
+            print(f"{error} (named settings: {', '.join(SETTINGS)})", file=sys.stderr)
+            return 2
+    global POOLED, WIRE
+    POOLED, WIRE = args.references == "pooled", args.wire
     records = list(read_clusters(args.data, args.limit, args.offset))
     _load_embeddings(args.cache)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -472,7 +575,13 @@ def main(argv: list[str] | None = None) -> int:
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-            results = pool.map(_score_args, jobs, chunksize=1)
+            scored = pool.map(_score_in_worker, jobs, chunksize=1)
+        results = [result for result, _ in scored]
+        if args.cache is not None:
+            from corroborate import nlp
+
+            for _, embeddings in scored:
+                nlp._EMBEDDINGS.update(embeddings)
     else:
         results = [_score_args(job) for job in jobs]
     elapsed = time.perf_counter() - started
@@ -483,7 +592,8 @@ def main(argv: list[str] | None = None) -> int:
     text = table(results, systems, args.words)
     caption = (
         f"{args.data.name}, {len(results)} clusters from #{args.offset}, {args.words} words"
-        f"{' (DUC-style: no titles or dates, first 100 words scored; read the recall columns)' if args.duc else ''}, "
+        f"{' (DUC-style: no titles or dates, first 100 words scored; read the recall columns)' if args.duc else ''}"
+        f"{', documents as wire copy' if args.wire else ''}, references {args.references}, "
         f"ROUGE (rouge-score, Porter stemming) x100; {elapsed:.0f} s wall, {cpu:.0f} s CPU, {args.jobs} job(s)"
     )
     print(caption)
@@ -531,6 +641,11 @@ def protocol_tables(results: list[ClusterResult], records: list[dict], systems, 
     lines = [f"Tuning protocol: {k} folds by cluster, {measure} x100 per held-out fold (the baselines choose nothing)"]
     lines.append(protocol.report(rows, best if baselines else None, digits=2))
     lines.append(f"ours: setting chosen per fold {chosen.chosen}; fitted on itself: {chosen.fitted_choice}")
+    if len(settings) > 1:
+        # Every setting as a fixed system (nothing chosen): what each change does per fold.
+        lines.append("\nEach setting of ours on every fold (for reading only: the row above is the protocol's figure)")
+        lines.append(protocol.report([protocol.fixed(s, row) for s, row in zip(settings, ours_table)],
+                                     protocol.fixed(settings[0], ours_table[0]), digits=2))
     if baselines:
         ok, margin, won = protocol.beats(chosen, best, 0.8)
         lines.append(f"ours over the best baseline ({best.name}) on held-out folds: {margin:+.2f} "

@@ -229,3 +229,53 @@ def test_example_story_junk_lines() -> None:
     assert score.errors == []
     assert score.precision >= floor("clean_example_story_precision")
     assert score.recall >= floor("clean_example_story_recall")
+
+
+# Wire copy as old archives keep it: every line broken at 72 columns, paragraphs
+# marked by a three-space indent, no title, a dateline on the lead (fictional).
+_WIRE_PARAGRAPHS = (
+    "PORT ALDER, Westland (AP) _ The footbridge over the Keller canal collapsed on Sunday night "
+    "during the Lantern Walk, injuring 12 people, the city's mayor said on Monday.",
+    "City engineers closed the three remaining footbridges of the old town while inspectors examine "
+    "them, and the council set aside $3.5 million for the work.",
+    '"We will not reopen a single bridge until it is safe," Mayor Ilse Varga told reporters outside '
+    "the town hall, where relatives waited for news.",
+    "Police closed the canal path.",
+    "The bridge was renovated in 2023 by a firm that also built two bridges in the neighbouring "
+    "province of Dornwald, officials said.",
+)
+
+
+def test_a_hard_wrapped_text_is_read_by_its_paragraphs() -> None:
+    import textwrap
+
+    raw = "\n".join(textwrap.fill(p, 72, initial_indent="   ") for p in _WIRE_PARAGRAPHS)
+    article = clean(RawArticle(origin="wire.txt", text=raw))
+    # Each paragraph whole (the lead is not taken for a headline and dropped).
+    assert article.text == "\n\n".join(_WIRE_PARAGRAPHS)
+    assert article.removed == ()
+    # Each paragraph traced to the raw line it starts on; every raw line is in one.
+    starts = [n for n, line in enumerate(raw.splitlines(), 1) if line.startswith("   ")]
+    assert sorted(set(article.raw_line_of)) == starts
+    # A one-line paragraph that fills the width is not run into the indented next one.
+    heading = "Keller canal: the old footbridge that fell during the Lantern Walk"
+    assert 65 <= len(heading) <= 69  # with its indent, within 72 columns but no room for the next word
+    joined = clean(RawArticle(origin="wire.txt", text="   " + heading + "\n" + raw)).text
+    assert joined.split("\n\n")[-len(_WIRE_PARAGRAPHS):] == list(_WIRE_PARAGRAPHS)
+    assert heading not in joined.split("\n\n")[-len(_WIRE_PARAGRAPHS)]
+    # Many one-line indented paragraphs (captions, tweets) between the wrapped ones do
+    # not hide the wrapping.
+    short = "\n".join(f"   Photo {n}: the canal at dawn." for n in range(12))
+    assert clean(RawArticle(origin="wire.txt", text=raw + "\n" + short)).text.split("\n\n")[: len(_WIRE_PARAGRAPHS)] == list(
+        _WIRE_PARAGRAPHS
+    )
+    # The same paragraphs unwrapped, one per line, read the same.
+    assert clean(RawArticle(origin="wire.txt", text="\n".join(_WIRE_PARAGRAPHS))).text == article.text
+
+
+def test_short_lines_that_had_room_are_not_joined() -> None:
+    # A list or verse: lines that end although the next word would have fitted.
+    raw = "Harbour timetable\nFerry at nine.\nFerry at noon.\nFerry at six, weather permitting.\nLast boat at ten."
+    article = clean(RawArticle(origin="list.txt", text=raw))
+    assert article.text.split("\n\n") == raw.splitlines()[1:]
+    assert article.title == "Harbour timetable"

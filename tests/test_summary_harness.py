@@ -133,3 +133,51 @@ def test_protocol_tables_choose_our_setting_on_training_folds_and_compare_with_t
     text = harness.protocol_tables([result(i) for i in range(10)], records, ("lead", "TF-IDF centroid"), ("shipped", "other"))
     assert "setting chosen per fold ['shipped', 'shipped', 'shipped', 'shipped', 'shipped']" in text
     assert "ours over the best baseline (TF-IDF centroid)" in text and "target +0.8: met" in text
+
+
+def test_several_references_are_pooled_as_rouge_155_does():
+    """Recall over all references together (hits summed over references / their
+    n-grams summed), not the best reference alone: a summary that matches one of
+    four references perfectly is not scored as perfect."""
+    summary = "The Eastmere ferry stopped running on Monday."
+    others = ["Buses took the island's passengers across instead.", "An engine fault kept the boat in port all week.",
+              "Island shops saw fewer visitors at the weekend."]  # fmt: skip
+    best = harness.rouge_against([summary, *others], summary, pooled=False)
+    pooled = harness.rouge_against([summary, *others], summary, pooled=True)
+    assert best["rouge2"][1] == pytest.approx(1.0)
+    bigrams = [len(harness._rouge()._tokenizer.tokenize(r)) - 1 for r in (summary, *others)]
+    assert pooled["rouge2"][1] == pytest.approx(bigrams[0] / sum(bigrams))  # only the first has its bigrams
+    # One reference: both ways are the plain score.
+    assert harness.rouge_against([REFERENCE], summary) == harness.rouge_against([REFERENCE], summary, pooled=False)
+
+
+# Wire stories long enough to be recognised as hard-wrapped (a few lines break inside
+# each paragraph; two short paragraphs say nothing about wrapping).
+WIRE_STORY = (
+    "The Eastmere ferry stopped running on Monday after a fault in its engine, leaving the island "
+    "without its only car crossing at the start of the holiday season.\n\n"
+    "Passengers were moved to buses for the crossing to the island, which took them over the old "
+    "causeway at low tide and doubled the journey for most of the commuters.\n\n"
+    "The operator said repairs would take a week, and that the spare engine ordered in the spring "
+    "had still not arrived from the yard in Port Alder."
+)
+
+
+def test_wire_copy_reads_as_the_plain_text():
+    """--wire: the documents rewritten with a dateline and lines broken at 72 columns
+    give the same sentences, the lead's without its dateline."""
+    record = cluster(docs=[{"id": "d1", "title": "", "text": WIRE_STORY, "date": "", "source": ""}])
+    plain = harness.cluster_brief(record, None, duc=True)
+    wire = harness.cluster_brief(harness.as_wire(record), None, duc=True)
+    texts = lambda brief: sorted(brief.text(s.span) for s in brief.sentences)  # noqa: E731
+    assert len(texts(plain)) >= 3
+    assert sorted(t.removeprefix(harness.WIRE_DATELINE) for t in texts(wire)) == texts(plain)
+    assert all(len(line) <= 72 for line in harness.as_wire(record)["docs"][0]["text"].split("\n"))
+
+
+def test_a_setting_can_be_any_tuning_fields_at_the_budget():
+    tuning = harness.setting_tuning("tfidf_weight=0&min_words=10", 100)
+    assert tuning.tfidf_weight == 0.0 and tuning.min_words == 10 and tuning.short == ()
+    assert tuning.redundant_cosine == dict(harness.setting_tuning("shipped", 100).short)["redundant_cosine"]
+    with pytest.raises(ValueError):
+        harness.setting_tuning("no_such_field=1", 100)

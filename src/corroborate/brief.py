@@ -136,11 +136,20 @@ def start_brief(
     return Brief(title=story_title(articles), articles=articles, problems=problems, inputs=tuple(inputs))
 
 
-def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread:
+# Whether `analyse` may parse on a second thread while it embeds on the first. A
+# process given one core (a Dask worker of one thread beside others on the same
+# machine, `distributed.worker`) turns it off: the second thread would compete
+# with the other workers for their cores.
+BACKGROUND_WARM_UP = True
+
+
+def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread | None:
     """Load and parse, on the second core, what later stages will need, while the
     relations stage embeds on the first (ONNX Runtime releases the GIL). On a cold
     5-article brief this hid most of spaCy's load and parse time (8.4 s -> 5.2 s
-    wall, measured under load)."""
+    wall, measured under load). None when `BACKGROUND_WARM_UP` is off."""
+    if not BACKGROUND_WARM_UP:
+        return None
 
     def work() -> None:
         try:
@@ -206,7 +215,8 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
         if name == "sentences" and wanted & {"relations", "summary"}:
             with step("embed"):
                 _ahead(_embed_sentences_ahead, brief)
-    warm_up.join()
+    if warm_up is not None:
+        warm_up.join()
     derived = {relation.derived for relation in brief.relations if relation.kind in ("duplicate", "contained", "rewrite")}
     return replace(brief, title=story_title(brief.articles, derived))
 

@@ -403,12 +403,75 @@ def derived_title(text: str, max_chars: int = 90) -> str:
     return cut + "…"
 
 
+# --- hard-wrapped text ----------------------------------------------------------------
+
+# Wire copy, e-mail and old plain-text archives break every line at a fixed width
+# (70-80 columns) and mark paragraphs by indentation, not blank lines. Read line by
+# line, such a text would be cut into fragments of sentences (each line a
+# paragraph, the first one taken for a headline). A line was broken by a wrapper
+# exactly when the next line's first word would not have fitted on it; that test,
+# and the width, are read off the text itself.
+_WRAP_MAX_WIDTH = 100  # wider lines are paragraphs written on one line, not wrapped
+_WRAP_MIN_BREAKS = 3  # fewer line breaks inside blocks say nothing about wrapping
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(first raw line number, stripped line) per logical line: the raw lines, except
+    that in a hard-wrapped text the lines a wrapper broke are joined again (a new
+    paragraph still starts at a blank line, an indented line or a line that did not
+    fill the width)."""
+    raw = text.splitlines()
+    numbered = [(number, line.strip()) for number, line in enumerate(raw, start=1) if line.strip()]
+    if not numbered:
+        return numbered
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip())
+
+    # The body's indentation: a line indented deeper starts a paragraph, even after a
+    # one-line paragraph that happens to fill the width (a short heading, a caption).
+    body = min(indent(line) for line in raw if line.strip())
+    lengths = [len(line.rstrip()) for line in raw if line.strip()]
+    # pairs of consecutive non-blank raw lines whose second is at the body's indentation
+    # (a line break inside a block; an indented line is a paragraph's start, so a text of
+    # many one-line indented paragraphs still shows its wrapping in the others)
+    pairs = [k for k in range(len(raw) - 1) if raw[k].strip() and raw[k + 1].strip() and indent(raw[k + 1]) == body]
+    narrow = [length for length in lengths if length <= _WRAP_MAX_WIDTH]
+    # Paragraphs written on one line are wider; a stray long line (a URL) is tolerated.
+    if len(pairs) < _WRAP_MIN_BREAKS or len(narrow) < 0.95 * len(lengths):
+        return numbered
+    width = max(narrow)
+
+    def broken(k: int) -> bool:
+        """Whether the wrapper broke raw line k: its successor's first word did not fit."""
+        following = raw[k + 1]
+        first_word = following.split()[0]
+        length = len(raw[k].rstrip())
+        return length <= width < length + 1 + len(first_word) and indent(following) == body
+
+    breaks = {k for k in pairs if broken(k)}
+    if len(breaks) * 2 < len(pairs):  # not a wrapped text: most line breaks end lines that had room
+        return numbered
+    out: list[tuple[int, str]] = []
+    for k, line in enumerate(raw):
+        if not line.strip():
+            continue
+        if k - 1 in breaks:
+            number, joined = out[-1]
+            out[-1] = (number, f"{joined} {line.strip()}")
+        else:
+            out.append((k + 1, line.strip()))
+    return out
+
+
 # --- cleaning -----------------------------------------------------------------------
 
 
 def clean(raw: RawArticle) -> Article:
-    """The article without its junk lines; each removed line is kept with its reason."""
-    numbered = [(number, line.strip()) for number, line in enumerate(raw.text.splitlines(), start=1) if line.strip()]
+    """The article without its junk lines; each removed line is kept with its reason.
+    A hard-wrapped text is read by its paragraphs (`_logical_lines`): a removed line
+    then names the raw line its paragraph starts on, as does `raw_line_of`."""
+    numbered = _logical_lines(raw.text)
     reasons: dict[int, str] = {}  # index into `numbered` -> why removed
 
     title = " ".join((raw.title or "").split())

@@ -36,7 +36,13 @@ def check_code(expected: str) -> None:
 
 
 class CorroborateSetup(WorkerPlugin):
-    """Checks the worker's code and loads the models a run needs (see the module docstring)."""
+    """Checks the worker's code and loads the models a run needs (see the module docstring).
+
+    A worker uses as many cores as it has task threads (`dask worker --nthreads`,
+    one in `--dask local:N`): the sentence encoder gets that many ONNX Runtime
+    threads, and a brief parses on a second thread while it embeds only when the
+    worker has two or more. (With that second thread, two one-thread workers on two
+    cores ran four busy threads and were no faster than one worker, BENCHMARKS.md.)"""
 
     name = PLUGIN_NAME
 
@@ -45,9 +51,23 @@ class CorroborateSetup(WorkerPlugin):
         self.parser = parser
 
     def setup(self, worker) -> None:
-        check_code(self.code)
-        from .. import nlp
+        import threading
 
-        nlp.sentence_encoder(threads=max(1, worker.state.nthreads))
+        check_code(self.code)
+        from .. import brief, nlp
+
+        cores = max(1, worker.state.nthreads)
+        brief.BACKGROUND_WARM_UP = cores > 1
+        # Both models load at once (spaCy ~2 s, the encoder ~0.5 s): start-up is a large
+        # share of a short run. What both import chains share is imported first: a
+        # first import raced from two threads can fail (brief._load_models_in_background).
+        import bz2, gzip, lzma, tempfile, urllib.request, uuid  # noqa: E401, F401
+        import numpy  # noqa: F401
+
+        threads = [threading.Thread(target=nlp.sentence_encoder, kwargs={"threads": cores}, name="corroborate-load-encoder")]
         if self.parser:
-            nlp.spacy_model()
+            threads.append(threading.Thread(target=nlp.spacy_model, name="corroborate-load-parser"))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
