@@ -12,6 +12,7 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,bench,dask]'
+	$(BIN)/python -m corroborate.static_embeddings
 	touch $@
 
 install: $(BIN)/.installed

@@ -37,11 +37,14 @@ def scores(rows: list[dict], tfidf) -> dict[str, np.ndarray]:
 
     left, right = [r["text1"] for r in rows], [r["text2"] for r in rows]
     cosine = (embed(left) * embed(right)).sum(axis=1)
+    static = (embed(left, "static") * embed(right, "static")).sum(axis=1)
     lexical = np.array([lexical_similarity(a, b) for a, b in zip(left, right)])
     tfidf_cosine = np.asarray(tfidf.transform(left).multiply(tfidf.transform(right)).sum(axis=1)).ravel()
     return {
         "ours: mean(MiniLM cosine, token-set ratio)": combine_similarity(cosine, lexical),
+        "ours, static encoder (stories over nlp.MINILM_SENTENCE_BUDGET sentences)": combine_similarity(static, lexical),
         "MiniLM cosine alone": cosine,
+        "static (distilled from MiniLM) cosine alone": static,
         "rapidfuzz token-set ratio alone": lexical,
         "TF-IDF cosine (baseline)": tfidf_cosine,
     }
@@ -84,9 +87,9 @@ def main() -> None:
         threshold = best_threshold(score, train_labels)
         accuracy, f1 = accuracy_f1(dev_scores[name], dev_labels, threshold)
         print(f"| {name} | {threshold:.3f} | {accuracy:.3f} | {f1:.3f} |")
-    ours = next(iter(dev_scores))
-    accuracy, f1 = accuracy_f1(dev_scores[ours], dev_labels, PARAPHRASE_SIMILARITY)
-    print(f"| ours at the shipped PARAPHRASE_SIMILARITY | {PARAPHRASE_SIMILARITY:.3f} | {accuracy:.3f} | {f1:.3f} |")
+    for label, name in zip(("ours", "ours, static encoder,"), dev_scores):
+        accuracy, f1 = accuracy_f1(dev_scores[name], dev_labels, PARAPHRASE_SIMILARITY)
+        print(f"| {label} at the shipped PARAPHRASE_SIMILARITY | {PARAPHRASE_SIMILARITY:.3f} | {accuracy:.3f} | {f1:.3f} |")
 
 
 if __name__ == "__main__":

@@ -279,7 +279,7 @@ def test_fuzz_warc_reader(tmp_path):
 # --- analyses: clean, sentences, dates, quotes, claims ------------------------------------------
 
 
-def _fake_embed(texts):
+def _fake_embed(texts, encoder="minilm"):
     """Unit vectors from a hash of each text: the claims' alignment sees vectors of the
     right shape without running the encoder 30,000 times (the model is not what is
     fuzzed here; test_enormous_text_through_every_analysis runs the real one)."""

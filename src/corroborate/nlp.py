@@ -147,34 +147,69 @@ def sentence_encoder(threads: int | None = None) -> SentenceEncoder:
         return _encoder
 
 
+# Which encoder embeds a story's sentences. MiniLM costs ~10 ms a sentence on one
+# core; the static encoder distilled from it (static_embeddings) costs microseconds
+# and is measured close on the gates (BENCHMARKS.md, issue 12). A story of up to this
+# many sentences (the flagship has 100, the bundled story 157; a 100-article story of
+# normal news ~2,900) keeps MiniLM, whose cost there hides behind the parse on the other
+# core; a larger one embeds statically. CORROBORATE_ENCODER=minilm|static forces one
+# (the quality benchmarks measure each that way).
+MINILM_SENTENCE_BUDGET = 500
+ENCODERS = ("minilm", "static")
+
+
+def encoder_for(sentence_count: int) -> str:
+    """The encoder for a story of `sentence_count` sentences ("minilm" or "static")."""
+    forced = os.environ.get("CORROBORATE_ENCODER", "").strip().lower()
+    if forced in ENCODERS:
+        return forced
+    return "minilm" if sentence_count <= MINILM_SENTENCE_BUDGET else "static"
+
+
 # Several stages embed the same sentences (relations align them, the summary
-# scores and cites them): each distinct text is encoded once per process.
-_EMBEDDINGS: dict[str, np.ndarray] = {}
+# scores and cites them): each distinct text is encoded once per process and encoder.
+_EMBEDDINGS: dict[str, np.ndarray] = {}  # MiniLM's
+_STATIC_EMBEDDINGS: dict[str, np.ndarray] = {}
 _EMBEDDING_CACHE_LIMIT = 200_000
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """Sentence embeddings for `texts` (rows are unit vectors: dot product = cosine)."""
+def embed(texts: Sequence[str], encoder: str = "minilm") -> np.ndarray:
+    """Sentence embeddings for `texts` (rows are unit vectors: dot product = cosine),
+    by MiniLM or by the static encoder distilled from it (`encoder_for`)."""
     import numpy as np
 
     texts = list(texts)
+    if encoder == "static":
+        from .static_embeddings import static_encoder
+
+        model = static_encoder()
     with _encoder_lock:
-        missing = list(dict.fromkeys(t for t in texts if t not in _EMBEDDINGS))
+        cache = _STATIC_EMBEDDINGS if encoder == "static" else _EMBEDDINGS
+        missing = list(dict.fromkeys(t for t in texts if t not in cache))
         if missing:
-            if len(_EMBEDDINGS) + len(missing) > _EMBEDDING_CACHE_LIMIT:
-                _EMBEDDINGS.clear()  # a corpus-scale run: keep memory bounded
+            if len(cache) + len(missing) > _EMBEDDING_CACHE_LIMIT:
+                cache.clear()  # a corpus-scale run: keep memory bounded
                 missing = list(dict.fromkeys(texts))  # those cached a moment ago are gone too
-            for text, vector in zip(missing, sentence_encoder().encode(missing)):
-                _EMBEDDINGS[text] = vector
+            model = model if encoder == "static" else sentence_encoder()
+            for text, vector in zip(missing, model.encode(missing)):
+                cache[text] = vector
         if not texts:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        return np.stack([_EMBEDDINGS[t] for t in texts])
+        return np.stack([cache[t] for t in texts])
 
 
 # Quotes, facts and the summary all read the dependency parse of the same
 # articles: each distinct text is parsed once per process.
 _DOCS: dict[str, object] = {}
 _DOC_CACHE_LIMIT = 2_000
+# Above this many characters to parse (a 100-article story of long news is 1.3 M; the
+# flagship 15 k) spaCy parses in two processes, one per core: forking and sending the
+# docs back cost about a second, which only a large story repays.
+PARALLEL_PARSE_CHARS = 200_000
+
+
+def _parse_workers(texts: Sequence[str]) -> int:
+    return 2 if (os.cpu_count() or 1) >= 2 and sum(map(len, texts)) > PARALLEL_PARSE_CHARS else 1
 
 
 # spaCy refuses a text over `nlp.max_length` (1,000,000 characters, error E088) and
@@ -185,6 +220,8 @@ _PIECE_CHARS = 100_000
 
 def parse_texts(texts: Sequence[str]) -> list:
     """spaCy docs of `texts`, each parsed once per process."""
+    import numpy as np
+
     with _spacy_lock:
         missing = list(dict.fromkeys(t for t in texts if t not in _DOCS))
         if missing:
@@ -195,7 +232,15 @@ def parse_texts(texts: Sequence[str]) -> list:
 
             piece = min(_PIECE_CHARS, spacy_model().max_length // 2)
             short = [t for t in missing if len(t) <= piece]
-            for done, (text, doc) in enumerate(zip(short, spacy_model().pipe(short, batch_size=16)), 1):
+            workers = _parse_workers(short)
+            # Longest first, so that the two processes finish together; spaCy returns
+            # docs in the order given.
+            order = sorted(short, key=len, reverse=True) if workers > 1 else short
+            docs = spacy_model().pipe(order, batch_size=16 if workers == 1 else 4, n_process=workers)
+            for done, (text, doc) in enumerate(zip(order, docs), 1):
+                # The tok2vec tensor (96 floats a token) is read by no stage: ~0.8 MB a
+                # long article kept for nothing.
+                doc.tensor = np.zeros((0,), dtype=np.float32)
                 _DOCS[text] = doc
                 advance(done, len(missing), "parse")
             for done, text in enumerate((t for t in missing if len(t) > piece), len(short) + 1):

@@ -440,11 +440,11 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING, overfl
     remaining by the concepts it adds, `_overflow_candidate`) follows the summary, so
     that it runs past the budget: for scoring the first `budget` words as DUC does,
     where every system fills the budget (benchmarks/summary_harness.py --duc)."""
-    from .nlp import embed
+    from .nlp import embed, encoder_for
 
     tuning = for_budget(tuning, budget)
     texts = [brief.text(s.span) for s in brief.sentences]
-    vectors = embed(texts)
+    vectors = embed(texts, encoder_for(len(texts)))
     sameness = _Sameness(texts, vectors)
     candidates, weights = _candidates(brief, texts, vectors, sameness, tuning)
     # An altered quote or an outvoted value does not support the sentence it resembles.

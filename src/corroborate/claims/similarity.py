@@ -173,13 +173,13 @@ def similarities(items: Sequence[Found], links: Sequence[frozenset[int]] | None 
 def embed_contexts(brief: Brief, found: list[Found]) -> None:
     """Embeddings of each claim's clause, sentence and head words, in one call
     (sentences are usually cached already: relations and summary embed them)."""
-    from ..nlp import embed
+    from ..nlp import embed, encoder_for
 
     free = [item for item in found if item.key is None]
     texts = []
     for item in free:
         sentence = brief.text(item.claim.context) if item.claim.context else item.local
         texts += [item.local or item.head, sentence, item.head or item.claim.attribute]
-    vectors = embed(texts)
+    vectors = embed(texts, encoder_for(len(brief.sentences)))
     for k, item in enumerate(free):
         item.vectors = (vectors[3 * k], vectors[3 * k + 1], vectors[3 * k + 2])
