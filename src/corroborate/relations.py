@@ -195,15 +195,7 @@ def _align(left: _Profile, right: _Profile) -> list[tuple[int, int, float]]:
         score = _score(cosine[i, j], lexical_similarity(left.sentence_texts[i], right.sentence_texts[j]))
         if score >= PARAPHRASE_SIMILARITY:
             scored.append((score, i, j))
-    used_left: set[int] = set()
-    used_right: set[int] = set()
-    pairs = []
-    for score, i, j in sorted(scored, reverse=True):
-        if i not in used_left and j not in used_right:
-            used_left.add(i)
-            used_right.add(j)
-            pairs.append((i, j, score))
-    return sorted(pairs)
+    return _one_to_one(scored)
 
 
 def _shared_quotes(left: _Profile, right: _Profile) -> list[tuple[str, str]]:
@@ -591,7 +583,7 @@ def _scores(cosine: np.ndarray, lexical: np.ndarray) -> np.ndarray:
 
 
 def _one_to_one(scored: list[tuple[float, int, int]]) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one alignment, best pairs first (as `_align`)."""
+    """Greedy one-to-one alignment, best pairs first."""
     used_left: set[int] = set()
     used_right: set[int] = set()
     pairs = []
