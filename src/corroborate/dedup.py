@@ -48,11 +48,12 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
+from .config import setting
 from .model import Article, InputProblem
 
 _WORD = re.compile(r"\w+")
@@ -61,10 +62,6 @@ _QUOTES_DOUBLE = re.compile(r"[\u201c\u201d\u201e\u201f\u00ab\u00bb\"]")
 _U64 = np.uint64
 _SHIFT32 = _U64(32)
 _MASK32 = _U64(0xFFFFFFFF)
-
-
-def setting(default, help: str):  # noqa: A002 - the same convention as config.BriefOptions
-    return field(default=default, metadata={"help": help})
 
 
 @dataclass(frozen=True)
