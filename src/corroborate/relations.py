@@ -548,31 +548,118 @@ _BLOCK_ROWS = 512
 
 def _aligned_pairs(profiles: Sequence[_Profile], least: float) -> dict[tuple[int, int], list[tuple[float, int, int]]]:
     """(a, b) -> (score, i, j) of every pair of sentences, i of a and j of b (a < b), that
-    `_align` would score as paraphrases (candidates: cosine at least `least`)."""
-    from rapidfuzz import fuzz, process
+    `_align` would score as paraphrases (candidates: cosine at least `least`).
 
-    vectors = [p.embeddings for p in profiles if len(p.sentences)]
-    if len(vectors) < 2:
+    A sentence printed word for word by many outlets (wire copy) is compared once: the
+    distinct sentence texts are paired (their embedding and normalised words are the
+    same wherever they are printed), and each pair of texts that scores as a paraphrase
+    stands for every pair of its prints in two articles. At 300 long articles this cut
+    the candidate pairs scored from (copies squared) to (distinct texts)."""
+    occurrences: dict[str, list[tuple[int, int]]] = {}  # text -> (article, sentence) of its prints
+    for k, profile in enumerate(profiles):
+        for i, text in enumerate(profile.sentence_texts):
+            occurrences.setdefault(text, []).append((k, i))
+    if len({k for prints in occurrences.values() for k, _ in prints}) < 2:
         return {}
-    owner = np.concatenate([np.full(len(p.sentences), k) for k, p in enumerate(profiles)]).astype(np.int64)
-    local = np.concatenate([np.arange(len(p.sentences)) for p in profiles]).astype(np.int64)
-    matrix = np.concatenate(vectors)
-    texts = [dedup.normalise(t) for p in profiles for t in p.sentence_texts]
+    distinct = list(occurrences)
+    vectors = {text: profile.embeddings[i] for profile in profiles for i, text in enumerate(profile.sentence_texts)}
+    matrix = np.stack([vectors[text] for text in distinct])
+    normalised = [dedup.normalise(text) for text in distinct]
+    prints = [occurrences[text] for text in distinct]
     out: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
     for first in range(0, len(matrix), _BLOCK_ROWS):
         cosine = matrix[first : first + _BLOCK_ROWS] @ matrix.T
-        later = owner[None, :] > owner[first : first + _BLOCK_ROWS, None]  # each pair once, other articles only
+        # Each pair of texts once, a text with itself too (its prints in two articles).
+        later = np.arange(len(matrix))[None, :] >= np.arange(first, first + len(cosine))[:, None]
         rows, columns = np.nonzero((cosine >= least) & later)
         if not len(rows):
             continue
         rows_global = rows + first
-        # Token-set ratios of all candidate pairs in one call (C, no Python per pair).
-        lexical = process.cpdist([texts[r] for r in rows_global], [texts[c] for c in columns],
-                                 scorer=fuzz.token_set_ratio, dtype=np.float64) / 100.0  # fmt: skip
-        scores = _scores(cosine[rows, columns], lexical)
+        scores = paraphrase_scores([normalised[r] for r in rows_global], [normalised[c] for c in columns], cosine[rows, columns])
         for k in np.flatnonzero(scores >= PARAPHRASE_SIMILARITY):
-            key = (int(owner[rows_global[k]]), int(owner[columns[k]]))
-            out.setdefault(key, []).append((float(scores[k]), int(local[rows_global[k]]), int(local[columns[k]])))
+            score, u, v = float(scores[k]), int(rows_global[k]), int(columns[k])
+            for x, (a, i) in enumerate(prints[u]):
+                for b, j in prints[v][x + 1 :] if u == v else prints[v]:
+                    if a < b:
+                        out.setdefault((a, b), []).append((score, i, j))
+                    elif b < a:
+                        out.setdefault((b, a), []).append((score, j, i))
+    return out
+
+
+def paraphrase_scores(left: Sequence[str], right: Sequence[str], cosines: np.ndarray) -> np.ndarray:
+    """`_score` of each pair of normalised texts `left[k]`, `right[k]` with the cosine of
+    their embeddings; 0.0 for a pair that cannot reach `PARAPHRASE_SIMILARITY`.
+
+    Token-set ratios cost rapidfuzz most of a big story's sentence comparisons (at 100
+    long articles 390,000 candidate pairs, of which 5,000 are paraphrases), so each
+    pair's ratio is first bounded from above by `token_set_ratio_bounds` (word
+    lengths, numpy), and only pairs whose bound can reach the threshold are asked."""
+    cosines = np.asarray(cosines)
+    scores = np.zeros(len(cosines), dtype=np.float64)
+    if not len(cosines):
+        return scores
+    least = _scores(cosines, token_set_ratio_bounds(left, right) / 100.0)
+    worth = np.flatnonzero(least >= PARAPHRASE_SIMILARITY - 1e-6)  # rounding to 6 decimals may lift a bound by 5e-7
+    if len(worth):
+        scores[worth] = _scores(cosines[worth], lexical_many([left[k] for k in worth], [right[k] for k in worth]))
+    return scores
+
+
+def token_set_ratio_bounds(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
+    """At least rapidfuzz's `fuzz.token_set_ratio` (0..100) of each pair `left[k]`, `right[k]`.
+
+    The ratio is the best of three normalised Indel similarities between the shared
+    words (sorted, joined) with each text's own words appended, and two of them follow
+    from lengths alone; the third, between the two texts' own words, is at most what
+    their difference in length allows. The lengths come from one sparse product."""
+    from scipy.sparse import csr_matrix
+
+    distinct = list(dict.fromkeys([*left, *right]))
+    index = {text: k for k, text in enumerate(distinct)}
+    vocabulary: dict[str, int] = {}
+    rows, columns, lengths = [], [], []
+    for k, text in enumerate(distinct):
+        for word in set(text.split()):
+            rows.append(k)
+            columns.append(vocabulary.setdefault(word, len(vocabulary)))
+            lengths.append(len(word))
+    shape = (len(distinct), max(1, len(vocabulary)))
+    chars = csr_matrix((np.array(lengths, dtype=np.float64), (rows, columns)), shape=shape)
+    present = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=shape)
+    a = np.array([index[text] for text in left], dtype=np.int64)
+    b = np.array([index[text] for text in right], dtype=np.int64)
+    shared_words = np.asarray(present[a].multiply(present[b]).sum(axis=1)).ravel()
+    shared_chars = np.asarray(chars[a].multiply(present[b]).sum(axis=1)).ravel()
+    words_of, chars_of = np.asarray(present.sum(axis=1)).ravel(), np.asarray(chars.sum(axis=1)).ravel()
+    own_a, own_b = words_of[a] - shared_words, words_of[b] - shared_words
+    # Lengths of the joined strings (words joined by one space), as rapidfuzz builds them.
+    sect = np.where(shared_words > 0, shared_chars + shared_words - 1, 0)
+    ab = np.where(own_a > 0, chars_of[a] - shared_chars + own_a - 1, 0)
+    ba = np.where(own_b > 0, chars_of[b] - shared_chars + own_b - 1, 0)
+    joint = (sect > 0).astype(np.float64)
+    sect_ab, sect_ba = sect + joint + ab, sect + joint + ba
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own_words = 100 * (1 - np.abs(ab - ba) / (sect_ab + sect_ba))  # Indel distance >= difference in length
+        with_ab = np.where(sect > 0, 100 * (1 - (joint + ab) / (sect + sect_ab)), 0)
+        with_ba = np.where(sect > 0, 100 * (1 - (joint + ba) / (sect + sect_ba)), 0)
+    bound = np.fmax(np.nan_to_num(own_words, nan=0.0), np.fmax(with_ab, with_ba))
+    bound = np.where((shared_words > 0) & ((own_a == 0) | (own_b == 0)), 100.0, bound)
+    bound = np.where((words_of[a] == 0) | (words_of[b] == 0), 0.0, bound)
+    return np.minimum(100.0, bound + 1e-9)
+
+
+def lexical_many(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
+    """Token-set ratios (0..1) of the normalised texts `left[k]`, `right[k]`, in one
+    rapidfuzz call (C, no Python per pair); a text and itself is 1.0 without asking
+    (wire copy makes most candidate pairs of a big story two prints of one sentence)."""
+    from rapidfuzz import fuzz, process
+
+    out = np.ones(len(left), dtype=np.float64)
+    differ = [k for k, (x, y) in enumerate(zip(left, right)) if x != y or not x]
+    if differ:
+        out[differ] = process.cpdist([left[k] for k in differ], [right[k] for k in differ],
+                                     scorer=fuzz.token_set_ratio, dtype=np.float64) / 100.0  # fmt: skip
     return out
 
 

@@ -394,14 +394,16 @@ class _Sameness:
     def same_many(self, rows: Sequence[int], others: Sequence[int], cosines):
         """`same` of many pairs at once (token-set ratios in one rapidfuzz call)."""
         import numpy as np
-        from rapidfuzz import fuzz, process
 
         relations = _relations()
         result = np.zeros(len(rows), dtype=bool)
         worth = np.flatnonzero(cosines >= self.least_cosine)
+        if len(worth):  # only pairs whose token-set ratio, bounded from above, can reach the threshold
+            bounds = relations.token_set_ratio_bounds([self.normalised[rows[k]] for k in worth],
+                                                      [self.normalised[others[k]] for k in worth]) / 100.0  # fmt: skip
+            worth = worth[relations.combine_similarity(cosines[worth], bounds) >= relations.PARAPHRASE_SIMILARITY - 1e-9]
         if len(worth):
-            lexical = process.cpdist([self.normalised[rows[k]] for k in worth], [self.normalised[others[k]] for k in worth],
-                                     scorer=fuzz.token_set_ratio, dtype=np.float64) / 100.0  # fmt: skip
+            lexical = relations.lexical_many([self.normalised[rows[k]] for k in worth], [self.normalised[others[k]] for k in worth])
             combined = relations.combine_similarity(cosines[worth], lexical)
             result[worth] = combined >= relations.PARAPHRASE_SIMILARITY
         return result

@@ -96,10 +96,33 @@ def _common_words(a: Sequence[str], b: Sequence[str]) -> int:
     return sum((Counter(a) & Counter(b)).values())
 
 
+def _in_shared_runs(a: Sequence[str], b: Sequence[str], size: int) -> int:
+    """Words of `a` inside a run of `size` consecutive words that `b` prints too. Each
+    matching block of at least `size` words is such a run and the blocks do not
+    overlap, so no alignment shares more in blocks of that size: a bound before
+    difflib, which a big story would otherwise ask about thousands of long pairs."""
+    runs = {tuple(b[k : k + size]) for k in range(len(b) - size + 1)}
+    covered = reach = 0
+    for k in range(len(a) - size + 1):
+        if tuple(a[k : k + size]) in runs:
+            covered += k + size - max(k, reach)
+            reach = k + size
+    return covered
+
+
 def same_statement(a: Sequence[str], b: Sequence[str]) -> bool:
     shorter = min(len(a), len(b))
     common = _common_words(a, b)
     if common < 2 or (shorter > SHORT_QUOTE and common < max(MIN_SHARED_WORDS, MIN_SHARED_SHARE * shorter)):
+        return False
+    # Answers difflib would give, without it: one quote printed whole inside the other
+    # (the whole of the shorter is one matching block: every rule below holds) ...
+    if _contains(a, b) or _contains(b, a):
+        return True
+    # ... and pairs whose shared runs cannot reach the rule's share.
+    least_run, least_share = (2, 0.5) if shorter <= SHORT_QUOTE else (MIN_RUN, MIN_SHARED_SHARE)
+    bound = _in_shared_runs(a, b, least_run)
+    if bound < max(2 if shorter <= SHORT_QUOTE else MIN_SHARED_WORDS, least_share * shorter):
         return False
     if shorter <= SHORT_QUOTE:
         # A short partial quote ("complete chaos for roughly ten minutes"):
@@ -199,6 +222,7 @@ def _reworded_candidate(a: Printed, b: Printed) -> bool:
         and min(len(a.tokens), len(b.tokens)) > SHORT_QUOTE
         and _common_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
         and not same_statement(a.tokens, b.tokens)
+        and _in_shared_runs(a.tokens, b.tokens, MIN_RUN) >= MIN_SHARED_WORDS
         and _shared_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
     )
 
