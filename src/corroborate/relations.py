@@ -566,6 +566,7 @@ def _aligned_pairs(profiles: Sequence[_Profile], least: float) -> dict[tuple[int
     matrix = np.stack([vectors[text] for text in distinct])
     normalised = [dedup.normalise(text) for text in distinct]
     prints = [occurrences[text] for text in distinct]
+    words = WordStats(normalised)
     out: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
     for first in range(0, len(matrix), _BLOCK_ROWS):
         cosine = matrix[first : first + _BLOCK_ROWS] @ matrix.T
@@ -575,7 +576,7 @@ def _aligned_pairs(profiles: Sequence[_Profile], least: float) -> dict[tuple[int
         if not len(rows):
             continue
         rows_global = rows + first
-        scores = paraphrase_scores([normalised[r] for r in rows_global], [normalised[c] for c in columns], cosine[rows, columns])
+        scores = paraphrase_scores([normalised[r] for r in rows_global], [normalised[c] for c in columns], cosine[rows, columns], words)
         for k in np.flatnonzero(scores >= PARAPHRASE_SIMILARITY):
             score, u, v = float(scores[k]), int(rows_global[k]), int(columns[k])
             for x, (a, i) in enumerate(prints[u]):
@@ -587,19 +588,22 @@ def _aligned_pairs(profiles: Sequence[_Profile], least: float) -> dict[tuple[int
     return out
 
 
-def paraphrase_scores(left: Sequence[str], right: Sequence[str], cosines: np.ndarray) -> np.ndarray:
+def paraphrase_scores(left: Sequence[str], right: Sequence[str], cosines: np.ndarray,
+                      words: WordStats | None = None) -> np.ndarray:  # fmt: skip
     """`_score` of each pair of normalised texts `left[k]`, `right[k]` with the cosine of
     their embeddings; 0.0 for a pair that cannot reach `PARAPHRASE_SIMILARITY`.
 
     Token-set ratios cost rapidfuzz most of a big story's sentence comparisons (at 100
     long articles 390,000 candidate pairs, of which 5,000 are paraphrases), so each
-    pair's ratio is first bounded from above by `token_set_ratio_bounds` (word
-    lengths, numpy), and only pairs whose bound can reach the threshold are asked."""
+    pair's ratio is first bounded from above (`WordStats.bounds`, numpy), and only pairs
+    whose bound can reach the threshold are asked. `words`: the texts' statistics, when
+    the caller asks about the same texts many times."""
     cosines = np.asarray(cosines)
     scores = np.zeros(len(cosines), dtype=np.float64)
     if not len(cosines):
         return scores
-    least = _scores(cosines, token_set_ratio_bounds(left, right) / 100.0)
+    words = words or WordStats([*left, *right])
+    least = _scores(cosines, words.bounds(left, right) / 100.0)
     worth = np.flatnonzero(least >= PARAPHRASE_SIMILARITY - 1e-6)  # rounding to 6 decimals may lift a bound by 5e-7
     if len(worth):
         scores[worth] = _scores(cosines[worth], lexical_many([left[k] for k in worth], [right[k] for k in worth]))
@@ -607,46 +611,70 @@ def paraphrase_scores(left: Sequence[str], right: Sequence[str], cosines: np.nda
 
 
 def token_set_ratio_bounds(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
-    """At least rapidfuzz's `fuzz.token_set_ratio` (0..100) of each pair `left[k]`, `right[k]`.
+    """At least rapidfuzz's `fuzz.token_set_ratio` (0..100) of each pair `left[k]`, `right[k]`."""
+    return WordStats([*left, *right]).bounds(left, right)
 
-    The ratio is the best of three normalised Indel similarities between the shared
-    words (sorted, joined) with each text's own words appended, and two of them follow
-    from lengths alone; the third, between the two texts' own words, is at most what
-    their difference in length allows. The lengths come from one sparse product."""
-    from scipy.sparse import csr_matrix
 
-    distinct = list(dict.fromkeys([*left, *right]))
-    index = {text: k for k, text in enumerate(distinct)}
-    vocabulary: dict[str, int] = {}
-    rows, columns, lengths = [], [], []
-    for k, text in enumerate(distinct):
-        for word in set(text.split()):
-            rows.append(k)
-            columns.append(vocabulary.setdefault(word, len(vocabulary)))
-            lengths.append(len(word))
-    shape = (len(distinct), max(1, len(vocabulary)))
-    chars = csr_matrix((np.array(lengths, dtype=np.float64), (rows, columns)), shape=shape)
-    present = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=shape)
-    a = np.array([index[text] for text in left], dtype=np.int64)
-    b = np.array([index[text] for text in right], dtype=np.int64)
-    shared_words = np.asarray(present[a].multiply(present[b]).sum(axis=1)).ravel()
-    shared_chars = np.asarray(chars[a].multiply(present[b]).sum(axis=1)).ravel()
-    words_of, chars_of = np.asarray(present.sum(axis=1)).ravel(), np.asarray(chars.sum(axis=1)).ravel()
-    own_a, own_b = words_of[a] - shared_words, words_of[b] - shared_words
-    # Lengths of the joined strings (words joined by one space), as rapidfuzz builds them.
-    sect = np.where(shared_words > 0, shared_chars + shared_words - 1, 0)
-    ab = np.where(own_a > 0, chars_of[a] - shared_chars + own_a - 1, 0)
-    ba = np.where(own_b > 0, chars_of[b] - shared_chars + own_b - 1, 0)
-    joint = (sect > 0).astype(np.float64)
-    sect_ab, sect_ba = sect + joint + ab, sect + joint + ba
-    with np.errstate(divide="ignore", invalid="ignore"):
-        own_words = 100 * (1 - np.abs(ab - ba) / (sect_ab + sect_ba))  # Indel distance >= difference in length
-        with_ab = np.where(sect > 0, 100 * (1 - (joint + ab) / (sect + sect_ab)), 0)
-        with_ba = np.where(sect > 0, 100 * (1 - (joint + ba) / (sect + sect_ba)), 0)
-    bound = np.fmax(np.nan_to_num(own_words, nan=0.0), np.fmax(with_ab, with_ba))
-    bound = np.where((shared_words > 0) & ((own_a == 0) | (own_b == 0)), 100.0, bound)
-    bound = np.where((words_of[a] == 0) | (words_of[b] == 0), 0.0, bound)
-    return np.minimum(100.0, bound + 1e-9)
+class WordStats:
+    """The distinct words of some texts (split at white space, as rapidfuzz splits them),
+    their lengths and letters, from which `bounds` bounds token-set ratios of pairs.
+
+    rapidfuzz's ratio is the best of three normalised Indel similarities between the
+    shared words (sorted, joined by spaces) with each text's own words appended. Two
+    of them follow from lengths alone; the third, between the two texts' own words,
+    is at most what their letters allow: an Indel distance is at least the sum of the
+    differences in each letter's count. The counts come from sparse products."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        from scipy.sparse import csr_matrix
+
+        self.index = {text: k for k, text in enumerate(dict.fromkeys(texts))}
+        vocabulary: dict[str, int] = {}
+        rows, columns = [], []
+        for k, text in enumerate(self.index):
+            for word in set(text.split()):
+                rows.append(k)
+                columns.append(vocabulary.setdefault(word, len(vocabulary)))
+        alphabet: dict[str, int] = {}
+        letter_rows, letter_columns = [], []
+        for word, k in vocabulary.items():
+            for letter in word:
+                letter_rows.append(k)
+                letter_columns.append(alphabet.setdefault(letter, len(alphabet)))
+        shape = (len(self.index), max(1, len(vocabulary)))
+        self.present = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=shape)
+        # word -> its letter counts (duplicates summed by the constructor)
+        self.letters = csr_matrix((np.ones(len(letter_rows)), (letter_rows, letter_columns)),
+                                  shape=(shape[1], max(1, len(alphabet))))  # fmt: skip
+        self.letters_of = (self.present @ self.letters).toarray()
+        self.words_of = np.asarray(self.present.sum(axis=1)).ravel()
+        self.chars_of = self.letters_of.sum(axis=1)
+        self.lengths = np.asarray(self.letters.sum(axis=1)).ravel()  # of each word
+
+    def bounds(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
+        """At least `fuzz.token_set_ratio(left[k], right[k])` (0..100) for each k."""
+        a = np.array([self.index[text] for text in left], dtype=np.int64)
+        b = np.array([self.index[text] for text in right], dtype=np.int64)
+        both = self.present[a].multiply(self.present[b])
+        shared_words = np.asarray(both.sum(axis=1)).ravel()
+        shared_chars = both @ self.lengths
+        own_a, own_b = self.words_of[a] - shared_words, self.words_of[b] - shared_words
+        # Lengths of the joined strings (words joined by one space), as rapidfuzz builds them.
+        sect = np.where(shared_words > 0, shared_chars + shared_words - 1, 0)
+        ab = np.where(own_a > 0, self.chars_of[a] - shared_chars + own_a - 1, 0)
+        ba = np.where(own_b > 0, self.chars_of[b] - shared_chars + own_b - 1, 0)
+        differ = np.abs(self.letters_of[a] - self.letters_of[b]).sum(axis=1)  # shared words cancel out
+        differ += np.abs(np.maximum(own_a - 1, 0) - np.maximum(own_b - 1, 0))  # the spaces between own words
+        joint = (sect > 0).astype(np.float64)
+        sect_ab, sect_ba = sect + joint + ab, sect + joint + ba
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own_words = 100 * (1 - differ / (sect_ab + sect_ba))
+            with_ab = np.where(sect > 0, 100 * (1 - (joint + ab) / (sect + sect_ab)), 0)
+            with_ba = np.where(sect > 0, 100 * (1 - (joint + ba) / (sect + sect_ba)), 0)
+        bound = np.fmax(np.nan_to_num(own_words, nan=0.0), np.fmax(with_ab, with_ba))
+        bound = np.where((shared_words > 0) & ((own_a == 0) | (own_b == 0)), 100.0, bound)
+        bound = np.where((self.words_of[a] == 0) | (self.words_of[b] == 0), 0.0, bound)
+        return np.minimum(100.0, bound + 1e-9)
 
 
 def lexical_many(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
