@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import brief_scaling  # noqa: E402
 
 
-def run(path: Path, profile: int, json_out: Path | None) -> dict:
+def run(path: Path, profile: int, json_out: Path | None, profile_out: Path | None = None) -> dict:
     from corroborate import brief as pipeline
     from corroborate import nlp
     from corroborate.config import BriefOptions
@@ -62,6 +62,8 @@ def run(path: Path, profile: int, json_out: Path | None) -> dict:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(profile)
         print(out.getvalue(), file=sys.stderr)
+        if profile_out:
+            profiler.dump_stats(profile_out)
     if json_out:
         from corroborate.render import render
 
@@ -79,10 +81,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", nargs="*", choices=list(brief_scaling.ROWS), default=["t17-100"])
     parser.add_argument("--profile", type=int, default=0, help="Print the top N functions of a cProfile of the stages.")
+    parser.add_argument("--profile-out", type=Path, default=None, help="Save the cProfile statistics here (with --profile).")
     parser.add_argument("--json", type=Path, default=None, help="Write the brief (JSON) here (one row only).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="stage_cpu_") as folder:
-        results = {row: run(brief_scaling.story_input(row, Path(folder)), args.profile, args.json) for row in args.rows}
+        results = {row: run(brief_scaling.story_input(row, Path(folder)), args.profile, args.json, args.profile_out) for row in args.rows}
     print("| input | sentences | " + " | ".join(next(iter(results.values()))["stages"]) + " | stages total | peak RSS MB |")
     print("|---|--:|" + "--:|" * (len(next(iter(results.values()))["stages"]) + 2))
     for row, r in results.items():

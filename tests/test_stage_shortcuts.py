@@ -157,3 +157,18 @@ def test_paraphrase_scores_keep_every_paraphrase_with_its_score():
     assert passing.sum() > 100
     assert np.array_equal(found >= relations.PARAPHRASE_SIMILARITY, passing)
     assert np.array_equal(found[passing], expected[passing])
+
+
+def test_find_gives_the_first_run_from_start_as_a_scan_does():
+    def scan(whole, part, start):
+        for i in range(start, len(whole) - len(part) + 1):
+            if list(whole[i : i + len(part)]) == list(part):
+                return i
+        return -1
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        whole = [rng.choice(VOCABULARY[:4] + ["council's", "a"]) for _ in range(rng.randint(0, 12))]
+        part = [rng.choice(VOCABULARY[:4] + ["a"]) for _ in range(rng.randint(0, 3))]
+        start = rng.randint(0, 14)
+        assert align._find(whole, part, start) == scan(whole, part, start), (whole, part, start)

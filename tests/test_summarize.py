@@ -420,7 +420,7 @@ def test_tfidf_rows_match_scikit_learn():
     from corroborate.summarize import tfidf_rows
 
     documents = [["bridge", "collapse", "bridge"], ["council", "fund", "bridge"], ["lantern", "walk"], []]
-    ours = tfidf_rows(documents)
+    ours = tfidf_rows(documents).toarray()
     theirs = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True).fit_transform(documents)
     vocabulary = TfidfVectorizer(analyzer=lambda d: d).fit(documents).vocabulary_
     order = sorted(vocabulary, key=lambda term: list(dict.fromkeys(t for d in documents for t in d)).index(term))

@@ -601,7 +601,7 @@ def _add_tfidf_centrality(candidates: list[_Candidate], tuning: Tuning) -> None:
     rows = tfidf_rows([[t for t in tokens(c.text) if t not in stop] for c in candidates])
     if rows is None:  # nothing but stop words
         return
-    centroid = rows.mean(axis=0)
+    centroid = np.asarray(rows.mean(axis=0)).ravel()
     centroid /= np.linalg.norm(centroid) or 1.0
     closeness = rows @ centroid
     for candidate, value in zip(candidates, closeness):
@@ -609,30 +609,29 @@ def _add_tfidf_centrality(candidates: list[_Candidate], tuning: Tuning) -> None:
 
 
 def tfidf_rows(documents: Sequence[Sequence[str]]):
-    """Dense L2-normalised TF-IDF rows, the same numbers as scikit-learn's
-    `TfidfVectorizer(sublinear_tf=True)` (smooth idf; a test compares them).
-    Written out because importing sklearn took 1.0 s of a 4 s cold brief, for a
-    story-sized matrix that numpy builds in milliseconds. None when no document
-    has a term."""
+    """L2-normalised TF-IDF rows (a sparse CSR matrix), the same numbers as scikit-learn's
+    `TfidfVectorizer(sublinear_tf=True)` (smooth idf; a test compares them). Written
+    out because importing sklearn took 1.0 s of a 4 s cold brief. Sparse because a
+    dense matrix of a big story's sentences by its words took gigabytes (20,000
+    sentences by 40,000 words). None when no document has a term."""
     import numpy as np
+    from scipy.sparse import csr_matrix
 
     vocabulary: dict[str, int] = {}
-    for document in documents:
-        for term in document:
-            vocabulary.setdefault(term, len(vocabulary))
-    if not vocabulary:
-        return None
-    counts = np.zeros((len(documents), len(vocabulary)))
+    rows, columns = [], []
     for row, document in enumerate(documents):
         for term in document:
-            counts[row, vocabulary[term]] += 1
-    present = counts > 0
-    tf = np.where(present, 1 + np.log(np.where(present, counts, 1)), 0.0)
-    df = present.sum(axis=0)
+            rows.append(row)
+            columns.append(vocabulary.setdefault(term, len(vocabulary)))
+    if not vocabulary:
+        return None
+    counts = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(documents), len(vocabulary)))
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=len(vocabulary))
     idf = np.log((1 + len(documents)) / (1 + df)) + 1
-    rows = tf * idf
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.where(norms > 0, norms, 1)
+    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    return csr_matrix(counts.multiply(1 / np.where(norms > 0, norms, 1)[:, None]))
 
 
 def _mark_repeats(candidates: list[_Candidate], sameness: _Sameness, redundant_cosine: float = 1.0) -> None:

@@ -13,6 +13,7 @@ with equal support are decided by the story's evidence or shown as disputed
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -101,10 +102,10 @@ def _in_shared_runs(a: Sequence[str], b: Sequence[str], size: int) -> int:
     matching block of at least `size` words is such a run and the blocks do not
     overlap, so no alignment shares more in blocks of that size: a bound before
     difflib, which a big story would otherwise ask about thousands of long pairs."""
-    runs = {tuple(b[k : k + size]) for k in range(len(b) - size + 1)}
+    runs = set(zip(*(b[k:] for k in range(size))))
     covered = reach = 0
-    for k in range(len(a) - size + 1):
-        if tuple(a[k : k + size]) in runs:
+    for k, run in enumerate(zip(*(a[k:] for k in range(size)))):
+        if run in runs:
             covered += k + size - max(k, reach)
             reach = k + size
     return covered
@@ -292,11 +293,17 @@ def _edits(canonical: Sequence[str], shown_canonical: Sequence[str], variant: Se
 
 
 def _find(whole: Sequence[str], part: Sequence[str], start: int = 0) -> int:
-    n = len(part)
-    for i in range(start, len(whole) - n + 1):
-        if list(whole[i : i + n]) == list(part):
-            return i
-    return -1
+    """The first word position from `start` where `part` runs in `whole`, or -1 (one
+    substring search over the words joined by a separator no word holds)."""
+    if not part:
+        return start if start <= len(whole) else -1
+    if start > len(whole) - len(part):
+        return -1
+    offsets = [0]  # where each word's separator is in the joined text
+    for word in whole:
+        offsets.append(offsets[-1] + len(word) + 1)
+    at = f"\0{chr(0).join(whole)}\0".find(f"\0{chr(0).join(part)}\0", offsets[start])
+    return -1 if at < 0 else bisect_left(offsets, at)
 
 
 def covers(whole: Sequence[str], pieces: Sequence[Sequence[str]]) -> bool:
