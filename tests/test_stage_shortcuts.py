@@ -172,3 +172,13 @@ def test_find_gives_the_first_run_from_start_as_a_scan_does():
         part = [rng.choice(VOCABULARY[:4] + ["a"]) for _ in range(rng.randint(0, 3))]
         start = rng.randint(0, 14)
         assert align._find(whole, part, start) == scan(whole, part, start), (whole, part, start)
+
+
+def test_occurrences_without_overlaps_are_what_str_count_counts():
+    from corroborate.quotes import speakers
+
+    rng = random.Random(4)
+    for _ in range(2000):
+        text = "".join(rng.choice("ab ") for _ in range(rng.randint(0, 30)))
+        name = "".join(rng.choice("ab") for _ in range(rng.randint(1, 3)))
+        assert speakers._without_overlaps(speakers._mentions(text, name), len(name)) == text.count(name)

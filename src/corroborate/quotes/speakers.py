@@ -201,10 +201,12 @@ class Cast:
             any_org_noun = re.compile(org_noun)
 
             def weight(org: str) -> tuple[int, int]:
-                around = [(start, end) for start, end in _around(joined, org, _MATCH_REACH)
+                mentions = _mentions(joined, org)  # one scan of the story for both uses below
+                printed = _without_overlaps(mentions, len(org))  # what joined.count(org) counts
+                around = [(start, end) for start, end in _around(joined, org, _MATCH_REACH, mentions)
                           if any_org_noun.search(joined, start, end)]  # fmt: skip
                 if not around:
-                    return (self.org_votes[org], joined.count(org))
+                    return (self.org_votes[org], printed)
                 name = re.escape(org)
                 # Near a company noun, and more so when called one in so many
                 # words ("Greyhaven Marine, the company that ...", "fashion house X").
@@ -214,7 +216,7 @@ class Cast:
                 near = re.compile(rf"{name}.{{0,60}}\b(?:{org_noun})\b|\b(?:{org_noun})\b.{{0,60}}{name}")
                 # Every match holds the name: only the text around its mentions is searched.
                 counted = sum(len(pattern.findall(joined, start, end)) for start, end in around for pattern in (called, near))
-                return (3 * counted + self.org_votes[org], joined.count(org))
+                return (3 * counted + self.org_votes[org], printed)
 
             self.main_org = max(sorted(orgs), key=weight)
         votes: dict[str, Counter] = defaultdict(Counter)
@@ -320,17 +322,34 @@ def _names_before(text: str, description, names) -> set[str]:
     return found
 
 
-def _around(text: str, name: str, reach: int) -> list[tuple[int, int]]:
-    """Merged stretches of `text` within `reach` characters of a mention of `name`."""
-    stretches: list[list[int]] = []
+def _mentions(text: str, name: str) -> list[int]:
+    """Where `name` starts in `text`, every occurrence (overlapping ones too)."""
+    found = []
     start = text.find(name)
     while start >= 0:
+        found.append(start)
+        start = text.find(name, start + 1)
+    return found
+
+
+def _without_overlaps(starts: Sequence[int], length: int) -> int:
+    """How many of these occurrences `str.count` counts: left to right, each skipping what it covers."""
+    count, free = 0, 0
+    for start in starts:
+        if start >= free:
+            count, free = count + 1, start + length
+    return count
+
+
+def _around(text: str, name: str, reach: int, mentions: Sequence[int] | None = None) -> list[tuple[int, int]]:
+    """Merged stretches of `text` within `reach` characters of a mention of `name`."""
+    stretches: list[list[int]] = []
+    for start in _mentions(text, name) if mentions is None else mentions:
         low, high = max(0, start - reach), min(len(text), start + len(name) + reach)
         if stretches and low <= stretches[-1][1]:
             stretches[-1][1] = high
         else:
             stretches.append([low, high])
-        start = text.find(name, start + 1)
     return [(low, high) for low, high in stretches]
 
 
