@@ -29,6 +29,7 @@ class WebSettings:
     page_cache_mb: int = setting(64, "Memory for whole pages kept until the store changes (any commit: a new brief, an ingest batch; a story's or an article's page until its own rows change), with their ETag and gzip; 0 keeps none.")
     brief_memory_cache: int = setting(64, "Briefs kept ready in memory (the store keeps every brief; this saves reading it again).")
     outlet_facet_size: int = setting(12, "Outlets listed in the outlet facet of the story list.")
+    server_timing: bool = setting(False, "Add a Server-Timing header with the CPU time each page took to make (for browsers' developer tools and benchmarks/web_load.py).")
     csv_max_rows: int = setting(100_000, "At most this many stories in one CSV export.")
     allowed_hosts: tuple[str, ...] = setting((), "Host names the server answers to (guards against DNS rebinding). Default: the loopback names when bound to loopback, else any.")
 
