@@ -131,7 +131,7 @@ def plan(info: dict, total: int, seed: int) -> list[tuple[str, str]]:
     return requests
 
 
-async def drive(port: int, requests: list[tuple[str, str]], clients: int, deadline: float) -> list[tuple]:
+async def drive(ports: list[int], requests: list[tuple[str, str]], clients: int, deadline: float) -> list[tuple]:
     """Send every request with `clients` concurrent keep-alive connections; (kind, seconds,
     status, note, server CPU ms of the page from its Server-Timing header or None) each. A minimal HTTP/1.1 client on asyncio streams: httpx's async
     client cost 4.8 ms of CPU a request here, more than the server it measured, on the
@@ -139,7 +139,7 @@ async def drive(port: int, requests: list[tuple[str, str]], clients: int, deadli
     results: list[tuple] = []
     queue = list(reversed(requests))
 
-    async def one_client() -> None:
+    async def one_client(port: int) -> None:
         reader = writer = None
         while queue and time.monotonic() < deadline:
             kind, path = queue.pop()
@@ -163,7 +163,7 @@ async def drive(port: int, requests: list[tuple[str, str]], clients: int, deadli
         if writer is not None:
             writer.close()
 
-    await asyncio.gather(*(one_client() for _ in range(clients)))
+    await asyncio.gather(*(one_client(ports[number % len(ports)]) for number in range(clients)))
     return results
 
 
@@ -246,6 +246,8 @@ def main() -> None:
                         help="ask for one briefed story's page only (kept after the first), to measure the cost of a kept page")  # fmt: skip
     parser.add_argument("--ingest-niceness", type=int, default=0, help="run the concurrent ingest this much nicer than the server (as `nice -n`)")
     parser.add_argument("--no-page-cache", action="store_true", help="serve with page_cache_mb=0: every page made afresh")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="experiment: this many independent `serve` processes on the same store, the clients split between them")  # fmt: skip
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a setting of the server (repeatable)")
     args = parser.parse_args()
 
@@ -256,27 +258,32 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="corroborate-web-run-"))
     db = work / "load.db"
     shutil.copy(folder / "load.db", db)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "corroborate", "serve", "--db", str(db), "--port", str(port), "--set", "precompute_briefs=false",
-         *(["--set", "page_cache_mb=0"] if args.no_page_cache else []), "--set", "server_timing=true", *[part for pair in args.settings for part in ("--set", pair)]],
-        stdout=subprocess.DEVNULL, stderr=(work / "serve.log").open("w"),
-    )  # fmt: skip
+    ports = [free_port() for _ in range(args.servers)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "corroborate", "serve", "--db", str(db), "--port", str(port), "--set", "precompute_briefs=false",
+             *(["--set", "page_cache_mb=0"] if args.no_page_cache else []), "--set", "server_timing=true",
+             *[part for pair in args.settings for part in ("--set", pair)]],
+            stdout=subprocess.DEVNULL, stderr=(work / f"serve-{port}.log").open("w"),
+        )
+        for port in ports
+    ]  # fmt: skip
     ingest = None
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/robots.txt", timeout=2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("the server did not start: " + (work / "serve.log").read_text()[-2000:])
-                time.sleep(0.2)
-        # Warm-up: one request of each kind (imports, first connection of a thread).
-        for path in ("/", "/?q=report", f"/stories/{info['stories'][0]}", "/articles/" + quote(info["article_ids"][0], safe="")):
-            urllib.request.urlopen(base + path, timeout=30).close()
+        for port, server in zip(ports, servers):
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/robots.txt", timeout=2).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        sys.exit("the server did not start: " + (work / f"serve-{port}.log").read_text()[-2000:])
+                    time.sleep(0.2)
+            # Warm-up: one request of each kind (imports, first connection of a thread).
+            for path in ("/", "/?q=report", f"/stories/{info['stories'][0]}", "/articles/" + quote(info["article_ids"][0], safe="")):
+                urllib.request.urlopen(base + path, timeout=30).close()
         if args.ingest:
             feed = concurrent_feed(work / "live.jsonl", args.ingest)
             ingest = subprocess.Popen(
@@ -290,19 +297,19 @@ def main() -> None:
                 time.sleep(0.2)
         count_before = _articles(db)
         load_before = os.getloadavg()
-        server_cpu = process_cpu(server.pid)
+        server_cpu = sum(process_cpu(server.pid) for server in servers)
         client_cpu = time.process_time()
         started = time.perf_counter()
         requests = [("story", f"/stories/{info['stories'][0]}")] * args.requests if args.kept_story else plan(info, args.requests, args.seed)
         with LoadSampler() as sampler:
-            results = asyncio.run(drive(port, requests, args.clients, time.monotonic() + 600))
+            results = asyncio.run(drive(ports, requests, args.clients, time.monotonic() + 600))
         elapsed = time.perf_counter() - started
-        server_cpu = process_cpu(server.pid) - server_cpu
+        server_cpu = sum(process_cpu(server.pid) for server in servers) - server_cpu
         client_cpu = time.process_time() - client_cpu
         written = _articles(db) - count_before
         ingest_state = "still running" if ingest and ingest.poll() is None else ("finished" if ingest else "none")
     finally:
-        for process in (ingest, server):
+        for process in (ingest, *servers):
             if process is not None and process.poll() is None:
                 process.send_signal(signal.SIGINT)
                 try:
@@ -312,7 +319,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nstore: {info['articles']:,} articles ({info['source']}), {len(info['stories'])} stories briefed beforehand; "
-          f"page cache {'off' if args.no_page_cache else 'on'}; settings {args.settings or 'default'}")  # fmt: skip
+          f"page cache {'off' if args.no_page_cache else 'on'}; settings {args.settings or 'default'}; {args.servers} server process(es)")  # fmt: skip
     print(f"load: {len(results):,} requests, {args.clients} concurrent clients, {elapsed:.1f} s -> {len(results) / elapsed:.0f} requests/s; "
           f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after, "
           f"{statistics.mean(sampler.samples or [0]):.1f} mean / {max(sampler.samples or [0]):.1f} max during the run")  # fmt: skip

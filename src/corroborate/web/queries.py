@@ -19,6 +19,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 
 SORTS = {
@@ -319,14 +320,14 @@ def _size_bucket(size: int) -> str:
 
 def _facets(found: list[StoryRow], filters: StoryFilters, outlet_limit: int) -> dict[str, list[FacetValue]]:
     # Counted from the rows in memory: the stories' outlets come with them (story_rows).
-    counted_outlets = Counter(outlet for row in found for outlet in row.outlets)
+    counted_outlets = Counter(chain.from_iterable([row.outlets for row in found]))  # counted in C: a search matching every story has 7,000
     outlets = sorted(counted_outlets.items(), key=lambda item: (-item[1], item[0]))[:outlet_limit]
     facets = {"outlet": [FacetValue(name, name, count, name == filters.outlet) for name, count in outlets]}
     if filters.outlet and not any(v.selected for v in facets["outlet"]):
         facets["outlet"].insert(0, FacetValue(filters.outlet, filters.outlet, len(found), True))
     # A story counts in every month its articles span, as the date filter keeps every
     # story that overlaps the dates asked for: a month's count is what its link shows.
-    months = Counter(month for row in found for month in row.months)
+    months = Counter(chain.from_iterable([row.months for row in found]))
     selected_month = filters.since.strftime("%Y-%m") if filters.since else None
     facets["month"] = [
         FacetValue(month, dt.date(int(month[:4]), int(month[5:]), 1).strftime("%B %Y"), count, month == selected_month)

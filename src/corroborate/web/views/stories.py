@@ -8,7 +8,6 @@ import io
 from functools import lru_cache
 
 from markupsafe import Markup
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
