@@ -222,10 +222,20 @@ class LoadSampler:
 
 
 def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of a process and its children so far (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User + system CPU seconds of a process and its children so far (from /proc), the
+    running children too (`serve --set processes=N`'s other processes)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+    total = 0.0
+    for entry in [str(pid), *(e for e in os.listdir("/proc") if e.isdigit() and e != str(pid))]:
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if entry == str(pid):
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+        elif int(fields[1]) == pid:
+            total += sum(int(fields[i]) for i in (11, 12)) / ticks
+    return total
 
 
 def percentile(values: list[float], share: float) -> float:
