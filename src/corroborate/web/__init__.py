@@ -5,7 +5,8 @@ builds the same ASGI app for a test or another server. Layout, after datasette:
 `app.py` what every page shares, `views/` one module per kind of page (each
 with a `.json` twin), `settings.py` one documented table of settings,
 `queries.py` the story list's SQL, `worker.py` the background worker (the
-store's one writer: briefs and uploads), `security.py` limits, CSRF, headers.
+store's one writer: briefs and uploads), `security.py` limits, CSRF, headers,
+`processes.py` serving from several processes with that one worker.
 """
 
 from __future__ import annotations
