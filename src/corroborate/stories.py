@@ -45,8 +45,10 @@ the last one stopped; the store does this (`corroborate.store.ingest`).
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
+import itertools
 import io
 import math
 import re
@@ -56,6 +58,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .model import Article, InputProblem
+from .story_filter import CandidateFilter, contenders, decided
 
 __all__ = ["ArticleFeatures", "StoryClusterer", "StoryState", "time_order", "entities_of"]
 
@@ -148,12 +151,21 @@ def time_order(articles: Sequence[Article]) -> list[int]:
 
 
 def _add_sparse(a_idx, a_val, b_idx, b_val, keep: int):
-    """Sum of two sparse vectors (sorted indices), keeping the `keep` largest entries."""
-    indices = np.concatenate([a_idx, b_idx])
-    values = np.concatenate([a_val, b_val])
-    unique, inverse = np.unique(indices, return_inverse=True)
-    summed = np.zeros(len(unique), dtype=np.float32)
-    np.add.at(summed, inverse, values)
+    """Sum of two sparse vectors (sorted unique indices), keeping the `keep` largest
+    entries. `b`'s entries are looked up in `a` (searchsorted) and the new ones sorted
+    in: ~1.6x faster than `np.unique` and `np.add.at` on the clusterer's vectors."""
+    positions = np.searchsorted(a_idx, b_idx)
+    found = np.zeros(len(b_idx), dtype=bool)
+    inside = positions < len(a_idx)
+    found[inside] = a_idx[positions[inside]] == b_idx[inside]
+    summed = a_val.astype(np.float32)  # a copy
+    summed[positions[found]] += b_val[found]
+    unique = a_idx
+    new = ~found
+    if new.any():
+        unique, summed = np.concatenate([a_idx, b_idx[new]]), np.concatenate([summed, b_val[new]], dtype=np.float32)
+        order = np.argsort(unique, kind="stable")
+        unique, summed = unique[order], summed[order]
     if len(unique) > keep:
         top = np.sort(np.argpartition(-summed, keep)[:keep])
         unique, summed = unique[top], summed[top]
@@ -165,6 +177,12 @@ def _sparse_dot(a_idx, a_val, b_idx, b_val) -> float:
     if not len(common):
         return 0.0
     return float(np.dot(a_val[a_pos], b_val[b_pos]))
+
+
+def _norm(vector: np.ndarray):
+    """`np.linalg.norm` of a real vector, bit for bit (its own formula, `sqrt(x.dot(x))`),
+    without its checks: the clusterer takes a few norms of every article."""
+    return np.sqrt(vector.dot(vector))
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -524,7 +542,7 @@ class StoryClusterer:
 
     def _idf(self, indices: np.ndarray) -> np.ndarray:
         idf = np.log((self.n_docs_ + 1) / (self.df_[indices] + 1)) + 1
-        return (idf**self.idf_power).astype(np.float32)
+        return (idf if self.idf_power == 1 else idf**self.idf_power).astype(np.float32)
 
     # --- clustering -------------------------------------------------------------
 
@@ -607,12 +625,12 @@ class StoryClusterer:
     def _unit_tf(indices, counts):
         order = np.argsort(indices)
         indices, tf = indices[order], np.log1p(counts[order]).astype(np.float32)
-        norm = float(np.linalg.norm(tf))
+        norm = float(_norm(tf))
         return indices, tf / norm if norm else tf
 
     def _weighted(self, indices, values):
         weighted = values * self._idf(indices)
-        norm = float(np.linalg.norm(weighted))
+        norm = float(_norm(weighted))
         return weighted / norm if norm else weighted
 
     def _add_one(self, features: ArticleFeatures) -> int:
@@ -656,8 +674,6 @@ class StoryClusterer:
             # thresholds: all are scored approximately first, and the exact scorer
             # runs only where an approximate score is too close to call
             # (`story_filter`: the same decisions, ~4x faster).
-            from .story_filter import contenders, decided
-
             approximate = self._candidate_filter().scores(
                 candidates, word_idx, doc_words, entity_idx, doc_entities, centered, day, lead_names
             )
@@ -694,8 +710,6 @@ class StoryClusterer:
 
     def _candidate_filter(self):
         if getattr(self, "_filter", None) is None:
-            from .story_filter import CandidateFilter
-
             self._filter = CandidateFilter(self)
         return self._filter
 
@@ -710,12 +724,19 @@ class StoryClusterer:
         return day is not None and story.last_day is not None and day - story.last_day > self.window_days
 
     def _candidates(self, salient: list[int], day: int | None) -> list[int]:
-        hits: dict[int, int] = {}
-        for key in salient:
-            for story_id in self.index_.get(key, ()):
-                hits[story_id] = hits.get(story_id, 0) + 1
+        index = self.index_
+        hits = collections.Counter(itertools.chain.from_iterable(index[key] for key in salient if key in index))
         ranked = sorted(hits, key=lambda s: (-hits[s], s))
-        return [s for s in ranked if not self._is_stale(self.stories_[s], day)][: self.max_candidates]
+        stories, stale_clock, window = self.stories_, self.clock_ - self.stale_after, self.window_days
+        fresh = []
+        for story_id in ranked:  # `_is_stale`, inline: this runs for every candidate of every article
+            story = stories[story_id]
+            if story.last_clock < stale_clock or (day is not None and story.last_day is not None and day - story.last_day > window):
+                continue
+            fresh.append(story_id)
+            if len(fresh) == self.max_candidates:
+                break
+        return fresh
 
     def _score(self, story, word_idx, doc_words, entity_idx, doc_entities, embedding, day) -> float:
         with_embedding = embedding is not None and story.embedding is not None
