@@ -116,9 +116,11 @@ class CandidateFilter:
         their dense ids, its lead names' slots and its embedding sum; remade when the
         story changed (the clusterer replaces a story's arrays when it grows)."""
         seen = self._stories.get(story.id)
+        # A story's arrays are replaced when it changes, never written in place, and its
+        # terms and entities together (`StoryClusterer._grow`, `_merge`): its terms, lead
+        # names and embedding tell.
         if (
-            seen is None or seen.arrays[0] is not story.term_idx or seen.arrays[1] is not story.term_val
-            or seen.arrays[2] is not story.entity_idx or seen.arrays[3] is not story.entity_val
+            seen is None or seen.arrays[0] is not story.term_idx
             or seen.arrays[4] is not story.lead_names or seen.arrays[5] is not story.embedding
         ):  # fmt: skip
             dense = np.concatenate([self._dense(story.term_idx), self._dense(story.entity_idx)])
@@ -189,7 +191,13 @@ class CandidateFilter:
         self.sync()
         stories = [c.stories_[s] for s in story_ids]
         count = len(stories)
-        runs = [self._story(s) for s in stories]
+        known = self._stories
+        runs = []
+        for story in stories:  # `_story`, its common case inline: it runs for every candidate
+            run = known.get(story.id)
+            if run is None or run.arrays[0] is not story.term_idx or run.arrays[4] is not story.lead_names or run.arrays[5] is not story.embedding:
+                run = self._story(story)
+            runs.append(run)
         lengths = np.array([n for r in runs for n in r.lengths])  # terms, entities, terms, ...
         slots = np.concatenate([r.slots for r in runs])
         values = np.concatenate([r.values for r in runs])
@@ -231,17 +239,12 @@ class CandidateFilter:
                     score[i] -= c.time_weight * min(abs(day - story.last_day), c.window_days) / max(c.window_days, 1)
         if c.lead_name_weight and lead_names is not None and len(lead_names) and len(word_idx) >= c.short_text_terms:
             names, entities = lead_names.tolist(), frozenset(entity_idx.tolist())
+            # `StoryClusterer._names_apart`, exactly (set membership only): the story has lead
+            # names, none of the article's is among its entities, none of its is among the article's.
             for i, run in enumerate(runs):
-                if _names_apart(run, names, entities):
+                if run.names and run.entities.isdisjoint(names) and entities.isdisjoint(run.names):
                     score[i] -= c.lead_name_weight
         return score
-
-
-def _names_apart(run: _Run, names: list[int], entities: frozenset[int]) -> bool:
-    """`StoryClusterer._names_apart` of a story and an article that has lead names (exact:
-    set membership only): the story has lead names, none of the article's is among the
-    story's entities and none of the story's is among the article's entities."""
-    return bool(run.names) and run.entities.isdisjoint(names) and entities.isdisjoint(run.names)
 
 
 class _Segments:
