@@ -257,3 +257,28 @@ def test_each_worker_uses_its_share_of_its_machine(scheduler):
     with connect(scheduler) as client:
         shares = client.run(lambda: __import__("corroborate.nlp").nlp.CORES)
     assert sorted(shares.values()) == [max(1, len(os.sched_getaffinity(0)) // 2)] * 2
+
+
+def _parse_processes(queue) -> None:
+    from corroborate import nlp
+
+    queue.put(nlp._parse_workers(["x" * (nlp.PARALLEL_PARSE_CHARS + 1)]))
+
+
+def test_a_daemonic_worker_parses_a_large_story_in_one_process(monkeypatch):
+    """A daemonic process (a Dask worker by default) may not start the parser's second
+    process: it parses in one, with the same docs, instead of failing the stage."""
+    import multiprocessing
+
+    from corroborate import nlp
+
+    monkeypatch.setattr(nlp, "CORES", 2)
+    assert nlp._parse_workers(["x" * (nlp.PARALLEL_PARSE_CHARS + 1)]) == 2
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_parse_processes, args=(queue,), daemon=True)
+    child.start()
+    assert queue.get(timeout=60) == 1
+    child.join()
+    monkeypatch.setattr(nlp, "CORES", 1)  # a worker's share of one core
+    assert nlp._parse_workers(["x" * (nlp.PARALLEL_PARSE_CHARS + 1)]) == 1
