@@ -62,7 +62,6 @@ class CandidateFilter:
         self._count = 0
         self._log_df = np.zeros(1024)  # by dense id
         self._doc = np.zeros(2048)  # the article's weights, by slot
-        self._member = np.zeros(2048, dtype=bool)  # a set of features, by slot
         self._stories: dict[int, _Run] = {}  # story id -> its arrays, as last seen, and their slots
         # Stories' embedding sums (float64) and their squared norms, a row each, so that
         # the candidates' rows are read with one gather instead of stacked.
@@ -102,7 +101,6 @@ class CandidateFilter:
                 self._hashed = np.resize(self._hashed, size)
                 self._log_df = np.resize(self._log_df, size)
                 self._doc = np.zeros(2 * size)  # all zero between articles
-                self._member = np.zeros(2 * size, dtype=bool)
             numbers = np.arange(self._count, end)
             self._compact[fresh] = numbers
             self._hashed[self._count : end] = fresh
@@ -113,8 +111,9 @@ class CandidateFilter:
 
     def _story(self, story) -> _Run:
         """A story's terms and entities as one run of slots, their float64 values,
-        their dense ids, its lead names' slots and its embedding sum; remade when the
-        story changed (the clusterer replaces a story's arrays when it grows)."""
+        their dense ids, its entities and lead names as Python sets and lists, and the
+        row of its embedding sum; remade when the story changed (the clusterer replaces
+        a story's arrays when it grows)."""
         seen = self._stories.get(story.id)
         # A story's arrays are replaced when it changes, never written in place, and its
         # terms and entities together (`StoryClusterer._grow`, `_merge`): its terms, lead
