@@ -245,8 +245,19 @@ _DOC_CACHE_LIMIT = 2_000
 PARALLEL_PARSE_CHARS = 200_000
 
 
+# The cores this process may use (None: all of the machine's). A Dask worker sets its
+# share of its machine (`distributed.worker`), so that workers side by side do not each
+# fork a parser for every core.
+CORES: int | None = None
+
+
 def _parse_workers(texts: Sequence[str]) -> int:
-    return 2 if (os.cpu_count() or 1) >= 2 and sum(map(len, texts)) > PARALLEL_PARSE_CHARS else 1
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        return 1  # a daemonic process may not have children (a Dask worker by default)
+    cores = CORES or os.cpu_count() or 1
+    return 2 if cores >= 2 and sum(map(len, texts)) > PARALLEL_PARSE_CHARS else 1
 
 
 # spaCy refuses a text over `nlp.max_length` (1,000,000 characters, error E088) and
