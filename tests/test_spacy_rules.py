@@ -65,3 +65,21 @@ def test_paragraph_breaks_start_sentences():
 def test_parsed_docs_carry_no_tensor():
     (doc,) = nlp.parse_texts(["The ferry resumed its crossings on Monday."])
     assert doc.tensor.size == 0 and doc[1].pos_ == "NOUN" and doc[1].lemma_ == "ferry"
+
+
+def test_a_large_story_drops_its_docs_after_the_last_parsing_stage(monkeypatch):
+    from builders import article
+
+    from corroborate import brief as briefing
+    from corroborate.config import BriefOptions
+
+    texts = ["The ferry to Quell resumed on Monday, the harbour office said.",
+             "Ferry crossings to Quell resumed on Monday after a week, officials said."]  # fmt: skip
+    story = briefing.start_brief([article(text, outlet=f"Outlet {i}") for i, text in enumerate(texts)])
+    options = BriefOptions(stages=("quotes", "facts"))
+    briefing.analyse(story, options)
+    assert all(text in nlp._DOCS for text in texts)  # a small story's docs stay cached
+    monkeypatch.setattr(briefing, "KEEP_PARSE_CHARS", 10)
+    result = briefing.analyse(story, options)
+    assert not any(text in nlp._DOCS for text in texts)
+    assert result.entities  # the stages read the parse before it was dropped

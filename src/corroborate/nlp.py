@@ -302,6 +302,15 @@ def parse_texts(texts: Sequence[str]) -> list:
         return [_DOCS[t] for t in texts]
 
 
+def forget_docs(texts: Iterable[str]) -> None:
+    """Drop the cached docs of `texts` (a brief whose last parsing stage has run: no
+    later stage reads them, and a long-lived process need not hold them; ~200 bytes a
+    token, 0.15 GB for 300 long articles)."""
+    with _spacy_lock:
+        for text in texts:
+            _DOCS.pop(text, None)
+
+
 def _parse_in_pieces(text: str, size: int):
     from spacy.tokens import Doc
 
