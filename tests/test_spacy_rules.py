@@ -83,3 +83,9 @@ def test_a_large_story_drops_its_docs_after_the_last_parsing_stage(monkeypatch):
     result = briefing.analyse(story, options)
     assert not any(text in nlp._DOCS for text in texts)
     assert result.entities  # the stages read the parse before it was dropped
+
+
+def test_the_pipeline_config_still_serialises():
+    # The component is built from the pipeline's own ruler and lemmatizer, not handed an
+    # object through its factory's settings (which spaCy writes into nlp.config).
+    assert nlp.spacy_model().config["components"]["corroborate_array_rules"] == {"factory": "corroborate_array_rules"}

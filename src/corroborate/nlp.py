@@ -97,17 +97,13 @@ def _use_array_rules(nlp) -> None:
     """The attribute ruler and the rule lemmatizer replaced by `spacy_rules.ArrayRules`,
     which gives the same annotations for a seventh of their CPU time (a quarter of a
     whole parse); the stock pair stays if the model has rules it does not know."""
-    from spacy.language import Language
+    from .spacy_rules import COMPONENT, Unsupported, register
 
-    from .spacy_rules import COMPONENT, ArrayRules, Unsupported
-
+    register()
     try:
-        rules = ArrayRules(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer"))
+        nlp.add_pipe(COMPONENT, after="lemmatizer")
     except (Unsupported, KeyError):  # pragma: no cover - another model than the one we ship
         return
-    if not Language.has_factory(COMPONENT):
-        Language.factory(COMPONENT, func=lambda nlp, name, rules=rules: rules)
-    nlp.add_pipe(COMPONENT, after="lemmatizer")
     nlp.disable_pipe("attribute_ruler")
     nlp.disable_pipe("lemmatizer")
     POS_PIPES[-1] = COMPONENT

@@ -29,6 +29,18 @@ COMPONENT = "corroborate_array_rules"
 _MATCHED_COLUMNS = ("TAG", "LOWER", "DEP", "IS_SPACE")
 
 
+def register() -> None:
+    """Register the component factory (it reads the pipeline's own ruler and lemmatizer)."""
+    from spacy.language import Language
+
+    if not Language.has_factory(COMPONENT):
+        Language.factory(COMPONENT, func=_make)
+
+
+def _make(nlp, name: str) -> ArrayRules:
+    return ArrayRules(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer"))
+
+
 class Unsupported(Exception):
     """A pattern or setting this translation does not reproduce."""
 
