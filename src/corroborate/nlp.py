@@ -272,6 +272,18 @@ def _parse_workers(texts: Sequence[str]) -> int:
 _PIECE_CHARS = 100_000
 
 
+# The parser and NER hold ~5 KB of activations a token for the batch they parse: 16
+# long articles (1,600 words) at once peaked at 1.5 GB, 4 at 0.73 GB, for the same CPU
+# (sorted by length, 64 Timeline17 articles: 20.0 and 21.6 s, within the machine's
+# noise; benchmarks/parse_cost.py). A batch holds about this many characters.
+_BATCH_CHARS = 40_000
+
+
+def _batch_size(texts: Sequence[str]) -> int:
+    mean = sum(map(len, texts)) / max(len(texts), 1)
+    return int(min(16, max(4, _BATCH_CHARS // max(mean, 1))))
+
+
 def parse_texts(texts: Sequence[str]) -> list:
     """spaCy docs of `texts`, each parsed once per process."""
     with _spacy_lock:
@@ -288,7 +300,7 @@ def parse_texts(texts: Sequence[str]) -> list:
             # Longest first, so that the two processes finish together; spaCy returns
             # docs in the order given.
             order = sorted(short, key=len, reverse=True) if workers > 1 else short
-            docs = spacy_model().pipe(order, batch_size=16 if workers == 1 else 4, n_process=workers)
+            docs = spacy_model().pipe(order, batch_size=_batch_size(order), n_process=workers)
             for done, (text, doc) in enumerate(zip(order, docs), 1):
                 _DOCS[text] = doc
                 advance(done, len(missing), "parse")
