@@ -16,10 +16,13 @@ wall time, CPU time (user + system of that process) and peak RSS come from
 `os.wait4`, each step's share from the `--timings` table. Beside each brief:
 
 - floor: a cold process that loads the models we ship and does once what no brief
-  can do without: parse every article (spaCy; in two processes above
+  can do without: parse every article exactly as a brief parses it (nlp.parse_texts:
+  spaCy's tok2vec, tagger, parser and NER, with the attribute ruler and lemmatizer
+  done on arrays by spacy_rules since issue 12's parse round; in two processes above
   nlp.PARALLEL_PARSE_CHARS) and embed every sentence (MiniLM, or the static encoder
   distilled from it above nlp.MINILM_SENTENCE_BUDGET sentences, as a brief does),
-  one after the other;
+  one after the other. Every stage that reads the parse (entities, claims, quotes)
+  reads every sentence's tags, dependencies and names, so the whole text is parsed;
 - peer: sumy's LexRank summary of the same sentences (corroborate's sentence
   splitter), stopped after --peer-timeout seconds.
 

@@ -24,6 +24,7 @@ every process of the run: client, scheduler, workers) beside wall seconds.
     .venv/bin/python benchmarks/dask_scaling.py --parts ingest --articles 2000
     .venv/bin/python benchmarks/dask_scaling.py --parts writer dedup
     .venv/bin/python benchmarks/dask_scaling.py --parts clusterer scheduler
+    .venv/bin/python benchmarks/dask_scaling.py --parts clusterer --before e54cd5a   # against a commit
 """
 
 from __future__ import annotations
@@ -276,8 +277,10 @@ def time_clusterer(articles, settings: dict) -> dict[str, float]:
     return rows
 
 
-def part_clusterer(folder: Path, articles: int) -> None:
-    """The clusterer alone on features made beforehand (in this process), before and now."""
+def part_clusterer(folder: Path, articles: int, before: str | None = None) -> None:
+    """The clusterer alone on features made beforehand (in this process), scoring every
+    candidate exactly and as now; with `before` (a git ref), also the clusterer of that
+    commit, in its own process on the same features, beside this code's, the same way."""
     from corroborate.stories import StoryClusterer, read_for_clustering
 
     feed = folder / "feed.jsonl"
@@ -296,6 +299,64 @@ def part_clusterer(folder: Path, articles: int) -> None:
     print("|---|---:|---:|")
     for name, seconds in rows.items():
         print(f"| {name.removeprefix('clusterer, ')} | {1e6 * seconds / len(read):.0f} | {len(read) / seconds:.0f} |")
+    if before:
+        compare_clusterers(folder, read, settings, before)
+
+
+def compare_clusterers(folder: Path, articles, settings: dict, before: str, rounds: int = 3) -> None:
+    """The clusterer (as it runs: approximate scores first) of commit `before` and of this
+    code, each in a fresh process on the same features in ingest's batches, alternately
+    `rounds` times (the machine may be shared: the fastest round of each is kept), with
+    the stories of every article checked identical."""
+    from corroborate.stories import time_order
+
+    batches = [list(range(i, min(i + 500, len(articles)))) for i in range(0, len(articles), 500)]
+    order = [batch[i] for batch in batches for i in time_order([articles[j] for j in batch])]
+    kept = folder / "clusterer-features.pkl"
+    kept.write_bytes(pickle.dumps({name: (params, [features[i] for i in order]) for name, (params, features) in settings.items()}))
+    old = folder / "before"
+    old.mkdir(exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", before, "src"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", before], capture_output=True, text=True).stdout.strip()
+    versions = {f"{before} ({commit})": str(old / "src"), "this code": str(ROOT / "src")}
+    best: dict = {}
+    for _ in range(rounds):
+        for version, path in versions.items():
+            environment = {**os.environ, "PYTHONPATH": path}
+            done = subprocess.run([sys.executable, __file__, "--run", "clusterer", "--feed", str(kept)],
+                                  capture_output=True, text=True, env=environment)  # fmt: skip
+            if done.returncode:
+                sys.exit(f"clusterer of {version} failed:\n{done.stderr[-3000:]}")
+            for name, row in json.loads(done.stdout.strip().splitlines()[-1]).items():
+                if (version, name) not in best or row["cpu"] < best[version, name]["cpu"]:
+                    best[version, name] = row
+    print(f"\nclusterer on precomputed features, {len(articles)} articles: {before} against this code "
+          f"(each in its own process, fastest of {rounds} alternate rounds)")  # fmt: skip
+    print("| settings | code | CPU us/article | articles/s (CPU) | articles/s (wall) | stories of every article |")
+    print("|---|---|---:|---:|---:|---|")
+    for name in settings:
+        for version in versions:
+            row = best[version, name]
+            same = "identical" if row["stories"] == best[next(iter(versions)), name]["stories"] else "DIFFERENT"
+            print(f"| {name} | {version} | {1e6 * row['cpu'] / len(articles):.0f} | {len(articles) / row['cpu']:.0f} "
+                  f"| {len(articles) / row['wall']:.0f} | {same} |")  # fmt: skip
+
+
+def run_clusterer(kept: Path) -> dict:
+    """In its own process: the clusterer as it runs on the features of `compare_clusterers`."""
+    from corroborate.stories import StoryClusterer
+
+    rows = {}
+    for name, (params, features) in pickle.loads(kept.read_bytes()).items():
+        clusterer = StoryClusterer(**params)
+        assigned = []
+        started, cpu = time.perf_counter(), time.process_time()
+        for first in range(0, len(features), 500):
+            assigned += clusterer.add_features(features[first : first + 500])
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - started
+        rows[name] = {"cpu": cpu, "wall": wall, "stories": digest([clusterer.story_of(s) for s in assigned])}
+    return rows
 
 
 def scheduler_cost(tasks: int = 2000) -> None:
@@ -384,12 +445,16 @@ def main() -> None:
     parser.add_argument("--parts", nargs="+", default=["ingest", "briefs", "clusterer", "writer", "dedup"])
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--stories", type=int, default=50)
+    parser.add_argument("--before", metavar="REF", help="clusterer part: also time the clusterer of this git commit")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--feed", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.run == "clusterer":
+        print(json.dumps(run_clusterer(args.feed)))
+        return
     if args.run:
         print(json.dumps(run_variant(args.run, args.variant, args.db, args.feed, args.keep)))
         return
@@ -403,7 +468,7 @@ def main() -> None:
         if "briefs" in args.parts:
             part_briefs(folder, args.stories)
         if "clusterer" in args.parts:
-            part_clusterer(folder, args.articles)
+            part_clusterer(folder, args.articles, args.before)
         if "writer" in args.parts:
             part_writer(folder, args.articles)
         if "scheduler" in args.parts:

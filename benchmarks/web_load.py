@@ -131,15 +131,15 @@ def plan(info: dict, total: int, seed: int) -> list[tuple[str, str]]:
     return requests
 
 
-async def drive(port: int, requests: list[tuple[str, str]], clients: int, deadline: float) -> list[tuple[str, float, int, str]]:
+async def drive(ports: list[int], requests: list[tuple[str, str]], clients: int, deadline: float) -> list[tuple]:
     """Send every request with `clients` concurrent keep-alive connections; (kind, seconds,
-    status, note) each. A minimal HTTP/1.1 client on asyncio streams: httpx's async
+    status, note, server CPU ms of the page from its Server-Timing header or None) each. A minimal HTTP/1.1 client on asyncio streams: httpx's async
     client cost 4.8 ms of CPU a request here, more than the server it measured, on the
     same two cores."""
-    results: list[tuple[str, float, int, str]] = []
+    results: list[tuple] = []
     queue = list(reversed(requests))
 
-    async def one_client() -> None:
+    async def one_client(port: int) -> None:
         reader = writer = None
         while queue and time.monotonic() < deadline:
             kind, path = queue.pop()
@@ -151,19 +151,19 @@ async def drive(port: int, requests: list[tuple[str, str]], clients: int, deadli
                 status, headers, body = await asyncio.wait_for(_response(reader), timeout=60)
                 note = "preparing" if kind == "story" and b"being prepared" in body else ""
                 note = note or ("kept" if headers.get("x-corroborate-page") == "kept" else "")
-                results.append((kind, time.perf_counter() - started, status, note))
+                results.append((kind, time.perf_counter() - started, status, note, _cpu_ms(headers.get("server-timing", ""))))
                 if headers.get("connection", "").lower() == "close":
                     writer.close()
                     reader = writer = None
             except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
-                results.append((kind, time.perf_counter() - started, 0, type(error).__name__))
+                results.append((kind, time.perf_counter() - started, 0, type(error).__name__, None))
                 if writer is not None:
                     writer.close()
                 reader = writer = None
         if writer is not None:
             writer.close()
 
-    await asyncio.gather(*(one_client() for _ in range(clients)))
+    await asyncio.gather(*(one_client(ports[number % len(ports)]) for number in range(clients)))
     return results
 
 
@@ -189,11 +189,53 @@ async def _response(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], 
     raise ValueError("response without a length")
 
 
+def _cpu_ms(server_timing: str) -> float | None:
+    """The `cpu;dur=MS` of a Server-Timing header (web/timing.py), None without one (a kept page)."""
+    for metric in server_timing.split(","):
+        name, _, rest = metric.strip().partition(";")
+        if name == "cpu" and rest.startswith("dur="):
+            return float(rest[4:])
+    return None
+
+
+class LoadSampler:
+    """The 1-minute load average, sampled every second while the load runs (the machine is shared)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of a process and its children so far (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User + system CPU seconds of a process and its children so far (from /proc), the
+    running children too (`serve --set processes=N`'s other processes)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+    total = 0.0
+    for entry in [str(pid), *(e for e in os.listdir("/proc") if e.isdigit() and e != str(pid))]:
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if entry == str(pid):
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+        elif int(fields[1]) == pid:
+            total += sum(int(fields[i]) for i in (11, 12)) / ticks
+    return total
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -214,6 +256,8 @@ def main() -> None:
                         help="ask for one briefed story's page only (kept after the first), to measure the cost of a kept page")  # fmt: skip
     parser.add_argument("--ingest-niceness", type=int, default=0, help="run the concurrent ingest this much nicer than the server (as `nice -n`)")
     parser.add_argument("--no-page-cache", action="store_true", help="serve with page_cache_mb=0: every page made afresh")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="experiment: this many independent `serve` processes on the same store, the clients split between them")  # fmt: skip
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a setting of the server (repeatable)")
     args = parser.parse_args()
 
@@ -224,27 +268,32 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="corroborate-web-run-"))
     db = work / "load.db"
     shutil.copy(folder / "load.db", db)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "corroborate", "serve", "--db", str(db), "--port", str(port), "--set", "precompute_briefs=false",
-         *(["--set", "page_cache_mb=0"] if args.no_page_cache else []), *[part for pair in args.settings for part in ("--set", pair)]],
-        stdout=subprocess.DEVNULL, stderr=(work / "serve.log").open("w"),
-    )  # fmt: skip
+    ports = [free_port() for _ in range(args.servers)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "corroborate", "serve", "--db", str(db), "--port", str(port), "--set", "precompute_briefs=false",
+             *(["--set", "page_cache_mb=0"] if args.no_page_cache else []), "--set", "server_timing=true",
+             *[part for pair in args.settings for part in ("--set", pair)]],
+            stdout=subprocess.DEVNULL, stderr=(work / f"serve-{port}.log").open("w"),
+        )
+        for port in ports
+    ]  # fmt: skip
     ingest = None
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/robots.txt", timeout=2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("the server did not start: " + (work / "serve.log").read_text()[-2000:])
-                time.sleep(0.2)
-        # Warm-up: one request of each kind (imports, first connection of a thread).
-        for path in ("/", "/?q=report", f"/stories/{info['stories'][0]}", "/articles/" + quote(info["article_ids"][0], safe="")):
-            urllib.request.urlopen(base + path, timeout=30).close()
+        for port, server in zip(ports, servers):
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/robots.txt", timeout=2).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        sys.exit("the server did not start: " + (work / f"serve-{port}.log").read_text()[-2000:])
+                    time.sleep(0.2)
+            # Warm-up: one request of each kind (imports, first connection of a thread).
+            for path in ("/", "/?q=report", f"/stories/{info['stories'][0]}", "/articles/" + quote(info["article_ids"][0], safe="")):
+                urllib.request.urlopen(base + path, timeout=30).close()
         if args.ingest:
             feed = concurrent_feed(work / "live.jsonl", args.ingest)
             ingest = subprocess.Popen(
@@ -258,18 +307,19 @@ def main() -> None:
                 time.sleep(0.2)
         count_before = _articles(db)
         load_before = os.getloadavg()
-        server_cpu = process_cpu(server.pid)
+        server_cpu = sum(process_cpu(server.pid) for server in servers)
         client_cpu = time.process_time()
         started = time.perf_counter()
         requests = [("story", f"/stories/{info['stories'][0]}")] * args.requests if args.kept_story else plan(info, args.requests, args.seed)
-        results = asyncio.run(drive(port, requests, args.clients, time.monotonic() + 600))
+        with LoadSampler() as sampler:
+            results = asyncio.run(drive(ports, requests, args.clients, time.monotonic() + 600))
         elapsed = time.perf_counter() - started
-        server_cpu = process_cpu(server.pid) - server_cpu
+        server_cpu = sum(process_cpu(server.pid) for server in servers) - server_cpu
         client_cpu = time.process_time() - client_cpu
         written = _articles(db) - count_before
         ingest_state = "still running" if ingest and ingest.poll() is None else ("finished" if ingest else "none")
     finally:
-        for process in (ingest, server):
+        for process in (ingest, *servers):
             if process is not None and process.poll() is None:
                 process.send_signal(signal.SIGINT)
                 try:
@@ -279,15 +329,16 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nstore: {info['articles']:,} articles ({info['source']}), {len(info['stories'])} stories briefed beforehand; "
-          f"page cache {'off' if args.no_page_cache else 'on'}; settings {args.settings or 'default'}")  # fmt: skip
+          f"page cache {'off' if args.no_page_cache else 'on'}; settings {args.settings or 'default'}; {args.servers} server process(es)")  # fmt: skip
     print(f"load: {len(results):,} requests, {args.clients} concurrent clients, {elapsed:.1f} s -> {len(results) / elapsed:.0f} requests/s; "
-          f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after")  # fmt: skip
+          f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after, "
+          f"{statistics.mean(sampler.samples or [0]):.1f} mean / {max(sampler.samples or [0]):.1f} max during the run")  # fmt: skip
     print(f"concurrent ingest: {written:,} articles written to the same store during the load ({ingest_state}), "
           f"niceness +{args.ingest_niceness} against the server")  # fmt: skip
     print(f"CPU: server {server_cpu:.1f} s ({1000 * server_cpu / max(len(results), 1):.2f} ms/request; it ran {server_cpu / elapsed:.2f} "
           f"of a core on average), client loop {client_cpu:.1f} s\n")  # fmt: skip
-    print(f"| page | requests | kept | p50 ms | p95 ms | p99 ms | max ms | errors | target p95 |")
-    print(f"|---|---|---|---|---|---|---|---|---|")
+    print("| page | requests | kept | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/page made (mean / p95) | server CPU ms/request | target p95 |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for kind in ("home", "search", "story", "article", "all"):
         chosen = [r for r in results if kind == "all" or r[0] == kind]
         if not chosen:
@@ -297,11 +348,18 @@ def main() -> None:
         target = TARGETS.get(kind)
         verdict = f"< {target:.0f} ({'met' if percentile(ms, 0.95) < target else 'NOT met'})" if target else ""
         kept = sum(1 for r in chosen if r[3] == "kept")
+        # The pages' own CPU (Server-Timing: the thread that made each); kept pages made none.
+        made = [r[4] for r in chosen if r[4] is not None]
+        cpu = f"{statistics.mean(made):.2f} / {percentile(made, 0.95):.2f}" if made else "–"
+        per_request = f"{sum(made) / len(chosen):.2f}" if made else "–"
         print(f"| {kind} | {len(chosen):,} | {kept:,} | {statistics.median(ms):.0f} | {percentile(ms, 0.95):.0f} | {percentile(ms, 0.99):.0f} | "
-              f"{max(ms):.0f} | {errors} | {verdict} |")  # fmt: skip
+              f"{max(ms):.0f} | {errors} | {cpu} | {per_request} | {verdict} |")  # fmt: skip
     preparing = sum(1 for r in results if r[3] == "preparing")
     kept = sum(1 for r in results if r[3] == "kept")
     print(f"\npages served from the page cache: {kept:,} of {len(results):,}")
+    made = sum(r[4] for r in results if r[4] is not None) / 1000
+    print(f"server CPU in the pages' own threads: {made:.1f} s of {server_cpu:.1f} s; the rest ({server_cpu - made:.1f} s) is the event loop "
+          "(HTTP, kept pages, the page cache's checks) and the threads' hand-offs")
     failures = [r for r in results if r[2] != 200]
     print(f"\nstory pages served without a cached brief (\"being prepared\"): {preparing}")
     if failures:

@@ -243,3 +243,42 @@ def test_dedup_on_a_local_cluster_prints_the_lines_of_one_process(inputs):
     assert local.returncode == 0, local.stderr
     assert local.stdout == alone.stdout and local.stdout.count("\n") == 72
     assert local.stderr == alone.stderr and "broken.jsonl:7: malformed JSON line" in local.stderr
+
+
+def test_each_worker_uses_its_share_of_its_machine(scheduler):
+    from corroborate.distributed import connect
+    from corroborate.distributed.worker import cores_of
+
+    assert cores_of(1, 1, usable=2) == 2  # a lone one-thread worker: both cores, as one process
+    assert cores_of(1, 2, usable=2) == 1  # two side by side: one each
+    assert cores_of(2, 3, usable=8) == 5
+    assert cores_of(4, 4, usable=2) == 4  # never fewer cores than task threads
+    assert cores_of(1, None, usable=8) == 1  # joined later: its threads only
+    with connect(scheduler) as client:
+        shares = client.run(lambda: __import__("corroborate.nlp").nlp.CORES)
+    assert sorted(shares.values()) == [max(1, len(os.sched_getaffinity(0)) // 2)] * 2
+
+
+def _parse_processes(queue) -> None:
+    from corroborate import nlp
+
+    queue.put(nlp._parse_workers(["x" * (nlp.PARALLEL_PARSE_CHARS + 1)]))
+
+
+def test_a_daemonic_worker_parses_a_large_story_in_one_process(monkeypatch):
+    """A daemonic process (a Dask worker by default) may not start the parser's second
+    process: it parses in one, with the same docs, instead of failing the stage."""
+    import multiprocessing
+
+    from corroborate import nlp
+
+    monkeypatch.setattr(nlp, "CORES", 2)
+    assert nlp._parse_workers(["x" * (nlp.PARALLEL_PARSE_CHARS + 1)]) == 2
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_parse_processes, args=(queue,), daemon=True)
+    child.start()
+    assert queue.get(timeout=60) == 1
+    child.join()
+    monkeypatch.setattr(nlp, "CORES", 1)  # a worker's share of one core
+    assert nlp._parse_workers(["x" * (nlp.PARALLEL_PARSE_CHARS + 1)]) == 1

@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -223,11 +224,21 @@ def test_a_second_writer_is_told_whom_it_waits_for_or_refused(tmp_path):
         assert f"pid {os.getpid()}" in refused.stderr and "is writing to this store" in refused.stderr
         assert "Traceback" not in refused.stderr
         waiting = subprocess.Popen(_cli("ingest", feed, "--db", db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(1.5)
-        assert waiting.poll() is None  # still waiting for the writer
+        # The lock is released only once the second writer has said it waits: a fixed
+        # sleep let a slow start (a loaded machine) reach the lock after its release.
+        said = []
+        reader = threading.Thread(target=lambda: said.extend(waiting.stderr), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 120
+        while not any("waiting for it to finish" in line for line in list(said)) and time.monotonic() < deadline:
+            assert waiting.poll() is None, "".join(said)  # still waiting for the writer
+            time.sleep(0.05)
     finally:
         holder.release()
-    out, err = waiting.communicate(timeout=120)
+    out = waiting.stdout.read()
+    waiting.wait(timeout=120)
+    reader.join(timeout=120)
+    err = "".join(said)
     assert waiting.returncode == 0, err
     assert f"being written by pid {os.getpid()}" in err and "waiting for it to finish" in err
     assert "2 new" in out

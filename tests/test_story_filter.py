@@ -121,3 +121,26 @@ def test_same_stories_as_scoring_every_candidate_exactly_on_real_data(name, samp
     exact = exact_clusterer().fit_predict(articles, features)
     assert StoryClusterer().fit_predict(articles, features) == exact
     assert len(set(exact)) > 20
+
+
+def test_story_vectors_are_summed_and_merged_as_numpy_sets_would():
+    """The clusterer's sparse sums (`_add_sparse`, by searchsorted) and unions (`_union`)
+    against the plain numpy formulas they replaced, bit for bit: the exact scorer shares
+    them, so the equality above cannot catch a slip here."""
+    from corroborate.stories import _add_sparse, _union
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        a = np.unique(rng.integers(0, 600, rng.integers(0, 400))).astype(np.int32)
+        b = np.unique(rng.integers(0, 600, rng.integers(0, 200))).astype(np.int32)
+        a_val, b_val = rng.random(len(a), dtype=np.float32), rng.random(len(b), dtype=np.float32)
+        unique, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+        summed = np.zeros(len(unique), dtype=np.float32)
+        np.add.at(summed, inverse, np.concatenate([a_val, b_val]))
+        if len(unique) > 300:
+            top = np.sort(np.argpartition(-summed, 300)[:300])
+            unique, summed = unique[top], summed[top]
+        got = _add_sparse(a, a_val, b, b_val, 300)
+        assert np.array_equal(got[0], unique) and got[0].dtype == np.int32
+        assert got[1].tobytes() == summed.tobytes() and got[1].dtype == np.float32
+        assert np.array_equal(_union(a, b), np.union1d(a, b)) and _union(a, b).dtype == np.int32

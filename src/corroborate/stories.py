@@ -45,8 +45,10 @@ the last one stopped; the store does this (`corroborate.store.ingest`).
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
+import itertools
 import io
 import math
 import re
@@ -56,6 +58,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .model import Article, InputProblem
+from .story_filter import CandidateFilter, contenders, decided
 
 __all__ = ["ArticleFeatures", "StoryClusterer", "StoryState", "time_order", "entities_of"]
 
@@ -148,12 +151,21 @@ def time_order(articles: Sequence[Article]) -> list[int]:
 
 
 def _add_sparse(a_idx, a_val, b_idx, b_val, keep: int):
-    """Sum of two sparse vectors (sorted indices), keeping the `keep` largest entries."""
-    indices = np.concatenate([a_idx, b_idx])
-    values = np.concatenate([a_val, b_val])
-    unique, inverse = np.unique(indices, return_inverse=True)
-    summed = np.zeros(len(unique), dtype=np.float32)
-    np.add.at(summed, inverse, values)
+    """Sum of two sparse vectors (sorted unique indices), keeping the `keep` largest
+    entries. `b`'s entries are looked up in `a` (searchsorted) and the new ones sorted
+    in: ~1.6x faster than `np.unique` and `np.add.at` on the clusterer's vectors."""
+    positions = np.searchsorted(a_idx, b_idx)
+    found = np.zeros(len(b_idx), dtype=bool)
+    inside = positions < len(a_idx)
+    found[inside] = a_idx[positions[inside]] == b_idx[inside]
+    summed = a_val.astype(np.float32)  # a copy
+    summed[positions[found]] += b_val[found]
+    unique = a_idx
+    new = ~found
+    if new.any():
+        unique, summed = np.concatenate([a_idx, b_idx[new]]), np.concatenate([summed, b_val[new]], dtype=np.float32)
+        order = np.argsort(unique, kind="stable")
+        unique, summed = unique[order], summed[order]
     if len(unique) > keep:
         top = np.sort(np.argpartition(-summed, keep)[:keep])
         unique, summed = unique[top], summed[top]
@@ -165,6 +177,28 @@ def _sparse_dot(a_idx, a_val, b_idx, b_val) -> float:
     if not len(common):
         return 0.0
     return float(np.dot(a_val[a_pos], b_val[b_pos]))
+
+
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`np.union1d(a, b)` (sorted unique values of both), in fewer numpy calls: the
+    clusterer takes two of every article."""
+    both = np.concatenate([a, b])
+    both.sort()
+    if len(both) < 2:
+        return both
+    keep = np.empty(len(both), dtype=bool)
+    keep[0] = True
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    return both[keep]
+
+
+_ID_BITS = (1 << 40) - 1  # story ids below 2**40 (a trillion stories)
+
+
+def _norm(vector: np.ndarray):
+    """`np.linalg.norm` of a real vector, bit for bit (its own formula, `sqrt(x.dot(x))`),
+    without its checks: the clusterer takes a few norms of every article."""
+    return np.sqrt(vector.dot(vector))
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -524,7 +558,7 @@ class StoryClusterer:
 
     def _idf(self, indices: np.ndarray) -> np.ndarray:
         idf = np.log((self.n_docs_ + 1) / (self.df_[indices] + 1)) + 1
-        return (idf**self.idf_power).astype(np.float32)
+        return (idf if self.idf_power == 1 else idf**self.idf_power).astype(np.float32)
 
     # --- clustering -------------------------------------------------------------
 
@@ -607,12 +641,12 @@ class StoryClusterer:
     def _unit_tf(indices, counts):
         order = np.argsort(indices)
         indices, tf = indices[order], np.log1p(counts[order]).astype(np.float32)
-        norm = float(np.linalg.norm(tf))
+        norm = float(_norm(tf))
         return indices, tf / norm if norm else tf
 
     def _weighted(self, indices, values):
         weighted = values * self._idf(indices)
-        norm = float(np.linalg.norm(weighted))
+        norm = float(_norm(weighted))
         return weighted / norm if norm else weighted
 
     def _add_one(self, features: ArticleFeatures) -> int:
@@ -624,7 +658,7 @@ class StoryClusterer:
         word_idx, word_tf = self._unit_tf(features.terms, features.term_counts)
         entity_idx, entity_tf = self._unit_tf(features.entities, features.entity_counts)
         if not getattr(self, "_df_frozen", False):
-            counted = np.union1d(word_idx, entity_idx)
+            counted = _union(word_idx, entity_idx)
             self.df_[counted] += 1
             self.n_docs_ += 1
             self._candidate_filter().observed(counted)
@@ -656,8 +690,6 @@ class StoryClusterer:
             # thresholds: all are scored approximately first, and the exact scorer
             # runs only where an approximate score is too close to call
             # (`story_filter`: the same decisions, ~4x faster).
-            from .story_filter import contenders, decided
-
             approximate = self._candidate_filter().scores(
                 candidates, word_idx, doc_words, entity_idx, doc_entities, centered, day, lead_names
             )
@@ -682,7 +714,7 @@ class StoryClusterer:
             self.stories_[story.id] = story
         self._grow(story, word_idx, word_tf, entity_idx, entity_tf, embedding, day, salient)
         if lead_names is not None and len(lead_names):
-            story.lead_names = np.union1d(story.lead_names, lead_names)[: self.max_lead_names].astype(np.int32)
+            story.lead_names = _union(story.lead_names, lead_names)[: self.max_lead_names].astype(np.int32)
 
         if len(scored) > 1 and scored[0][1] == story.id and scored[1][0] >= merge_threshold:
             other = self.stories_[scored[1][1]]
@@ -694,15 +726,13 @@ class StoryClusterer:
 
     def _candidate_filter(self):
         if getattr(self, "_filter", None) is None:
-            from .story_filter import CandidateFilter
-
             self._filter = CandidateFilter(self)
         return self._filter
 
     def _salient(self, word_idx, doc_words, entity_idx, doc_entities) -> list[int]:
         top_words = word_idx[np.argsort(-doc_words, kind="stable")[: self.salient_terms]]
         top_entities = entity_idx[np.argsort(-doc_entities, kind="stable")[: self.salient_terms]]
-        return sorted(set(int(k) for k in top_words) | set(int(k) for k in top_entities))
+        return sorted(set(top_words.tolist()) | set(top_entities.tolist()))
 
     def _is_stale(self, story: StoryState, day: int | None) -> bool:
         if self.clock_ - story.last_clock > self.stale_after:
@@ -710,12 +740,23 @@ class StoryClusterer:
         return day is not None and story.last_day is not None and day - story.last_day > self.window_days
 
     def _candidates(self, salient: list[int], day: int | None) -> list[int]:
-        hits: dict[int, int] = {}
-        for key in salient:
-            for story_id in self.index_.get(key, ()):
-                hits[story_id] = hits.get(story_id, 0) + 1
-        ranked = sorted(hits, key=lambda s: (-hits[s], s))
-        return [s for s in ranked if not self._is_stale(self.stories_[s], day)][: self.max_candidates]
+        index = self.index_
+        hits = collections.Counter(itertools.chain.from_iterable(index[key] for key in salient if key in index))
+        # Most hits first, then the lowest id: one integer key each (sorting without a
+        # key function), (most - hits) in the high bits.
+        most = max(hits.values(), default=0)
+        ranked = sorted(((most - count) << 40) | story_id for story_id, count in hits.items())
+        stories, stale_clock, window = self.stories_, self.clock_ - self.stale_after, self.window_days
+        fresh = []
+        for story_id in ranked:  # `_is_stale`, inline: this runs for every candidate of every article
+            story_id &= _ID_BITS
+            story = stories[story_id]
+            if story.last_clock < stale_clock or (day is not None and story.last_day is not None and day - story.last_day > window):
+                continue
+            fresh.append(story_id)
+            if len(fresh) == self.max_candidates:
+                break
+        return fresh
 
     def _score(self, story, word_idx, doc_words, entity_idx, doc_entities, embedding, day) -> float:
         with_embedding = embedding is not None and story.embedding is not None

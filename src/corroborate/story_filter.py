@@ -36,10 +36,11 @@ class _Run(NamedTuple):
     slots: np.ndarray  # terms then entities: 2 x dense id (+ 1 for an entity)
     values: np.ndarray  # their values, float64
     dense: np.ndarray  # their dense ids
-    names: np.ndarray  # lead names, as entity slots
+    entities: frozenset[int]  # hashed entity ids (for the lead-name test)
+    names: list[int]  # hashed lead names
     lengths: tuple[int, int]  # terms, entities
-    embedding: np.ndarray | None  # sum of members' embeddings, float64
-    embedding_square: float | None
+    row: int  # of its embedding sum in `CandidateFilter._embeddings`; -1: none
+    embedded: int  # members with an embedding
 
 
 class CandidateFilter:
@@ -61,8 +62,12 @@ class CandidateFilter:
         self._count = 0
         self._log_df = np.zeros(1024)  # by dense id
         self._doc = np.zeros(2048)  # the article's weights, by slot
-        self._member = np.zeros(2048, dtype=bool)  # a set of features, by slot
-        self._stories: dict[int, tuple] = {}  # story id -> its arrays, as last seen, and their slots
+        self._stories: dict[int, _Run] = {}  # story id -> its arrays, as last seen, and their slots
+        # Stories' embedding sums (float64) and their squared norms, a row each, so that
+        # the candidates' rows are read with one gather instead of stacked.
+        self._embeddings = np.zeros((0, 0))
+        self._squares = np.zeros(0)
+        self._free_rows: list[int] = []
 
     def sync(self) -> None:
         """Rebuild the log-DF table when the document frequencies were replaced or
@@ -96,7 +101,6 @@ class CandidateFilter:
                 self._hashed = np.resize(self._hashed, size)
                 self._log_df = np.resize(self._log_df, size)
                 self._doc = np.zeros(2 * size)  # all zero between articles
-                self._member = np.zeros(2 * size, dtype=bool)
             numbers = np.arange(self._count, end)
             self._compact[fresh] = numbers
             self._hashed[self._count : end] = fresh
@@ -105,52 +109,71 @@ class CandidateFilter:
             dense[new] = numbers
         return dense
 
-    def _slots(self, indices: np.ndarray, entity: int) -> np.ndarray:
-        """Slots of those of hashed `indices` that some story holds (others match nothing)."""
-        dense = self._compact[indices].astype(np.int64)
-        return 2 * dense[dense >= 0] + entity
-
     def _story(self, story) -> _Run:
         """A story's terms and entities as one run of slots, their float64 values,
-        their dense ids, its lead names' slots and its embedding sum; remade when the
-        story changed (the clusterer replaces a story's arrays when it grows)."""
+        their dense ids, its entities and lead names as Python sets and lists, and the
+        row of its embedding sum; remade when the story changed (the clusterer replaces
+        a story's arrays when it grows)."""
         seen = self._stories.get(story.id)
+        # A story's arrays are replaced when it changes, never written in place, and its
+        # terms and entities together (`StoryClusterer._grow`, `_merge`): its terms, lead
+        # names and embedding tell.
         if (
-            seen is None or seen.arrays[0] is not story.term_idx or seen.arrays[1] is not story.term_val
-            or seen.arrays[2] is not story.entity_idx or seen.arrays[3] is not story.entity_val
+            seen is None or seen.arrays[0] is not story.term_idx
             or seen.arrays[4] is not story.lead_names or seen.arrays[5] is not story.embedding
         ):  # fmt: skip
             dense = np.concatenate([self._dense(story.term_idx), self._dense(story.entity_idx)])
             slots = 2 * dense
             slots[len(story.term_idx) :] += 1
-            embedding = None if story.embedding is None else story.embedding.astype(np.float64)
+            row = -1 if seen is None else seen.row
+            if story.embedding is not None:
+                row = self._embedding_row(row, story.embedding)
             seen = _Run(
                 arrays=(story.term_idx, story.term_val, story.entity_idx, story.entity_val, story.lead_names, story.embedding),
                 slots=slots, values=np.concatenate([story.term_val, story.entity_val], dtype=np.float64), dense=dense,
-                names=2 * self._dense(story.lead_names) + 1, lengths=(len(story.term_idx), len(story.entity_idx)),
-                embedding=embedding, embedding_square=None if embedding is None else float(embedding @ embedding),
+                entities=frozenset(story.entity_idx.tolist()), names=story.lead_names.tolist(),
+                lengths=(len(story.term_idx), len(story.entity_idx)), row=row, embedded=story.embedded,
             )  # fmt: skip
             self._stories[story.id] = seen
             if len(self._stories) > 2 * len(self.clusterer.stories_) + 100:
                 live = self.clusterer.stories_
+                self._free_rows += [v.row for i, v in self._stories.items() if i not in live and v.row >= 0]
                 self._stories = {i: v for i, v in self._stories.items() if i in live}
         return seen
 
-    def _embedding_cosines(self, stories, runs, article) -> tuple[list[int], np.ndarray]:
-        """The stories that have an embedding, and the cosine of each one's (centered)
+    def _embedding_row(self, row: int, embedding: np.ndarray) -> int:
+        """Write a story's embedding sum (and its squared norm) to its row, or to a new one."""
+        if row < 0:
+            if not self._free_rows:
+                old = len(self._squares)
+                size = max(64, 2 * old)
+                grown = np.zeros((size, len(embedding)))
+                if old:
+                    grown[:old] = self._embeddings
+                self._embeddings, self._squares = grown, np.resize(self._squares, size)
+                self._free_rows = list(range(size - 1, old - 1, -1))
+            row = self._free_rows.pop()
+        vector = self._embeddings[row]
+        vector[:] = embedding
+        self._squares[row] = float(vector @ vector)
+        return row
+
+    def _embedding_cosines(self, runs, article) -> tuple[list[int], np.ndarray]:
+        """The candidates that have an embedding, and the cosine of each one's (centered)
         sum with the article's (centered) embedding. Centering subtracts `count / n`
         times the sum of all embeddings seen, worked out on the cached sums:
         (E - aM).c = E.c - a M.c and |E - aM|^2 = |E|^2 - 2a E.M + a^2 |M|^2."""
         c = self.clusterer
-        rows = [i for i, s in enumerate(stories) if s.embedding is not None]
+        rows = [i for i, r in enumerate(runs) if r.row >= 0]
         if not rows:
             return rows, np.zeros(0)
-        sums = np.stack([runs[i].embedding for i in rows])
-        squares = np.array([runs[i].embedding_square for i in rows])
+        table = np.array([runs[i].row for i in rows])
+        sums = self._embeddings[table]
+        squares = self._squares[table]
         article = np.asarray(article, dtype=np.float64)
         if c._centering():
             mean_sum = c.embedding_sum_
-            shares = np.array([stories[i].embedded for i in rows], dtype=np.float64) / c.n_embedded_
+            shares = np.array([runs[i].embedded for i in rows], dtype=np.float64) / c.n_embedded_
             products = sums @ np.stack([article, mean_sum], axis=1)
             dots = products[:, 0] - shares * float(mean_sum @ article)
             squares = squares - 2 * shares * products[:, 1] + shares**2 * float(mean_sum @ mean_sum)
@@ -167,7 +190,13 @@ class CandidateFilter:
         self.sync()
         stories = [c.stories_[s] for s in story_ids]
         count = len(stories)
-        runs = [self._story(s) for s in stories]
+        known = self._stories
+        runs = []
+        for story in stories:  # `_story`, its common case inline: it runs for every candidate
+            run = known.get(story.id)
+            if run is None or run.arrays[0] is not story.term_idx or run.arrays[4] is not story.lead_names or run.arrays[5] is not story.embedding:
+                run = self._story(story)
+            runs.append(run)
         lengths = np.array([n for r in runs for n in r.lengths])  # terms, entities, terms, ...
         slots = np.concatenate([r.slots for r in runs])
         values = np.concatenate([r.values for r in runs])
@@ -178,14 +207,19 @@ class CandidateFilter:
         if c.idf_power != 1:
             idf = idf**c.idf_power
         weighted = values * idf
-        norms = np.sqrt(segment_sums(weighted * weighted, lengths))
-        article = (self._slots(word_idx, 0), self._slots(entity_idx, 1))
-        held = (self._compact[word_idx] >= 0, self._compact[entity_idx] >= 0)
-        self._doc[article[0]] = doc_words[held[0]]
-        self._doc[article[1]] = doc_entities[held[1]]
-        dots = segment_sums(weighted * self._doc[slots], lengths)
-        self._doc[article[0]] = 0.0
-        self._doc[article[1]] = 0.0
+        runs_of = _Segments(lengths)
+        norms = np.sqrt(runs_of.sums(weighted * weighted))
+        # The article's weights at its slots (those some story holds), for one gather.
+        placed = []
+        for indices, weights, entity in ((word_idx, doc_words, 0), (entity_idx, doc_entities, 1)):
+            dense_ids = self._compact[indices]
+            held = dense_ids >= 0
+            at = 2 * dense_ids[held].astype(np.int64) + entity
+            self._doc[at] = weights[held]
+            placed.append(at)
+        dots = runs_of.sums(weighted * self._doc[slots])
+        for at in placed:
+            self._doc[at] = 0.0
         cosines = np.zeros(2 * count)
         np.divide(dots, norms, out=cosines, where=norms > 0)
         score = c.text_weight * cosines[0::2]
@@ -194,7 +228,7 @@ class CandidateFilter:
 
         total = np.full(count, float(c.text_weight + c.entity_weight))
         if embedding is not None:
-            rows, cosines = self._embedding_cosines(stories, runs, embedding)
+            rows, cosines = self._embedding_cosines(runs, embedding)
             score[rows] += c.embedding_weight * cosines
             total[rows] += c.embedding_weight
         score /= total
@@ -203,35 +237,33 @@ class CandidateFilter:
                 if story.last_day is not None and (day < story.first_day or day > story.last_day):
                     score[i] -= c.time_weight * min(abs(day - story.last_day), c.window_days) / max(c.window_days, 1)
         if c.lead_name_weight and lead_names is not None and len(lead_names) and len(word_idx) >= c.short_text_terms:
-            score -= c.lead_name_weight * self._names_apart(runs, lengths, slots, lead_names, entity_idx)
+            names, entities = lead_names.tolist(), frozenset(entity_idx.tolist())
+            # `StoryClusterer._names_apart`, exactly (set membership only): the story has lead
+            # names, none of the article's is among its entities, none of its is among the article's.
+            for i, run in enumerate(runs):
+                if run.names and run.entities.isdisjoint(names) and entities.isdisjoint(run.names):
+                    score[i] -= c.lead_name_weight
         return score
 
-    def _names_apart(self, runs, lengths, slots, lead_names, entity_idx) -> np.ndarray:
-        """`StoryClusterer._names_apart` of each story (exact: set membership only)."""
-        names = [r.names for r in runs]
-        name_lengths = np.array([len(n) for n in names])
-        apart = name_lengths > 0
-        # The article's lead names among each story's entities (an entity slot is odd:
-        # a term never matches), and each story's lead names among the article's entities.
-        for lengths, values, probe, pick in ((lengths, slots, lead_names, slice(1, None, 2)), (name_lengths, np.concatenate(names), entity_idx, slice(None))):
-            probe = self._slots(probe, 1)
-            if len(values) and len(probe):
-                self._member[probe] = True
-                found = self._member[values]
-                self._member[probe] = False
-                apart &= segment_sums(found, lengths)[pick] == 0
-        return apart
 
+class _Segments:
+    """Sums of consecutive runs of values, the same `lengths` long each time (some may be
+    empty): the runs' starts are worked out once. `np.add.reduceat` is ~7x faster than
+    a weighted `np.bincount` here."""
 
-def segment_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Sums of consecutive runs of `values`, `lengths` long each (some may be empty).
-    `np.add.reduceat` is ~7x faster than a weighted `np.bincount` here."""
-    sums = np.zeros(len(lengths), dtype=np.float64 if values.dtype != bool else np.int64)
-    filled = lengths > 0
-    if filled.any():
-        starts = np.cumsum(lengths) - lengths
-        sums[filled] = np.add.reduceat(values, starts[filled])
-    return sums
+    def __init__(self, lengths: np.ndarray) -> None:
+        self.count = len(lengths)
+        self.filled = lengths > 0
+        self.all_filled = bool(self.filled.all())
+        self.starts = (np.cumsum(lengths) - lengths)[self.filled]
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        if self.all_filled:
+            return np.add.reduceat(values, self.starts) if self.count else np.zeros(0)
+        sums = np.zeros(self.count)
+        if len(self.starts):
+            sums[self.filled] = np.add.reduceat(values, self.starts)
+        return sums
 
 
 def decided(story_ids: list[int], approximate: np.ndarray, threshold: float, merge_threshold: float):

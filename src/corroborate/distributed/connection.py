@@ -33,6 +33,7 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
     """A `distributed.Client` for `spec` with every worker set up (`worker.CorroborateSetup`;
     `parser`: load spaCy too, for briefs); closed (and a local cluster stopped) on exit."""
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise ClusterUnavailable("--dask needs Dask: pip install 'corroborate[dask]'") from None
@@ -40,17 +41,20 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
     from .worker import CorroborateSetup, OtherCode
 
     local = _LOCAL.fullmatch(spec.strip())
-    cluster = None
+    cluster, count = None, 1
     if local:
         count = int(local.group(1) or (os.cpu_count() or 1))
         if count < 1:
             raise ClusterUnavailable(f"--dask {spec}: a local cluster needs at least one worker")
         # One thread per worker process: the models' own threads are sized to it
         # (worker.py), and Python-heavy reading and cleaning need processes, not threads.
-        cluster = LocalCluster(
-            n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
-        )  # fmt: skip
+        # Not daemonic: a worker given two cores or more parses a large story in two
+        # processes, as one process does (a daemonic process may have no children).
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(
+                n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
+            )  # fmt: skip
         address = cluster.scheduler_address
         client = Client(cluster, set_as_default=False)
     else:
@@ -61,13 +65,14 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address} ({_first_line(error)})") from None
     try:
         try:
-            client.wait_for_workers(1, timeout=workers_timeout)
+            # Every worker of a local cluster, so that each knows its share of the cores.
+            client.wait_for_workers(count if local else 1, timeout=workers_timeout)
         except (TimeoutError, OSError):
             raise ClusterUnavailable(
                 f"the Dask scheduler at {address} has no workers (start some: dask worker {address})"
             ) from None
         try:
-            client.register_plugin(CorroborateSetup(code_fingerprint(), parser=parser))
+            client.register_plugin(CorroborateSetup(code_fingerprint(), parser=parser, host_threads=_host_threads(client)))
         except OtherCode as error:
             raise ClusterUnavailable(str(error)) from None
         yield client
@@ -77,6 +82,18 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close()
+
+
+def _host_threads(client) -> dict[str, int]:
+    """Task threads of the workers connected now, by host (each worker's share of its
+    machine's cores, `worker.cores_of`)."""
+    from distributed.comm import get_address_host
+
+    threads: dict[str, int] = {}
+    for address, info in client.scheduler_info().get("workers", {}).items():
+        host = get_address_host(address)
+        threads[host] = threads.get(host, 0) + int(info.get("nthreads", 1))
+    return threads
 
 
 def lost(error: BaseException, address: str) -> ClusterUnavailable:

@@ -5,7 +5,8 @@ builds the same ASGI app for a test or another server. Layout, after datasette:
 `app.py` what every page shares, `views/` one module per kind of page (each
 with a `.json` twin), `settings.py` one documented table of settings,
 `queries.py` the story list's SQL, `worker.py` the background worker (the
-store's one writer: briefs and uploads), `security.py` limits, CSRF, headers.
+store's one writer: briefs and uploads), `security.py` limits, CSRF, headers,
+`processes.py` serving from several processes with that one worker.
 """
 
 from __future__ import annotations
@@ -34,9 +35,23 @@ def serve(db, settings=None) -> None:
     from .settings import WebSettings
 
     settings = settings or WebSettings()
+    if settings.processes > 1:
+        from .processes import serve_processes
+
+        serve_processes(db, settings, _run_on_socket)
+        return
     app = create_app(db, settings)
-    # An idle keep-alive connection is closed after 20 s, not uvicorn's 5: a client that
-    # reuses one just as the server closes it sees an error (seen under load).
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False,
-                proxy_headers=False, server_header=False, timeout_graceful_shutdown=5, timeout_keep_alive=20)  # fmt: skip
+    uvicorn.run(app, host=settings.host, port=settings.port, **_UVICORN)
+
+
+# An idle keep-alive connection is closed after 20 s, not uvicorn's 5: a client that
+# reuses one just as the server closes it sees an error (seen under load).
+_UVICORN = dict(log_level="info", access_log=False, proxy_headers=False, server_header=False, timeout_graceful_shutdown=5, timeout_keep_alive=20)
+
+
+def _run_on_socket(app, sock) -> None:
+    """Serve `app` on an already bound socket (one of several processes sharing it)."""
+    import uvicorn
+
+    uvicorn.Server(uvicorn.Config(app, **_UVICORN)).run(sockets=[sock])
 

@@ -40,6 +40,7 @@ from .freshness import fingerprint
 NO_KEEP = b"x-corroborate-no-keep"
 KEPT = (b"x-corroborate-page", b"kept")
 VARY = (b"vary", b"Accept-Encoding")
+TIMING = b"server-timing"
 # Smaller pages are sent as they are: gzip's header and a round of compression cost
 # more than the bytes it saves.
 GZIP_FROM_BYTES = 1_400
@@ -58,7 +59,8 @@ class KeptPage:
         self.fingerprint = fingerprint  # of the rows it was made from (freshness.py), if it has one
         self.body = body
         self.etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
-        self.headers = [*[(n, v) for n, v in headers if n.lower() not in (b"etag", b"vary")], (b"etag", self.etag), VARY, KEPT]
+        # A Server-Timing header (timing.py) tells what making the page cost: a kept page cost nothing of that.
+        self.headers = [*[(n, v) for n, v in headers if n.lower() not in (b"etag", b"vary", TIMING)], (b"etag", self.etag), VARY, KEPT]
         self.gzipped: bytes | None = None
 
     @property
@@ -165,7 +167,8 @@ class PageCache:
             if page.etag in _header_values(scope.get("headers", []), b"if-none-match"):
                 await self._send_not_modified(page.headers[:-1], send)  # made again, the same bytes
             else:
-                await send({**start, "headers": page.headers[:-1]})  # all but the KEPT mark
+                timing = [(n, v) for n, v in start.get("headers", []) if n.lower() == TIMING]
+                await send({**start, "headers": page.headers[:-1] + timing})  # all but the KEPT mark
                 await send({"type": "http.response.body", "body": page.body})
             if len(page.body) <= self.max_bytes // 8 and (made_from or generation == now):
                 self._keep(key, page)

@@ -19,8 +19,11 @@ from pathlib import Path
 from ..store.reading import ReadOnlyStore
 
 # How many SQLite virtual-machine instructions run between two deadline checks (about
-# 10,000 a millisecond here: a check a millisecond, at 0.6 us a check).
-_CHECK_EVERY = 10_000
+# 10,000 a millisecond here: a check every ~10 ms, against limits of seconds). Each check
+# calls back into Python and so needs the interpreter lock, which a loaded server's other
+# threads hold for up to 5 ms at a time: with a check a millisecond, one search in 20 of
+# the load benchmark waited for the lock 6 or more times in the middle of its query.
+_CHECK_EVERY = 100_000
 
 
 class QueryTimeout(Exception):

@@ -19,6 +19,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 
 SORTS = {
@@ -178,29 +179,49 @@ class StoryRow:
     altered: str
     title: str = ""
     outlets: tuple[str, ...] = ()  # sorted
+    source: tuple = field(default=(), compare=False, repr=False)  # the store's values it was made from (story_rows)
 
 
-def story_rows(db: sqlite3.Connection) -> dict[int, StoryRow]:
+# A story's row from story_facts, its brief's summary and its title, and its outlets as
+# a JSON array: one text per story that changes whenever its set of outlets does, whatever
+# characters the names hold, made in SQLite (a third of the time of reading the outlets'
+# rows into Python).
+_STORY_ROWS = (
+    "SELECT st.story_id, st.size, st.first_date, st.last_date,"
+    " ss.independent_sources, ss.altered_quotes, ss.conflicts, ss.quotes, ss.copies, s.title,"
+    " (SELECT json_group_array(so.outlet) FROM story_outlets so WHERE so.story_id = st.story_id)"
+    " FROM story_facts st LEFT JOIN story_summary ss ON ss.story_id = st.story_id LEFT JOIN stories s ON s.id = st.story_id"
+)
+
+
+def story_rows(db: sqlite3.Connection, previous: dict[int, StoryRow] | None = None) -> dict[int, StoryRow]:
     """Every story of the store, keyed by id: one row each from story_facts (kept by
     the store's triggers) and the summary of its cached brief. A web app keeps this
-    until the store changes, so that a list does not read it again."""
+    until the store changes, so that a list does not read it again; given the rows of
+    before the change (`previous`), a story whose values are the same keeps its row
+    (after an ingest's commit most stories are: 13 -> 3 ms on the 10,000-article store)."""
+    previous = previous or {}
     rows = {}
-    outlets: dict[int, list[str]] = {}
-    for story_id, outlet in db.execute("SELECT story_id, outlet FROM story_outlets ORDER BY story_id, outlet"):
-        outlets.setdefault(story_id, []).append(outlet)
-    for story_id, size, first, last, independent, altered, conflicts, quotes, copies, title in db.execute(
-        "SELECT st.story_id, st.size, st.first_date, st.last_date,"
-        " ss.independent_sources, ss.altered_quotes, ss.conflicts, ss.quotes, ss.copies, s.title"
-        " FROM story_facts st LEFT JOIN story_summary ss ON ss.story_id = st.story_id LEFT JOIN stories s ON s.id = st.story_id"
-    ):
+    for values in db.execute(_STORY_ROWS):
+        story_id = values[0]
+        old = previous.get(story_id)
+        if old is not None and old.source == values:
+            rows[story_id] = old
+            continue
+        _, size, first, last, independent, altered, conflicts, quotes, copies, title, outlets = values
         counts = Counts(independent, altered, conflicts, quotes, copies) if independent is not None else None
         first_day, last_day = _day_number(first), _day_number(last)
         rows[story_id] = StoryRow(
             story_id, size, first_day, last_day, counts,
             tuple(_months(first_day or last_day, last_day)) if last_day else (), _size_bucket(size),
-            _flag(counts, "conflicts"), _flag(counts, "altered_quotes"), title or "", tuple(outlets.get(story_id, ())),
+            _flag(counts, "conflicts"), _flag(counts, "altered_quotes"), title or "", _outlet_names(outlets), values,
         )  # fmt: skip
     return rows
+
+
+def _outlet_names(packed: str | None) -> tuple[str, ...]:
+    """The sorted outlet names of a JSON array of them."""
+    return tuple(sorted(json.loads(packed))) if packed else ()
 
 
 def _day_number(value: str | None) -> int:
@@ -299,14 +320,14 @@ def _size_bucket(size: int) -> str:
 
 def _facets(found: list[StoryRow], filters: StoryFilters, outlet_limit: int) -> dict[str, list[FacetValue]]:
     # Counted from the rows in memory: the stories' outlets come with them (story_rows).
-    counted_outlets = Counter(outlet for row in found for outlet in row.outlets)
+    counted_outlets = Counter(chain.from_iterable([row.outlets for row in found]))  # counted in C: a search matching every story has 7,000
     outlets = sorted(counted_outlets.items(), key=lambda item: (-item[1], item[0]))[:outlet_limit]
     facets = {"outlet": [FacetValue(name, name, count, name == filters.outlet) for name, count in outlets]}
     if filters.outlet and not any(v.selected for v in facets["outlet"]):
         facets["outlet"].insert(0, FacetValue(filters.outlet, filters.outlet, len(found), True))
     # A story counts in every month its articles span, as the date filter keeps every
     # story that overlaps the dates asked for: a month's count is what its link shows.
-    months = Counter(month for row in found for month in row.months)
+    months = Counter(chain.from_iterable([row.months for row in found]))
     selected_month = filters.since.strftime("%Y-%m") if filters.since else None
     facets["month"] = [
         FacetValue(month, dt.date(int(month[:4]), int(month[5:]), 1).strftime("%B %Y"), count, month == selected_month)
