@@ -88,9 +88,13 @@ def _register_drop_tensor() -> None:
 
 _spacy: spacy.language.Language | None = None
 
-# The pipes that give every token its part of speech (the summary asks only that of
-# a sentence): the stock attribute ruler, or `spacy_rules` standing in for it.
-POS_PIPES = ["tok2vec", "tagger", "attribute_ruler"]
+def pos_pipes(nlp) -> list[str]:
+    """The pipes of `nlp` that give every token its part of speech (the summary asks
+    only that of a sentence): the stock attribute ruler, or `spacy_rules` where it
+    stands in for it."""
+    from .spacy_rules import COMPONENT
+
+    return ["tok2vec", "tagger", COMPONENT if COMPONENT in nlp.pipe_names else "attribute_ruler"]
 
 
 def _use_array_rules(nlp) -> None:
@@ -106,7 +110,6 @@ def _use_array_rules(nlp) -> None:
         return
     nlp.disable_pipe("attribute_ruler")
     nlp.disable_pipe("lemmatizer")
-    POS_PIPES[-1] = COMPONENT
 
 
 def _import_spacy_without_its_command_line() -> None:

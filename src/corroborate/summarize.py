@@ -908,10 +908,10 @@ def _complete_sentences_only(chosen, candidates, weights, budget, tuning) -> lis
 
 @functools.lru_cache(maxsize=4096)
 def _has_verb(text: str) -> bool:
-    from .nlp import POS_PIPES, spacy_model
+    from .nlp import pos_pipes, spacy_model
 
     nlp = spacy_model()
-    with nlp.select_pipes(enable=POS_PIPES):
+    with nlp.select_pipes(enable=pos_pipes(nlp)):
         doc = nlp(text)
     return any(token.pos_ in ("VERB", "AUX") for token in doc)
 
