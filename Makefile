@@ -16,6 +16,8 @@ $(BIN)/.installed: pyproject.toml
 	@# Byte-compiled once here: with PYTHONDONTWRITEBYTECODE set (as on our CI machine)
 	@# every cold run would otherwise compile our sources again (0.2 s of a 5-article brief).
 	$(BIN)/python -m compileall -q src >/dev/null
+	@# The clusterer's compiled kernel, into numba's on-disk cache (src/corroborate/__pycache__).
+	$(BIN)/python -m corroborate.story_kernels
 	touch $@
 
 install: $(BIN)/.installed

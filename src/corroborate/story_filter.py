@@ -29,18 +29,17 @@ import numpy as np
 ERROR = 5e-4
 
 
+# Columns of `CandidateFilter._table`, a row a story (`story_kernels.candidate_scores` reads it).
+START, TERMS, ENTITIES, NAMES_START, NAMES, FIRST_DAY, LAST_DAY, DATED, EMBEDDING_ROW, EMBEDDED = range(10)
+COLUMNS = 10
+_NO_NAMES = np.zeros(0, np.int32)
+
+
 class _Run(NamedTuple):
     """What the filter keeps of one story (`CandidateFilter._story`)."""
 
     arrays: tuple  # the story's arrays it was made from (compared by identity)
-    slots: np.ndarray  # terms then entities: 2 x dense id (+ 1 for an entity)
-    values: np.ndarray  # their values, float64
-    dense: np.ndarray  # their dense ids
-    entities: frozenset[int]  # hashed entity ids (for the lead-name test)
-    names: list[int]  # hashed lead names
-    lengths: tuple[int, int]  # terms, entities
-    row: int  # of its embedding sum in `CandidateFilter._embeddings`; -1: none
-    embedded: int  # members with an embedding
+    row: int  # its row of `CandidateFilter._table`
 
 
 class CandidateFilter:
@@ -51,8 +50,11 @@ class CandidateFilter:
     then span the few tens of thousands of features the live stories hold, and stay
     in the CPU cache, instead of the 2**20 of the hashed space (random reads there
     were most of the time). Each story's terms and entities are kept as one run of
-    slots (2 x dense id, + 1 for an entity), remade only when the story changes, so
-    that both similarities of every candidate come out of one pass."""
+    slots (2 x dense id, + 1 for an entity) and values in one pool shared by all
+    stories (its lead names in another), with its offsets, days and embedding row in
+    a row of one table, remade only when the story changes: all candidates of an
+    article are then scored by one compiled call (`story_kernels.candidate_scores`)
+    instead of gathering and concatenating each one's arrays."""
 
     def __init__(self, clusterer) -> None:
         self.clusterer = clusterer
@@ -61,8 +63,16 @@ class CandidateFilter:
         self._hashed = np.zeros(1024, dtype=np.int64)  # dense id -> hashed
         self._count = 0
         self._log_df = np.zeros(1024)  # by dense id
-        self._doc = np.zeros(2048)  # the article's weights, by slot
-        self._stories: dict[int, _Run] = {}  # story id -> its arrays, as last seen, and their slots
+        self._doc = np.zeros(2048)  # the article's weights, by slot (all zero between articles)
+        self._name_marks = np.zeros(1024, dtype=np.uint8)  # by dense id (all zero between articles)
+        self._entity_marks = np.zeros(clusterer.n_features, dtype=np.uint8)  # by hashed id (likewise)
+        self._stories: dict[int, _Run] = {}  # story id -> its arrays, as last seen, and its row
+        self._table = np.zeros((64, COLUMNS), dtype=np.int64)
+        self._free_table_rows = list(range(63, -1, -1))
+        # The pools: runs of every story, remade ones appended (the old run is garbage
+        # until the pool is compacted, when it would otherwise grow).
+        self._slots, self._values, self._end, self._garbage = np.zeros(4096, np.int64), np.zeros(4096), 0, 0
+        self._names, self._names_end, self._names_garbage = np.zeros(1024, np.int64), 0, 0
         # Stories' embedding sums (float64) and their squared norms, a row each, so that
         # the candidates' rows are read with one gather instead of stacked.
         self._embeddings = np.zeros((0, 0))
@@ -100,7 +110,8 @@ class CandidateFilter:
                 size = max(end, 2 * len(self._hashed))
                 self._hashed = np.resize(self._hashed, size)
                 self._log_df = np.resize(self._log_df, size)
-                self._doc = np.zeros(2 * size)  # all zero between articles
+                self._doc = np.zeros(2 * size)
+                self._name_marks = np.zeros(size, dtype=np.uint8)
             numbers = np.arange(self._count, end)
             self._compact[fresh] = numbers
             self._hashed[self._count : end] = fresh
@@ -110,36 +121,99 @@ class CandidateFilter:
         return dense
 
     def _story(self, story) -> _Run:
-        """A story's terms and entities as one run of slots, their float64 values,
-        their dense ids, its entities and lead names as Python sets and lists, and the
-        row of its embedding sum; remade when the story changed (the clusterer replaces
-        a story's arrays when it grows)."""
+        """A story's row, its run of slots and values and its lead names remade in the
+        pools when the story changed (the clusterer replaces a story's arrays when it
+        grows), with its days and embedding sum."""
         seen = self._stories.get(story.id)
         # A story's arrays are replaced when it changes, never written in place, and its
         # terms and entities together (`StoryClusterer._grow`, `_merge`): its terms, lead
         # names and embedding tell.
         if (
-            seen is None or seen.arrays[0] is not story.term_idx
-            or seen.arrays[4] is not story.lead_names or seen.arrays[5] is not story.embedding
+            seen is not None and seen.arrays[0] is story.term_idx
+            and seen.arrays[1] is story.lead_names and seen.arrays[2] is story.embedding
         ):  # fmt: skip
-            dense = np.concatenate([self._dense(story.term_idx), self._dense(story.entity_idx)])
-            slots = 2 * dense
-            slots[len(story.term_idx) :] += 1
-            row = -1 if seen is None else seen.row
-            if story.embedding is not None:
-                row = self._embedding_row(row, story.embedding)
-            seen = _Run(
-                arrays=(story.term_idx, story.term_val, story.entity_idx, story.entity_val, story.lead_names, story.embedding),
-                slots=slots, values=np.concatenate([story.term_val, story.entity_val], dtype=np.float64), dense=dense,
-                entities=frozenset(story.entity_idx.tolist()), names=story.lead_names.tolist(),
-                lengths=(len(story.term_idx), len(story.entity_idx)), row=row, embedded=story.embedded,
-            )  # fmt: skip
-            self._stories[story.id] = seen
-            if len(self._stories) > 2 * len(self.clusterer.stories_) + 100:
-                live = self.clusterer.stories_
-                self._free_rows += [v.row for i, v in self._stories.items() if i not in live and v.row >= 0]
-                self._stories = {i: v for i, v in self._stories.items() if i in live}
+            return seen
+        if seen is None:
+            if not self._free_table_rows:
+                old = len(self._table)
+                self._table = np.concatenate([self._table, np.zeros((old, COLUMNS), np.int64)])
+                self._free_table_rows = list(range(2 * old - 1, old - 1, -1))
+            row = self._free_table_rows.pop()
+            self._table[row, EMBEDDING_ROW] = -1
+        else:
+            row = seen.row
+            self._drop_runs(row)
+        terms, entities = len(story.term_idx), len(story.entity_idx)
+        dense = self._dense(np.concatenate([story.term_idx, story.entity_idx]))
+        start = self._reserve(terms + entities)
+        end = start + terms + entities
+        self._slots[start:end] = 2 * dense
+        self._slots[start + terms : end] += 1
+        self._values[start : start + terms] = story.term_val
+        self._values[start + terms : end] = story.entity_val
+        names = len(story.lead_names)
+        names_start = self._reserve_names(names)
+        self._names[names_start : names_start + names] = story.lead_names
+        embedding_row = int(self._table[row, EMBEDDING_ROW])
+        if story.embedding is not None:
+            embedding_row = self._embedding_row(embedding_row, story.embedding)
+        dated = story.last_day is not None
+        self._table[row] = (start, terms, entities, names_start, names, story.first_day if dated else 0,
+                            story.last_day if dated else 0, dated, embedding_row, story.embedded)  # fmt: skip
+        seen = _Run(arrays=(story.term_idx, story.lead_names, story.embedding), row=row)
+        self._stories[story.id] = seen
         return seen
+
+    def _drop_runs(self, row: int) -> None:
+        """The runs of the story at `row` become garbage in the pools."""
+        self._garbage += int(self._table[row, TERMS] + self._table[row, ENTITIES])
+        self._names_garbage += int(self._table[row, NAMES])
+        self._table[row, TERMS] = self._table[row, ENTITIES] = self._table[row, NAMES] = 0
+
+    def _forget_dead(self) -> None:
+        """Stories that left the clusterer's live set leave the filter: their rows free."""
+        live = self.clusterer.stories_
+        for story_id in [i for i in self._stories if i not in live]:
+            row = self._stories.pop(story_id).row
+            self._drop_runs(row)
+            if self._table[row, EMBEDDING_ROW] >= 0:
+                self._free_rows.append(int(self._table[row, EMBEDDING_ROW]))
+            self._free_table_rows.append(row)
+
+    def _reserve(self, length: int) -> int:
+        """Where a run of `length` slots goes in the pool (compacted or grown when full)."""
+        if self._end + length > len(self._slots):
+            self._forget_dead()
+            live = self._end - self._garbage
+            size = max(len(self._slots), 2 * (live + length))
+            slots, values, end = np.zeros(size, np.int64), np.zeros(size), 0
+            for run in self._stories.values():
+                first = int(self._table[run.row, START])
+                length_of = int(self._table[run.row, TERMS] + self._table[run.row, ENTITIES])
+                slots[end : end + length_of] = self._slots[first : first + length_of]
+                values[end : end + length_of] = self._values[first : first + length_of]
+                self._table[run.row, START] = end
+                end += length_of
+            self._slots, self._values, self._end, self._garbage = slots, values, end, 0
+        start = self._end
+        self._end += length
+        return start
+
+    def _reserve_names(self, length: int) -> int:
+        """Where a story's `length` lead names go in the names pool (as `_reserve`)."""
+        if self._names_end + length > len(self._names):
+            self._forget_dead()
+            live = self._names_end - self._names_garbage
+            names, end = np.zeros(max(len(self._names), 2 * (live + length)), np.int64), 0
+            for run in self._stories.values():
+                first, count = int(self._table[run.row, NAMES_START]), int(self._table[run.row, NAMES])
+                names[end : end + count] = self._names[first : first + count]
+                self._table[run.row, NAMES_START] = end
+                end += count
+            self._names, self._names_end, self._names_garbage = names, end, 0
+        start = self._names_end
+        self._names_end += length
+        return start
 
     def _embedding_row(self, row: int, embedding: np.ndarray) -> int:
         """Write a story's embedding sum (and its squared norm) to its row, or to a new one."""
@@ -158,92 +232,71 @@ class CandidateFilter:
         self._squares[row] = float(vector @ vector)
         return row
 
-    def _embedding_cosines(self, runs, article) -> tuple[list[int], np.ndarray]:
-        """The candidates that have an embedding, and the cosine of each one's (centered)
-        sum with the article's (centered) embedding. Centering subtracts `count / n`
-        times the sum of all embeddings seen, worked out on the cached sums:
-        (E - aM).c = E.c - a M.c and |E - aM|^2 = |E|^2 - 2a E.M + a^2 |M|^2."""
+    def _embedding_cosines(self, rows: np.ndarray, article) -> tuple[np.ndarray, np.ndarray]:
+        """Which of the candidates at `rows` of the table have an embedding, and the cosine
+        of each one's (centered) sum with the article's (centered) embedding. Centering
+        subtracts `count / n` times the sum of all embeddings seen, worked out on the
+        cached sums: (E - aM).c = E.c - a M.c and |E - aM|^2 = |E|^2 - 2a E.M + a^2 |M|^2."""
         c = self.clusterer
-        rows = [i for i, r in enumerate(runs) if r.row >= 0]
-        if not rows:
-            return rows, np.zeros(0)
-        table = np.array([runs[i].row for i in rows])
-        sums = self._embeddings[table]
-        squares = self._squares[table]
+        table = self._table[rows]
+        embedded = table[:, EMBEDDING_ROW] >= 0
+        if not embedded.any():
+            return embedded, np.zeros(0)
+        table = table[embedded]
+        sums = self._embeddings[table[:, EMBEDDING_ROW]]
+        squares = self._squares[table[:, EMBEDDING_ROW]]
         article = np.asarray(article, dtype=np.float64)
         if c._centering():
             mean_sum = c.embedding_sum_
-            shares = np.array([runs[i].embedded for i in rows], dtype=np.float64) / c.n_embedded_
+            shares = table[:, EMBEDDED] / c.n_embedded_
             products = sums @ np.stack([article, mean_sum], axis=1)
             dots = products[:, 0] - shares * float(mean_sum @ article)
             squares = squares - 2 * shares * products[:, 1] + shares**2 * float(mean_sum @ mean_sum)
         else:
             dots = sums @ article
         norms = np.sqrt(np.maximum(squares, 0.0)) * float(np.linalg.norm(article))
-        cosines = np.zeros(len(rows))
+        cosines = np.zeros(len(table))
         np.divide(dots, norms, out=cosines, where=norms > 0)
-        return rows, cosines
+        return embedded, cosines
 
     def scores(self, story_ids, word_idx, doc_words, entity_idx, doc_entities, embedding, day, lead_names) -> np.ndarray:
         """Approximately `_score` less the `_names_apart` penalty, for each story of `story_ids`."""
+        from .story_kernels import candidate_scores
+
         c = self.clusterer
         self.sync()
-        stories = [c.stories_[s] for s in story_ids]
-        count = len(stories)
-        known = self._stories
-        runs = []
-        for story in stories:  # `_story`, its common case inline: it runs for every candidate
-            run = known.get(story.id)
-            if run is None or run.arrays[0] is not story.term_idx or run.arrays[4] is not story.lead_names or run.arrays[5] is not story.embedding:
+        stories, known = c.stories_, self._stories
+        rows = []
+        for story_id in story_ids:  # `_story`, its common case inline: it runs for every candidate
+            story, run = stories[story_id], known.get(story_id)
+            if run is None or run.arrays[0] is not story.term_idx or run.arrays[1] is not story.lead_names or run.arrays[2] is not story.embedding:
                 run = self._story(story)
-            runs.append(run)
-        lengths = np.array([n for r in runs for n in r.lengths])  # terms, entities, terms, ...
-        slots = np.concatenate([r.slots for r in runs])
-        values = np.concatenate([r.values for r in runs])
-        dense = np.concatenate([r.dense for r in runs])
-
-        # Cosines of the article's TF-IDF vectors (terms, entities) with each story's.
-        idf = (math.log(c.n_docs_ + 1) + 1) - self._log_df[dense]
-        if c.idf_power != 1:
-            idf = idf**c.idf_power
-        weighted = values * idf
-        runs_of = _Segments(lengths)
-        norms = np.sqrt(runs_of.sums(weighted * weighted))
-        # The article's weights at its slots (those some story holds), for one gather.
-        placed = []
-        for indices, weights, entity in ((word_idx, doc_words, 0), (entity_idx, doc_entities, 1)):
-            dense_ids = self._compact[indices]
-            held = dense_ids >= 0
-            at = 2 * dense_ids[held].astype(np.int64) + entity
-            self._doc[at] = weights[held]
-            placed.append(at)
-        dots = runs_of.sums(weighted * self._doc[slots])
-        for at in placed:
-            self._doc[at] = 0.0
-        cosines = np.zeros(2 * count)
-        np.divide(dots, norms, out=cosines, where=norms > 0)
-        score = c.text_weight * cosines[0::2]
-        if c.entity_weight:
-            score += c.entity_weight * cosines[1::2]
-
-        total = np.full(count, float(c.text_weight + c.entity_weight))
+            rows.append(run.row)
+        rows = np.array(rows, dtype=np.int64)
+        embedding_scores = embedding_weights = np.zeros(len(rows))
         if embedding is not None:
-            rows, cosines = self._embedding_cosines(runs, embedding)
-            score[rows] += c.embedding_weight * cosines
-            total[rows] += c.embedding_weight
-        score /= total
-        if day is not None:
-            for i, story in enumerate(stories):
-                if story.last_day is not None and (day < story.first_day or day > story.last_day):
-                    score[i] -= c.time_weight * min(abs(day - story.last_day), c.window_days) / max(c.window_days, 1)
+            embedded, cosines = self._embedding_cosines(rows, embedding)
+            if len(cosines):
+                embedding_scores, embedding_weights = np.zeros(len(rows)), np.zeros(len(rows))
+                embedding_scores[embedded] = c.embedding_weight * cosines
+                embedding_weights[embedded] = c.embedding_weight
+        names_weight = 0.0
         if c.lead_name_weight and lead_names is not None and len(lead_names) and len(word_idx) >= c.short_text_terms:
-            names, entities = lead_names.tolist(), frozenset(entity_idx.tolist())
-            # `StoryClusterer._names_apart`, exactly (set membership only): the story has lead
-            # names, none of the article's is among its entities, none of its is among the article's.
-            for i, run in enumerate(runs):
-                if run.names and run.entities.isdisjoint(names) and entities.isdisjoint(run.names):
-                    score[i] -= c.lead_name_weight
-        return score
+            names_weight = float(c.lead_name_weight)
+        else:
+            lead_names = _NO_NAMES
+        return candidate_scores(
+            rows, self._table, self._slots, self._values, self._log_df, math.log(c.n_docs_ + 1) + 1, float(c.idf_power),
+            self._doc, self._compact, word_idx, doc_words, entity_idx, doc_entities, float(c.text_weight),
+            float(c.entity_weight), embedding_scores, embedding_weights, 0 if day is None else day, day is not None,
+            float(c.time_weight), c.window_days, names_weight, lead_names, self._names, self._name_marks, self._entity_marks,
+        )  # fmt: skip
+
+    def warm_up(self) -> None:
+        """One call of the compiled kernel on the types a stream gives it (`make install`
+        compiles it into the on-disk cache this way)."""
+        empty32, weights = np.zeros(0, np.int32), np.zeros(0, np.float32)
+        self.scores([], empty32, weights, empty32, weights, None, None, None)
 
 
 class _Segments:

@@ -1,0 +1,122 @@
+"""Compiled inner loops of the story clusterer's candidate filter (`story_filter`).
+
+Scoring an article's candidate stories was about 60 numpy calls and four short Python
+loops an article, each a microsecond or two on a few hundred numbers, while the
+arithmetic is ~50 us (BENCHMARKS.md, round 17c): the call overhead was the ceiling of
+the one writer of a cluster. Here the whole pass over every candidate (both TF-IDF
+cosines, the time penalty, the lead-name test) is one compiled call (numba) over
+pooled arrays (`CandidateFilter`), so its cost is the arithmetic.
+
+Compiled on first use and cached on disk (`cache=True`: in `__pycache__` beside this
+file, or under NUMBA_CACHE_DIR when that is set or the folder is read-only);
+`make install` compiles it once (`python -m corroborate.story_kernels`), so that no
+command pays the ~1-2 s of compilation."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .story_filter import DATED, ENTITIES, FIRST_DAY, LAST_DAY, NAMES, NAMES_START, START, TERMS
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _cosine(slots, values, log_df, log_n, idf_power, doc, first, end):
+    """Cosine of the article's weights in `doc` with one story's run `first:end`. The two
+    loops keep `idf**idf_power` out of the common one: LLVM computed the power for every
+    entry there and selected (7x slower)."""
+    squares = 0.0
+    dot = 0.0
+    if idf_power == 1.0:
+        for j in range(first, end):
+            slot = slots[j]
+            weight = values[j] * (log_n - log_df[slot >> 1])
+            squares += weight * weight
+            dot += weight * doc[slot]
+    else:
+        for j in range(first, end):
+            slot = slots[j]
+            weight = values[j] * (log_n - log_df[slot >> 1]) ** idf_power
+            squares += weight * weight
+            dot += weight * doc[slot]
+    return dot / np.sqrt(squares) if squares > 0.0 else 0.0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names, doc, name_marks, entity_marks, on):
+    """The article's weights into `doc` by slot, and its lead names (dense ids) and
+    entities (hashed ids) marked when `names`; with `on` False, all back to zero."""
+    for i in range(len(word_idx)):
+        dense = compact[word_idx[i]]
+        if dense >= 0:
+            doc[2 * dense] = doc_words[i] if on else 0.0
+    for i in range(len(entity_idx)):
+        dense = compact[entity_idx[i]]
+        if dense >= 0:
+            doc[2 * dense + 1] = doc_entities[i] if on else 0.0
+    if names:
+        for i in range(len(lead_names)):
+            dense = compact[lead_names[i]]
+            if dense >= 0:
+                name_marks[dense] = on
+        for i in range(len(entity_idx)):
+            entity_marks[entity_idx[i]] = on
+
+
+@njit(cache=True, nogil=True)
+def candidate_scores(
+    rows, table, slots, values, log_df, log_n, idf_power, doc, compact,
+    word_idx, doc_words, entity_idx, doc_entities, text_weight, entity_weight,
+    embedding_scores, embedding_weights, day, dated, time_weight, window_days,
+    names_weight, lead_names, story_names, name_marks, entity_marks,
+):  # fmt: skip
+    """`CandidateFilter.scores` of the stories at `rows` of `table`: their runs of
+    `slots` (2 x dense feature id, + 1 for an entity) and `values` in the pool, IDF as
+    `log_n - log_df[dense id]` (to the `idf_power`), the article's weights placed in
+    `doc` by slot for the pass and cleared after, as are both marks.
+    `embedding_scores`, `embedding_weights`: each candidate's weighted embedding cosine
+    and its weight (0 without). `names_weight` 0: no lead-name test."""
+    _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names_weight != 0.0, doc, name_marks, entity_marks, True)
+    scores = np.empty(len(rows))
+    for k in range(len(rows)):
+        row = rows[k]
+        start, terms, entities = table[row, START], table[row, TERMS], table[row, ENTITIES]
+        score = 0.0
+        for part in range(2):
+            if part == 1 and entity_weight == 0.0:
+                break
+            first = start if part == 0 else start + terms
+            end = start + terms if part == 0 else start + terms + entities
+            score += (text_weight if part == 0 else entity_weight) * _cosine(slots, values, log_df, log_n, idf_power, doc, first, end)
+        score = (score + embedding_scores[k]) / (text_weight + entity_weight + embedding_weights[k])
+        if dated and table[row, DATED]:
+            first_day, last_day = table[row, FIRST_DAY], table[row, LAST_DAY]
+            if day < first_day or day > last_day:
+                score -= time_weight * min(abs(day - last_day), window_days) / max(window_days, 1)
+        if names_weight != 0.0 and table[row, NAMES] > 0:
+            # `StoryClusterer._names_apart`: none of the article's lead names among the
+            # story's entities, none of the story's lead names among the article's.
+            apart = True
+            for j in range(start + terms, start + terms + entities):
+                if name_marks[slots[j] >> 1]:
+                    apart = False
+                    break
+            if apart:
+                names_start = table[row, NAMES_START]
+                for j in range(names_start, names_start + table[row, NAMES]):
+                    if entity_marks[story_names[j]]:
+                        apart = False
+                        break
+            if apart:
+                score -= names_weight
+        scores[k] = score
+    _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names_weight != 0.0, doc, name_marks, entity_marks, False)
+    return scores
+
+
+if __name__ == "__main__":  # `make install`: compile once, into the on-disk cache
+    from .stories import StoryClusterer, StoryState  # noqa: F401 (the real types, below)
+
+    clusterer = StoryClusterer()
+    clusterer._initialise()
+    clusterer._candidate_filter().warm_up()
