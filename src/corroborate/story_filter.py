@@ -62,8 +62,11 @@ class CandidateFilter:
         self._compact = np.full(clusterer.n_features, -1, dtype=np.int32)  # hashed -> dense id
         self._hashed = np.zeros(1024, dtype=np.int64)  # dense id -> hashed
         self._count = 0
-        self._log_df = np.zeros(1024)  # by dense id
-        self._doc = np.zeros(2048)  # the article's weights, by slot (all zero between articles)
+        # By dense id: its log document frequency, and the article's weight of it as a
+        # term and as an entity (zero between articles); one row of 32 bytes read per
+        # candidate entry, where two tables were two cache misses.
+        self._features = np.zeros((1024, 4))
+        self._log_df = self._features[:, 0]
         self._name_marks = np.zeros(1024, dtype=np.uint8)  # by dense id (all zero between articles)
         self._entity_marks = np.zeros(clusterer.n_features, dtype=np.uint8)  # by hashed id (likewise)
         self._stories: dict[int, _Run] = {}  # story id -> its arrays, as last seen, and its row
@@ -71,7 +74,7 @@ class CandidateFilter:
         self._free_table_rows = list(range(63, -1, -1))
         # The pools: runs of every story, remade ones appended (the old run is garbage
         # until the pool is compacted, when it would otherwise grow).
-        self._slots, self._values, self._end, self._garbage = np.zeros(4096, np.int64), np.zeros(4096), 0, 0
+        self._slots, self._values, self._end, self._garbage = np.zeros(4096, np.int32), np.zeros(4096, np.float32), 0, 0
         self._names, self._names_end, self._names_garbage = np.zeros(1024, np.int64), 0, 0
         # Stories' embedding sums (float64) and their squared norms, a row each, so that
         # the candidates' rows are read with one gather instead of stacked.
@@ -109,8 +112,9 @@ class CandidateFilter:
             if end > len(self._hashed):
                 size = max(end, 2 * len(self._hashed))
                 self._hashed = np.resize(self._hashed, size)
-                self._log_df = np.resize(self._log_df, size)
-                self._doc = np.zeros(2 * size)
+                features = np.zeros((size, 4))
+                features[: self._count] = self._features[: self._count]
+                self._features, self._log_df = features, features[:, 0]
                 self._name_marks = np.zeros(size, dtype=np.uint8)
             numbers = np.arange(self._count, end)
             self._compact[fresh] = numbers
@@ -186,7 +190,7 @@ class CandidateFilter:
             self._forget_dead()
             live = self._end - self._garbage
             size = max(len(self._slots), 2 * (live + length))
-            slots, values, end = np.zeros(size, np.int64), np.zeros(size), 0
+            slots, values, end = np.zeros(size, np.int32), np.zeros(size, np.float32), 0
             for run in self._stories.values():
                 first = int(self._table[run.row, START])
                 length_of = int(self._table[run.row, TERMS] + self._table[run.row, ENTITIES])
@@ -286,8 +290,8 @@ class CandidateFilter:
         else:
             lead_names = _NO_NAMES
         return candidate_scores(
-            rows, self._table, self._slots, self._values, self._log_df, math.log(c.n_docs_ + 1) + 1, float(c.idf_power),
-            self._doc, self._compact, word_idx, doc_words, entity_idx, doc_entities, float(c.text_weight),
+            rows, self._table, self._slots, self._values, math.log(c.n_docs_ + 1) + 1, float(c.idf_power),
+            self._features, self._compact, word_idx, doc_words, entity_idx, doc_entities, float(c.text_weight),
             float(c.entity_weight), embedding_scores, embedding_weights, 0 if day is None else day, day is not None,
             float(c.time_weight), c.window_days, names_weight, lead_names, self._names, self._name_marks, self._entity_marks,
         )  # fmt: skip

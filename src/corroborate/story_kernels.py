@@ -21,8 +21,8 @@ from .story_filter import DATED, ENTITIES, FIRST_DAY, LAST_DAY, NAMES, NAMES_STA
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _cosine(slots, values, log_df, log_n, idf_power, doc, first, end):
-    """Cosine of the article's weights in `doc` with one story's run `first:end`. The two
+def _cosine(slots, values, log_n, idf_power, features, first, end):
+    """Cosine of the article's weights in `features` with one story's run `first:end`. The two
     loops keep `idf**idf_power` out of the common one: LLVM computed the power for every
     entry there and selected (7x slower)."""
     squares = 0.0
@@ -30,30 +30,32 @@ def _cosine(slots, values, log_df, log_n, idf_power, doc, first, end):
     if idf_power == 1.0:
         for j in range(first, end):
             slot = slots[j]
-            weight = values[j] * (log_n - log_df[slot >> 1])
+            dense = slot >> 1
+            weight = values[j] * (log_n - features[dense, 0])
             squares += weight * weight
-            dot += weight * doc[slot]
+            dot += weight * features[dense, 1 + (slot & 1)]
     else:
         for j in range(first, end):
             slot = slots[j]
-            weight = values[j] * (log_n - log_df[slot >> 1]) ** idf_power
+            dense = slot >> 1
+            weight = values[j] * (log_n - features[dense, 0]) ** idf_power
             squares += weight * weight
-            dot += weight * doc[slot]
+            dot += weight * features[dense, 1 + (slot & 1)]
     return dot / np.sqrt(squares) if squares > 0.0 else 0.0
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names, doc, name_marks, entity_marks, on):
-    """The article's weights into `doc` by slot, and its lead names (dense ids) and
+def _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names, features, name_marks, entity_marks, on):
+    """The article's weights into `features` (columns 1 and 2) by dense id, and its lead names (dense ids) and
     entities (hashed ids) marked when `names`; with `on` False, all back to zero."""
     for i in range(len(word_idx)):
         dense = compact[word_idx[i]]
         if dense >= 0:
-            doc[2 * dense] = doc_words[i] if on else 0.0
+            features[dense, 1] = doc_words[i] if on else 0.0
     for i in range(len(entity_idx)):
         dense = compact[entity_idx[i]]
         if dense >= 0:
-            doc[2 * dense + 1] = doc_entities[i] if on else 0.0
+            features[dense, 2] = doc_entities[i] if on else 0.0
     if names:
         for i in range(len(lead_names)):
             dense = compact[lead_names[i]]
@@ -65,18 +67,18 @@ def _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, n
 
 @njit(cache=True, nogil=True)
 def candidate_scores(
-    rows, table, slots, values, log_df, log_n, idf_power, doc, compact,
+    rows, table, slots, values, log_n, idf_power, features, compact,
     word_idx, doc_words, entity_idx, doc_entities, text_weight, entity_weight,
     embedding_scores, embedding_weights, day, dated, time_weight, window_days,
     names_weight, lead_names, story_names, name_marks, entity_marks,
 ):  # fmt: skip
     """`CandidateFilter.scores` of the stories at `rows` of `table`: their runs of
     `slots` (2 x dense feature id, + 1 for an entity) and `values` in the pool, IDF as
-    `log_n - log_df[dense id]` (to the `idf_power`), the article's weights placed in
-    `doc` by slot for the pass and cleared after, as are both marks.
+    `log_n - features[dense id, 0]` (log DF; to the `idf_power`), the article's weights
+    placed in `features` (columns 1 and 2) for the pass and cleared after, as are both marks.
     `embedding_scores`, `embedding_weights`: each candidate's weighted embedding cosine
     and its weight (0 without). `names_weight` 0: no lead-name test."""
-    _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names_weight != 0.0, doc, name_marks, entity_marks, True)
+    _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names_weight != 0.0, features, name_marks, entity_marks, True)
     scores = np.empty(len(rows))
     for k in range(len(rows)):
         row = rows[k]
@@ -87,7 +89,7 @@ def candidate_scores(
                 break
             first = start if part == 0 else start + terms
             end = start + terms if part == 0 else start + terms + entities
-            score += (text_weight if part == 0 else entity_weight) * _cosine(slots, values, log_df, log_n, idf_power, doc, first, end)
+            score += (text_weight if part == 0 else entity_weight) * _cosine(slots, values, log_n, idf_power, features, first, end)
         score = (score + embedding_scores[k]) / (text_weight + entity_weight + embedding_weights[k])
         if dated and table[row, DATED]:
             first_day, last_day = table[row, FIRST_DAY], table[row, LAST_DAY]
@@ -110,8 +112,37 @@ def candidate_scores(
             if apart:
                 score -= names_weight
         scores[k] = score
-    _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names_weight != 0.0, doc, name_marks, entity_marks, False)
+    _place(compact, word_idx, doc_words, entity_idx, doc_entities, lead_names, names_weight != 0.0, features, name_marks, entity_marks, False)
     return scores
+
+
+@njit(cache=True, nogil=True)
+def merge_sparse(a_idx, a_val, b_idx, b_val):
+    """The sum of two sparse vectors (sorted unique int32 indices, float32 values) as
+    sorted unique indices and values: `stories._add_sparse` before its cut to the
+    largest entries, bit for bit (each shared entry one float32 addition, a's + b's)."""
+    size = len(a_idx) + len(b_idx)
+    indices, values = np.empty(size, np.int32), np.empty(size, np.float32)
+    i = j = k = 0
+    while i < len(a_idx) and j < len(b_idx):
+        if a_idx[i] < b_idx[j]:
+            indices[k], values[k] = a_idx[i], a_val[i]
+            i += 1
+        elif a_idx[i] > b_idx[j]:
+            indices[k], values[k] = b_idx[j], b_val[j]
+            j += 1
+        else:
+            indices[k], values[k] = a_idx[i], a_val[i] + b_val[j]
+            i += 1
+            j += 1
+        k += 1
+    for i in range(i, len(a_idx)):
+        indices[k], values[k] = a_idx[i], a_val[i]
+        k += 1
+    for j in range(j, len(b_idx)):
+        indices[k], values[k] = b_idx[j], b_val[j]
+        k += 1
+    return indices[:k], values[:k]
 
 
 if __name__ == "__main__":  # `make install`: compile once, into the on-disk cache
@@ -120,3 +151,4 @@ if __name__ == "__main__":  # `make install`: compile once, into the on-disk cac
     clusterer = StoryClusterer()
     clusterer._initialise()
     clusterer._candidate_filter().warm_up()
+    merge_sparse(np.zeros(1, np.int32), np.ones(1, np.float32), np.zeros(1, np.int32), np.ones(1, np.float32))
