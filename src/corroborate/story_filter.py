@@ -33,6 +33,7 @@ ERROR = 5e-4
 START, TERMS, ENTITIES, NAMES_START, NAMES, FIRST_DAY, LAST_DAY, DATED, EMBEDDING_ROW, EMBEDDED = range(10)
 COLUMNS = 10
 _NO_NAMES = np.zeros(0, np.int32)
+story_kernels = None  # the module, imported by the first `CandidateFilter`
 
 
 class _Run(NamedTuple):
@@ -57,6 +58,9 @@ class CandidateFilter:
     instead of gathering and concatenating each one's arrays."""
 
     def __init__(self, clusterer) -> None:
+        global story_kernels
+        from . import story_kernels  # numba: imported (~1 s) only when a stream is clustered
+
         self.clusterer = clusterer
         self._key: tuple | None = None
         self._compact = np.full(clusterer.n_features, -1, dtype=np.int32)  # hashed -> dense id
@@ -97,32 +101,17 @@ class CandidateFilter:
         if self._key != (id(c.df_), c.n_docs_ - 1):
             self.sync()
             return
-        dense = self._compact[indices]
-        known = dense >= 0
-        self._log_df[dense[known]] = np.log(c.df_[indices[known]].astype(np.float64) + 1)
+        story_kernels.observe(indices, self._compact, c.df_, self._features)
         self._key = (id(c.df_), c.n_docs_)
 
-    def _dense(self, indices: np.ndarray) -> np.ndarray:
-        """Dense ids of hashed `indices` (unique), numbering those not seen before."""
-        dense = self._compact[indices].astype(np.int64)
-        new = dense < 0
-        if new.any():
-            fresh = indices[new]
-            end = self._count + len(fresh)
-            if end > len(self._hashed):
-                size = max(end, 2 * len(self._hashed))
-                self._hashed = np.resize(self._hashed, size)
-                features = np.zeros((size, 4))
-                features[: self._count] = self._features[: self._count]
-                self._features, self._log_df = features, features[:, 0]
-                self._name_marks = np.zeros(size, dtype=np.uint8)
-            numbers = np.arange(self._count, end)
-            self._compact[fresh] = numbers
-            self._hashed[self._count : end] = fresh
-            self._log_df[self._count : end] = np.log(self.clusterer.df_[fresh].astype(np.float64) + 1)
-            self._count = end
-            dense[new] = numbers
-        return dense
+    def _grow_features(self, needed: int) -> None:
+        """Room in the tables by dense id for `needed` features."""
+        size = max(needed, 2 * len(self._hashed))
+        self._hashed = np.resize(self._hashed, size)
+        features = np.zeros((size, 4))
+        features[: self._count] = self._features[: self._count]
+        self._features, self._log_df = features, features[:, 0]
+        self._name_marks = np.zeros(size, dtype=np.uint8)
 
     def _story(self, story) -> _Run:
         """A story's row, its run of slots and values and its lead names remade in the
@@ -148,13 +137,16 @@ class CandidateFilter:
             row = seen.row
             self._drop_runs(row)
         terms, entities = len(story.term_idx), len(story.entity_idx)
-        dense = self._dense(np.concatenate([story.term_idx, story.entity_idx]))
         start = self._reserve(terms + entities)
-        end = start + terms + entities
-        self._slots[start:end] = 2 * dense
-        self._slots[start + terms : end] += 1
-        self._values[start : start + terms] = story.term_val
-        self._values[start + terms : end] = story.entity_val
+        while True:
+            count = story_kernels.write_run(
+                story.term_idx, story.term_val, story.entity_idx, story.entity_val, self._compact, self._hashed,
+                self._count, self.clusterer.df_, self._features, self._slots, self._values, start,
+            )  # fmt: skip
+            if count >= 0:
+                break
+            self._grow_features(self._count + terms + entities)
+        self._count = count
         names = len(story.lead_names)
         names_start = self._reserve_names(names)
         self._names[names_start : names_start + names] = story.lead_names
@@ -265,8 +257,6 @@ class CandidateFilter:
 
     def scores(self, story_ids, word_idx, doc_words, entity_idx, doc_entities, embedding, day, lead_names) -> np.ndarray:
         """Approximately `_score` less the `_names_apart` penalty, for each story of `story_ids`."""
-        from .story_kernels import candidate_scores
-
         c = self.clusterer
         self.sync()
         stories, known = c.stories_, self._stories
@@ -289,7 +279,7 @@ class CandidateFilter:
             names_weight = float(c.lead_name_weight)
         else:
             lead_names = _NO_NAMES
-        return candidate_scores(
+        return story_kernels.candidate_scores(
             rows, self._table, self._slots, self._values, math.log(c.n_docs_ + 1) + 1, float(c.idf_power),
             self._features, self._compact, word_idx, doc_words, entity_idx, doc_entities, float(c.text_weight),
             float(c.entity_weight), embedding_scores, embedding_weights, 0 if day is None else day, day is not None,

@@ -145,10 +145,60 @@ def merge_sparse(a_idx, a_val, b_idx, b_val):
     return indices[:k], values[:k]
 
 
-if __name__ == "__main__":  # `make install`: compile once, into the on-disk cache
-    from .stories import StoryClusterer, StoryState  # noqa: F401 (the real types, below)
+@njit(cache=True, nogil=True)
+def observe(indices, compact, df, features):
+    """`CandidateFilter.observed`: the log document frequency of each of `indices` a
+    story holds, refreshed."""
+    for i in range(len(indices)):
+        dense = compact[indices[i]]
+        if dense >= 0:
+            features[dense, 0] = np.log(df[indices[i]] + 1.0)
+
+
+@njit(cache=True, nogil=True)
+def write_run(term_idx, term_val, entity_idx, entity_val, compact, hashed, count, df, features, slots, values, start):
+    """A story's run written to the pool at `start` (`CandidateFilter._story`): each
+    feature's slot (2 x dense id, + 1 for an entity) and value, features not seen before
+    numbered from `count` (their hashed id and log document frequency recorded). The new
+    count, or -1 when the tables are too small for the new features (nothing numbered)."""
+    fresh = 0
+    for part in range(2):
+        indices = term_idx if part == 0 else entity_idx
+        for i in range(len(indices)):
+            if compact[indices[i]] < 0:
+                fresh += 1
+    if count + fresh > len(hashed):
+        return -1
+    k = start
+    for part in range(2):
+        indices, run = (term_idx, term_val) if part == 0 else (entity_idx, entity_val)
+        for i in range(len(indices)):
+            dense = compact[indices[i]]
+            if dense < 0:
+                dense = count
+                compact[indices[i]] = dense
+                hashed[dense] = indices[i]
+                features[dense, 0] = np.log(df[indices[i]] + 1.0)
+                count += 1
+            slots[k] = 2 * dense + part
+            values[k] = run[i]
+            k += 1
+    return count
+
+
+def warm_up() -> None:
+    """Every kernel compiled (or loaded from the on-disk cache) for the types a stream
+    gives it: `make install` runs this once (`python -m corroborate.story_kernels`)."""
+    from .stories import StoryClusterer, StoryState
 
     clusterer = StoryClusterer()
     clusterer._initialise()
-    clusterer._candidate_filter().warm_up()
+    candidate_filter = clusterer._candidate_filter()
+    candidate_filter.warm_up()
+    candidate_filter._story(StoryState(id=0, title=""))  # write_run, on a story's types
+    observe(np.zeros(1, np.int32), candidate_filter._compact, clusterer.df_, candidate_filter._features)
     merge_sparse(np.zeros(1, np.int32), np.ones(1, np.float32), np.zeros(1, np.int32), np.ones(1, np.float32))
+
+
+if __name__ == "__main__":
+    warm_up()
