@@ -5,12 +5,13 @@ loops an article, each a microsecond or two on a few hundred numbers, while the
 arithmetic is ~50 us (BENCHMARKS.md, round 17c): the call overhead was the ceiling of
 the one writer of a cluster. Here the whole pass over every candidate (both TF-IDF
 cosines, the time penalty, the lead-name test) is one compiled call (numba) over
-pooled arrays (`CandidateFilter`), so its cost is the arithmetic.
+pooled arrays (`CandidateFilter`), so its cost is the arithmetic; the story sums, a
+remade story's run and the log-DF refresh likewise.
 
 Compiled on first use and cached on disk (`cache=True`: in `__pycache__` beside this
-file, or under NUMBA_CACHE_DIR when that is set or the folder is read-only);
-`make install` compiles it once (`python -m corroborate.story_kernels`), so that no
-command pays the ~1-2 s of compilation."""
+file; under NUMBA_CACHE_DIR when that is set; in the user's cache folder when this
+one is read-only); `make install` compiles them once (`python -m
+corroborate.story_kernels`), so that no command pays the seconds of compilation."""
 
 from __future__ import annotations
 
