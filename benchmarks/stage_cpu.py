@@ -62,7 +62,7 @@ def run(path: Path, profile: int, json_out: Path | None, profile_out: Path | Non
     for name, stage in stages.items():
         if name == "sentences":
             continue
-        sampler.stage = name
+        sampler.start(name)
         cpu = time.thread_time()
         if profiler:
             profiler.enable()
@@ -100,6 +100,10 @@ class _RssSampler:
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
+
+    def start(self, stage: str) -> None:
+        self.stage = stage
+        self.peaks[stage] = _rss_mb()  # a stage shorter than one sample still has a figure
 
     def _run(self) -> None:
         while not self._done.wait(0.05):
