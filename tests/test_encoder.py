@@ -1,0 +1,62 @@
+"""The MiniLM encoder gives each text the same vector however its batches are formed,
+run (one thread or two) and loaded (ONNX Runtime's optimized graph, cached)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from corroborate import nlp
+
+TEXTS = [
+    "The mayor of Port Ellery said the harbour would reopen on Monday.",
+    "Fishermen were sceptical.",
+    "",
+    "“We have heard that before,” said Dana Moor, who has fished the bay for thirty years and watched two dredging projects fail.",
+    "Repairs will cost 4.2 million dollars, according to the council.",
+    "The council meets again on Thursday.",
+] * 6  # more texts than one batch
+
+
+def _alone(encoder, texts):
+    return np.stack([encoder.encode([text])[0] for text in texts])
+
+
+def test_a_text_has_the_same_vector_in_any_batch_and_on_two_threads():
+    encoder = nlp.sentence_encoder()
+    alone = _alone(encoder, TEXTS[:6])
+    together = encoder.encode(TEXTS)
+    with nlp.encoding_on(2):
+        assert nlp.encoding_workers() == 2
+        threaded = encoder.encode(TEXTS)
+    assert nlp.encoding_workers() == 1
+    assert np.array_equal(together, threaded)
+    assert np.array_equal(together[:6], alone)
+    assert np.array_equal(together[6:12], alone)  # the same text, another batch
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_cached_optimized_graph_gives_the_same_vectors(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORROBORATE_CACHE", str(tmp_path))
+    first = nlp.SentenceEncoder(threads=1)  # optimizes the graph and keeps it
+    cached = nlp.optimized_model_path()
+    assert cached.exists() and tmp_path in cached.parents
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial-")]  # nothing half-written left
+    second = nlp.SentenceEncoder(threads=1)  # loads the kept graph as it is
+    assert np.array_equal(first.encode(TEXTS[:6]), second.encode(TEXTS[:6]))
+
+
+def test_a_damaged_cached_graph_is_replaced(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORROBORATE_CACHE", str(tmp_path))
+    cached = nlp.optimized_model_path()
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"not a model")
+    encoder = nlp.SentenceEncoder(threads=1)
+    assert cached.stat().st_size > 1000
+    assert encoder.encode(["The harbour reopens."]).shape == (1, nlp.EMBEDDING_DIM)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_no_text_no_rows(workers):
+    with nlp.encoding_on(workers):
+        assert nlp.sentence_encoder().encode([]).shape == (0, nlp.EMBEDDING_DIM)
