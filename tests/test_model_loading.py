@@ -1,5 +1,7 @@
-"""The MiniLM encoder gives each text the same vector however its batches are formed,
-run (one thread or two) and loaded (ONNX Runtime's optimized graph, cached)."""
+"""The models load faster, not differently: the MiniLM encoder gives each text the same
+vector however its batches are formed, run (one thread or two) and loaded (ONNX
+Runtime's optimized graph, cached); spaCy's pipeline tokenizes the same when it skips
+reading its saved tokenizer."""
 
 from __future__ import annotations
 
@@ -60,3 +62,17 @@ def test_a_damaged_cached_graph_is_replaced(tmp_path, monkeypatch):
 def test_no_text_no_rows(workers):
     with nlp.encoding_on(workers):
         assert nlp.sentence_encoder().encode([]).shape == (0, nlp.EMBEDDING_DIM)
+
+
+def test_the_model_loads_its_tokenizer_once_only_where_checked(tmp_path, monkeypatch):
+    """spaCy's English rules give the tokenizer saved with the model (a spaCy upgrade
+    that changed them would fail here), and a load that skips reading the saved one,
+    once that was checked, tokenizes the same."""
+    monkeypatch.setenv("CORROBORATE_CACHE", str(tmp_path))
+    checked = nlp._load_pipeline()  # reads the saved tokenizer, checks it, leaves a marker
+    assert nlp._tokenizer_is_the_default(checked)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith("-tokenizer-checked")]
+    skipped = nlp._load_pipeline()
+    assert skipped.tokenizer.to_bytes(exclude=["vocab"]) == checked.tokenizer.to_bytes(exclude=["vocab"])
+    text = "Dr. Moor's boat (the \u201cLark\u201d) didn't sail on 3/4 at 5:30pm; see https://example.org/port-ellery."
+    assert [t.text for t in skipped.tokenizer(text)] == [t.text for t in checked.tokenizer(text)]
