@@ -318,12 +318,15 @@ def _load_models_in_background(options: BriefOptions) -> None:
     # two threads can fail ("cannot load module more than once per process", seen
     # with numpy when nothing had imported it before the brief).
     import bz2, gzip, lzma, tempfile, urllib.request, uuid  # noqa: E401, F401
-    import csv, json, secrets, unicodedata  # noqa: E401, F401 - reading imports these while spaCy loads
+    # Reading and the stages' modules import these while the models load:
+    import csv, difflib, heapq, json, secrets, unicodedata  # noqa: E401, F401
     import numpy  # noqa: F401
 
     from .nlp import sentence_encoder, spacy_model
 
-    wanted = set(options.stages) if options.stages else set(_stages())
+    # Every stage unless some are chosen: the stages' modules (0.2 s to import) are
+    # imported by `analyse`, while the models load.
+    wanted = set(options.stages) if options.stages else {"relations", "facts", "summary", *_PARSING_STAGES}
     # Not daemon threads: if reading fails and the program ends at once, the interpreter
     # must wait for a half-done import rather than finalise under it (that aborted the
     # process, SIGABRT). The command line leaves at once without finalising instead.
