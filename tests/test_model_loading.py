@@ -76,3 +76,18 @@ def test_the_model_loads_its_tokenizer_once_only_where_checked(tmp_path, monkeyp
     assert skipped.tokenizer.to_bytes(exclude=["vocab"]) == checked.tokenizer.to_bytes(exclude=["vocab"])
     text = "Dr. Moor's boat (the \u201cLark\u201d) didn't sail on 3/4 at 5:30pm; see https://example.org/port-ellery."
     assert [t.text for t in skipped.tokenizer(text)] == [t.text for t in checked.tokenizer(text)]
+
+
+def test_the_milp_solver_is_scipys_own():
+    """corroborate.milp imports SciPy's MILP without scipy.optimize's package init: the
+    same functions as scipy.optimize's, which a later import of it shares."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from corroborate.milp import milp_api; milp, B, L = milp_api(); "
+        "print('scipy.optimize' in sys.modules); import scipy.optimize as o; "
+        "print(o.milp is milp and o.Bounds is B and o.LinearConstraint is L)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

@@ -157,7 +157,9 @@ def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread |
             if wanted & _PARSING_STAGES:
                 _parse(brief)
             if "summary" in wanted:
-                import scipy.optimize  # noqa: F401 - the summary's integer program; 0.5 s to import
+                from .milp import milp_api
+
+                milp_api()  # the summary's integer program (0.2 s to import)
         except Exception:  # noqa: BLE001 - only a head start: the stages parse again, under their guards
             log.debug("warm-up failed", exc_info=True)
 
