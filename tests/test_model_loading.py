@@ -91,3 +91,15 @@ def test_the_milp_solver_is_scipys_own():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_catalogue_finds_the_same_entry_points_by_group():
+    from importlib.metadata import entry_points
+
+    import catalogue
+
+    nlp.spacy_model()
+    grouped = catalogue.AVAILABLE_ENTRY_POINTS
+    assert not hasattr(grouped, "select")  # the plain dict catalogue reads by key
+    for group in {"spacy_factories", "spacy_architectures", "thinc_layers", *grouped}:
+        assert list(grouped.get(group, [])) == list(entry_points(group=group))
