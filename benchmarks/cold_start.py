@@ -8,7 +8,8 @@ byte-identical.
     .venv/bin/python benchmarks/cold_start.py [--runs 5] [--against /work/main]
 
 "outside steps" is the process's time outside the brief's steps: interpreter start,
-imports before the brief begins, rendering and writing. Issue 12's target: the cold
+imports before the brief begins, rendering and writing. The last rows time the model
+loading of the longest chains alone (thread CPU, a fresh process each run). Issue 12's target: the cold
 flagship brief under 3 s wall.
 """
 
@@ -51,6 +52,33 @@ def cold_brief(checkout: Path, out: Path) -> dict[str, float]:
     return figures
 
 
+# The pieces of the longest chains, each timed by CPU of the one thread that runs them, in a
+# fresh process of the checkout (what its brief's loader threads do, without the competition).
+PIECES = """
+import time
+clock = time.thread_time
+def timed(work):
+    start = clock(); work(); return clock() - start
+import numpy, scipy.sparse
+from corroborate import nlp
+try:
+    from corroborate.milp import milp_api as import_milp
+except ImportError:
+    def import_milp():
+        import scipy.optimize
+print("import spaCy", timed(nlp._import_spacy_without_its_command_line))
+print("load spaCy pipeline", timed(nlp.spacy_model))
+print("load MiniLM encoder", timed(lambda: nlp.sentence_encoder(threads=1)))
+print("import the MILP solver", timed(import_milp))
+"""
+
+
+def model_pieces(checkout: Path) -> dict[str, float]:
+    python = checkout / ".venv" / "bin" / "python"
+    done = subprocess.run([str(python), "-c", PIECES], capture_output=True, text=True, cwd=checkout, check=True)
+    return {line.rsplit(" ", 1)[0] + " (thread CPU)": float(line.rsplit(" ", 1)[1]) for line in done.stdout.splitlines()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="cold runs of each checkout")
@@ -64,7 +92,7 @@ def main() -> None:
         outputs = {name: Path(folder) / f"{name}.json" for name in checkouts}
         for _ in range(args.runs):
             for name, checkout in checkouts.items():  # alternately: the machine's speed drifts
-                runs[name].append(cold_brief(checkout, outputs[name]))
+                runs[name].append(cold_brief(checkout, outputs[name]) | model_pieces(checkout))
         identical = len({path.read_bytes() for path in outputs.values()}) == 1
 
     keys = [k for k in runs["this"][0] if k not in ("wall", "cpu", "rss_mb")]
