@@ -5,6 +5,8 @@ reading its saved tokenizer."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -32,7 +34,11 @@ def test_a_text_has_the_same_vector_in_any_batch_and_on_two_threads():
         assert nlp.encoding_workers() == 2
         threaded = encoder.encode(TEXTS)
     assert nlp.encoding_workers() == 1
+    never = threading.Event()  # a helper that may join only once this is set: the caller does it all
+    with nlp.encoding_on(2, never):
+        waited = encoder.encode(TEXTS)
     assert np.array_equal(together, threaded)
+    assert np.array_equal(together, waited)
     assert np.array_equal(together[:6], alone)
     assert np.array_equal(together[6:12], alone)  # the same text, another batch
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)

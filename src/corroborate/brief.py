@@ -144,18 +144,22 @@ def start_brief(
 BACKGROUND_WARM_UP = True
 
 
-def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread | None:
+def _warm_up_in_background(brief: Brief, wanted: set[str], parsed: threading.Event) -> threading.Thread | None:
     """Load and parse, on the second core, what later stages will need, while the
-    relations stage embeds on the first (ONNX Runtime releases the GIL). On a cold
-    5-article brief this hid most of spaCy's load and parse time (8.4 s -> 5.2 s
-    wall, measured under load). None when `BACKGROUND_WARM_UP` is off."""
+    relations stage embeds on the first (ONNX Runtime releases the GIL); `parsed` is
+    set once the parse is done. On a cold 5-article brief this hid most of spaCy's
+    load and parse time (8.4 s -> 5.2 s wall, measured under load). None when
+    `BACKGROUND_WARM_UP` is off."""
     if not BACKGROUND_WARM_UP:
         return None
 
     def work() -> None:
         try:
             if wanted & _PARSING_STAGES:
-                _parse(brief)
+                try:
+                    _parse(brief)
+                finally:
+                    parsed.set()
             if "summary" in wanted:
                 from .milp import milp_api
 
@@ -170,26 +174,29 @@ def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread |
     return thread
 
 
-def _embed_sentences_ahead(brief: Brief) -> None:
-    """Embed every sentence now, on this core, while the warm-up parses on the other:
-    relations and the summary read these embeddings (cached by text), and the
-    summary would otherwise encode its share after the parse, on the critical path
-    (cold 5-article brief 3.4 -> 3.0 s wall, measured on 2 idle cores)."""
+def _embed_sentences_ahead(brief: Brief, parsed: threading.Event) -> None:
+    """Embed every sentence now, on this core, while the warm-up parses on the other
+    (a second thread joins once the parse is done): relations and the summary read
+    these embeddings (cached by text), and the summary would otherwise encode its
+    share after the parse, on the critical path (cold 5-article brief 3.4 -> 3.0 s
+    wall, measured on 2 idle cores)."""
     from .nlp import embed, encoder_for
 
-    embed([brief.text(sentence.span) for sentence in brief.sentences], encoder_for(len(brief.sentences)))
+    with _encoding_on_free_cores(parsed):
+        embed([brief.text(sentence.span) for sentence in brief.sentences], encoder_for(len(brief.sentences)))
 
 
-def _encoding_on_free_cores():
-    """Once the parse is done the second core is free: the texts the quotes and facts
-    stages embed (their quotes, their claims' clauses), on the critical path of a cold
-    brief, are encoded on two threads (flagship: 0.7 s -> 0.4 s wall)."""
+def _encoding_on_free_cores(free: threading.Event | None = None):
+    """The encoder on two threads where the machine gives the brief two cores, the
+    second once `free` is set (the background parse done): the rest of the sentences,
+    then the texts the quotes and facts stages embed (their quotes, their claims'
+    clauses) on the critical path of a cold brief (flagship: 0.7 s -> 0.4 s wall)."""
     import os
 
     from . import nlp
 
     cores = (nlp.CORES or os.cpu_count() or 1) if BACKGROUND_WARM_UP else 1
-    return nlp.encoding_on(min(2, cores))
+    return nlp.encoding_on(min(2, cores), free)
 
 
 def _parse(brief: Brief) -> None:
@@ -234,7 +241,10 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     brief = _within_length(brief, options.max_article_chars)
     stages = _stages()
     wanted = set(options.stages) if options.stages else set(stages)
-    warm_up = _warm_up_in_background(brief, wanted)
+    parsed = threading.Event()
+    warm_up = _warm_up_in_background(brief, wanted, parsed)
+    if warm_up is None or not wanted & _PARSING_STAGES:
+        parsed.set()  # nothing parses beside the embedding
     parse_first = next((name for name in stages if name in _PARSING_STAGES & wanted), None)
     parse_last = next((name for name in reversed(stages) if name in _PARSING_STAGES & wanted), None)
     spread = contextlib.ExitStack()
@@ -250,7 +260,7 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
             _forget_parse(brief)
         if name == "sentences" and wanted & {"relations", "summary"}:
             with step("embed"):
-                _ahead(_embed_sentences_ahead, brief)
+                _ahead(lambda ahead: _embed_sentences_ahead(ahead, parsed), brief)
     spread.close()
     if warm_up is not None:
         warm_up.join()

@@ -330,35 +330,69 @@ class SentenceEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text, in the caller's order. Texts are ordered by
         their number of tokens inside, so that each batch pads little (ordered by
-        characters, a quarter of the tokens run were padding); batches run on
-        `encoding_workers()` threads. A text's vector does not depend on the batch it
-        is run in (checked bit for bit: alone, in batches by characters, by tokens)."""
+        characters, a quarter of the tokens run were padding); batches run on this
+        thread and on the helpers `encoding_on` allows. A text's vector does not depend
+        on the batch it is run in, nor on the thread (checked bit for bit: alone, in
+        batches by characters, by tokens, on two threads)."""
         import numpy as np
 
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        workers, ready = _ENCODING.get()
+        # Tokenized a chunk at a time: the tokenizer's objects of a whole corpus would not be small.
+        for first in range(0, len(texts), _TOKENIZED_AT_ONCE):
+            chunk = range(first, min(len(texts), first + _TOKENIZED_AT_ONCE))
+            batches = self._batches([texts[i] or " " for i in chunk], workers)
+            self._run_all(batches, out, first, len(texts), workers, ready)
+        return out
+
+    def _run_all(self, batches: list, out: np.ndarray, first: int, total: int, workers: int, ready) -> None:
+        """Each batch run once, by this thread or by a helper (which joins once `ready`
+        is set, if given), its vectors written to its rows of `out`."""
         from .progress import advance
 
-        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
-        done = 0
-        workers = encoding_workers()
-        pool = None
-        if workers > 1:
-            from concurrent.futures import ThreadPoolExecutor
+        lock = threading.Lock()
+        pending = iter(batches)
+        finished = threading.Event()
+        failures: list[BaseException] = []
+        done = [first]
 
-            pool = ThreadPoolExecutor(workers, thread_name_prefix="corroborate-encode")
+        def take():
+            with lock:
+                return next(pending, None)
+
+        def work(reporting: bool) -> None:
+            while (batch := take()) is not None:
+                rows = batch[0]
+                out[[first + row for row in rows]] = self._run(batch)
+                with lock:
+                    done[0] += len(rows)
+                if reporting:
+                    advance(done[0], total)
+
+        def helper() -> None:
+            while ready is not None and not ready.wait(0.01):
+                if finished.is_set():
+                    return
+            try:
+                work(reporting=False)
+            except BaseException as error:  # noqa: BLE001 - raised again on the caller's thread
+                failures.append(error)
+
+        helpers = [
+            threading.Thread(target=helper, name="corroborate-encode", daemon=True)
+            for _ in range(min(workers, len(batches)) - 1)
+        ]
+        for thread in helpers:
+            thread.start()
         try:
-            # Tokenized a chunk at a time: the tokenizer's objects of a whole corpus would not be small.
-            for first in range(0, len(texts), _TOKENIZED_AT_ONCE):
-                chunk = range(first, min(len(texts), first + _TOKENIZED_AT_ONCE))
-                batches = self._batches([texts[i] or " " for i in chunk], workers)
-                results = pool.map(self._run, batches) if pool else map(self._run, batches)
-                for (rows, _, _), pooled in zip(batches, results):
-                    out[[first + row for row in rows]] = pooled
-                    done += len(rows)
-                    advance(done, len(texts))
+            work(reporting=True)
         finally:
-            if pool is not None:
-                pool.shutdown()
-        return out
+            finished.set()
+            for thread in helpers:
+                thread.join()
+        if failures:
+            raise failures[0]
+        advance(done[0], total)
 
     def _batches(self, texts: list[str], workers: int = 1) -> list:
         """(rows, input ids, attention mask) of each batch, by number of tokens; at
@@ -393,24 +427,28 @@ _TOKENIZED_AT_ONCE = 2048
 
 
 # How many threads run the encoder's batches side by side (each an ONNX Runtime run
-# of its own: runs release the GIL). One while spaCy parses on the other core; a
-# brief allows two once its parse is done (`encoding_on`), when the quotes and facts
-# stages embed their own texts on the critical path with the second core idle.
-_ENCODING_WORKERS: contextvars.ContextVar[int] = contextvars.ContextVar("corroborate_encoding_workers", default=1)
+# of its own: runs release the GIL), and when the helpers may join. One thread while
+# spaCy parses on the other core; a brief lets a second join as soon as its parse is
+# done (`encoding_on`): the rest of the sentences, then the texts the quotes and facts
+# stages embed on the critical path, run on both cores.
+_ENCODING: contextvars.ContextVar[tuple[int, threading.Event | None]] = contextvars.ContextVar(
+    "corroborate_encoding", default=(1, None)
+)
 
 
 def encoding_workers() -> int:
-    return _ENCODING_WORKERS.get()
+    return _ENCODING.get()[0]
 
 
 @contextlib.contextmanager
-def encoding_on(workers: int):
-    """Within this block (this thread and context), encode on up to `workers` threads."""
-    token = _ENCODING_WORKERS.set(max(1, workers))
+def encoding_on(workers: int, ready: threading.Event | None = None):
+    """Within this block (this thread and context), encode on up to `workers` threads,
+    the helpers joining once `ready` is set (at once if None)."""
+    token = _ENCODING.set((max(1, workers), ready))
     try:
         yield
     finally:
-        _ENCODING_WORKERS.reset(token)
+        _ENCODING.reset(token)
 
 
 _encoder: SentenceEncoder | None = None
