@@ -301,14 +301,18 @@ def _session(model: str, threads: int):
     keeping.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
     try:
         session = onnxruntime.InferenceSession(model, keeping, providers=cpu)
+    except Exception:  # noqa: BLE001 - the graph could not be written (a full disk): load without keeping it
+        log.debug("the optimized encoder could not be kept at %s", cached, exc_info=True)
+        shutil.rmtree(partial, ignore_errors=True)
+        return onnxruntime.InferenceSession(model, _session_options(onnxruntime, threads), providers=cpu)
+    try:
         if not cached.exists():  # the folder renamed whole: a concurrent load never reads half a graph
             os.replace(partial, cached.parent)
-    except Exception:  # noqa: BLE001 - not kept (a full disk; another process's copy came first)
-        log.debug("the optimized encoder was not kept at %s", cached, exc_info=True)
-        session = None
+    except OSError:  # another process's copy came first
+        pass
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    return session or onnxruntime.InferenceSession(model, _session_options(onnxruntime, threads), providers=cpu)
+    return session
 
 
 class SentenceEncoder:
