@@ -6,7 +6,8 @@ made. Prints a table for BENCHMARKS.md.
     .venv/bin/python benchmarks/cli_render.py [--runs N]
 
 The issue's target for a cold brief of the five real articles is under 3 s and
-under 600 MB; renderers have no named baseline, so the row beside them is
+under 600 MB (where that time goes, step by step and model by model, against another
+checkout: benchmarks/cold_start.py); renderers have no named baseline, so the row beside them is
 `json.dumps` of the same data (the least a renderer can do).
 """
 

