@@ -385,6 +385,17 @@ class _Sameness:
 
         self.vectors = vectors
         self.normalised = [dedup.normalise(t) for t in texts]
+        self._words = None
+
+    @property
+    def words(self):
+        """The word statistics of every text, gathered once for every bound asked
+        (`relations.WordStats`: a pair's bound does not depend on the other texts
+        gathered with it; gathering the texts of each block of pairs anew cost more
+        than the bounds themselves)."""
+        if self._words is None:
+            self._words = _relations().WordStats(self.normalised)
+        return self._words
 
     @property
     def least_cosine(self) -> float:
@@ -399,8 +410,8 @@ class _Sameness:
         result = np.zeros(len(rows), dtype=bool)
         worth = np.flatnonzero(cosines >= self.least_cosine)
         if len(worth):  # only pairs whose token-set ratio, bounded from above, can reach the threshold
-            bounds = relations.token_set_ratio_bounds([self.normalised[rows[k]] for k in worth],
-                                                      [self.normalised[others[k]] for k in worth]) / 100.0  # fmt: skip
+            bounds = self.words.bounds([self.normalised[rows[k]] for k in worth],
+                                       [self.normalised[others[k]] for k in worth]) / 100.0  # fmt: skip
             worth = worth[relations.combine_similarity(cosines[worth], bounds) >= relations.PARAPHRASE_SIMILARITY - 1e-9]
         if len(worth):
             lexical = relations.lexical_many([self.normalised[rows[k]] for k in worth], [self.normalised[others[k]] for k in worth])

@@ -77,9 +77,14 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
     index = build_index(articles, docs)
     windows = reference_windows(brief, options)
     found: list[Found] = []
+    # Each article's sentence spans, in one pass (`Brief.sentences_of` scans every
+    # sentence of the story for each article: 8 million steps at 300 long articles).
+    spans_of: dict[str, list] = {}
+    for sentence in brief.sentences:
+        spans_of.setdefault(sentence.span.article_id, []).append(sentence.span)
 
     def claims_of(article, doc) -> list[Found]:
-        sentences = tuple(s.span for s in brief.sentences_of(article.id))
+        sentences = tuple(spans_of.get(article.id, ()))
         ctx = ArticleContext(article, doc, index, windows[article.id], brief.group_of(article.id), sentences)
         return extract_claims(ctx)
 

@@ -72,7 +72,7 @@ def cluster(items: list[Found], links: Sequence[frozenset[int]] | None = None) -
         if len(part) == 1:
             groups.append(part)
             continue
-        local = _average_linkage([items[k] for k in part], similarity.block(part, part))
+        local = _average_linkage([items[k] for k in part], similarity.square(part))
         groups.extend([part[k] for k in group] for group in local)
     groups.sort(key=min)  # the order one clustering of all items gives: by its first claim
     return [[items[k] for k in sorted(group)] for group in groups]
@@ -109,11 +109,13 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     conflict_bar = SAME_SLOT_CONFLICTING.get(items[0].claim.kind, SAME_SLOT_CONFLICTING[""])
     codes: dict[str, int] = {}
     articles = np.array([codes.setdefault(item.claim.span.article_id, len(codes)) for item in items])
-    cross = (articles[:, None] != articles[None, :]).astype(np.float32)
-    differ = disagreements([item.claim for item in items]).astype(np.float32)
-    forbidden = differ * (1.0 - cross)  # one article, two different values
-    sim_sum, cross_sum, differ_sum, forbidden_sum = sim * cross, cross.copy(), differ.copy(), forbidden.copy()
-    differ_sim = sim * cross * differ
+    # The sums start as the pair matrices themselves (no copies: a part of thousands
+    # of dates makes each matrix tens of megabytes).
+    cross_sum = (articles[:, None] != articles[None, :]).astype(np.float32)
+    differ_sum = disagreements([item.claim for item in items]).astype(np.float32)
+    forbidden_sum = differ_sum * (1.0 - cross_sum)  # one article, two different values
+    sim_sum = sim * cross_sum
+    differ_sim = sim_sum * differ_sum
     members: list[list[int]] = [[i] for i in range(n)]
     alive = np.ones(n, dtype=bool)
 
@@ -129,7 +131,13 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         score[:, ~alive] = -np.inf
         return score
 
-    score = scores(np.arange(n))
+    # A chunk of rows at a time (each row's scores are its own): the temporaries of
+    # `scores` for every row at once were ten matrices of the part.
+    first = scores(np.arange(min(n, 256)))
+    score = np.empty((n, n), dtype=first.dtype)
+    score[: len(first)] = first
+    for start in range(len(first), n, 256):
+        score[start : start + 256] = scores(np.arange(start, min(n, start + 256)))
     np.fill_diagonal(score, -np.inf)
     while True:
         x, y = np.unravel_index(int(np.argmax(score)), score.shape)

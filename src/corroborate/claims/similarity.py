@@ -137,6 +137,30 @@ class Similarity:
             sim[index] = base
         return sim
 
+    def square(self, part, chunk_rows: int = 256):
+        """`block(part, part)`, a chunk of rows at a time: the same numbers with the
+        temporaries of one chunk (a block's dozen float64 and int64 arrays of the whole
+        part reached gigabytes for a part of thousands of dates at 300 long articles).
+        Each entry is computed alone except in the embedding products, and BLAS gives
+        a large product the same numbers whatever rows are around it; a small one goes
+        through other routines (one row: a matrix-vector product; OpenBLAS's small-matrix
+        kernels below about a million multiplications), so a part of up to `chunk_rows`
+        is one chunk, and a last chunk under half of `chunk_rows` joins the one before
+        (every chunk then has at least 128 rows by more than 256 columns by the
+        embedding's 256 or 384 dimensions)."""
+        import numpy as np
+
+        part = np.asarray(part)
+        size = len(part)
+        starts = list(range(0, size, chunk_rows))
+        if len(starts) > 1 and size - starts[-1] < chunk_rows // 2:
+            starts.pop()  # the short last chunk joins the one before it
+        out = np.empty((size, size), dtype=np.float32)
+        for k, first in enumerate(starts):
+            last = starts[k + 1] if k + 1 < len(starts) else size
+            out[first:last] = self.block(part[first:last], part)
+        return out
+
     def matrix(self):
         import numpy as np
 

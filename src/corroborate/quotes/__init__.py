@@ -201,21 +201,49 @@ def headline_quotes(articles: Sequence[Article], groups, brief: Brief) -> list[s
     the story holds them, or that no quote of the story does (a headline
     putting marks around words nobody is reported to have said)."""
     notes = []
+    holders = _Holders(groups, brief)
     for article in articles:
         for found in quoted_spans(article.title):
             words = article.title[found.start : found.end]
             tokens = [align.normalise(w) for w in align.words(words)]
             if not tokens:
                 continue
-            holders = [
-                group
-                for group in groups
-                if any(align._contains([align.normalise(w) for w in align.words(brief.text(o.quote.span))], tokens)
-                       for o in group.occurrences)
-            ]
-            if holders:
-                speaker = holders[0].speaker or "an unnamed speaker"
+            holder = holders.first(tokens)
+            if holder is not None:
+                speaker = holder.speaker or "an unnamed speaker"
                 notes.append(f"quotes: the headline of {article.label} quotes “{words}”, words of {speaker}")
             else:
                 notes.append(f"quotes: the headline of {article.label} quotes “{words}”, words no quote of the story holds")
     return notes
+
+
+class _Holders:
+    """Which quote group first holds some words: the first group (in `groups` order)
+    with an occurrence printing them as a run. Each occurrence's words are read once
+    and indexed by word, and only the groups holding every word of the run are
+    compared (asking every group for every headline quote grew with headlines times
+    occurrences: 2.5 s at 100 long articles)."""
+
+    def __init__(self, groups, brief: Brief) -> None:
+        self._groups = list(groups)
+        self._brief = brief
+        self._occurrences: list[list[list[str]]] | None = None
+        self._by_word: dict[str, set[int]] = {}
+
+    def _read(self) -> list[list[list[str]]]:
+        if self._occurrences is None:
+            self._occurrences = []
+            for number, group in enumerate(self._groups):
+                printed = [[align.normalise(w) for w in align.words(self._brief.text(o.quote.span))] for o in group.occurrences]
+                self._occurrences.append(printed)
+                for word in {w for tokens in printed for w in tokens}:
+                    self._by_word.setdefault(word, set()).add(number)
+        return self._occurrences
+
+    def first(self, tokens: Sequence[str]):
+        occurrences = self._read()
+        candidates = set.intersection(*(self._by_word.get(word, set()) for word in set(tokens)))
+        for number in sorted(candidates):
+            if any(align._contains(printed, tokens) for printed in occurrences[number]):
+                return self._groups[number]
+        return None

@@ -167,14 +167,7 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
     def same_speaker(x: Printed, y: Printed) -> bool:
         return bool(x.quote.speaker) and x.quote.speaker == y.quote.speaker
 
-    # A one-word quote has no word pair to index ("re-evaluating"): it joins a longer
-    # quote of the same speaker that contains it.
-    for x, item in enumerate(printed):
-        if len(item.tokens) == 1:
-            candidates.update(
-                (min(x, y), max(x, y)) for y, other in enumerate(printed)
-                if y != x and len(other.tokens) > 1 and same_speaker(item, other) and _contains(other.tokens, item.tokens)
-            )  # fmt: skip
+    candidates |= _one_word_candidates(printed)
     # Pairs that only meaning can join, decided once; their quotes embedded in one batch.
     reworded = {(x, y) for x, y in candidates if _reworded_candidate(printed[x], printed[y])}
     similarity = _Similarity(printed)
@@ -204,6 +197,22 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
     for i in range(len(printed)):
         groups[find(i)].append(i)
     return sorted(groups.values(), key=lambda members: min(printed[m].order for m in members))
+
+
+def _one_word_candidates(printed: Sequence[Printed]) -> set[tuple[int, int]]:
+    """A one-word quote has no word pair to index ("re-evaluating"): it joins a longer
+    quote of the same speaker that contains it. Pairs (x, y), x < y, of such quotes;
+    only the longer quotes of the one-word quote's speaker are asked."""
+    longer_of: dict[str, list[int]] = defaultdict(list)
+    for y, other in enumerate(printed):
+        if len(other.tokens) > 1 and other.quote.speaker:
+            longer_of[other.quote.speaker].append(y)
+    pairs = set()
+    for x, item in enumerate(printed):
+        if len(item.tokens) == 1 and item.quote.speaker:
+            pairs.update((min(x, y), max(x, y)) for y in longer_of.get(item.quote.speaker, ())
+                         if _contains(printed[y].tokens, item.tokens))  # fmt: skip
+    return pairs
 
 
 def _inside_another(fragment: Printed, fragments: Sequence[Printed]) -> bool:

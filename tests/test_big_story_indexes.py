@@ -1,0 +1,200 @@
+"""The indexes and blocks that keep a big story's stages from comparing everything
+with everything give the answers of the exhaustive comparison.
+
+Each test builds small fictional inputs (many repeats, as wire copy makes them),
+runs the indexed computation and the plain one it replaced, and asks for the
+same answer."""
+
+from __future__ import annotations
+
+import random
+from types import SimpleNamespace
+
+from corroborate.model import Quote, Span
+from corroborate.quotes import _Holders, align
+
+WORDS = "the ferry council said crews were sold tickets to children on monday night harbour".split()
+
+
+class _Story:
+    """What `_Holders` reads of a brief: the text of a span."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+    def text(self, span: Span) -> str:
+        return self.texts[span.article_id][span.start : span.end]
+
+
+def _occurrence(article_id: str, text: str):
+    return SimpleNamespace(quote=Quote(Span(article_id, 0, len(text)), None))
+
+
+def test_first_holding_group_is_the_first_a_scan_of_every_group_finds():
+    rng = random.Random(12)
+    texts: dict[str, str] = {}
+    groups = []
+    for g in range(60):
+        occurrences = []
+        for o in range(rng.randint(1, 4)):
+            article_id = f"a{g}-{o}"
+            texts[article_id] = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 12)))
+            occurrences.append(_occurrence(article_id, texts[article_id]))
+        groups.append(SimpleNamespace(occurrences=tuple(occurrences), speaker=f"speaker {g}"))
+    story = _Story(texts)
+
+    def scan(tokens):  # what headline_quotes did before the index
+        holders = [
+            group for group in groups
+            if any(align._contains([align.normalise(w) for w in align.words(story.text(o.quote.span))], tokens)
+                   for o in group.occurrences)
+        ]  # fmt: skip
+        return holders[0] if holders else None
+
+    holders = _Holders(groups, story)
+    found = 0
+    for _ in range(400):
+        tokens = [rng.choice(WORDS) for _ in range(rng.randint(1, 4))]
+        expected = scan(tokens)
+        assert holders.first(tokens) is expected
+        found += expected is not None
+    assert 30 < found < 370  # both answers are well represented
+
+
+def test_one_word_quotes_join_the_longer_quotes_a_scan_of_every_quote_finds():
+    rng = random.Random(7)
+    printed = []
+    for k in range(400):
+        tokens = [rng.choice(WORDS) for _ in range(rng.choice((1, 1, 2, 5, 9)))]
+        speaker = rng.choice(("Ilsa Varn", "Owen Tarrant", None))
+        quote = Quote(Span(f"a{k % 37}", 0, 1), speaker)
+        printed.append(align.Printed(quote, " ".join(tokens), tokens, k, True))
+
+    def same_speaker(x, y):
+        return bool(x.quote.speaker) and x.quote.speaker == y.quote.speaker
+
+    expected = set()  # what _clusters did before the index: every one-word quote against every quote
+    for x, item in enumerate(printed):
+        if len(item.tokens) == 1:
+            expected.update(
+                (min(x, y), max(x, y)) for y, other in enumerate(printed)
+                if y != x and len(other.tokens) > 1 and same_speaker(item, other) and align._contains(other.tokens, item.tokens)
+            )  # fmt: skip
+    assert align._one_word_candidates(printed) == expected
+    assert len(expected) > 100
+
+
+def test_word_stats_of_the_whole_story_bound_a_pair_as_those_of_its_block_do():
+    """The summary gathers the word statistics of every sentence once; each block of
+    pairs gathered its own before. A pair's bound must not depend on which."""
+    import numpy as np
+
+    from corroborate import relations
+
+    rng = random.Random(3)
+    texts = [" ".join(rng.choice(WORDS + ["ferries", "crew's", "naïve"]) for _ in range(rng.randint(0, 14))) for _ in range(300)]
+    whole = relations.WordStats(texts)
+    for _ in range(6):
+        left = [rng.choice(texts) for _ in range(50)]
+        right = [rng.choice(texts) for _ in range(50)]
+        assert np.array_equal(whole.bounds(left, right), relations.token_set_ratio_bounds(left, right))
+
+
+def _dates(seed: int, count: int):
+    """Claims of one kind (dates) as the clustering sees them, with random contexts."""
+    import numpy as np
+
+    from corroborate.claims.context import Found
+    from corroborate.model import Claim
+
+    rng = random.Random(seed)
+    vectors = np.random.default_rng(seed).standard_normal((3 * count, 256)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    items = []
+    for k in range(count):
+        article = f"a{rng.randint(0, 30)}"
+        value = f"2026-03-{rng.randint(1, 28):02d}"
+        claim = Claim(Span(article, k, k + 1), rng.choice(["", "Ilsa Varn", "Greyhaven Marine"]), "closed", value, value,
+                      precision=rng.choice(["day", "month"]), kind="date")  # fmt: skip
+        terms = frozenset(rng.sample(WORDS, rng.randint(0, 5)))
+        items.append(Found(claim, terms, 0, vectors=(vectors[3 * k], vectors[3 * k + 1], vectors[3 * k + 2])))
+    return items
+
+
+def test_square_similarity_in_chunks_is_the_whole_block():
+    import numpy as np
+
+    from corroborate.claims.similarity import Similarity
+
+    items = _dates(5, 600)
+    links = [frozenset(random.Random(k).sample(range(40), k % 3)) for k in range(len(items))]
+    similarity = Similarity(items, links)
+    for part in (list(range(200)), list(range(0, 600, 3)), list(range(150)), [4, 9]):
+        whole = similarity.block(part, part)
+        for chunk in (64, 100):  # 256 dimensions, as the static encoder's
+            assert np.array_equal(similarity.square(part, chunk), whole)
+
+
+def test_average_linkage_without_copies_clusters_as_before():
+    """The clustering keeps its sums in the pair matrices themselves and scores its rows
+    in chunks; the groups are those of the plain computation."""
+    import numpy as np
+
+    import importlib
+
+    from corroborate.claims.numbers import disagreements
+    from corroborate.claims.similarity import Similarity
+
+    claims_align = importlib.import_module("corroborate.claims.align")  # the package's `align` is a function
+
+    def plain(items, sim):  # _average_linkage as it was written before
+        n = len(items)
+        bar = claims_align.SAME_SLOT_CONFLICTING.get(items[0].claim.kind, claims_align.SAME_SLOT_CONFLICTING[""])
+        codes: dict[str, int] = {}
+        articles = np.array([codes.setdefault(item.claim.span.article_id, len(codes)) for item in items])
+        cross = (articles[:, None] != articles[None, :]).astype(np.float32)
+        differ = disagreements([item.claim for item in items]).astype(np.float32)
+        forbidden = differ * (1.0 - cross)
+        sim_sum, cross_sum, differ_sum, forbidden_sum = sim * cross, cross.copy(), differ.copy(), forbidden.copy()
+        differ_sim = sim * cross * differ
+        members = [[i] for i in range(n)]
+        alive = np.ones(n, dtype=bool)
+
+        def scores(rows):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                average = np.where(cross_sum[rows] > 0, sim_sum[rows] / np.maximum(cross_sum[rows], 1), -1.0)
+                differ_average = np.where(differ_sum[rows] > 0, differ_sim[rows] / np.maximum(differ_sum[rows], 1), 0.0)
+            agreeing = (differ_sum[rows] == 0) & (average >= claims_align.SAME_SLOT_AGREEING)
+            conflicting = (differ_sum[rows] > 0) & (average >= claims_align.SAME_SLOT_AGREEING) & (differ_average >= bar)
+            score = np.where(agreeing, average + 1.0, np.where(conflicting, differ_average, -np.inf))
+            score[forbidden_sum[rows] > 0] = -np.inf
+            score[:, ~alive] = -np.inf
+            return score
+
+        score = scores(np.arange(n))
+        np.fill_diagonal(score, -np.inf)
+        while True:
+            x, y = np.unravel_index(int(np.argmax(score)), score.shape)
+            if not np.isfinite(score[x, y]):
+                break
+            for matrix in (sim_sum, cross_sum, differ_sum, forbidden_sum, differ_sim):
+                matrix[x, :] += matrix[y, :]
+                matrix[:, x] += matrix[:, y]
+            members[x] += members[y]
+            members[y] = []
+            alive[y] = False
+            score[y, :] = -np.inf
+            score[:, y] = -np.inf
+            row = scores(np.array([x]))[0]
+            row[x] = -np.inf
+            score[x, :] = row
+            score[:, x] = row
+        return [sorted(group) for group in members if group]
+
+    for seed, count in ((1, 40), (2, 300), (3, 600)):
+        items = _dates(seed, count)
+        sim = Similarity(items).matrix()
+        sim = sim * 0.2 + 0.4  # random vectors are far apart: bring the pairs near the bars
+        groups = claims_align._average_linkage(items, sim.copy())
+        assert groups == plain(items, sim.copy())
+        assert len(groups) < count  # some joins happened
