@@ -30,7 +30,7 @@ demo: $(BIN)/.installed
 	@echo "HTML report written to $(CURDIR)/brief.html"
 
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --durations=15
 
 clean:
 	rm -rf $(VENV) brief.html .pytest_cache
