@@ -46,13 +46,19 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
         count = int(local.group(1) or (os.cpu_count() or 1))
         if count < 1:
             raise ClusterUnavailable(f"--dask {spec}: a local cluster needs at least one worker")
-        # One thread per worker process: the models' own threads are sized to it
-        # (worker.py), and Python-heavy reading and cleaning need processes, not threads.
+        # One thread per worker process for briefs: the models' own threads are sized to
+        # the worker's cores (worker.py), and a brief parses beside itself. Reading runs
+        # Python (holding the GIL) then the encoder (not holding it): a lone worker with
+        # cores to spare reads one unit while it embeds another on a second thread, as
+        # one process reads in a child process while it embeds (BENCHMARKS.md, "Quiet
+        # re-measurement ... fourth session": 1.32x one process with one thread).
         # Not daemonic: a worker given two cores or more parses a large story in two
         # processes, as one process does (a daemonic process may have no children).
+        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        threads = 1 if parser else max(1, usable // count)
         with dask.config.set({"distributed.worker.daemon": False}):
             cluster = LocalCluster(
-                n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                n_workers=count, threads_per_worker=threads, processes=True, host="127.0.0.1",
                 dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
             )  # fmt: skip
         address = cluster.scheduler_address
