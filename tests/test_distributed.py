@@ -58,7 +58,9 @@ def scheduler(tmp_path_factory):
         )
     ]  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
+        # Waits are long because a loaded machine (another suite beside this one) was seen
+        # to take over 60 s to start a nanny's worker process; they end as soon as it is up.
+        deadline = time.monotonic() + 180
         while not address_file.exists() or not address_file.read_text().strip():
             if time.monotonic() > deadline or processes[0].poll() is not None:
                 pytest.fail(f"the dask scheduler did not start: {(folder / 'scheduler.log').read_text()[-2000:]}")
@@ -74,8 +76,8 @@ def scheduler(tmp_path_factory):
             )  # fmt: skip
         from distributed import Client
 
-        with Client(address, timeout=30) as client:
-            client.wait_for_workers(2, timeout=60)
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=240)
         yield address
     finally:
         # Each was started in a session of its own: its group is it and the processes it
@@ -153,7 +155,7 @@ def test_dedup_and_cluster_on_a_dask_cluster_match_one_process(scheduler, inputs
     expected = list(dedup_inputs(paths, options))
     assert any(getattr(r, "kind", None) == "near-duplicate" for r in expected)
     assert any(getattr(r, "kind", None) == "duplicate" for r in expected)
-    with Client(scheduler, timeout=30) as client:
+    with Client(scheduler, timeout=60) as client:
         from corroborate.distributed.worker import CorroborateSetup
         from corroborate.store.briefs import code_fingerprint
 
@@ -173,7 +175,7 @@ def test_a_worker_killed_mid_run_costs_only_its_tasks(scheduler, inputs, tmp_pat
     paths = [str(inputs / "feed.jsonl"), str(inputs / "more")]
     expected = one_process_store(tmp_path / "one.db", paths)
     killed = []
-    with Client(scheduler, timeout=30) as client, Store(tmp_path / "dask.db") as store:
+    with Client(scheduler, timeout=60) as client, Store(tmp_path / "dask.db") as store:
         client.register_plugin(CorroborateSetup(code_fingerprint()))
 
         def kill_a_worker(summary) -> None:
@@ -188,7 +190,7 @@ def test_a_worker_killed_mid_run_costs_only_its_tasks(scheduler, inputs, tmp_pat
             killed.append((pid, len(held[victim])))
 
         distributed.ingest(client, paths, store, batch_size=8, on_batch=kill_a_worker, unit_bytes=2048)
-        client.wait_for_workers(2, timeout=60)  # the nanny starts a new worker process: the cluster is whole again
+        client.wait_for_workers(2, timeout=240)  # the nanny starts a new worker process: the cluster is whole again
     (pid, results_lost), = killed
     assert results_lost > 0  # finished units died with it: they were read again
     with pytest.raises(ProcessLookupError):
@@ -209,7 +211,7 @@ def test_an_interrupted_run_continues_from_the_store(scheduler, inputs, tmp_path
         if summary.batches == 2:
             raise KeyboardInterrupt
 
-    with Client(scheduler, timeout=30) as client:
+    with Client(scheduler, timeout=60) as client:
         client.register_plugin(CorroborateSetup(code_fingerprint()))
         with Store(tmp_path / "dask.db") as store, pytest.raises(KeyboardInterrupt):
             distributed.ingest(client, paths, store, batch_size=16, on_batch=stop_after_two, unit_bytes=4096)
