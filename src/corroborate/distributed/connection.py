@@ -38,7 +38,7 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
     except ImportError:
         raise ClusterUnavailable("--dask needs Dask: pip install 'corroborate[dask]'") from None
     from ..store.briefs import code_fingerprint
-    from .worker import CorroborateSetup, OtherCode
+    from .worker import CorroborateSetup, OtherCode, usable_cores
 
     local = _LOCAL.fullmatch(spec.strip())
     cluster, count = None, 1
@@ -54,8 +54,7 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
         # re-measurement ... fourth session": 1.32x one process with one thread).
         # Not daemonic: a worker given two cores or more parses a large story in two
         # processes, as one process does (a daemonic process may have no children).
-        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        threads = 1 if parser else max(1, usable // count)
+        threads = 1 if parser else max(1, usable_cores() // count)
         with dask.config.set({"distributed.worker.daemon": False}):
             cluster = LocalCluster(
                 n_workers=count, threads_per_worker=threads, processes=True, host="127.0.0.1",

@@ -38,6 +38,11 @@ def check_code(expected: str) -> None:
         )
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the system says)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def cores_of(nthreads: int, host_threads: int | None, usable: int | None = None) -> int:
     """The cores a worker of `nthreads` task threads may use: its share of the cores
     of its machine (`usable`: those this process may run on), in proportion to its
@@ -49,7 +54,7 @@ def cores_of(nthreads: int, host_threads: int | None, usable: int | None = None)
     if not host_threads:
         return nthreads
     if usable is None:
-        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        usable = usable_cores()
     return max(nthreads, usable * nthreads // max(host_threads, nthreads))
 
 
