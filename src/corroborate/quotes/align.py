@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ..model import Quote, QuoteFidelity, QuoteGroup, QuoteOccurrence, WordEdit
 from . import editorial, ties
@@ -87,6 +88,11 @@ class Printed:
 
 
 def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
+    return _shared_words_of(tuple(a), tuple(b))
+
+
+@lru_cache(maxsize=16_384)
+def _shared_words_of(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks() if block.size >= MIN_RUN)
 
@@ -94,7 +100,21 @@ def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
 def _common_words(a: Sequence[str], b: Sequence[str]) -> int:
     """Words the two have in common, with repeats: no alignment of them shares more
     (a quick bound before difflib, which a big story asks about many pairs)."""
-    return sum((Counter(a) & Counter(b)).values())
+    return _common_counts(_counts(tuple(a)), _counts(tuple(b)))
+
+
+@lru_cache(maxsize=16_384)
+def _counts(tokens: tuple[str, ...]) -> Counter:
+    """Each wording's word counts, built once (the same quote is asked about with every
+    candidate it pairs with; treat the Counter as read-only)."""
+    return Counter(tokens)
+
+
+def _common_counts(a: Counter, b: Counter) -> int:
+    """sum((a & b).values()): the smaller count of each word both hold."""
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(min(count, b[word]) for word, count in a.items() if word in b)
 
 
 def _in_shared_runs(a: Sequence[str], b: Sequence[str], size: int) -> int:
@@ -112,6 +132,14 @@ def _in_shared_runs(a: Sequence[str], b: Sequence[str], size: int) -> int:
 
 
 def same_statement(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two wordings are one statement (see MIN_RUN and MIN_SHARED_*)."""
+    return _same_statement(tuple(a), tuple(b))
+
+
+# Wire copy prints one quote in dozens of articles: a big story asks about the same two
+# wordings many times (the answer is a function of the two word sequences alone).
+@lru_cache(maxsize=65_536)
+def _same_statement(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     shorter = min(len(a), len(b))
     common = _common_words(a, b)
     if common < 2 or (shorter > SHORT_QUOTE and common < max(MIN_SHARED_WORDS, MIN_SHARED_SHARE * shorter)):
@@ -318,6 +346,13 @@ def _find(whole: Sequence[str], part: Sequence[str], start: int = 0) -> int:
 def covers(whole: Sequence[str], pieces: Sequence[Sequence[str]]) -> bool:
     """Whether a wording holds a printed quote: each of its pieces (cut at the outlet's
     ellipses) appears in `whole`, in order."""
+    return _covers(tuple(whole), tuple(map(tuple, pieces)))
+
+
+# A statement printed by a hundred outlets asks whether each rendition holds each
+# print: most are the same few wordings (the answer depends on the words alone).
+@lru_cache(maxsize=65_536)
+def _covers(whole: tuple[str, ...], pieces: tuple[tuple[str, ...], ...]) -> bool:
     position = 0
     for piece in pieces:
         found = _find(whole, piece, position)
@@ -328,12 +363,21 @@ def covers(whole: Sequence[str], pieces: Sequence[Sequence[str]]) -> bool:
 
 
 def verdict(canonical_text: str, canonical_shown: Sequence[str], item: Printed) -> tuple[str, tuple[WordEdit, ...]]:
-    canonical = [normalise(w) for w in canonical_shown]
-    if item.tokens == canonical:
-        return ("verbatim" if surface(item.speaker_text) == surface(canonical_text) else "typography"), ()
-    if covers(canonical, item.pieces):
+    return _verdict(canonical_text, tuple(canonical_shown), tuple(item.tokens), tuple(map(tuple, item.pieces)),
+                    item.speaker_text)
+
+
+# The verdict reads only these of the occurrence: a wire quote printed alike by many
+# outlets is compared with its canonical wording once (difflib's edits are the cost).
+@lru_cache(maxsize=16_384)
+def _verdict(canonical_text: str, canonical_shown: tuple[str, ...], tokens: tuple[str, ...],
+             pieces: tuple[tuple[str, ...], ...], speaker_text: str) -> tuple[str, tuple[WordEdit, ...]]:
+    canonical = tuple(normalise(w) for w in canonical_shown)
+    if tokens == canonical:
+        return ("verbatim" if surface(speaker_text) == surface(canonical_text) else "typography"), ()
+    if _covers(canonical, pieces):
         return "partial", ()
-    edits = _edits(canonical, canonical_shown, item.tokens, words(item.speaker_text))
+    edits = _edits(canonical, canonical_shown, tokens, words(speaker_text))
     if not edits:
         return "partial", ()
     return "altered", tuple(edits)

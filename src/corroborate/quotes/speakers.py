@@ -200,8 +200,10 @@ class Cast:
             # (compiling two per organisation took 15 s of CPU at 100 long articles).
             any_org_noun = re.compile(org_noun)
 
+            starts = _Starts(joined, orgs)
+
             def weight(org: str) -> tuple[int, int]:
-                mentions = _mentions(joined, org)  # one scan of the story for both uses below
+                mentions = starts.of(org)  # one look-up for both uses below
                 printed = _without_overlaps(mentions, len(org))  # what joined.count(org) counts
                 around = [(start, end) for start, end in _around(joined, org, _MATCH_REACH, mentions)
                           if any_org_noun.search(joined, start, end)]  # fmt: skip
@@ -332,6 +334,31 @@ def _mentions(text: str, name: str) -> list[int]:
     return found
 
 
+class _Starts:
+    """Where each of many names starts in one text: `of(name)` is `_mentions(text, name)`.
+    Scanning the whole story once per organisation grew with organisations times text
+    (both grow with the story); instead the text's positions are indexed once by their
+    first two characters, for the pairs some name begins with, and a name is looked for
+    only where its first two characters are (every occurrence starts at such a place)."""
+
+    def __init__(self, text: str, names: Iterable[str]) -> None:
+        self.text = text
+        self.prefixes = {name[:2] for name in names if len(name) >= 2}
+        self.at: dict[str, list[int]] = defaultdict(list)
+        for first in sorted({prefix[0] for prefix in self.prefixes}):
+            start = text.find(first)
+            while start >= 0:  # in increasing order, as `_mentions` finds them
+                pair = text[start : start + 2]
+                if pair in self.prefixes:
+                    self.at[pair].append(start)
+                start = text.find(first, start + 1)
+
+    def of(self, name: str) -> list[int]:
+        if len(name) < 2:
+            return _mentions(self.text, name)
+        return [start for start in self.at.get(name[:2], ()) if self.text.startswith(name, start)]
+
+
 def _without_overlaps(starts: Sequence[int], length: int) -> int:
     """How many of these occurrences `str.count` counts: left to right, each skipping what it covers."""
     count, free = 0, 0
@@ -389,6 +416,7 @@ class _Frame:
         self._starts: list[int] | None = None
         self._cues: list | None = None
         self._outside: dict[int, list] = {}
+        self._usable: dict[int, list] = {}
         self._text: str | None = None
 
     @property
@@ -410,6 +438,31 @@ class _Frame:
         if self._cues is None:
             self._cues = [t for t in self.tokens if is_cue(t)]
         return self._cues
+
+    def usable_cues(self, quotes: Sequence[QuotedSpan]) -> list[tuple]:
+        """(cue, its speaker token, its sentence's first token, a naming verb) of each cue
+        that can attribute a quote of `quotes` whatever the quote: every test of
+        `Attributor._in_paragraph` that reads only the cue, done once per paragraph (a long
+        article printed as one paragraph has dozens of cues and of quotes)."""
+        key = id(quotes)
+        if key not in self._usable:
+            para = self.tokens
+            doc = para.doc
+            usable = []
+            for token in self.cues():
+                lower = token.lower_
+                if lower != "according" and token.pos_ not in ("VERB", "AUX"):
+                    # "..., Viguerie notes." with the verb tagged as a noun.
+                    if not (token.i > para.start and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")):
+                        continue
+                if _inside(token, quotes):
+                    continue
+                subject = _subject(token) if token.pos_ in ("VERB", "AUX") or lower == "according" else doc[token.i - 1]
+                if subject is None or _inside(subject, quotes) or not para.start <= subject.i < para.end:
+                    continue
+                usable.append((token, subject, token.sent.start, token.lemma_.lower() in _NAMING_LEMMAS))
+            self._usable[key] = usable
+        return self._usable[key]
 
     def outside(self, quotes: Sequence[QuotedSpan]) -> list:
         """Its words outside the quotes (the same for every quote of the article)."""
@@ -728,27 +781,17 @@ class Attributor:
         if not quote_tokens:  # a lead-in line: the cue is at its end
             quote_sentence = {para[-1].sent.start}
         best = None
-        for token in frame.cues():
-            lower = token.lower_
-            if lower != "according" and token.pos_ not in ("VERB", "AUX"):
-                # "..., Viguerie notes." with the verb tagged as a noun.
-                if not (token.i > para.start and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")):
-                    continue
-            if _inside(token, quotes):
+        for token, subject, sentence_start, naming in frame.usable_cues(quotes):
+            if naming and not any(token.i in (t.head.i, t.head.head.i) for t in quote_tokens):
                 continue
             position = token.idx
-            if token.lemma_.lower() in _NAMING_LEMMAS and not any(token.i in (t.head.i, t.head.head.i) for t in quote_tokens):
-                continue
             distance = quote.start - position if position < quote.start else position - quote.end
-            if token.sent.start not in quote_sentence:
+            if sentence_start not in quote_sentence:
                 distance += 10_000
             elif quote_tokens and not any(token.is_ancestor(t) for t in quote_tokens):
                 # A cue whose clause holds the quote beats a nearer one that
                 # does not ("X said crews “were in the water” and praised ...").
                 distance += 1_000
-            subject = _subject(token) if token.pos_ in ("VERB", "AUX") or lower == "according" else doc[token.i - 1]
-            if subject is None or _inside(subject, quotes) or not para.start <= subject.i < para.end:
-                continue
             if best is None or distance < best[0]:
                 best = (distance, token, subject)
         frame_text = frame.text
