@@ -198,3 +198,73 @@ def test_average_linkage_without_copies_clusters_as_before():
         groups = claims_align._average_linkage(items, sim.copy())
         assert groups == plain(items, sim.copy())
         assert len(groups) < count  # some joins happened
+
+
+def test_organisation_mentions_from_the_index_are_those_a_scan_finds():
+    """`Cast.finish` looks each organisation up in an index of the story's positions
+    (by their first two characters) instead of scanning the story once per name."""
+    from corroborate.quotes.speakers import _mentions, _Starts
+
+    rng = random.Random(21)
+    pieces = ["Greyhaven Marine", "Greyhaven", "Harbour Council", "HarHar", "Ha", "G", "ferry", " ", ", ", "the "]
+    text = "".join(rng.choice(pieces) for _ in range(3000))
+    names = ["Greyhaven Marine", "Greyhaven", "Harbour Council", "Har", "HarHa", "Ha", "G", "Quay Ltd", "e ", "  "]
+    starts = _Starts(text, names)
+    for name in names:
+        assert starts.of(name) == _mentions(text, name)
+    assert sum(len(_mentions(text, name)) for name in names) > 1000
+
+
+def _plain_common_words(a, b) -> int:
+    from collections import Counter
+
+    return sum((Counter(a) & Counter(b)).values())
+
+
+def _plain_covers(whole, pieces) -> bool:  # each piece found in order, by a scan of word positions
+    position = 0
+    for piece in pieces:
+        found = next((k for k in range(position, len(whole) - len(piece) + 1) if list(whole[k : k + len(piece)]) == list(piece)), -1)
+        if not piece:
+            found = position if position <= len(whole) else -1
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+def test_memoised_word_comparisons_answer_as_the_plain_ones():
+    """Quotes' comparisons of two wordings are kept by their words (wire copy asks about
+    the same pair many times): each answers as the plain computation, asked twice."""
+    rng = random.Random(4)
+    wordings = [[rng.choice(WORDS[:6]) for _ in range(rng.randint(0, 12))] for _ in range(120)]
+    for _ in range(2):  # the second round answers from the caches
+        for _ in range(1500):
+            a, b = rng.choice(wordings), rng.choice(wordings)
+            assert align._common_words(a, b) == _plain_common_words(a, b)
+            cut = rng.randint(0, len(b))
+            pieces = [b[:cut], b[cut:]] if rng.random() < 0.5 else [b]
+            assert align.covers(a, pieces) == _plain_covers(a, pieces)
+
+
+def test_memoised_verdicts_are_those_of_each_print():
+    """`verdict` is kept by what it reads of a print (its words, pieces and text): prints
+    of one wording by many outlets get the verdict each would get alone."""
+    rng = random.Random(9)
+    canonical_text = "the ferry council said crews were sold tickets to children on monday night"
+    canonical_shown = align.words(canonical_text)
+    answers = {}
+    for k in range(300):
+        shown = list(canonical_shown)
+        for _ in range(rng.choice((0, 0, 1, 2))):
+            shown[rng.randrange(len(shown))] = rng.choice(WORDS).capitalize()
+        start = rng.randint(0, 4)
+        text = " ".join(shown[start : start + rng.randint(3, 14)])
+        quote = Quote(Span(f"a{k}", 0, len(text)), None)
+        printed = align.Printed.read(quote, text, k, True)
+        got = align.verdict(canonical_text, canonical_shown, printed)
+        align._verdict.cache_clear()
+        assert got == align.verdict(canonical_text, canonical_shown, printed)  # worked out afresh
+        answers.setdefault(text, got)
+        assert answers[text] == got
+    assert {kind for kind, _ in answers.values()} >= {"verbatim", "partial", "altered"}
