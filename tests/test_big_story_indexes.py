@@ -268,3 +268,51 @@ def test_memoised_verdicts_are_those_of_each_print():
         answers.setdefault(text, got)
         assert answers[text] == got
     assert {kind for kind, _ in answers.values()} >= {"verbatim", "partial", "altered"}
+
+
+def test_row_maxima_find_the_entry_argmax_of_the_whole_matrix_finds():
+    """The clustering finds its next join among the rows' maxima, kept as it joins:
+    the same (row, column) as np.argmax of the whole matrix, ties, -inf and NaN included."""
+    import importlib
+
+    import numpy as np
+
+    claims_align = importlib.import_module("corroborate.claims.align")
+    rng = np.random.default_rng(12)
+    for n, nan in ((60, False), (150, False), (80, True)):
+        score = rng.integers(0, 6, (n, n)).astype(np.float32)  # few values: many ties
+        score[rng.random((n, n)) < 0.3] = -np.inf
+        if nan:
+            score[rng.random((n, n)) < 0.01] = np.nan
+        np.fill_diagonal(score, -np.inf)
+        best = claims_align._RowBest(score)
+        alive = list(range(n))
+        while len(alive) > 2:
+            assert best.first_max() == np.unravel_index(int(np.argmax(score)), score.shape)
+            x, y = rng.choice(alive, 2, replace=False)
+            alive.remove(y)
+            score[y, :] = -np.inf
+            score[:, y] = -np.inf
+            row = rng.integers(0, 6, n).astype(np.float32)
+            row[[x, y]] = -np.inf
+            if nan and rng.random() < 0.1:
+                row[rng.integers(n)] = np.nan
+            score[x, :] = row
+            score[:, x] = row
+            best.joined(x, y, row)
+
+
+def test_title_case_read_lazily_is_that_of_every_word_around_the_quote():
+    """`_keep` reads the paragraph around a short capitalised quote only up to its first
+    word that is neither capitalised nor small: the same answer as all its words."""
+    from corroborate.quotes import _title_case, _title_case_text
+
+    rng = random.Random(15)
+    vocabulary = ["Harbour", "Hour", "Tonight", "of", "the", "ferry", "Quay", "and", "it\u2019s", "Varn-Hale", "&", "42", "--"]
+    for _ in range(3000):
+        before = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 5)))
+        after = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 5)))
+        if rng.random() < 0.3:  # a cut inside a word, as a quote's edge may fall
+            before, after = before + rng.choice(("'", "-", "x")), rng.choice(("'", "-", "x")) + after
+        expected = _title_case(align.words(before + " " + after))
+        assert _title_case_text(before, after) == expected

@@ -139,8 +139,9 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     for start in range(len(first), n, 256):
         score[start : start + 256] = scores(np.arange(start, min(n, start + 256)))
     np.fill_diagonal(score, -np.inf)
+    best = _RowBest(score)
     while True:
-        x, y = np.unravel_index(int(np.argmax(score)), score.shape)
+        x, y = best.first_max()
         if not np.isfinite(score[x, y]):
             break
         for matrix in (sim_sum, cross_sum, differ_sum, forbidden_sum, differ_sim):
@@ -155,4 +156,49 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         row[x] = -np.inf
         score[x, :] = row
         score[:, x] = row
+        best.joined(x, y, row)
     return [sorted(group) for group in members if group]
+
+
+class _RowBest:
+    """Where the largest entry of a square matrix is, as `np.argmax` of the whole matrix
+    finds it (the first in row-major order), kept per row as the matrix changes.
+
+    The first largest entry of the matrix is in the first row whose largest entry is
+    largest, at that row's first largest column: so it is found among the rows' maxima
+    (n entries) instead of the whole matrix (n * n at each join: thousands of dates in
+    one part made the joins cost the cube of the part). np.argmax takes NaN for the
+    largest value, and so does this (a row holding NaN has NaN for its maximum)."""
+
+    def __init__(self, score) -> None:
+        import numpy as np
+
+        self.score = score
+        self.column = np.argmax(score, axis=1)
+        self.value = score[np.arange(len(score)), self.column]
+
+    def first_max(self) -> tuple[int, int]:
+        import numpy as np
+
+        x = int(np.argmax(self.value))
+        return x, int(self.column[x])
+
+    def joined(self, x: int, y: int, row) -> None:
+        """After a join: row and column y were emptied (-inf), row and column x set to `row`."""
+        import numpy as np
+
+        if np.isnan(row).any() or np.isnan(self.value).any():
+            self.__init__(self.score)  # comparisons below do not order NaN as argmax does
+            return
+        # Rows whose first largest entry was at x or y: worked out again. The others
+        # changed only at column x (a largest entry at y would be at their column)...
+        redo = (self.column == x) | (self.column == y)
+        redo[[x, y]] = True
+        # ... where the new entry wins if larger, or equal and in an earlier column.
+        wins = ~redo & ((row > self.value) | ((row == self.value) & (x < self.column)))
+        self.column[wins] = x
+        self.value[wins] = row[wins]
+        rows = np.flatnonzero(redo)
+        if len(rows):
+            self.column[rows] = np.argmax(self.score[rows], axis=1)
+            self.value[rows] = self.score[rows, self.column[rows]]

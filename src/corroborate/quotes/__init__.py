@@ -71,6 +71,22 @@ def _title_case(words: Sequence[str]) -> bool:
     return len(capitals) >= 2 and all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
 
 
+def _title_case_text(*texts: str) -> bool:
+    """`_title_case` of the words of `texts` joined by spaces (no word runs over a space,
+    so those are the words of each text in turn), read only up to the first word that is
+    neither capitalised nor small: around a short quote the paragraph is often a whole
+    long article, and its first words decide."""
+    capitals = 0
+    for text in texts:
+        for match in align.WORD.finditer(text):
+            word = match.group()
+            if word[:1].isupper():
+                capitals += 1
+            elif word.lower() not in _TITLE_SMALL_WORDS:
+                return False
+    return capitals >= 2
+
+
 def _keep(article: Article, span: QuotedSpan, attribution: Attribution, paragraph: tuple[int, int]) -> bool | str:
     """Is this quoted span somebody's words, not a title, a name or a scare
     quote? UNSPOKEN: only if the story prints the words in a longer quote."""
@@ -84,8 +100,7 @@ def _keep(article: Article, span: QuotedSpan, attribution: Attribution, paragrap
     # in title case every quote looks like that.
     capitalised = all(w[:1].isupper() for w in quoted) or _title_case(quoted)
     if count <= 8 and capitalised and not attribution.uttered:
-        around = align.words(article.text[paragraph[0] : span.start] + " " + article.text[span.end : paragraph[1]])
-        if not _title_case(around):
+        if not _title_case_text(article.text[paragraph[0] : span.start], article.text[span.end : paragraph[1]]):
             return False
     attributed = (attribution.speaker is not None and attribution.near) or count >= MIN_UNATTRIBUTED_WORDS
     if attributed and count <= MAX_UNSPOKEN_WORDS and not attribution.spoken:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..model import Quote, QuoteFidelity, QuoteGroup, QuoteOccurrence, WordEdit
 from . import editorial, ties
 
-_WORD = re.compile(r"&|[^\W_]+(?:[\u2019'\-][^\W_]+)*")
+WORD = _WORD = re.compile(r"&|[^\W_]+(?:[\u2019'\-][^\W_]+)*")
 _OUTER_PUNCT = " \t\n,.;:!?\u2014\u2013-\u2026"
 # Two quotes are one statement when they share runs of >= 3 words covering
 # >= 40% of the shorter one (and >= 4 words): reworded quotes keep long runs
@@ -122,13 +122,24 @@ def _in_shared_runs(a: Sequence[str], b: Sequence[str], size: int) -> int:
     matching block of at least `size` words is such a run and the blocks do not
     overlap, so no alignment shares more in blocks of that size: a bound before
     difflib, which a big story would otherwise ask about thousands of long pairs."""
-    runs = set(zip(*(b[k:] for k in range(size))))
+    runs = _run_set(tuple(b), size)
     covered = reach = 0
-    for k, run in enumerate(zip(*(a[k:] for k in range(size)))):
+    for k, run in enumerate(_run_list(tuple(a), size)):
         if run in runs:
             covered += k + size - max(k, reach)
             reach = k + size
     return covered
+
+
+# A wording's runs of words, made once (each is compared with every candidate it pairs with).
+@lru_cache(maxsize=8_192)
+def _run_list(words: tuple[str, ...], size: int) -> tuple[tuple[str, ...], ...]:
+    return tuple(zip(*(words[k:] for k in range(size))))
+
+
+@lru_cache(maxsize=8_192)
+def _run_set(words: tuple[str, ...], size: int) -> frozenset[tuple[str, ...]]:
+    return frozenset(_run_list(words, size))
 
 
 def same_statement(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -353,13 +364,31 @@ def covers(whole: Sequence[str], pieces: Sequence[Sequence[str]]) -> bool:
 # print: most are the same few wordings (the answer depends on the words alone).
 @lru_cache(maxsize=65_536)
 def _covers(whole: tuple[str, ...], pieces: tuple[tuple[str, ...], ...]) -> bool:
+    joined, offsets = _joined(whole)
     position = 0
     for piece in pieces:
-        found = _find(whole, piece, position)
+        # `_find(whole, piece, position)`, on the wording joined once.
+        if not piece:
+            found = position if position <= len(whole) else -1
+        elif position > len(whole) - len(piece):
+            found = -1
+        else:
+            at = joined.find(f"\0{chr(0).join(piece)}\0", offsets[position])
+            found = -1 if at < 0 else bisect_left(offsets, at)
         if found < 0:
             return False
         position = found + len(piece)
     return True
+
+
+@lru_cache(maxsize=4_096)
+def _joined(whole: tuple[str, ...]) -> tuple[str, list[int]]:
+    """A wording's words joined by a separator no word holds, and where each word's
+    separator is (as `_find` builds them; a long rendition is asked about every print)."""
+    offsets = [0]
+    for word in whole:
+        offsets.append(offsets[-1] + len(word) + 1)
+    return f"\0{chr(0).join(whole)}\0", offsets
 
 
 def verdict(canonical_text: str, canonical_shown: Sequence[str], item: Printed) -> tuple[str, tuple[WordEdit, ...]]:
