@@ -54,7 +54,7 @@ def run(path: Path, profile: int, json_out: Path | None, profile_out: Path | Non
     story = run_stage("sentences", stages["sentences"], story, options)
     start = time.perf_counter()
     nlp.parse_texts([article.text for article in story.articles])
-    pipeline._embed_sentences_ahead(story)
+    pipeline._embed_sentences_ahead(story, None)  # the parse is done: the encoder may use both cores
     models = time.perf_counter() - start
     profiler = cProfile.Profile() if profile else None
     times = {}
@@ -70,6 +70,8 @@ def run(path: Path, profile: int, json_out: Path | None, profile_out: Path | Non
         if profiler:
             profiler.disable()
         times[name] = time.thread_time() - cpu
+        if name == "timeline" and hasattr(pipeline, "_forget_parse"):
+            pipeline._forget_parse(story)  # as a brief does after its last parsing stage
     sampler.stop()
     if profiler:
         out = io.StringIO()

@@ -316,3 +316,41 @@ def test_title_case_read_lazily_is_that_of_every_word_around_the_quote():
             before, after = before + rng.choice(("'", "-", "x")), rng.choice(("'", "-", "x")) + after
         expected = _title_case(align.words(before + " " + after))
         assert _title_case_text(before, after) == expected
+
+
+def test_word_run_search_without_patterns_finds_what_the_pattern_finds():
+    """Entities test whether one name holds another as whole words by a string search
+    with word boundaries, not a pattern compiled per pair: the same answers as re."""
+    import re
+
+    from corroborate.entities import _holds_word_run
+
+    rng = random.Random(33)
+    alphabet = ["ab", "a", "b", " ", "_", "1", "é", "-", ".", "’", "ß"]
+    for _ in range(6000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        part = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3)))
+        assert _holds_word_run(text, part) == (re.search(rf"\b{re.escape(part)}\b", text) is not None), (text, part)
+
+
+def test_linked_pairs_from_the_upper_triangle_are_those_of_whole_rows():
+    """`linked_pairs` computes only the columns after each block's first row: the same
+    pairs as whole rows give, and each entry bit for bit the whole rows' number."""
+    import numpy as np
+
+    from corroborate.claims.similarity import Similarity
+
+    for seed, count in ((6, 700), (8, 300), (9, 90)):
+        items = _dates(seed, count)
+        similarity = Similarity(items)
+        everything = np.arange(count)
+        plain = []
+        for first in range(0, count, 256):
+            rows = everything[first : first + 256]
+            whole = similarity.block(rows, everything)
+            start = min(first + 1, max(0, count - 256))
+            assert np.array_equal(similarity.block(rows, everything[start:]), whole[:, start:])
+            r, c = np.nonzero((whole >= 0.1) & (everything[None, :] > rows[:, None]))
+            plain.extend(zip(rows[r].tolist(), c.tolist()))
+        assert similarity.linked_pairs(0.1) == plain
+        assert len(plain) > count

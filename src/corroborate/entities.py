@@ -243,7 +243,7 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
     for key in long_keys:
         near = {other for run in _WORD_RUN.findall(key) for other in by_first_run.get(run, ())}
         inner = [other for other in sorted(near, key=rank.__getitem__)
-                 if other != key and re.search(rf"\b{re.escape(other)}\b", key)]  # fmt: skip
+                 if other != key and _holds_word_run(key, other)]  # fmt: skip
         singles = [w for w in key.split() if w in groups and w not in key.split()[:1] + key.split()[-1:]]
         if len(inner) + len(singles) >= 2 or (inner and len(key.split()) > len(inner[0].split()) + 1):
             parent[key] = ""  # dropped
@@ -357,6 +357,27 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str]:
 
 
 _WORD_RUN = re.compile(r"\w+")
+
+
+def _holds_word_run(text: str, part: str) -> bool:
+    """Whether `re.search(rf"\b{re.escape(part)}\b", text)` finds something, without
+    compiling a pattern per pair of names (thousands of pairs in a big story): some
+    occurrence of `part` with a word boundary at each end. A word character for `\b`
+    is what `str.isalnum` says, or "_" (as Python's re reads a str pattern)."""
+    if not part:
+        return re.search(r"\b\b", text) is not None
+    start = text.find(part)
+    while start >= 0:
+        if _word_boundary(text, start) and _word_boundary(text, start + len(part)):
+            return True
+        start = text.find(part, start + 1)
+    return False
+
+
+def _word_boundary(text: str, index: int) -> bool:
+    before = index > 0 and (text[index - 1].isalnum() or text[index - 1] == "_")
+    after = index < len(text) and (text[index].isalnum() or text[index] == "_")
+    return before != after
 
 
 def _named_tokens(by_token) -> dict[str, list[int]]:

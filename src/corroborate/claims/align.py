@@ -99,7 +99,8 @@ def _connected(n: int, pairs) -> list[list[int]]:
 
 
 def _average_linkage(items: list[Found], sim) -> list[list[int]]:
-    """`cluster` on one connected part, given its similarity matrix: groups of
+    """`cluster` on one connected part, given its similarity matrix (float32, changed in
+    place: a part of thousands of dates makes it tens of megabytes): groups of
     indices into `items`. Sums over pairs are kept per pair of clusters, and a join
     recomputes the scores of the joined cluster only, so each join costs O(n)
     (besides finding the best pair)."""
@@ -114,7 +115,8 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     cross_sum = (articles[:, None] != articles[None, :]).astype(np.float32)
     differ_sum = disagreements([item.claim for item in items]).astype(np.float32)
     forbidden_sum = differ_sum * (1.0 - cross_sum)  # one article, two different values
-    sim_sum = sim * cross_sum
+    sim_sum = sim  # the caller's matrix is ours: multiplied in place (the same products), not copied
+    sim_sum *= cross_sum
     differ_sim = sim_sum * differ_sum
     members: list[list[int]] = [[i] for i in range(n)]
     alive = np.ones(n, dtype=bool)

@@ -175,9 +175,14 @@ class Similarity:
         pairs = []
         for first in range(0, self.n, block_rows):
             rows = everything[first : first + block_rows]
-            sim = self.block(rows, everything)
-            r, c = np.nonzero((sim >= least) & (everything[None, :] > rows[:, None]))
-            pairs.extend(zip((rows[r]).tolist(), c.tolist()))
+            # Only the columns after the block's first row hold pairs (i < j): half the
+            # work of the whole rows. At least `block_rows` of them (all, in a small
+            # kind), so that no product is small enough for BLAS's other routines: each
+            # entry is then the number the whole rows give (see `square`).
+            columns = everything[min(first + 1, max(0, self.n - block_rows)) :]
+            sim = self.block(rows, columns)
+            r, c = np.nonzero((sim >= least) & (columns[None, :] > rows[:, None]))
+            pairs.extend(zip((rows[r]).tolist(), columns[c].tolist()))
         return pairs
 
 

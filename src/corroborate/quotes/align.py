@@ -580,9 +580,17 @@ def group_quotes(
         else:
             group, canonical = _resolve(statement, wordings, story, habit)
         result.append(((-statement.sources, canonical[0].order), group))
+    forget_wordings()
     # The statements most outlets print first; among equals, in the order the
     # canonical rendition tells them (a statement's parts in the speaker's order).
     return [group for _, group in sorted(result, key=lambda pair: pair[0])]
+
+
+def forget_wordings() -> None:
+    """Empty the caches of comparisons of wordings: they serve one story's grouping,
+    and at 300 long articles hold tens of megabytes the later stages need."""
+    for cached in (_counts, _shared_words_of, _same_statement, _run_list, _run_set, _covers, _joined, _verdict):
+        cached.cache_clear()
 
 
 def _resolve(statement: _Statement, wordings: list[list[int]], story: ties.StoryEvidence,
