@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..model import Quote, QuoteFidelity, QuoteGroup, QuoteOccurrence, WordEdit
 from . import editorial, ties
@@ -78,6 +78,11 @@ class Printed:
         self.pieces = self.pieces or [self.tokens]
         self.speaker_text = self.speaker_text or self.text
 
+    @cached_property
+    def piece_key(self) -> tuple[tuple[str, ...], ...]:
+        """`pieces` as tuples, made once (the key of the comparisons cached by words)."""
+        return tuple(map(tuple, self.pieces))
+
     @classmethod
     def read(cls, quote: Quote, text: str, order: int, explicit: bool, paragraph: int = 0) -> Printed:
         """A printed quote, its words read without the outlet's editorial marks."""
@@ -132,12 +137,12 @@ def _in_shared_runs(a: Sequence[str], b: Sequence[str], size: int) -> int:
 
 
 # A wording's runs of words, made once (each is compared with every candidate it pairs with).
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=2_048)
 def _run_list(words: tuple[str, ...], size: int) -> tuple[tuple[str, ...], ...]:
     return tuple(zip(*(words[k:] for k in range(size))))
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=2_048)
 def _run_set(words: tuple[str, ...], size: int) -> frozenset[tuple[str, ...]]:
     return frozenset(_run_list(words, size))
 
@@ -381,7 +386,7 @@ def _covers(whole: tuple[str, ...], pieces: tuple[tuple[str, ...], ...]) -> bool
     return True
 
 
-@lru_cache(maxsize=4_096)
+@lru_cache(maxsize=1_024)
 def _joined(whole: tuple[str, ...]) -> tuple[str, list[int]]:
     """A wording's words joined by a separator no word holds, and where each word's
     separator is (as `_find` builds them; a long rendition is asked about every print)."""
@@ -464,9 +469,11 @@ def _statement(printed: Sequence[Printed], members: Sequence[int], group_of: Cal
     ]
     backing = []
     for run in renditions:
-        whole = _whole(run)
+        # One tuple of the wording for every print asked about (the cache's keys share it)
+        whole = tuple(_whole(run))
         backing.append(len({
-            group_of(article) for article, fragments in by_article.items() if any(covers(whole, f.pieces) for f in fragments)
+            group_of(article) for article, fragments in by_article.items()
+            if any(_covers(whole, f.piece_key) for f in fragments)
         }))  # fmt: skip
     return _Statement(by_article, renditions, backing, len({group_of(article) for article in by_article}))
 
