@@ -79,6 +79,11 @@ class Printed:
         self.speaker_text = self.speaker_text or self.text
 
     @cached_property
+    def token_key(self) -> tuple[str, ...]:
+        """`tokens` as a tuple, made once: the cached comparisons' keys share it."""
+        return tuple(self.tokens)
+
+    @cached_property
     def piece_key(self) -> tuple[tuple[str, ...], ...]:
         """`pieces` as tuples, made once (the key of the comparisons cached by words)."""
         return tuple(map(tuple, self.pieces))
@@ -96,7 +101,7 @@ def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
     return _shared_words_of(tuple(a), tuple(b))
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=2_048)
 def _shared_words_of(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks() if block.size >= MIN_RUN)
@@ -108,7 +113,7 @@ def _common_words(a: Sequence[str], b: Sequence[str]) -> int:
     return _common_counts(_counts(tuple(a)), _counts(tuple(b)))
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=1_024)
 def _counts(tokens: tuple[str, ...]) -> Counter:
     """Each wording's word counts, built once (the same quote is asked about with every
     candidate it pairs with; treat the Counter as read-only)."""
@@ -137,12 +142,15 @@ def _in_shared_runs(a: Sequence[str], b: Sequence[str], size: int) -> int:
 
 
 # A wording's runs of words, made once (each is compared with every candidate it pairs with).
-@lru_cache(maxsize=2_048)
+# The caches here hold tuples of words: each is sized for the look-ups that repeat close
+# together (one quote against its candidates, one rendition against every print), not
+# for a whole story's wordings (caches of thousands held 300 MB at 300 long articles).
+@lru_cache(maxsize=512)
 def _run_list(words: tuple[str, ...], size: int) -> tuple[tuple[str, ...], ...]:
     return tuple(zip(*(words[k:] for k in range(size))))
 
 
-@lru_cache(maxsize=2_048)
+@lru_cache(maxsize=512)
 def _run_set(words: tuple[str, ...], size: int) -> frozenset[tuple[str, ...]]:
     return frozenset(_run_list(words, size))
 
@@ -224,7 +232,7 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
         if min(len(a.tokens), len(b.tokens)) == 1:
             linked = same_speaker(a, b) and (_contains(a.tokens, b.tokens) or _contains(b.tokens, a.tokens))
         elif a.quote.span.article_id != b.quote.span.article_id:
-            linked = same_statement(a.tokens, b.tokens) and (len(a.tokens) > SHORT_QUOTE and len(b.tokens) > SHORT_QUOTE or agree(a, b))
+            linked = _same_statement(a.token_key, b.token_key) and (len(a.tokens) > SHORT_QUOTE and len(b.tokens) > SHORT_QUOTE or agree(a, b))
             if not linked and (x, y) in reworded:
                 # Heavily reworded ("ferry tickets should not have been sold to children" /
                 # "youngsters should not have been sold our ferry passes"): fewer shared runs
@@ -275,7 +283,7 @@ def _reworded_candidate(a: Printed, b: Printed) -> bool:
         and a.quote.span.article_id != b.quote.span.article_id
         and min(len(a.tokens), len(b.tokens)) > SHORT_QUOTE
         and _common_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
-        and not same_statement(a.tokens, b.tokens)
+        and not _same_statement(a.token_key, b.token_key)
         and _in_shared_runs(a.tokens, b.tokens, MIN_RUN) >= MIN_SHARED_WORDS
         and _shared_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
     )
@@ -367,7 +375,7 @@ def covers(whole: Sequence[str], pieces: Sequence[Sequence[str]]) -> bool:
 
 # A statement printed by a hundred outlets asks whether each rendition holds each
 # print: most are the same few wordings (the answer depends on the words alone).
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def _covers(whole: tuple[str, ...], pieces: tuple[tuple[str, ...], ...]) -> bool:
     joined, offsets = _joined(whole)
     position = 0
@@ -386,7 +394,7 @@ def _covers(whole: tuple[str, ...], pieces: tuple[tuple[str, ...], ...]) -> bool
     return True
 
 
-@lru_cache(maxsize=1_024)
+@lru_cache(maxsize=256)
 def _joined(whole: tuple[str, ...]) -> tuple[str, list[int]]:
     """A wording's words joined by a separator no word holds, and where each word's
     separator is (as `_find` builds them; a long rendition is asked about every print)."""
@@ -403,7 +411,7 @@ def verdict(canonical_text: str, canonical_shown: Sequence[str], item: Printed) 
 
 # The verdict reads only these of the occurrence: a wire quote printed alike by many
 # outlets is compared with its canonical wording once (difflib's edits are the cost).
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=2_048)
 def _verdict(canonical_text: str, canonical_shown: tuple[str, ...], tokens: tuple[str, ...],
              pieces: tuple[tuple[str, ...], ...], speaker_text: str) -> tuple[str, tuple[WordEdit, ...]]:
     canonical = tuple(normalise(w) for w in canonical_shown)
