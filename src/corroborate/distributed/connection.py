@@ -22,9 +22,10 @@ WORKER_SECONDS = 30.0
 # worker each check their event loop every 20 ms, the worker samples its threads'
 # stacks every 10 ms for the dashboard's profile (there is no dashboard without
 # bokeh) and polls its memory every 100 ms and the system every 500 ms. That cost
-# 6.5% of a core, idle or not, and most of what a lone worker spent beside the
-# work of one process (BENCHMARKS.md, round 17e); 0.9% so. The memory is still
-# checked every second (a worker far over its limit is stopped).
+# 6.5% of a core, idle or busy (8 s of CPU in a 150 s ingest on a lone worker: what
+# the Dask path spent beside the work of one process, BENCHMARKS.md, round 17e);
+# 0.9% so. The memory is still checked every second (a worker far over its limit
+# is stopped).
 QUIET_LOCAL_CLUSTER = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
