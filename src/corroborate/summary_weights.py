@@ -1,0 +1,127 @@
+"""Learned concept importance for the summary (Hong & Nenkova 2014, "Improving the
+estimation of word importance for news multi-document summarization"): a logistic
+regression, trained on development clusters, gives the probability that one of the
+story's bigram concepts appears in a human summary, from what the story itself says
+about the bigram (how many independent sources print it, how early, how often, whether
+its words are names, numbers or stop words, and the hand-made weight of
+`summarize._concept_weights`). Summed over covered concepts, those probabilities are
+the expected number of reference bigrams a summary recalls, which is what ROUGE-2
+recall counts.
+
+The model is a handful of coefficients (a JSON under `data/`, written by
+`benchmarks/learned_concepts.py` from Multi-News dev only); predicting is a dot
+product, so scikit-learn is needed to train, never to summarise.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+# The features, in the order of a model's coefficients (each explained in `features`).
+FEATURES = (
+    "log_hand_weight",
+    "log_sources",
+    "source_share",
+    "log_first_position",
+    "lead_sum",
+    "log_occurrences",
+    "stop_words",
+    "names",
+    "numbers",
+)
+
+Model = tuple[tuple[str, float], ...]  # (feature or "intercept", coefficient), hashable for Tuning
+
+_CAPITALISED = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
+
+
+def features(candidates: Sequence, weights: dict) -> tuple[list, list[list[float]]]:
+    """The story's bigram concepts (facts from other stages are not bigrams and keep
+    their hand-made weight) and one row of FEATURES for each:
+
+    - log_hand_weight: log of the hand-made weight (agreement, lead, relevance);
+    - log_sources: log(1 + independent sources printing it, each scaled by how on-topic);
+    - source_share: those sources over the story's sources (agreement, whatever its size);
+    - log_first_position: log(1 + the earliest sentence index it appears at);
+    - lead_sum: sum over sources of exp(-position / 5) (Hong & Nenkova's "first occurrence");
+    - log_occurrences: log(1 + candidate sentences carrying it);
+    - stop_words: whether one of its words is a stop word;
+    - names: how many of its words the story capitalises inside a sentence (0-2: a name);
+    - numbers: how many of its words are numbers."""
+    from .summarize import _stopwords, tokens
+
+    stop = _stopwords()
+    names: set[str] = set()
+    first: dict[tuple, dict[int, int]] = defaultdict(dict)
+    occurrences: dict[tuple, int] = defaultdict(int)
+    relevance: dict[int, float] = {}
+    for candidate in candidates:
+        relevance[candidate.group] = candidate.relevance
+        for word in _CAPITALISED.findall(candidate.text):
+            names.update(tokens(word))
+        for concept in candidate.concepts:
+            if concept[0] == "fact":
+                continue
+            occurrences[concept] += 1
+            seen = first[concept]
+            if candidate.group not in seen or candidate.sentence.index < seen[candidate.group]:
+                seen[candidate.group] = candidate.sentence.index
+    story_sources = sum(relevance.values()) or 1.0
+    keys, rows = [], []
+    for concept in sorted(first):
+        positions = first[concept]
+        sources = sum(relevance[g] for g in positions)
+        rows.append([
+            math.log(max(weights.get(concept, 0.0), 1e-3)),
+            math.log1p(sources),
+            sources / story_sources,
+            math.log1p(min(positions.values())),
+            sum(math.exp(-p / 5.0) for p in positions.values()),
+            math.log1p(occurrences[concept]),
+            float(concept[0] in stop or concept[1] in stop),
+            float(concept[0] in names) + float(concept[1] in names),
+            float(concept[0].isdigit()) + float(concept[1].isdigit()),
+        ])  # fmt: skip
+        keys.append(concept)
+    return keys, rows
+
+
+def probabilities(rows: list[list[float]], model: Model):
+    """P(in a human summary) of each row, by the model's coefficients."""
+    import numpy as np
+
+    coefficients = dict(model)
+    w = np.array([coefficients.get(name, 0.0) for name in FEATURES])
+    if not rows:
+        return np.zeros(0)
+    z = np.asarray(rows, dtype=float) @ w + coefficients.get("intercept", 0.0)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def reweigh(candidates: Sequence, weights: dict, model: Model, mode: str = "replace") -> dict:
+    """The concept weights with the model's probabilities: `replace` weighs a bigram by
+    its probability alone, `combine` by the hand-made weight times it. Either is scaled
+    so that the story's bigram weights sum as the hand-made ones do, which keeps the
+    per-sentence terms (lexical centrality) in the balance they were tuned for."""
+    keys, rows = features(candidates, weights)
+    if not keys:
+        return weights
+    p = probabilities(rows, model)
+    hand = [weights[k] for k in keys]
+    learned = p if mode == "replace" else p * hand
+    total = float(learned.sum())
+    scale = sum(hand) / total if total > 0 else 0.0
+    out = dict(weights)
+    out.update((k, float(v) * scale) for k, v in zip(keys, learned))
+    return out
+
+
+def load_model(path) -> Model:
+    import json
+    from pathlib import Path
+
+    data = json.loads(Path(path).read_text())
+    return tuple((name, float(data["coefficients"][name])) for name in (*FEATURES, "intercept"))
