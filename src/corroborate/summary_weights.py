@@ -31,6 +31,8 @@ FEATURES = (
     "stop_words",
     "names",
     "numbers",
+    "word_share_min",
+    "word_share_max",
 )
 
 Model = tuple[tuple[str, float], ...]  # (feature or "intercept", coefficient), hashable for Tuning
@@ -50,7 +52,10 @@ def features(candidates: Sequence, weights: dict) -> tuple[list, list[list[float
     - log_occurrences: log(1 + candidate sentences carrying it);
     - stop_words: whether one of its words is a stop word;
     - names: how many of its words the story capitalises inside a sentence (0-2: a name);
-    - numbers: how many of its words are numbers."""
+    - numbers: how many of its words are numbers;
+    - word_share_min, word_share_max: the share of the story's sources printing each of
+      its two words, anywhere (Hong & Nenkova's word-level importance: a bigram printed
+      once may join two words every source prints)."""
     from .summarize import _stopwords, tokens
 
     stop = _stopwords()
@@ -58,6 +63,7 @@ def features(candidates: Sequence, weights: dict) -> tuple[list, list[list[float
     first: dict[tuple, dict[int, int]] = defaultdict(dict)
     occurrences: dict[tuple, int] = defaultdict(int)
     relevance: dict[int, float] = {}
+    word_groups: dict[str, set[int]] = defaultdict(set)
     for candidate in candidates:
         relevance[candidate.group] = candidate.relevance
         for word in _CAPITALISED.findall(candidate.text):
@@ -66,6 +72,8 @@ def features(candidates: Sequence, weights: dict) -> tuple[list, list[list[float
             if concept[0] == "fact":
                 continue
             occurrences[concept] += 1
+            word_groups[concept[0]].add(candidate.group)
+            word_groups[concept[1]].add(candidate.group)
             seen = first[concept]
             if candidate.group not in seen or candidate.sentence.index < seen[candidate.group]:
                 seen[candidate.group] = candidate.sentence.index
@@ -74,6 +82,7 @@ def features(candidates: Sequence, weights: dict) -> tuple[list, list[list[float
     for concept in sorted(first):
         positions = first[concept]
         sources = sum(relevance[g] for g in positions)
+        word_shares = [sum(relevance[g] for g in word_groups[w]) / story_sources for w in concept]
         rows.append([
             math.log(max(weights.get(concept, 0.0), 1e-3)),
             math.log1p(sources),
@@ -84,6 +93,8 @@ def features(candidates: Sequence, weights: dict) -> tuple[list, list[list[float
             float(concept[0] in stop or concept[1] in stop),
             float(concept[0] in names) + float(concept[1] in names),
             float(concept[0].isdigit()) + float(concept[1].isdigit()),
+            min(word_shares),
+            max(word_shares),
         ])  # fmt: skip
         keys.append(concept)
     return keys, rows
