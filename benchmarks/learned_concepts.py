@@ -1,7 +1,7 @@
 """Learned concept weights for the summary, under the tuning protocol (CONTRIBUTING.md).
 
 Hong & Nenkova (2014): a logistic regression predicts whether a story's bigram appears
-in the human summary, from features of the story alone (`corroborate.summary_weights`);
+in the human summary, from features of the story alone (`concept_importance.py`);
 its probabilities then weigh the concepts of the summary's integer program, instead of
 (`replace`) or times (`combine`) the hand-made weights.
 
@@ -15,25 +15,22 @@ and the model fitted on all clusters (fitted on itself, not trusted).
 
     .venv/bin/python benchmarks/learned_concepts.py ../shared/data/multinews_dev200.jsonl.gz --duc --jobs 2 --cache /tmp/sum14b-emb.pkl
     .venv/bin/python benchmarks/learned_concepts.py ../shared/data/multinews_dev200.jsonl.gz --words 100 --jobs 2 --cache /tmp/sum14b-emb.pkl
-
-`--write-model PATH` also writes the model fitted on every cluster given (dev only).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import protocol
 import summary_harness as harness
 
-from corroborate.summarize import TUNING, story_concepts, tokens
-from corroborate.summary_weights import FEATURES, features
+from concept_importance import FEATURES, features, learned_weights, probabilities, story_concepts
+
+from corroborate.summarize import tokens
 
 VARIANTS = ("replace", "combine")
 BASELINES = ("concept ILP with df weights (ICSISumm-style)", "TF-IDF centroid", "round-robin lead", "lead")
@@ -91,8 +88,6 @@ def ranking_quality(built, folds) -> str:
     the probability of the model fitted on the other folds."""
     from sklearn.metrics import roc_auc_score
 
-    from corroborate.summary_weights import probabilities
-
     hand, learned = [], []
     for f, fold in enumerate(folds):
         rows = [row for i in fold for row in built[i][1]]
@@ -104,6 +99,11 @@ def ranking_quality(built, folds) -> str:
             + " ".join(f"{v:.3f}" for v in learned) + f" (mean {statistics.fmean(learned):.3f})")  # fmt: skip
 
 
+def _learned(brief, words, model, variant):
+    with learned_weights(model, variant):
+        return harness.ours(brief, words)
+
+
 def summarise(job):
     index, words = job
     brief, record = _BRIEFS[index], _RECORDS[index]
@@ -111,9 +111,8 @@ def summarise(job):
     runs = {"corroborate (shipped)": lambda b, w: harness.ours(b, w)}
     for variant in VARIANTS:
         for which in (_FOLD_OF[index], "all"):
-            tuning = replace(TUNING, concept_model=_MODELS[which], concept_model_mode=variant)
             label = f"learned, {variant}" + (" [fitted on all]" if which == "all" else "")
-            runs[label] = lambda b, w, tuning=tuning: harness.ours(b, w, tuning)
+            runs[label] = lambda b, w, model=_MODELS[which], variant=variant: _learned(b, w, model, variant)
     for name in BASELINES:
         runs[name] = harness.SYSTEM_FUNCTIONS[name]
     scores, seconds = {}, {}
@@ -133,7 +132,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=None, help="sentence embeddings kept between runs")
-    parser.add_argument("--write-model", type=Path, default=None, help="write the model fitted on all clusters")
     args = parser.parse_args(argv)
     words = 100 if args.duc else args.words
     harness.FILL_BUDGET = args.duc
@@ -188,14 +186,6 @@ def main(argv: list[str] | None = None) -> int:
     print("CPU s per cluster (summary only): " + ", ".join(f"{n} {v:.3f}" for n, v in cpu.items()))
     for f in [*range(len(folds)), "all"]:
         print(f"model {f}: " + " ".join(f"{n}={v:+.3f}" for n, v in _MODELS[f]))
-    if args.write_model:
-        payload = {
-            "what": "logistic regression: P(a story's bigram is in the human summary), corroborate.summary_weights",
-            "trained_on": f"{args.data.name}, {len(records)} clusters" + (", DUC-style input" if args.duc else ""),
-            "budget_words": words,
-            "coefficients": dict(_MODELS["all"]),
-        }
-        args.write_model.write_text(json.dumps(payload, indent=2) + "\n")
     return 0
 
 

@@ -128,11 +128,6 @@ class Tuning:
     # Multi-News dev cluster closes at the root node).
     ilp_candidates: int = 1000
     ilp_nodes: int = 1000
-    # Learned concept importance (`summary_weights`, Hong & Nenkova 2014): coefficients of
-    # a logistic regression giving each bigram's probability of being in a human summary,
-    # used instead of (`replace`) or times (`combine`) the hand-made weight; () is off.
-    concept_model: tuple[tuple[str, float], ...] = ()
-    concept_model_mode: str = "replace"
 
 
 TUNING = Tuning()
@@ -458,8 +453,13 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING, overfl
     remaining by the concepts it adds, `_overflow_candidate`) follows the summary, so
     that it runs past the budget: for scoring the first `budget` words as DUC does,
     where every system fills the budget (benchmarks/summary_harness.py --duc)."""
+    from .nlp import embed, encoder_for
+
     tuning = for_budget(tuning, budget)
-    sameness, candidates, weights = _story_concepts(brief, tuning)
+    texts = [brief.text(s.span) for s in brief.sentences]
+    vectors = embed(texts, encoder_for(len(texts)))
+    sameness = _Sameness(texts, vectors)
+    candidates, weights = _candidates(brief, texts, vectors, sameness, tuning)
     # An altered quote or an outvoted value does not support the sentence it resembles.
     unreliable = _altered_quote_spans(brief) + _outvoted_claim_spans(brief)
     if not candidates:
@@ -478,23 +478,6 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING, overfl
         shown = candidate.span or candidate.sentence.span
         out.append(SummarySentence(span=shown, citations=citing, independent_sources=len(groups)))
     return out
-
-
-def _story_concepts(brief: Brief, tuning: Tuning) -> tuple[_Sameness, list[_Candidate], dict]:
-    """The story's sentence sameness, its candidate sentences and its concept weights."""
-    from .nlp import embed, encoder_for
-
-    texts = [brief.text(s.span) for s in brief.sentences]
-    vectors = embed(texts, encoder_for(len(texts)))
-    sameness = _Sameness(texts, vectors)
-    return (sameness, *_candidates(brief, texts, vectors, sameness, tuning))
-
-
-def story_concepts(brief: Brief, budget: int, tuning: Tuning = TUNING) -> tuple[list[_Candidate], dict]:
-    """The candidate sentences and concept weights a summary of `budget` words chooses
-    from (for training learned concept weights: benchmarks/learned_concepts.py)."""
-    _, candidates, weights = _story_concepts(brief, for_budget(tuning, budget))
-    return candidates, weights
 
 
 def _chronological(brief: Brief) -> dict[str, int]:
@@ -761,10 +744,6 @@ def _concept_weights(candidates: list[_Candidate], tuning: Tuning) -> dict:
         weights[concept] = score * max(sources, 1.0) ** (tuning.agreement_power - 1)
         if concept[0] == "fact":
             weights[concept] *= tuning.fact_concept_weight
-    if tuning.concept_model:
-        from .summary_weights import reweigh
-
-        weights = reweigh(candidates, weights, tuning.concept_model, tuning.concept_model_mode)
     return weights
 
 

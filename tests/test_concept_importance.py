@@ -1,18 +1,22 @@
-"""Learned concept weights (corroborate.summary_weights) on a small fictional story:
-the Velmora ferry strike, told by two made-up outlets."""
+"""Learned concept weights (benchmarks/concept_importance.py, measured and not kept in
+the summariser) on a small fictional story: the Velmora ferry strike, told by two
+made-up outlets."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+import sys
+from pathlib import Path
 
 import pytest
 from builders import article
 
 from corroborate.brief import start_brief
 from corroborate.sentences import split_sentences
-from corroborate.summarize import TUNING, story_concepts, summary_sentences
-from corroborate.summary_weights import FEATURES, features, reweigh
+from corroborate.summarize import summary_sentences
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from concept_importance import FEATURES, features, learned_weights, reweigh, story_concepts  # noqa: E402
 
 HERALD = article(
     "Ferry crews in Velmora walked off the job on Monday over unpaid overtime.\n\n"
@@ -65,8 +69,11 @@ def test_learned_weights_follow_the_model_and_keep_the_stories_total():
 
 
 def test_a_summary_with_learned_weights_does_not_depend_on_input_order():
-    tuning = replace(TUNING, concept_model=_model(source_share=2.0, log_occurrences=1.0, intercept=-3.0))
     forward = _story(HERALD, POST)
     backward = _story(POST, HERALD)
-    spans = [s.span for s in summary_sentences(forward, 30, tuning)]
-    assert spans and spans == [s.span for s in summary_sentences(backward, 30, tuning)]
+    shipped = [s.span for s in summary_sentences(forward, 30)]
+    with learned_weights(_model(source_share=-4.0, log_occurrences=-1.0, intercept=-3.0)):
+        spans = [s.span for s in summary_sentences(forward, 30)]
+        assert spans and spans == [s.span for s in summary_sentences(backward, 30)]
+    assert spans != shipped  # the model was in charge (it favours what one source alone says)
+    assert [s.span for s in summary_sentences(forward, 30)] == shipped  # and is gone after the block

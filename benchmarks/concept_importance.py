@@ -3,18 +3,22 @@ estimation of word importance for news multi-document summarization"): a logisti
 regression, trained on development clusters, gives the probability that one of the
 story's bigram concepts appears in a human summary, from what the story itself says
 about the bigram (how many independent sources print it, how early, how often, whether
-its words are names, numbers or stop words, and the hand-made weight of
-`summarize._concept_weights`). Summed over covered concepts, those probabilities are
-the expected number of reference bigrams a summary recalls, which is what ROUGE-2
-recall counts.
+its words are names, numbers or stop words, how many sources print each of its words,
+and the hand-made weight of `summarize._concept_weights`). Summed over covered
+concepts, those probabilities are the expected number of reference bigrams a summary
+recalls, which is what ROUGE-2 recall counts.
 
-The model is a handful of coefficients (a JSON under `data/`, written by
-`benchmarks/learned_concepts.py` from Multi-News dev only); predicting is a dot
-product, so scikit-learn is needed to train, never to summarise.
+Measured under the tuning protocol (benchmarks/learned_concepts.py, BENCHMARKS.md
+"Learned concept weights (branch sum14b)") and not kept: on held-out folds of
+Multi-News dev it ranks concepts better than the hand-made weight (ROC AUC 0.74
+against 0.70) but its summaries score lower (DUC-style -0.13 to -0.36 R-2). So it
+lives here, beside the benchmark, and the summariser is unchanged: `learned_weights`
+puts it in place of the hand-made weights for the duration of a `with` block.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import defaultdict
@@ -35,7 +39,7 @@ FEATURES = (
     "word_share_max",
 )
 
-Model = tuple[tuple[str, float], ...]  # (feature or "intercept", coefficient), hashable for Tuning
+Model = tuple[tuple[str, float], ...]  # (feature or "intercept", coefficient)
 
 _CAPITALISED = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
 
@@ -56,7 +60,7 @@ def features(candidates: Sequence, weights: dict) -> tuple[list, list[list[float
     - word_share_min, word_share_max: the share of the story's sources printing each of
       its two words, anywhere (Hong & Nenkova's word-level importance: a bigram printed
       once may join two words every source prints)."""
-    from .summarize import _stopwords, tokens
+    from corroborate.summarize import _stopwords, tokens
 
     stop = _stopwords()
     names: set[str] = set()
@@ -130,9 +134,31 @@ def reweigh(candidates: Sequence, weights: dict, model: Model, mode: str = "repl
     return out
 
 
-def load_model(path) -> Model:
-    import json
-    from pathlib import Path
+@contextlib.contextmanager
+def learned_weights(model: Model, mode: str = "replace"):
+    """Within the block, the summariser weighs concepts by `reweigh` (the summariser's
+    own code, its concept weights replaced at the one place they are made)."""
+    from corroborate import summarize
 
-    data = json.loads(Path(path).read_text())
-    return tuple((name, float(data["coefficients"][name])) for name in (*FEATURES, "intercept"))
+    hand_made = summarize._concept_weights
+
+    def weights(candidates, tuning):
+        return reweigh(candidates, hand_made(candidates, tuning), model, mode)
+
+    summarize._concept_weights = weights
+    try:
+        yield
+    finally:
+        summarize._concept_weights = hand_made
+
+
+def story_concepts(brief, budget: int):
+    """The candidate sentences and hand-made concept weights a summary of `budget`
+    words chooses from (the summariser's own steps, as `summary_sentences` takes them)."""
+    from corroborate import summarize
+    from corroborate.nlp import embed, encoder_for
+
+    tuning = summarize.for_budget(summarize.TUNING, budget)
+    texts = [brief.text(s.span) for s in brief.sentences]
+    vectors = embed(texts, encoder_for(len(texts)))
+    return summarize._candidates(brief, texts, vectors, summarize._Sameness(texts, vectors), tuning)
