@@ -54,7 +54,9 @@ def run(path: Path, profile: int, json_out: Path | None, profile_out: Path | Non
     story = run_stage("sentences", stages["sentences"], story, options)
     start = time.perf_counter()
     nlp.parse_texts([article.text for article in story.articles])
-    pipeline._embed_sentences_ahead(story)
+    parsed = threading.Event()
+    parsed.set()  # the parse is done: the encoder may take both cores
+    pipeline._embed_sentences_ahead(story, parsed)
     models = time.perf_counter() - start
     profiler = cProfile.Profile() if profile else None
     times = {}
