@@ -99,6 +99,28 @@ def ranking_quality(built, folds) -> str:
             + " ".join(f"{v:.3f}" for v in learned) + f" (mean {statistics.fmean(learned):.3f})")  # fmt: skip
 
 
+def concentration(built, model) -> str:
+    """How steep each weighting is within a story: the share of the story's weight
+    held by its top tenth of concepts (median over stories), and the learned
+    probability of the median and the 90th-percentile concept (range over stories)."""
+    import numpy as np
+
+    hand_top, learned_top, medians, nineties = [], [], [], []
+    for _, rows, _, _ in built:
+        if len(rows) < 10:
+            continue
+        p = np.sort(probabilities(rows, model))[::-1]
+        hand = np.sort(np.exp([row[0] for row in rows]))[::-1]
+        top = len(rows) // 10
+        learned_top.append(p[:top].sum() / p.sum())
+        hand_top.append(hand[:top].sum() / hand.sum())
+        medians.append(float(np.median(p)))
+        nineties.append(float(np.quantile(p, 0.9)))
+    return (f"top tenth of a story's concepts holds (median over {len(medians)} stories) {100 * np.median(learned_top):.0f} % "
+            f"of its learned weight, {100 * np.median(hand_top):.0f} % of its hand-made weight; learned probability of "
+            f"the median concept {min(medians):.3f}-{max(medians):.3f}, of the 90th percentile {min(nineties):.3f}-{max(nineties):.3f}")  # fmt: skip
+
+
 def _learned(brief, words, model, variant):
     with learned_weights(model, variant):
         return harness.ours(brief, words)
@@ -163,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(len(b[2]) for b in built)
     print(f"{len(records)} clusters, {total} bigram concepts, {positives} in the reference ({100 * positives / total:.1f} %)")
     print(ranking_quality(built, folds))
+    print(concentration(built, _MODELS["all"]))
     with context.Pool(args.jobs) as pool:
         scored = pool.map(summarise, [(i, words) for i in range(len(records))], chunksize=1)
     elapsed = time.perf_counter() - started
