@@ -284,3 +284,25 @@ def test_a_daemonic_worker_parses_a_large_story_in_one_process(monkeypatch):
     child.join()
     monkeypatch.setattr(nlp, "CORES", 1)  # a worker's share of one core
     assert nlp._parse_workers(["x" * (nlp.PARALLEL_PARSE_CHARS + 1)]) == 1
+
+
+def test_a_lone_local_worker_stores_what_one_process_stores_with_its_housekeeping_slowed(inputs, tmp_path):
+    """`--dask local:1`: the worker's task threads (its share of the cores) read and
+    embed units side by side, every article embedded, and the store is that of one
+    process; its housekeeping runs at `connection.QUIET_LOCAL_CLUSTER`'s pace."""
+    from corroborate import distributed
+    from corroborate.distributed.connection import QUIET_LOCAL_CLUSTER
+
+    every_article_embedded = {"embed_below_terms": 0, "embedding_weight": 1.0, "threshold": 0.3}
+    expected, _ = one_process_ingest(tmp_path / "one.db", [str(inputs / "feed.jsonl")], **every_article_embedded)
+
+    def settings():
+        import dask
+
+        return {name: dask.config.get(name) for name in QUIET_LOCAL_CLUSTER}
+
+    with Store(tmp_path / "dask.db") as store, distributed.connect("local:1") as client:
+        distributed.ingest(client, [str(inputs / "feed.jsonl")], store, batch_size=16, unit_bytes=4096, **every_article_embedded)
+        (worker_settings,) = client.run(settings).values()
+    assert snapshot(tmp_path / "dask.db") == expected
+    assert worker_settings == QUIET_LOCAL_CLUSTER

@@ -18,6 +18,20 @@ _LOCAL = re.compile(r"local(?::(\d+))?")
 CONNECT_SECONDS = 10.0
 # How long a run waits for a first worker before saying the cluster has none.
 WORKER_SECONDS = 30.0
+# A local cluster's housekeeping, slowed down: by default its scheduler, nanny and
+# worker each check their event loop every 20 ms, the worker samples its threads'
+# stacks every 10 ms for the dashboard's profile (there is no dashboard without
+# bokeh) and polls its memory every 100 ms and the system every 500 ms. That cost
+# 6.5% of a core, idle or busy (8 s of CPU in a 150 s ingest on a lone worker: what
+# the Dask path spent beside the work of one process, BENCHMARKS.md, round 17e);
+# 0.9% so. The memory is still checked every second (a worker far over its limit
+# is stopped).
+QUIET_LOCAL_CLUSTER = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.worker.profile.enabled": False,
+}
 
 
 class ClusterUnavailable(Exception):
@@ -55,7 +69,7 @@ def connect(spec: str, parser: bool = False, workers_timeout: float = WORKER_SEC
         # Not daemonic: a worker given two cores or more parses a large story in two
         # processes, as one process does (a daemonic process may have no children).
         threads = 1 if parser else max(1, usable_cores() // count)
-        with dask.config.set({"distributed.worker.daemon": False}):
+        with dask.config.set({"distributed.worker.daemon": False, **QUIET_LOCAL_CLUSTER}):
             cluster = LocalCluster(
                 n_workers=count, threads_per_worker=threads, processes=True, host="127.0.0.1",
                 dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
