@@ -140,7 +140,7 @@ def _profile(article: Article, sentences: Sequence[Sentence]) -> _Profile:
         inside[start] += 1
         inside[end] -= 1
     inside = np.cumsum(inside)[: len(text)] > 0
-    prose_chars = "".join(" " if flag else char for char, flag in zip(text, inside))
+    prose_chars = _blanked(text, inside)
     own: list[Sentence] = []
     for sentence in sentences:
         start, end = sentence.span.start, sentence.span.end
@@ -162,6 +162,14 @@ def _profile(article: Article, sentences: Sequence[Sentence]) -> _Profile:
         junk_lines=len(article.junk_removed),
         word_sequence=_word_sequence(text),
     )
+
+
+def _blanked(text: str, inside: np.ndarray) -> str:
+    """`text` with a space for each character where `inside` is set (as code points in
+    numpy: a character at a time in Python cost 4 s of 300 long articles)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    points[inside] = ord(" ")
+    return points.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _word_sequence(text: str) -> str:

@@ -44,7 +44,7 @@ class TokenSetRatios:
         lengths = np.array([len(word) for word in vocabulary], dtype=np.int64)
         self.word_start = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         self.word_start[1:] = np.cumsum(lengths)
-        points = np.frombuffer("".join(vocabulary).encode("utf-32-le"), dtype=np.uint32)
+        points = np.frombuffer("".join(vocabulary).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         alphabet, self.word_chars = np.unique(points, return_inverse=True)  # characters numbered densely
         self.word_chars = self.word_chars.astype(np.int64)
         self.alphabet = max(1, len(alphabet))
