@@ -20,6 +20,8 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m compileall -q src >/dev/null
 	@# The clusterer's compiled kernel, into numba's on-disk cache (src/corroborate/__pycache__).
 	$(BIN)/python -m corroborate.story_kernels
+	@# Big stories' token-set ratio kernel, likewise (token_set.py).
+	$(BIN)/python -m corroborate.token_set
 	touch $@
 
 install: $(BIN)/.installed

@@ -140,7 +140,7 @@ def _profile(article: Article, sentences: Sequence[Sentence]) -> _Profile:
         inside[start] += 1
         inside[end] -= 1
     inside = np.cumsum(inside)[: len(text)] > 0
-    prose_chars = "".join(" " if flag else char for char, flag in zip(text, inside))
+    prose_chars = _blanked(text, inside)
     own: list[Sentence] = []
     for sentence in sentences:
         start, end = sentence.span.start, sentence.span.end
@@ -162,6 +162,14 @@ def _profile(article: Article, sentences: Sequence[Sentence]) -> _Profile:
         junk_lines=len(article.junk_removed),
         word_sequence=_word_sequence(text),
     )
+
+
+def _blanked(text: str, inside: np.ndarray) -> str:
+    """`text` with a space for each character where `inside` is set (as code points in
+    numpy: a character at a time in Python cost 4 s of 300 long articles)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    points[inside] = ord(" ")
+    return points.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _word_sequence(text: str) -> str:
@@ -566,17 +574,15 @@ def _aligned_pairs(profiles: Sequence[_Profile], least: float) -> dict[tuple[int
     matrix = np.stack([vectors[text] for text in distinct])
     normalised = [dedup.normalise(text) for text in distinct]
     prints = [occurrences[text] for text in distinct]
-    words = WordStats(normalised)
+    lexicon = Lexicon(normalised)
+    # A pair of texts printed only in one and the same article aligns nothing (a pair
+    # of articles is two different ones): its texts' one article, or -1.
+    only_in = np.array([p[0][0] if all(k == p[0][0] for k, _ in p) else -1 for p in prints])
     out: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
-    for first in range(0, len(matrix), _BLOCK_ROWS):
-        cosine = matrix[first : first + _BLOCK_ROWS] @ matrix.T
-        # Each pair of texts once, a text with itself too (its prints in two articles).
-        later = np.arange(len(matrix))[None, :] >= np.arange(first, first + len(cosine))[:, None]
-        rows, columns = np.nonzero((cosine >= least) & later)
-        if not len(rows):
-            continue
-        rows_global = rows + first
-        scores = paraphrase_scores([normalised[r] for r in rows_global], [normalised[c] for c in columns], cosine[rows, columns], words)
+    for rows_global, columns, cosines in upper_pairs(matrix, least):
+        useful = (only_in[rows_global] < 0) | (only_in[rows_global] != only_in[columns])
+        rows_global, columns, cosines = rows_global[useful], columns[useful], cosines[useful]
+        scores = lexicon.paraphrase_scores(rows_global, columns, cosines)
         for k in np.flatnonzero(scores >= PARAPHRASE_SIMILARITY):
             score, u, v = float(scores[k]), int(rows_global[k]), int(columns[k])
             for x, (a, i) in enumerate(prints[u]):
@@ -586,6 +592,88 @@ def _aligned_pairs(profiles: Sequence[_Profile], least: float) -> dict[tuple[int
                     elif b < a:
                         out.setdefault((b, a), []).append((score, j, i))
     return out
+
+
+def upper_pairs(matrix: np.ndarray, least: float):
+    """(rows, columns, cosines) of every pair r <= c of rows of `matrix` whose product
+    is at least `least`, a block of `_BLOCK_ROWS` rows at a time.
+
+    Each block is multiplied with the rows from its own first onwards only (the pairs
+    before it were found by earlier blocks): half the product of all rows by all rows.
+    The numbers are those of the full product, bit for bit: OpenBLAS computes each
+    entry of a product of many rows by many columns by the same kernel in the same
+    order whatever the columns around it (checked on a 300-article story's 24,545
+    sentences, every block, and in tests/test_relations_at_scale.py); it takes other
+    routines for a single row or column and for small products, so a block short of
+    `_BLOCK_ROWS` rows or of as many columns (the story's last) is multiplied with
+    every row as before, and cut."""
+    total = len(matrix)
+    for first in range(0, total, _BLOCK_ROWS):
+        block = matrix[first : first + _BLOCK_ROWS]
+        if len(block) == _BLOCK_ROWS and total - first >= _BLOCK_ROWS:
+            cosine = block @ matrix[first:].T
+        else:
+            cosine = (block @ matrix.T)[:, first:]
+        rows, columns = np.nonzero(cosine >= least)
+        keep = columns >= rows  # each pair once, a text with itself too (its prints in two articles)
+        rows, columns = rows[keep], columns[keep]
+        if len(rows):
+            yield rows + first, columns + first, cosine[rows, columns]
+
+
+# Texts from which a story's token-set ratios are asked of the compiled kernel
+# (`token_set`), not of rapidfuzz: below it numba's import (0.5 s) costs more than
+# rapidfuzz on the pairs (a 5-article story has ~300 texts; 100 long articles ~9,000).
+COMPILED_FROM_TEXTS = 3000
+
+
+class Lexicon:
+    """The normalised texts of a story, whose pairs' `paraphrase_scores` are asked by index."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = list(texts)
+        self._words: WordStats | None = None
+        self._compiled = None
+        if len(self.texts) >= COMPILED_FROM_TEXTS:
+            from .token_set import TokenSetRatios
+
+            self._compiled = TokenSetRatios(self.texts)
+
+    @property
+    def words(self) -> WordStats:
+        if self._words is None:
+            self._words = WordStats(self.texts)
+        return self._words
+
+    def token_set_ratios(self, rows: np.ndarray, columns: np.ndarray, least: np.ndarray) -> np.ndarray:
+        """`fuzz.token_set_ratio` (0..100) of each pair of texts, exact where it is at least
+        `least` (0..100); below, any number below `least`."""
+        if self._compiled is not None:
+            return self._compiled(rows, columns, least)
+        left, right = [self.texts[r] for r in rows], [self.texts[c] for c in columns]
+        ratios = np.zeros(len(rows), dtype=np.float64)
+        worth = np.flatnonzero(self.words.bounds(left, right) >= least)
+        if len(worth):
+            ratios[worth] = 100.0 * lexical_many([left[k] for k in worth], [right[k] for k in worth])
+        return ratios
+
+    def paraphrase_scores(self, rows: np.ndarray, columns: np.ndarray, cosines: np.ndarray) -> np.ndarray:
+        """`paraphrase_scores` of the pairs of texts `rows[k]`, `columns[k]`."""
+        cosines = np.asarray(cosines)
+        scores = np.zeros(len(cosines), dtype=np.float64)
+        if not len(cosines):
+            return scores
+        lexical = self.token_set_ratios(np.asarray(rows), np.asarray(columns), least_lexical(cosines)) / 100.0
+        scores = _scores(cosines, lexical)
+        return np.where(scores >= PARAPHRASE_SIMILARITY, scores, 0.0)
+
+
+def least_lexical(cosines: np.ndarray) -> np.ndarray:
+    """The token-set ratio (0..100) below which a pair of these cosines cannot reach
+    `PARAPHRASE_SIMILARITY`, by `_score` or by `combine_similarity` (the mean is at
+    least the threshold only if the ratio is at least 2 x threshold - cosine; 1e-3
+    below it for the float32 sums and the rounding to 6 decimals, each under 1e-6)."""
+    return np.maximum(0.0, 100.0 * (2 * PARAPHRASE_SIMILARITY - np.asarray(cosines, dtype=np.float64)) - 1e-3)
 
 
 def paraphrase_scores(left: Sequence[str], right: Sequence[str], cosines: np.ndarray,

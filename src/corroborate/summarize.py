@@ -385,17 +385,16 @@ class _Sameness:
 
         self.vectors = vectors
         self.normalised = [dedup.normalise(t) for t in texts]
-        self._words = None
+        self._lexicon = None
 
     @property
-    def words(self):
-        """The word statistics of every text, gathered once for every bound asked
-        (`relations.WordStats`: a pair's bound does not depend on the other texts
-        gathered with it; gathering the texts of each block of pairs anew cost more
-        than the bounds themselves)."""
-        if self._words is None:
-            self._words = _relations().WordStats(self.normalised)
-        return self._words
+    def lexicon(self):
+        """The token-set ratios of the texts' pairs (`relations.Lexicon`: compiled for a
+        big story, else rapidfuzz behind a letter-count bound), prepared once for every
+        pair asked."""
+        if self._lexicon is None:
+            self._lexicon = _relations().Lexicon(self.normalised)
+        return self._lexicon
 
     @property
     def least_cosine(self) -> float:
@@ -403,35 +402,40 @@ class _Sameness:
         return 2 * _relations().PARAPHRASE_SIMILARITY - 1
 
     def same_many(self, rows: Sequence[int], others: Sequence[int], cosines):
-        """`same` of many pairs at once (token-set ratios in one rapidfuzz call)."""
+        """`same` of many pairs at once (token-set ratios asked only where they can make the pair the same)."""
         import numpy as np
 
         relations = _relations()
+        rows, others = np.asarray(rows, dtype=np.int64), np.asarray(others, dtype=np.int64)
         result = np.zeros(len(rows), dtype=bool)
         worth = np.flatnonzero(cosines >= self.least_cosine)
-        if len(worth):  # only pairs whose token-set ratio, bounded from above, can reach the threshold
-            bounds = self.words.bounds([self.normalised[rows[k]] for k in worth],
-                                       [self.normalised[others[k]] for k in worth]) / 100.0  # fmt: skip
-            worth = worth[relations.combine_similarity(cosines[worth], bounds) >= relations.PARAPHRASE_SIMILARITY - 1e-9]
         if len(worth):
-            lexical = relations.lexical_many([self.normalised[rows[k]] for k in worth], [self.normalised[others[k]] for k in worth])
-            combined = relations.combine_similarity(cosines[worth], lexical)
-            result[worth] = combined >= relations.PARAPHRASE_SIMILARITY
+            lexical = self.lexicon.token_set_ratios(rows[worth], others[worth], relations.least_lexical(cosines[worth])) / 100.0
+            result[worth] = relations.combine_similarity(cosines[worth], lexical) >= relations.PARAPHRASE_SIMILARITY
         return result
 
     def same(self, i: int, j: int, cosine: float | None = None) -> bool:
-        from rapidfuzz import fuzz
-
         relations = _relations()
         if cosine is None:
             cosine = float(self.vectors[i] @ self.vectors[j])
         if cosine < self.least_cosine:
             return False
-        lexical = fuzz.token_set_ratio(self.normalised[i], self.normalised[j]) / 100.0
+        lexical = _fuzz().token_set_ratio(self.normalised[i], self.normalised[j]) / 100.0
         return float(relations.combine_similarity(cosine, lexical)) >= relations.PARAPHRASE_SIMILARITY
 
 
+@functools.cache
+def _fuzz():
+    """rapidfuzz's `fuzz` (imported once: an import statement per pair cost 4 s at 300 long articles)."""
+    from rapidfuzz import fuzz
+
+    return fuzz
+
+
+@functools.cache
 def _relations():
+    """The relations module (imported on first use; asked once per pair by `_Sameness.same`,
+    the import statement's own work cost 6 s of CPU at 300 long articles)."""
     from . import relations
 
     return relations
@@ -653,19 +657,16 @@ def _mark_repeats(candidates: list[_Candidate], sameness: _Sameness, redundant_c
 
     if len(candidates) < 2:
         return
-    rows = [c.row for c in candidates]
+    rows = np.array([c.row for c in candidates], dtype=np.int64)
     vectors = sameness.vectors[rows]
     least = min(sameness.least_cosine, redundant_cosine)
-    for start in range(0, len(rows), _BLOCK_ROWS):  # blocks of rows: a big story has tens of thousands
-        similarity = vectors[start : start + _BLOCK_ROWS] @ vectors.T
-        later = np.arange(len(rows))[None, :] > np.arange(start, start + len(similarity))[:, None]
-        pair_rows, pair_columns = np.nonzero((similarity >= least) & later)
-        cosines = similarity[pair_rows, pair_columns].astype(np.float64)
-        repeated = (cosines >= redundant_cosine) | sameness.same_many(
-            [candidates[start + a].row for a in pair_rows], [candidates[b].row for b in pair_columns], cosines
-        )
+    # A block of rows at a time (a big story has tens of thousands), each pair once.
+    for pair_rows, pair_columns, cosines in _relations().upper_pairs(vectors, least):
+        later = pair_columns > pair_rows
+        pair_rows, pair_columns, cosines = pair_rows[later], pair_columns[later], cosines[later].astype(np.float64)
+        repeated = (cosines >= redundant_cosine) | sameness.same_many(rows[pair_rows], rows[pair_columns], cosines)
         for a, b in zip(pair_rows[repeated], pair_columns[repeated]):
-            first, second = candidates[start + a], candidates[b]
+            first, second = candidates[a], candidates[b]
             first.repeats.add(second.index)
             second.repeats.add(first.index)
 
