@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 from ..model import Quote, QuoteFidelity, QuoteGroup, QuoteOccurrence, WordEdit
 from . import editorial, ties
 
-WORD = _WORD = re.compile(r"&|[^\W_]+(?:[\u2019'\-][^\W_]+)*")
+WORD = re.compile(r"&|[^\W_]+(?:[\u2019'\-][^\W_]+)*")
 _OUTER_PUNCT = " \t\n,.;:!?\u2014\u2013-\u2026"
 # Two quotes are one statement when they share runs of >= 3 words covering
 # >= 40% of the shorter one (and >= 4 words): reworded quotes keep long runs
@@ -44,7 +44,7 @@ REWRITE_MIN_WORDS = 4
 
 def words(text: str) -> list[str]:
     """Words as printed (punctuation dropped)."""
-    return _WORD.findall(text)
+    return WORD.findall(text)
 
 
 def normalise(word: str) -> str:
@@ -360,10 +360,8 @@ def _find(whole: Sequence[str], part: Sequence[str], start: int = 0) -> int:
         return start if start <= len(whole) else -1
     if start > len(whole) - len(part):
         return -1
-    offsets = [0]  # where each word's separator is in the joined text
-    for word in whole:
-        offsets.append(offsets[-1] + len(word) + 1)
-    at = f"\0{chr(0).join(whole)}\0".find(f"\0{chr(0).join(part)}\0", offsets[start])
+    joined, offsets = _joined(tuple(whole))
+    at = joined.find(f"\0{chr(0).join(part)}\0", offsets[start])
     return -1 if at < 0 else bisect_left(offsets, at)
 
 
@@ -377,17 +375,9 @@ def covers(whole: Sequence[str], pieces: Sequence[Sequence[str]]) -> bool:
 # print: most are the same few wordings (the answer depends on the words alone).
 @lru_cache(maxsize=16_384)
 def _covers(whole: tuple[str, ...], pieces: tuple[tuple[str, ...], ...]) -> bool:
-    joined, offsets = _joined(whole)
     position = 0
     for piece in pieces:
-        # `_find(whole, piece, position)`, on the wording joined once.
-        if not piece:
-            found = position if position <= len(whole) else -1
-        elif position > len(whole) - len(piece):
-            found = -1
-        else:
-            at = joined.find(f"\0{chr(0).join(piece)}\0", offsets[position])
-            found = -1 if at < 0 else bisect_left(offsets, at)
+        found = _find(whole, piece, position)  # the wording joined once (`_joined`), for every piece
         if found < 0:
             return False
         position = found + len(piece)
@@ -397,7 +387,7 @@ def _covers(whole: tuple[str, ...], pieces: tuple[tuple[str, ...], ...]) -> bool
 @lru_cache(maxsize=256)
 def _joined(whole: tuple[str, ...]) -> tuple[str, list[int]]:
     """A wording's words joined by a separator no word holds, and where each word's
-    separator is (as `_find` builds them; a long rendition is asked about every print)."""
+    separator is (made once: a long rendition is asked about every print)."""
     offsets = [0]
     for word in whole:
         offsets.append(offsets[-1] + len(word) + 1)
