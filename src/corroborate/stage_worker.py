@@ -104,16 +104,23 @@ def _child(connection, name: str, stage: Callable, brief: Brief, options, known:
     # encoder); the child's copies belong to no thread it has.
     nlp._spacy_lock = threading.RLock()
     nlp._encoder_lock = threading.RLock()
+    import resource
+
     cpu = time.process_time()
-    with progress.observing(progress.Observer()):  # the parent's progress bars are the parent's
-        result = run_stage(name, stage, brief, options)
-    minilm, static = known
-    embeddings = (
-        {t: v for t, v in nlp._EMBEDDINGS.items() if t not in minilm},
-        {t: v for t, v in nlp._STATIC_EMBEDDINGS.items() if t not in static},
-    )
-    connection.send((delta(brief, result), embeddings, time.process_time() - cpu))
-    connection.close()
+    try:
+        with progress.observing(progress.Observer()):  # the parent's progress bars are the parent's
+            result = run_stage(name, stage, brief, options)
+        minilm, static = known
+        embeddings = (
+            {t: v for t, v in nlp._EMBEDDINGS.items() if t not in minilm},
+            {t: v for t, v in nlp._STATIC_EMBEDDINGS.items() if t not in static},
+        )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux: KiB); shared pages counted
+        connection.send((delta(brief, result), embeddings, (time.process_time() - cpu, peak)))
+    except BaseException:  # noqa: BLE001 - no traceback on the user's terminal: the parent, sent nothing, runs the stage
+        log.debug("the %s stage failed in its child", name, exc_info=True)
+    finally:
+        connection.close()
 
 
 class SideStage:
@@ -142,7 +149,7 @@ class SideStage:
             sending.close()
 
     def _received(self):
-        """The child's (delta, embeddings, cpu), or None if it failed, died or hung."""
+        """The child's (delta, embeddings, (cpu, peak RSS)), or None if it failed, died or hung."""
         if self.process is None:
             return None
         patience = max(MIN_PATIENCE, PATIENCE * (time.perf_counter() - self.started))
@@ -169,9 +176,9 @@ class SideStage:
         if received is None:
             changes = delta(self.brief, run_stage(self.name, self.stage, self.brief, self.options))
         else:
-            changes, (minilm, static), cpu = received
+            changes, (minilm, static), (cpu, peak) = received
             with nlp._encoder_lock:
                 nlp._EMBEDDINGS.update(minilm)
                 nlp._STATIC_EMBEDDINGS.update(static)
-            log.info("%s on the second core: %.2f s CPU", self.name, cpu)
+            log.info("%s on the second core: %.2f s CPU, peak RSS %.0f MiB", self.name, cpu, peak)
         return merge(self.brief, current, changes)
