@@ -78,16 +78,17 @@ def _droppable(part: str) -> bool:
     return not (_NEGATION.search(part) or _DIGIT.search(part) or _QUOTE_MARK.search(part))
 
 
-def compressions(text: str) -> list[tuple[int, int]]:
+def compressions(text: str, kinds: str = "both") -> list[tuple[int, int]]:
     """Shorter forms of the sentence as (start, end) character offsets into it: the
     sentence less a leading phrase or report and/or a trailing attribution, whole
-    edges only (a span of the same text, so its words are the source's)."""
+    edges only (a span of the same text, so its words are the source's). `kinds`:
+    "both", "leading" (the opening phrase or report only) or "trailing"."""
     starts, ends = [0], [len(text)]
-    for pattern in (_LEADING_PHRASE, _LEADING_REPORT):
+    for pattern in (_LEADING_PHRASE, _LEADING_REPORT) if kinds != "trailing" else ():
         match = pattern.match(text)
         if match and _droppable(match.group()):
             starts.append(match.end())
-    match = _TRAILING_REPORT.search(text)
+    match = _TRAILING_REPORT.search(text) if kinds != "leading" else None
     # A quote's attribution is never dropped: an unattributed quote is nobody's.
     if match and _droppable(match.group()) and not _QUOTE_MARK.search(text):
         ends.append(match.start())
@@ -106,7 +107,7 @@ def compressed_candidates(candidates: list) -> list:
     for candidate in candidates:
         shown = candidate.span or candidate.sentence.span
         facts = {c for c in candidate.concepts if c[0] == "fact"}
-        for start, end in compressions(candidate.text):
+        for start, end in compressions(candidate.text, _COMPRESS):
             text = candidate.text[start:end]
             span = Span(shown.article_id, shown.start + start, shown.start + end)
             extra.append(replace(candidate, index=len(candidates) + len(extra), text=text, words=len(text.split()),
@@ -122,7 +123,7 @@ _mark_repeats = summarize._mark_repeats
 def _mark_repeats_with_compressions(candidates, sameness, redundant_cosine=1.0):
     # Called by `_candidates` on its finished list, before centrality and weights: the
     # compressed forms join the list here, so everything after treats them alike.
-    if _COMPRESS:
+    if _COMPRESS:  # "both", "leading" or "trailing" (`compressions`)
         candidates.extend(compressed_candidates(candidates))
     _mark_repeats(candidates, sameness, redundant_cosine)
 
@@ -189,7 +190,12 @@ _MODELS: dict = {}
 _FOLD_OF: dict[int, int] = {}
 
 
+ONLY_COMPRESSION = False  # --compression-only: the compression variants alone, no learned model
+
+
 def variant_names() -> list[str]:
+    if ONLY_COMPRESSION:
+        return ["shipped", "compressed", "compressed (leading only)", "compressed (trailing only)"]
     return (["shipped"] + [f"replace^{a:g}" for a in REPLACE_POWERS] + [f"combine^{g:g}" for g in COMBINE_POWERS]
             + ["compressed"] + [f"compressed, combine^{g:g}" for g in COMBINE_POWERS[1:2]])  # fmt: skip
 
@@ -197,7 +203,7 @@ def variant_names() -> list[str]:
 def _run(name: str, model):
     if name == "shipped":
         return variant()
-    compress = name.startswith("compressed")
+    compress = ("leading" if "leading" in name else "trailing" if "trailing" in name else "both") if name.startswith("compressed") else False
     mode_power = name.split(", ")[-1] if "^" in name else None
     if mode_power is None:
         return variant(compress=compress)
@@ -237,9 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=None, help="sentence embeddings kept between runs")
+    parser.add_argument("--compression-only", action="store_true",
+                        help="the compression variants alone (both edges, leading only, trailing only); no learned model")
     parser.add_argument("--examples", type=int, default=0, help="print this many compressed summaries")
     args = parser.parse_args(argv)
     words = 100 if args.duc else args.words
+    global ONLY_COMPRESSION
+    ONLY_COMPRESSION = args.compression_only
     harness.FILL_BUDGET = args.duc
     if not args.data.exists():
         print(f"{args.data}: no such file", file=sys.stderr)
@@ -278,15 +288,19 @@ def main(argv: list[str] | None = None) -> int:
     combine_names = ["shipped"] + [f"combine^{g:g}" for g in COMBINE_POWERS]
     compress_names = ["shipped", "compressed"]
     every = variant_names()
-    chosen = [
-        protocol.choose_from_table(replace_names, [fold_means(n) for n in replace_names],
-                                   "learned weights p^a (model and a chosen on training folds; a=0: shipped)"),
-        protocol.choose_from_table(combine_names, [fold_means(n) for n in combine_names],
-                                   "hand-made weight x p^g (model and g chosen on training folds; g=0: shipped)"),
-        protocol.choose_from_table(compress_names, [fold_means(n) for n in compress_names],
-                                   "compression (on or off chosen on training folds)"),
-        protocol.choose_from_table(every, [fold_means(n) for n in every], "any of the variants (chosen on training folds)"),
-    ]  # fmt: skip
+    if ONLY_COMPRESSION:
+        chosen = [protocol.choose_from_table(every, [fold_means(n) for n in every],
+                                             "compression, which edges (or none) chosen on training folds")]
+    else:
+        chosen = [
+            protocol.choose_from_table(replace_names, [fold_means(n) for n in replace_names],
+                                       "learned weights p^a (model and a chosen on training folds; a=0: shipped)"),
+            protocol.choose_from_table(combine_names, [fold_means(n) for n in combine_names],
+                                       "hand-made weight x p^g (model and g chosen on training folds; g=0: shipped)"),
+            protocol.choose_from_table(compress_names, [fold_means(n) for n in compress_names],
+                                       "compression (on or off chosen on training folds)"),
+            protocol.choose_from_table(every, [fold_means(n) for n in every], "any of the variants (chosen on training folds)"),
+        ]  # fmt: skip
     rows = [shipped, *chosen] + [protocol.fixed(name, fold_means(name)) for name in BASELINES]
     measure = "ROUGE-2 recall of the first 100 words (DUC-style)" if args.duc else f"ROUGE-2 F, {words} words"
     print(f"{args.data.name}, {len(records)} clusters, 5 folds by cluster, {measure} x100; models and choices fitted "
