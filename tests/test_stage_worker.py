@@ -95,6 +95,19 @@ def test_a_child_that_dies_or_hangs_leaves_the_stage_to_the_parent(story, forks,
     assert _json(got) == expected  # no problem entry: the parent ran the stage itself
 
 
+def test_no_child_from_a_thread_other_than_the_main_one(story, forks):
+    """A brief run on a request thread of the web app (or any thread pool) never
+    forks: the process has threads whose locks the child could inherit held."""
+    import threading
+
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append((stage_worker.may_fork(start_brief(story)), analyse(start_brief(story)))))
+    thread.start()
+    thread.join()
+    assert stage_worker.may_fork(start_brief(story))  # the main thread may
+    assert seen[0][0] is False and seen[0][1].quotes and forks == []
+
+
 @pytest.mark.parametrize("setting", ["one core", "no warm-up", "daemonic"])
 def test_no_child_where_the_brief_may_use_one_core(story, forks, monkeypatch, setting):
     if setting == "one core":

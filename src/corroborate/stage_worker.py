@@ -22,8 +22,9 @@ so that the summary finds the cache as it would have.
 A child that fails, dies or is killed costs nothing but time: the parent runs the
 stage itself, under the same guard (`guard.run_stage`). Only for big stories
 (`FORK_CHARS`, the size at which nlp parses in two processes), on a machine
-the brief may use two cores of (`nlp.CORES`, `brief.BACKGROUND_WARM_UP`), and
-never in a daemonic process (which may not have children: a Dask worker).
+the brief may use two cores of (`nlp.CORES`, `brief.BACKGROUND_WARM_UP`), from
+the main thread only, and never in a daemonic process (which may not have
+children: a Dask worker).
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def may_fork(brief: Brief) -> bool:
     from . import brief as pipeline, nlp
 
     if not pipeline.BACKGROUND_WARM_UP or multiprocessing.current_process().daemon:
+        return False
+    # Only from the main thread (the command line): a brief run on a thread of a larger
+    # program (the web app's request threads, a thread pool) shares the process with
+    # threads this module knows nothing of, whose locks a fork could copy held.
+    if threading.current_thread() is not threading.main_thread():
         return False
     if (nlp.CORES or os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return False
