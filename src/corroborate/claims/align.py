@@ -114,7 +114,9 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     # of dates makes each matrix tens of megabytes).
     cross_sum = (articles[:, None] != articles[None, :]).astype(np.float32)
     differ_sum = disagreements([item.claim for item in items]).astype(np.float32)
-    forbidden_sum = differ_sum * (1.0 - cross_sum)  # one article, two different values
+    # One article, two different values: only whether any pair of two clusters is such
+    # a pair matters, so a bool matrix (a quarter of a float32 one), joined by `or`.
+    forbidden = (differ_sum > 0) & (cross_sum == 0)
     sim_sum = sim  # the caller's matrix is ours: multiplied in place (the same products), not copied
     sim_sum *= cross_sum
     differ_sim = sim_sum * differ_sum
@@ -129,7 +131,7 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         agreeing = (differ_sum[rows] == 0) & (average >= SAME_SLOT_AGREEING)
         conflicting = (differ_sum[rows] > 0) & (average >= SAME_SLOT_AGREEING) & (differ_average >= conflict_bar)
         score = np.where(agreeing, average + 1.0, np.where(conflicting, differ_average, -np.inf))
-        score[forbidden_sum[rows] > 0] = -np.inf
+        score[forbidden[rows]] = -np.inf
         score[:, ~alive] = -np.inf
         return score
 
@@ -146,9 +148,11 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         x, y = best.first_max()
         if not np.isfinite(score[x, y]):
             break
-        for matrix in (sim_sum, cross_sum, differ_sum, forbidden_sum, differ_sim):
+        for matrix in (sim_sum, cross_sum, differ_sum, differ_sim):
             matrix[x, :] += matrix[y, :]
             matrix[:, x] += matrix[:, y]
+        forbidden[x, :] |= forbidden[y, :]
+        forbidden[:, x] |= forbidden[:, y]
         members[x] += members[y]
         members[y] = []
         alive[y] = False
