@@ -595,10 +595,10 @@ def forget_docs(texts: Iterable[str]) -> None:
     with _spacy_lock:
         for text in texts:
             _DOCS.pop(text, None)
-    _return_freed_memory()
+    return_freed_memory()
 
 
-def _return_freed_memory() -> None:
+def return_freed_memory() -> None:
     """Hand the C heap's free pages back to the system (glibc's `malloc_trim`). The
     docs' many small blocks, once freed, stay in the heap between blocks still in use,
     where the later stages' large arrays (mapped on their own) cannot reuse them: at 100
