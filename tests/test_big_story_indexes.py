@@ -352,5 +352,5 @@ def test_linked_pairs_from_the_upper_triangle_are_those_of_whole_rows():
             assert np.array_equal(similarity.block(rows, everything[start:]), whole[:, start:])
             r, c = np.nonzero((whole >= 0.1) & (everything[None, :] > rows[:, None]))
             plain.extend(zip(rows[r].tolist(), c.tolist()))
-        assert similarity.linked_pairs(0.1) == plain
+        assert list(similarity.linked_pairs(0.1)) == plain
         assert len(plain) > count

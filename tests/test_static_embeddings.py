@@ -49,3 +49,13 @@ def test_large_stories_embed_statically_and_small_ones_with_minilm(monkeypatch):
     assert nlp.encoder_for(nlp.MINILM_SENTENCE_BUDGET + 1) == "static"
     monkeypatch.setenv("CORROBORATE_ENCODER", "minilm")
     assert nlp.encoder_for(10**6) == "minilm"
+
+
+def test_a_story_encoded_in_chunks_is_the_same_bit_for_bit(monkeypatch):
+    from corroborate import static_embeddings
+
+    texts = [f"Officials in Quellbridge counted {k} boats at the harbour on day {k % 7}." for k in range(23)] + [""]
+    whole = static_encoder().encode(texts)
+    monkeypatch.setattr(static_embeddings, "_ENCODE_TEXTS", 5)
+    chunked = static_encoder().encode(texts)
+    assert chunked.shape == whole.shape and np.array_equal(chunked, whole)

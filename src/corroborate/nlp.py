@@ -595,6 +595,21 @@ def forget_docs(texts: Iterable[str]) -> None:
     with _spacy_lock:
         for text in texts:
             _DOCS.pop(text, None)
+    return_freed_memory()
+
+
+def return_freed_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc's `malloc_trim`). The
+    docs' many small blocks, once freed, stay in the heap between blocks still in use,
+    where the later stages' large arrays (mapped on their own) cannot reuse them: at 100
+    long articles 75 MB of the process stayed resident for nothing. Elsewhere
+    (no glibc), nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _parse_in_pieces(text: str, size: int):

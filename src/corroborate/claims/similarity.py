@@ -168,11 +168,12 @@ class Similarity:
         return self.block(everything, everything)
 
     def linked_pairs(self, least: float, block_rows: int = 256):
-        """(i, j), i < j, of every pair with a similarity of at least `least`."""
+        """(i, j), i < j, of every pair with a similarity of at least `least`, in order,
+        a block of rows at a time (a generator: a big story's dates have millions of such
+        pairs, which as one list of tuples took hundreds of megabytes)."""
         import numpy as np
 
         everything = np.arange(self.n)
-        pairs = []
         for first in range(0, self.n, block_rows):
             rows = everything[first : first + block_rows]
             # Only the columns after the block's first row hold pairs (i < j): half the
@@ -182,8 +183,7 @@ class Similarity:
             columns = everything[min(first + 1, max(0, self.n - block_rows)) :]
             sim = self.block(rows, columns)
             r, c = np.nonzero((sim >= least) & (columns[None, :] > rows[:, None]))
-            pairs.extend(zip((rows[r]).tolist(), columns[c].tolist()))
-        return pairs
+            yield from zip((rows[r]).tolist(), columns[c].tolist())
 
 
 def _codes(values: Sequence[str], empty: str | None = None):
