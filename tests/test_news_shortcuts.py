@@ -1,0 +1,107 @@
+"""The shortcuts that normal-length news briefs take (issue 12, branch mn12) give the
+answers of the plain computation.
+
+Each is compared with the computation it replaces on generated fictional text, with
+the cases the shortcut has to get right (case variants, the characters that
+`re.IGNORECASE` folds unlike `str.lower`, the same text asked twice with another
+reference date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import sys
+
+from corroborate import dates, summarize
+
+# One print of each alternative of summarize._JUNK, in a sentence of our own.
+_JUNK_PHRASES = (
+    "see https://harbour.example/ferry", "visit www.eastmere.example", "write to desk@eastmere.example today",
+    "click here for the timetable", "tap here to listen", "sign up for our daily bulletin",
+    "subscribe to our newsletters now", "register here free", "our weekly newsletter", "newsletter sign-up",
+    "all rights reserved", "copyright 2031", "(c) Eastmere Post ©", "follow us on the quay",
+    "follow her on instagram", "read more about the ferry", "advertisement", "image caption the quay",
+    "photograph: the quay", "(ap photo of the harbour", "getty images", "this site uses cookies",
+    "accept cookies", "cookie settings", "enable javascript", "javascript is disabled", "your browser",
+    "browser does not support", "our terms of use", "the site's privacy policy", "agree to our terms",
+    "share this story",
+)  # fmt: skip
+
+
+def _case_variants(text: str, rng: random.Random) -> str:
+    """Letters in random case, and now and then the characters that IGNORECASE reads as
+    i or s although str.lower does not ("İ", "ı", "ſ")."""
+    out = []
+    for char in text:
+        roll = rng.random()
+        if char == "i" and roll < 0.1:
+            out.append(rng.choice("\u0130\u0131"))
+        elif char == "s" and roll < 0.1:
+            out.append("\u017f")
+        elif char == "k" and roll < 0.05:
+            out.append("\u212a")  # the Kelvin sign, which lowers to k
+        else:
+            out.append(char.upper() if rng.random() < 0.3 else char)
+    return "".join(out)
+
+
+def test_junk_cues_are_in_every_junk_match():
+    rng = random.Random(12)
+    fillers = ["The ferry left the quay at dawn,", "the council said.", "Tickets sold out by noon;", ""]
+    asked = found = 0
+    for _ in range(4000):
+        phrase = _case_variants(rng.choice(_JUNK_PHRASES), rng)
+        text = f"{rng.choice(fillers)} {phrase} {rng.choice(fillers)}".strip()
+        asked += 1
+        if summarize._JUNK.search(text):
+            found += 1
+            assert summarize._may_be_junk(text), text
+    assert found > asked // 2  # the generated texts do exercise the pattern
+    # Plain sentences: the cue test decides nothing the pattern would decide otherwise.
+    for text in ("The ferry left the quay at dawn, the council said.", "Tickets sold out by noon on Monday.",
+                 "Vellmark bundled its browser with every new phone, the regulator said."):  # fmt: skip
+        assert bool(summarize._JUNK.search(text)) <= summarize._may_be_junk(text)
+
+
+def test_ignorecase_folds_no_other_character_into_a_cue_letter():
+    letters = sorted({char for cue in summarize._JUNK_CUES for char in cue if char.isalpha() and char.isascii()})
+    patterns = [(letter, re.compile(re.escape(letter), re.IGNORECASE)) for letter in letters]
+    # A character without case variants matches only itself under IGNORECASE.
+    cased = (chr(c) for c in range(sys.maxunicode + 1) if chr(c).lower() != chr(c) or chr(c).upper() != chr(c))
+    odd = {char for char in cased for letter, pattern in patterns
+           if pattern.fullmatch(char) and char.lower() != letter}  # fmt: skip
+    assert odd == set(summarize._FOLDED_UNLIKE_LOWER)
+
+
+def _plain_find_dates(text: str, reference):
+    """`dates.find_dates` as written before the scan was cached: every pattern scanned per call."""
+    taken, found = [], []
+    for kind, pattern in dates._PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            try:
+                resolved = dates._resolve(kind, match, text, reference)
+            except (ValueError, OverflowError):
+                continue
+            if resolved is None:
+                continue
+            resolved = dates._strip_preposition(resolved)
+            taken.append((start, end))
+            found.append(resolved)
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def test_cached_date_scan_resolves_as_the_plain_scan():
+    rng = random.Random(5)
+    pieces = ["on Monday", "last Friday night", "two days ago", "5,000 years ago", "March 3, 2031", "3 March",
+              "in May", "next week", "earlier this month", "2031-04-02", "the ferry will sail on Sunday", "yesterday",
+              "in 2030", "three years from now", "late Tuesday", "June 2029", "the council met", "Sept. 9"]  # fmt: skip
+    references = [None, dt.date(2031, 3, 10), dt.date(1, 1, 3), dt.date(9999, 12, 30)]
+    for _ in range(300):
+        text = ". ".join(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(3)) + "."
+        for reference in rng.sample(references, len(references)):  # the same text asked with other references
+            assert dates.find_dates(text, reference) == _plain_find_dates(text, reference), (text, reference)
