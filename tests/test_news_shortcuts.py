@@ -105,3 +105,42 @@ def test_cached_date_scan_resolves_as_the_plain_scan():
         text = ". ".join(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(3)) + "."
         for reference in rng.sample(references, len(references)):  # the same text asked with other references
             assert dates.find_dates(text, reference) == _plain_find_dates(text, reference), (text, reference)
+
+
+def _plain_group_of(brief, article_id: str) -> int:
+    """`Brief.group_of` as written before its index: a scan of the groups."""
+    for index, group in enumerate(brief.source_groups):
+        if article_id in group.articles:
+            return index
+    return len(brief.source_groups) + [a.id for a in brief.articles].index(article_id)
+
+
+def test_group_of_is_the_first_group_holding_the_article():
+    import pytest
+
+    from corroborate.model import Article, Brief, SourceGroup
+
+    rng = random.Random(3)
+    for _ in range(200):
+        articles = tuple(Article(id=f"a{k}", origin=f"a{k}.txt", title="", text="Text.") for k in range(rng.randint(1, 9)))
+        ids = [a.id for a in articles]
+        # Groups as relations makes them, and malformed ones: an article in two groups, none.
+        groups = tuple(SourceGroup(articles=tuple(rng.sample(ids, rng.randint(1, len(ids)))), original=ids[0])
+                       for _ in range(rng.randint(0, 4)))  # fmt: skip
+        brief = Brief(title="", articles=articles, source_groups=groups)
+        for article_id in ids:
+            assert brief.group_of(article_id) == _plain_group_of(brief, article_id)
+        with pytest.raises(ValueError):
+            brief.group_of("not-an-article")
+
+
+def test_noun_chunk_bounds_are_spacys_noun_chunks(example_story_dir):
+    from corroborate import entities, nlp
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted((example_story_dir / "articles").glob("*.txt"))]
+    texts += ["The mayor, her deputy and the harbour master met the ferry crews and their union on Monday.",
+              "Ada, Bram and Cleo sold tickets to children; the council and a rival firm, Calloway Hale, said nothing.",
+              "", "Rain."]  # fmt: skip
+    assert len(texts) > 6  # the bundled story's articles were found
+    for doc in nlp.parse_texts(texts):
+        assert entities._noun_chunk_bounds(doc) == [(chunk.start, chunk.end) for chunk in doc.noun_chunks]
