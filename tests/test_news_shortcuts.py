@@ -144,3 +144,44 @@ def test_noun_chunk_bounds_are_spacys_noun_chunks(example_story_dir):
     assert len(texts) > 6  # the bundled story's articles were found
     for doc in nlp.parse_texts(texts):
         assert entities._noun_chunk_bounds(doc) == [(chunk.start, chunk.end) for chunk in doc.noun_chunks]
+
+
+def _plain_mark_repeats(candidates, sameness, redundant_cosine):
+    """`summarize._mark_repeats` as written before: every pair close enough asked."""
+    import numpy as np
+
+    rows = np.array([c.row for c in candidates], dtype=np.int64)
+    least = min(sameness.least_cosine, redundant_cosine)
+    for pair_rows, pair_columns, cosines in summarize._relations().upper_pairs(sameness.vectors[rows], least):
+        later = pair_columns > pair_rows
+        pair_rows, pair_columns, cosines = pair_rows[later], pair_columns[later], cosines[later].astype(np.float64)
+        repeated = (cosines >= redundant_cosine) | sameness.same_many(rows[pair_rows], rows[pair_columns], cosines)
+        for a, b in zip(pair_rows[repeated], pair_columns[repeated]):
+            candidates[a].repeats.add(candidates[b].index)
+            candidates[b].repeats.add(candidates[a].index)
+
+
+def test_close_pairs_are_repeats_without_asking_their_words():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    words = "ferry harbour council budget storm warning school closure bridge repair court ruling crews".split()
+    texts, vectors = [], []
+    for k in range(60):  # sentences around a few topics, some reworded, some printed twice
+        topic = k % 5
+        kept = [w for w in words if rng.random() < 0.6]
+        texts.append(" ".join(kept) if k % 7 else texts[-1] if texts else "ferry")
+        vector = np.eye(5, 16)[topic] + rng.normal(scale=rng.choice([0.2, 0.6, 1.0]), size=16)
+        vectors.append(vector / np.linalg.norm(vector))
+    vectors = np.asarray(vectors, dtype=np.float32)
+
+    def marked(mark, redundant):
+        candidates = [summarize._Candidate(index=k, sentence=None, text=t, words=7, concepts=set(), group=k, row=k)
+                      for k, t in enumerate(texts)]  # fmt: skip
+        mark(candidates, summarize._Sameness(texts, vectors), redundant)
+        return [sorted(c.repeats) for c in candidates]
+
+    for redundant in (0.3, 0.55, 0.8, 1.0):
+        ours = marked(summarize._mark_repeats, redundant)
+        assert ours == marked(_plain_mark_repeats, redundant)
+        assert any(ours)
