@@ -185,3 +185,62 @@ def test_close_pairs_are_repeats_without_asking_their_words():
         ours = marked(summarize._mark_repeats, redundant)
         assert ours == marked(_plain_mark_repeats, redundant)
         assert any(ours)
+
+
+def _plain_citations(brief, row, sameness, unreliable=()):
+    """`summarize._citations` as written before: every sentence asked, every fact read."""
+    own = brief.sentences[row].span.article_id
+    similarity = sameness.vectors @ sameness.vectors[row]
+    citing = set()
+    for j, other in enumerate(brief.sentences):
+        article_id = other.span.article_id
+        if article_id == own or article_id in citing or not sameness.same(row, j, float(similarity[j])):
+            continue
+        if any(other.span.overlaps(span) for span in unreliable):
+            continue
+        citing.add(article_id)
+    span = brief.sentences[row].span
+    for fact in brief.facts:
+        values = {claim.value for claim in fact.claims if span.contains(claim.span)}
+        if values:
+            citing |= {claim.span.article_id for claim in fact.claims if claim.value in values} - {own}
+    return (own, *(a.id for a in brief.articles if a.id in citing))
+
+
+def test_citations_read_only_close_sentences_and_their_articles_facts():
+    import numpy as np
+
+    from corroborate.model import Article, Brief, Claim, FactSlot, Sentence, Span
+
+    rng = np.random.default_rng(11)
+    statements = ["the ferry sailed at dawn", "the council met on monday", "storm warning for the harbour",
+                  "tickets sold out by noon"]  # fmt: skip
+    articles, sentences, texts, vectors = [], [], [], []
+    for k in range(12):
+        chosen = [statements[i] for i in rng.permutation(len(statements))[:3]]
+        text = ". ".join(chosen) + "."
+        articles.append(Article(id=f"a{k:02d}", origin=f"a{k}.txt", title="", text=text))
+        start = 0
+        for index, statement in enumerate(chosen):
+            sentences.append(Sentence(Span(f"a{k:02d}", start, start + len(statement)), index, 0))
+            texts.append(statement)
+            vector = np.eye(len(statements), 8)[statements.index(statement)] + rng.normal(scale=0.5, size=8)
+            vectors.append(vector / np.linalg.norm(vector))
+            start += len(statement) + 2
+    facts = []
+    for value in ("dawn", "noon"):  # a fact printed in some articles' sentences
+        claims = tuple(Claim(span=Span(s.span.article_id, s.span.start + 1, s.span.start + 4), subject="", attribute="time",
+                             value=value if rng.random() < 0.7 else "dusk", display=value)
+                       for s in sentences if value in texts[sentences.index(s)])  # fmt: skip
+        facts.append(FactSlot("", "time", "conflicting", claims, len(claims)))
+    brief = Brief(title="", articles=tuple(articles), sentences=tuple(sentences), facts=tuple(facts))
+    sameness = summarize._Sameness(texts, np.asarray(vectors, dtype=np.float32))
+    unreliable = [sentences[5].span, sentences[17].span]
+    facts_in = summarize._facts_by_article(brief)
+    cited = 0
+    for row in range(len(sentences)):
+        ours = summarize._citations(brief, row, sameness, unreliable, facts_in)
+        assert ours == _plain_citations(brief, row, sameness, unreliable)
+        assert ours == summarize._citations(brief, row, sameness, unreliable)  # without the index
+        cited += len(ours) - 1
+    assert cited  # some sentences are cited by others

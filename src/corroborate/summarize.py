@@ -500,9 +500,10 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING, overfl
         extra = _overflow_candidate(chosen, candidates, weights)
         chosen = chosen + ([extra] if extra is not None else [])
     position = {s.span: i for i, s in enumerate(brief.sentences)}
+    facts_in = _facts_by_article(brief)
     out = []
     for candidate in chosen:
-        citing = _citations(brief, position[candidate.sentence.span], sameness, unreliable)
+        citing = _citations(brief, position[candidate.sentence.span], sameness, unreliable, facts_in)
         groups = {brief.group_of(a) for a in citing}
         shown = candidate.span or candidate.sentence.span
         out.append(SummarySentence(span=shown, citations=citing, independent_sources=len(groups)))
@@ -965,30 +966,46 @@ def _has_verb(text: str) -> bool:
     return any(token.pos_ in ("VERB", "AUX") for token in doc)
 
 
-def _citations(brief: Brief, row: int, sameness: _Sameness, unreliable: Sequence[Span] = ()) -> tuple[str, ...]:
+def _citations(brief: Brief, row: int, sameness: _Sameness, unreliable: Sequence[Span] = (),
+               facts_in: dict[str, list] | None = None) -> tuple[str, ...]:  # fmt: skip
     """The sentence's own article first, then every other article that has a
     sentence saying the same (and not through an altered quote), in input order."""
+    import numpy as np
+
     own = brief.sentences[row].span.article_id
     similarity = sameness.vectors @ sameness.vectors[row]
     citing: set[str] = set()
-    for j, other in enumerate(brief.sentences):
+    # `same` says no below `least_cosine` whatever the words: only the sentences at least
+    # that close are asked, in order (compared as the float each is asked with).
+    for j in np.flatnonzero(similarity.astype(np.float64) >= sameness.least_cosine).tolist():
+        other = brief.sentences[j]
         article_id = other.span.article_id
         if article_id == own or article_id in citing or not sameness.same(row, j, float(similarity[j])):
             continue
         if any(other.span.overlaps(span) for span in unreliable):
             continue
         citing.add(article_id)
-    citing |= _same_fact_sources(brief, brief.sentences[row].span) - {own}
+    citing |= _same_fact_sources(brief, brief.sentences[row].span, facts_in) - {own}
     return (own, *(a.id for a in brief.articles if a.id in citing))
 
 
-def _same_fact_sources(brief: Brief, span: Span) -> set[str]:
+def _facts_by_article(brief: Brief) -> dict[str, list]:
+    """Article id -> the facts with a claim in it (each once, in the facts' order)."""
+    out: dict[str, list] = defaultdict(list)
+    for fact in brief.facts:
+        for article_id in dict.fromkeys(claim.span.article_id for claim in fact.claims):
+            out[article_id].append(fact)
+    return out
+
+
+def _same_fact_sources(brief: Brief, span: Span, facts_in: dict[str, list] | None = None) -> set[str]:
     """Articles that state the same value of a fact this sentence states (from the
     facts stage): an outlet that reports "$25 million lawsuit" inside a longer,
     differently built sentence supports the sentence's fact although the two
-    sentences are no paraphrases."""
+    sentences are no paraphrases. `facts_in` (`_facts_by_article`): only the facts
+    with a claim in the sentence's article can have one inside it."""
     sources: set[str] = set()
-    for fact in brief.facts:
+    for fact in brief.facts if facts_in is None else facts_in.get(span.article_id, ()):
         values = {claim.value for claim in fact.claims if span.contains(claim.span)}
         if values:
             sources |= {claim.span.article_id for claim in fact.claims if claim.value in values}
