@@ -244,3 +244,26 @@ def test_citations_read_only_close_sentences_and_their_articles_facts():
         assert ours == summarize._citations(brief, row, sameness, unreliable)  # without the index
         cited += len(ours) - 1
     assert cited  # some sentences are cited by others
+
+
+def test_quote_pairs_asked_through_compiled_ratios_are_the_plain_ones(monkeypatch):
+    from types import SimpleNamespace
+
+    from corroborate import relations
+
+    rng = random.Random(21)
+    said = ["we will rebuild the bridge before winter", "the ferry crews were in the water all night",
+            "tickets sold out to the children by noon", "the council has no money left for the harbour"]  # fmt: skip
+
+    def reworded(quote: str) -> str:
+        words = quote.split()
+        for _ in range(rng.randint(0, 4)):  # drop, swap or misspell a word now and then
+            k = rng.randrange(len(words))
+            words[k] = rng.choice([words[k][::-1], words[k] + "s", "the", words[k].upper()])
+        return " ".join(words)
+
+    profiles = [SimpleNamespace(quotes=[reworded(rng.choice(said)) for _ in range(rng.randint(1, 4))]) for _ in range(40)]
+    plain = relations._quote_pairs(profiles)  # fewer pairs than the bar: every pair asked with fuzz.ratio
+    monkeypatch.setattr(relations, "QUOTE_PAIRS_COMPILED_FROM", 0)
+    assert relations._quote_pairs(profiles) == plain
+    assert sum(map(len, plain.values())) > 20  # the generated quotes do share
