@@ -248,14 +248,25 @@ def analyse(brief: Brief, options: BriefOptions | None = None) -> Brief:
     parse_first = next((name for name in stages if name in _PARSING_STAGES & wanted), None)
     parse_last = next((name for name in reversed(stages) if name in _PARSING_STAGES & wanted), None)
     spread = contextlib.ExitStack()
+    aside = None  # the quotes stage in a forked child while facts runs here (stage_worker)
     for name, stage in stages.items():
         if name == parse_first:
             with step("parse"):  # waits for the background parse (then cached for every stage)
                 _ahead(_parse, brief)
             spread.enter_context(_encoding_on_free_cores())
+        if name == "quotes" and "quotes" in wanted and "facts" in wanted and warm_up is not None:
+            from . import stage_worker
+
+            if stage_worker.may_fork(brief):
+                warm_up.join()  # the parse is done: at most an import left, which a fork must not split
+                aside = stage_worker.SideStage(name, stage, brief, options)
+                continue
         if name in wanted or name == "sentences":  # every later stage reads sentences
             with step(name):
                 brief = run_stage(name, stage, brief, options)
+        if name == "facts" and aside is not None:
+            with step("quotes"):  # what is left of it on the second core, then merged in
+                brief = aside.result(brief)
         if name == parse_last:
             _forget_parse(brief)
         if name == "sentences" and wanted & {"relations", "summary"}:
