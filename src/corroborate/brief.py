@@ -344,6 +344,10 @@ def _load_models_in_background(options: BriefOptions) -> None:
     # Reading and the stages' modules import these while the models load:
     import csv, difflib, heapq, json, secrets, unicodedata  # noqa: E401, F401
     import numpy  # noqa: F401
+    # `np.unique` imports numpy.ma on first use: in a parse process forked while another
+    # thread was importing it, the import lock stays held and the parse hangs (seen once
+    # at 100 news articles: the fork came as the relations stage's first np.unique ran).
+    import numpy.ma  # noqa: F401
 
     from .nlp import sentence_encoder, spacy_model
 

@@ -27,6 +27,7 @@ dates it reports itself and the published dates of the other articles.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -309,22 +310,32 @@ def find_dates(text: str, reference: dt.date | None) -> list[DateMention]:
     (expressions that need a reference get `date=None` when it is None)."""
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue
-            try:
-                resolved = _resolve(kind, match, text, reference)
-            except (ValueError, OverflowError):
-                continue  # "5,000 years ago": outside the calendar, not a date of the story
-            if resolved is None:
-                continue
-            resolved = _strip_preposition(resolved)
-            taken.append((start, end))
-            found.append(resolved)
+    for kind, match in _matches(text):
+        start, end = match.span()
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        try:
+            resolved = _resolve(kind, match, text, reference)
+        except (ValueError, OverflowError):
+            continue  # "5,000 years ago": outside the calendar, not a date of the story
+        if resolved is None:
+            continue
+        resolved = _strip_preposition(resolved)
+        taken.append((start, end))
+        found.append(resolved)
     found.sort(key=lambda m: m.start)
     return found
+
+
+@functools.lru_cache(maxsize=512)
+def _matches(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
+    """(kind, match) of every pattern's matches in `text`, patterns in their order. What
+    the patterns find does not depend on the reference date, only what it resolves to:
+    the facts stage reads each article's dates twice (its reference window, then its
+    claims' dates) and the scan is most of the cost (0.26 s a pass over 100 news
+    articles), so a text is scanned once. Cached for the last 512 texts (a story's
+    articles: the matches hold their text, which the brief holds anyway)."""
+    return tuple((kind, match) for kind, pattern in _PATTERNS for match in pattern.finditer(text))
 
 
 def _strip_preposition(mention: DateMention) -> DateMention:
