@@ -116,15 +116,16 @@ def probabilities(rows: list[list[float]], model: Model):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def reweigh(candidates: Sequence, weights: dict, model: Model, mode: str = "replace") -> dict:
-    """The concept weights with the model's probabilities: `replace` weighs a bigram by
-    its probability alone, `combine` by the hand-made weight times it. Either is scaled
+def reweigh(candidates: Sequence, weights: dict, model: Model, mode: str = "replace", power: float = 1.0) -> dict:
+    """The concept weights with the model's probabilities (raised to `power`: sharper
+    above 1): `replace` weighs a bigram by its probability alone, `combine` by the
+    hand-made weight times it. Either is scaled
     so that the story's bigram weights sum as the hand-made ones do, which keeps the
     per-sentence terms (lexical centrality) in the balance they were tuned for."""
     keys, rows = features(candidates, weights)
     if not keys:
         return weights
-    p = probabilities(rows, model)
+    p = probabilities(rows, model) ** power
     hand = [weights[k] for k in keys]
     learned = p if mode == "replace" else p * hand
     total = float(learned.sum())

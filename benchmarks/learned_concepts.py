@@ -20,6 +20,7 @@ and the model fitted on all clusters (fitted on itself, not trusted).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import sys
 import time
@@ -80,6 +81,24 @@ def fit(rows: list[list[float]], labels: list[int]):
     w = regression.coef_[0] / scale
     b = float(regression.intercept_[0] - (regression.coef_[0] * scaler.mean_ / scale).sum())
     return tuple(zip(FEATURES, map(float, w))) + (("intercept", b),)
+
+
+def clusters_with_concepts(args, words: int):
+    """The clusters of `args.data` (at most `args.limit`), each one's `concept_rows`
+    (built on `args.jobs` forked processes, the sentence embeddings kept in `args.cache`
+    between runs) and the 5 folds by cluster of the tuning protocol."""
+    import multiprocessing
+
+    from corroborate import nlp
+
+    records = list(harness.read_clusters(args.data, args.limit))
+    harness._load_embeddings(args.cache)
+    with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+        built = pool.map(concept_rows, [(r, words, args.duc) for r in records], chunksize=1)
+    for _, _, _, embeddings in built:
+        nlp._EMBEDDINGS.update(embeddings)
+    harness._save_embeddings(args.cache)
+    return records, built, protocol.folds(records, lambda record: str(record.get("cluster_id")), 5)
 
 
 def ranking_quality(built, folds) -> str:
@@ -160,20 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         print(f"{args.data}: no such file", file=sys.stderr)
         return 2
-    records = list(harness.read_clusters(args.data, args.limit))
-    harness._load_embeddings(args.cache)
     started = time.perf_counter()
-    import multiprocessing
-
-    from corroborate import nlp
-
-    context = multiprocessing.get_context("fork")
-    with context.Pool(args.jobs) as pool:
-        built = pool.map(concept_rows, [(r, words, args.duc) for r in records], chunksize=1)
-    for _, _, _, embeddings in built:
-        nlp._EMBEDDINGS.update(embeddings)
-    harness._save_embeddings(args.cache)
-    folds = protocol.folds(records, lambda record: str(record.get("cluster_id")), 5)
+    records, built, folds = clusters_with_concepts(args, words)
     _BRIEFS[:] = [b for b, _, _, _ in built]
     _RECORDS[:] = records
     for f, fold in enumerate(folds):
@@ -186,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(records)} clusters, {total} bigram concepts, {positives} in the reference ({100 * positives / total:.1f} %)")
     print(ranking_quality(built, folds))
     print(concentration(built, _MODELS["all"]))
-    with context.Pool(args.jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         scored = pool.map(summarise, [(i, words) for i in range(len(records))], chunksize=1)
     elapsed = time.perf_counter() - started
     which = 1 if args.duc else 0

@@ -30,6 +30,7 @@ summary and the baselines of the same run.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import contextlib
 import re
 import statistics
@@ -41,7 +42,7 @@ from pathlib import Path
 import learned_concepts as lc
 import protocol
 import summary_harness as harness
-from concept_importance import features, probabilities
+from concept_importance import reweigh
 
 from corroborate import summarize
 from corroborate.model import Span
@@ -156,19 +157,9 @@ summarize._candidates = _memo_candidates
 
 def sharpened(candidates, weights: dict, model, mode: str, power: float) -> dict:
     """`replace`: a bigram weighs p**power; `combine`: its hand-made weight times
-    p**power. Scaled so that the story's bigram weights sum as the hand-made ones do
-    (as concept_importance.reweigh does: the per-sentence terms keep their balance)."""
-    keys, rows = features(candidates, weights)
-    if not keys:
-        return weights
-    p = probabilities(rows, model) ** power
-    hand = [weights[k] for k in keys]
-    learned = p if mode == "replace" else p * hand
-    total = float(learned.sum())
-    scale = sum(hand) / total if total > 0 else 0.0
-    out = dict(weights)
-    out.update((k, float(v) * scale) for k, v in zip(keys, learned))
-    return out
+    p**power (`concept_importance.reweigh`: scaled so that the story's bigram weights sum
+    as the hand-made ones do, the per-sentence terms keeping their balance)."""
+    return reweigh(candidates, weights, model, mode, power)
 
 
 @contextlib.contextmanager
@@ -254,20 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         print(f"{args.data}: no such file", file=sys.stderr)
         return 2
-    records = list(harness.read_clusters(args.data, args.limit))
-    harness._load_embeddings(args.cache)
     started = time.perf_counter()
-    import multiprocessing
-
-    from corroborate import nlp
-
-    context = multiprocessing.get_context("fork")
-    with context.Pool(args.jobs) as pool:
-        built = pool.map(lc.concept_rows, [(r, words, args.duc) for r in records], chunksize=1)
-    for _, _, _, embeddings in built:
-        nlp._EMBEDDINGS.update(embeddings)
-    harness._save_embeddings(args.cache)
-    folds = protocol.folds(records, lambda record: str(record.get("cluster_id")), 5)
+    records, built, folds = lc.clusters_with_concepts(args, words)
     _BRIEFS[:] = [b for b, _, _, _ in built]
     _RECORDS[:] = records
     for f, fold in enumerate(folds):
@@ -275,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     for f in range(len(folds)):
         train = [i for i in range(len(records)) if _FOLD_OF[i] != f]
         _MODELS[f] = lc.fit([row for i in train for row in built[i][1]], [y for i in train for y in built[i][2]])
-    with context.Pool(args.jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         scored = pool.map(summarise, [(i, words) for i in range(len(records))], chunksize=1)
     elapsed = time.perf_counter() - started
     which = 1 if args.duc else 0
