@@ -101,6 +101,17 @@ def clusters_with_concepts(args, words: int):
     return records, built, protocol.folds(records, lambda record: str(record.get("cluster_id")), 5)
 
 
+def fitted_per_fold(built, folds, with_all: bool = False) -> tuple[dict, dict]:
+    """Each cluster's fold, and per fold the model fitted on the other folds' concepts
+    (with `with_all`, also "all": fitted on every cluster, the fitted-on-itself figure)."""
+    fold_of = {i: f for f, fold in enumerate(folds) for i in fold}
+    models = {}
+    for f in [*range(len(folds)), *(["all"] if with_all else [])]:
+        train = [i for i in range(len(built)) if f == "all" or fold_of[i] != f]
+        models[f] = fit([row for i in train for row in built[i][1]], [y for i in train for y in built[i][2]])
+    return fold_of, models
+
+
 def ranking_quality(built, folds) -> str:
     """How well each weighting ranks a held-out fold's concepts by whether the reference
     has them (ROC AUC, pooled over the fold's clusters): the hand-made weight against
@@ -183,11 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     records, built, folds = clusters_with_concepts(args, words)
     _BRIEFS[:] = [b for b, _, _, _ in built]
     _RECORDS[:] = records
-    for f, fold in enumerate(folds):
-        _FOLD_OF.update((i, f) for i in fold)
-    for f in [*range(len(folds)), "all"]:
-        train = [i for i in range(len(records)) if f == "all" or _FOLD_OF[i] != f]
-        _MODELS[f] = fit([row for i in train for row in built[i][1]], [y for i in train for y in built[i][2]])
+    fold_of, models = fitted_per_fold(built, folds, with_all=True)
+    _FOLD_OF.update(fold_of)
+    _MODELS.update(models)
     positives = sum(sum(b[2]) for b in built)
     total = sum(len(b[2]) for b in built)
     print(f"{len(records)} clusters, {total} bigram concepts, {positives} in the reference ({100 * positives / total:.1f} %)")

@@ -249,11 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     records, built, folds = lc.clusters_with_concepts(args, words)
     _BRIEFS[:] = [b for b, _, _, _ in built]
     _RECORDS[:] = records
-    for f, fold in enumerate(folds):
-        _FOLD_OF.update((i, f) for i in fold)
-    for f in range(len(folds)):
-        train = [i for i in range(len(records)) if _FOLD_OF[i] != f]
-        _MODELS[f] = lc.fit([row for i in train for row in built[i][1]], [y for i in train for y in built[i][2]])
+    fold_of, models = lc.fitted_per_fold(built, folds)
+    _FOLD_OF.update(fold_of)
+    _MODELS.update(models)
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         scored = pool.map(summarise, [(i, words) for i in range(len(records))], chunksize=1)
     elapsed = time.perf_counter() - started
