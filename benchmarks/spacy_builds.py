@@ -1,0 +1,109 @@
+"""The parse's CPU under different builds of spaCy 3.8 (issue 12, the parse floor).
+
+spaCy's wheels from 3.8.7 on are compiled with Cython 3 (3.8.7: 3.1.1, 3.8.11: 3.2.1,
+3.8.17 and 3.8.18: 3.3.0); 3.8.6 and earlier with Cython 0.29. In the later builds the
+parser's transition loop takes and drops the GIL on every state lookup
+(PyGILState_Ensure under StateC::B_ in the NER's is_valid checks: perf showed half of
+the NER's time in pthread_mutex_lock/unlock), so the same model, weights and output cost
+about 3x in the NER and 2x in the whole parse. pyproject.toml therefore pins 3.8.6.
+
+This script measures it. For the spaCy installed in this .venv and for each other build
+given with --site (a directory holding another spaCy, installed beforehand with
+`pip install --no-deps --target DIR spacy==3.8.18 langcodes language-data`; the script
+itself contacts no network), it runs a fresh process per build and round, alternating
+the builds, that parses the same texts with the pipeline a brief runs (nlp.spacy_model)
+on one core, and prints each pipe's CPU seconds and a digest of every annotation a stage
+reads (ORTH, POS, TAG, DEP, HEAD, MORPH, LEMMA, entities, sentence starts): equal digests
+mean identical parses.
+
+    .venv/bin/python benchmarks/spacy_builds.py --site /tmp/spacy-3.8.18
+    .venv/bin/python benchmarks/spacy_builds.py --site /tmp/spacy-3.8.18 --rounds 3 --articles 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from statistics import median
+
+_HERE = Path(__file__).resolve().parent
+
+
+def parse_once(articles: int, news: int) -> dict:
+    """In this process: the pipeline's per-pipe CPU over the inputs, and the annotations' digest."""
+    import numpy as np
+    import spacy
+    from brief_scaling import multinews_docs, timeline17_docs
+    from parse_cost import per_pipe
+    from spacy import attrs
+
+    from corroborate import nlp
+
+    texts = [doc["text"] for doc in timeline17_docs(articles)] + [doc["text"] for doc in multinews_docs(news)]
+    model = nlp.spacy_model()
+    list(model.pipe(["Warm up, Mr. Smith said on Monday."]))
+    seconds, docs = per_pipe(model, texts)
+    columns = [attrs.ORTH, attrs.POS, attrs.TAG, attrs.DEP, attrs.HEAD, attrs.MORPH, attrs.LEMMA, attrs.ENT_IOB,
+               attrs.ENT_TYPE, attrs.SENT_START]  # fmt: skip
+    digest = hashlib.sha256()
+    for doc in docs:
+        digest.update(np.ascontiguousarray(doc.to_array(columns)).tobytes())
+    return {"spacy": spacy.__version__, "where": str(Path(spacy.__file__).parent.parent), "seconds": seconds,
+            "tokens": sum(len(doc) for doc in docs), "digest": digest.hexdigest()[:16]}  # fmt: skip
+
+
+def run_build(site: str | None, articles: int, news: int) -> dict:
+    """parse_once in a fresh process on one core, with `site` ahead of the .venv's packages."""
+    env = dict(os.environ)
+    path = [str(_HERE)] + ([site] if site else [])
+    env["PYTHONPATH"] = os.pathsep.join(path + [env["PYTHONPATH"]] if env.get("PYTHONPATH") else path)
+    code = (f"import json, sys; sys.path[:0] = {path!r}; import spacy_builds; "
+            f"print(json.dumps(spacy_builds.parse_once({articles}, {news})))")  # fmt: skip
+    command = ["taskset", "-c", "0", sys.executable, "-c", code] if _has_taskset() else [sys.executable, "-c", code]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode:
+        raise SystemExit(f"the parse under {site or 'this .venv'} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _has_taskset() -> bool:
+    return any((Path(folder) / "taskset").exists() for folder in os.environ.get("PATH", "").split(os.pathsep))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", action="append", default=[], help="a directory holding another spaCy build")
+    parser.add_argument("--articles", type=int, default=20, help="long Timeline17 articles (default 20)")
+    parser.add_argument("--news", type=int, default=60, help="Multi-News dev documents (default 60)")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    builds: list[str | None] = [None, *args.site]
+    runs: dict[str | None, list[dict]] = {build: [] for build in builds}
+    for _ in range(args.rounds):
+        for build in builds:
+            runs[build].append(run_build(build, args.articles, args.news))
+    first = runs[None][0]
+    pipes = list(first["seconds"])
+    print(f"{args.articles} long Timeline17 articles + {args.news} Multi-News documents, {first['tokens']:,} tokens; "
+          f"one core; median of {args.rounds} alternating runs, CPU seconds\n")  # fmt: skip
+    print("| spaCy | " + " | ".join(pipes) + " | total | annotations digest |")
+    print("|---|" + "--:|" * (len(pipes) + 1) + "---|")
+    for build in builds:
+        rows = runs[build]
+        cells = [median(row["seconds"].get(pipe, 0.0) for row in rows) for pipe in pipes]
+        total = median(sum(row["seconds"].values()) for row in rows)
+        digests = sorted({row["digest"] for row in rows})
+        label = f"{rows[0]['spacy']} ({'this .venv' if build is None else build})"
+        print(f"| {label} | " + " | ".join(f"{cell:.2f}" for cell in cells) + f" | **{total:.2f}** | {', '.join(digests)} |")
+    same = len({row["digest"] for rows in runs.values() for row in rows}) == 1
+    print(f"\nidentical annotations across builds: {same}")
+
+
+if __name__ == "__main__":
+    main()
