@@ -143,7 +143,11 @@ class ArrayRules:
     def _rule_lemma(self, token) -> str:
         """spacy.pipeline.Lemmatizer.rule_lemmatize's first form, step for step, but with
         each part of speech's word index as a set: the stock one searches a list (57k
-        nouns) for every candidate form, ~80 us a token."""
+        nouns) for every candidate form, ~80 us a token.
+
+        As in spaCy 3.8.6 (the version pyproject.toml pins): forms in the order of the
+        rules. spaCy 3.8.7 put forms found in the index first, the last rule's first,
+        which turned "hated", "staged" and "slated" into "hat", "stag" and "slat"."""
         string = token.text
         univ_pos = token.pos_.lower()
         if univ_pos in ("", "eol", "space") or self.lemmatizer.is_base_form(token):
@@ -161,10 +165,7 @@ class ArrayRules:
                 if not form:
                     pass
                 elif form in index or not form.isalpha():
-                    if form in index:
-                        forms.insert(0, form)
-                    else:
-                        forms.append(form)
+                    forms.append(form)
                 else:
                     oov_forms.append(form)
         forms = list(dict.fromkeys(forms))
