@@ -26,6 +26,19 @@ from __future__ import annotations
 import re
 
 COMPONENT = "corroborate_array_rules"
+
+
+def _spacy_puts_indexed_forms_first() -> bool:
+    """Whether the installed spaCy's rule lemmatizer moves forms found in the word
+    index ahead of the others (3.8.7 and later; see `ArrayRules._rule_lemma`). Read
+    from the package's metadata: importing spaCy here would make this module heavy."""
+    from importlib.metadata import version
+
+    major, minor, patch = (int(part) for part in re.findall(r"\d+", version("spacy"))[:3])
+    return (major, minor, patch) >= (3, 8, 7)
+
+
+_INDEXED_FORMS_FIRST = _spacy_puts_indexed_forms_first()
 _MATCHED_COLUMNS = ("TAG", "LOWER", "DEP", "IS_SPACE")
 
 
@@ -145,9 +158,10 @@ class ArrayRules:
         each part of speech's word index as a set: the stock one searches a list (57k
         nouns) for every candidate form, ~80 us a token.
 
-        As in spaCy 3.8.6 (the version pyproject.toml pins): forms in the order of the
-        rules. spaCy 3.8.7 put forms found in the index first, the last rule's first,
-        which turned "hated", "staged" and "slated" into "hat", "stag" and "slat"."""
+        As the installed spaCy does it: 3.8.6 (pinned by pyproject.toml below Python
+        3.13) keeps forms in the order of the rules; 3.8.7 on put forms found in the
+        index first, the last rule's first, which turns "hated", "staged" and "slated"
+        into "hat", "stag" and "slat"."""
         string = token.text
         univ_pos = token.pos_.lower()
         if univ_pos in ("", "eol", "space") or self.lemmatizer.is_base_form(token):
@@ -164,6 +178,8 @@ class ArrayRules:
                 form = string[: len(string) - len(old)] + new
                 if not form:
                     pass
+                elif form in index and _INDEXED_FORMS_FIRST:
+                    forms.insert(0, form)
                 elif form in index or not form.isalpha():
                     forms.append(form)
                 else:
