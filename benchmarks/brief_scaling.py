@@ -26,10 +26,16 @@ wall time, CPU time (user + system of that process) and peak RSS come from
 - peer: sumy's LexRank summary of the same sentences (corroborate's sentence
   splitter), stopped after --peer-timeout seconds.
 
-On a shared machine compare CPU times; wall times need a quiet one.
+On a shared machine compare CPU times; wall times need a quiet one. Even a quiet
+machine's speed moves by a third within minutes (measured: the same brief 11.7 to
+16.9 s), so `--repeat N` briefs each row N times and reports the median (and the
+range), and `--against CHECKOUT` briefs the same inputs with another checkout's
+corroborate (its own .venv), alternating with ours at every repetition: two codes
+compared in the same minutes.
 
     .venv/bin/python benchmarks/brief_scaling.py                  # every row
     .venv/bin/python benchmarks/brief_scaling.py --rows t17-25 mn-100 --no-peer
+    .venv/bin/python benchmarks/brief_scaling.py --rows mn-100 t17-100 --no-peer --no-floor --repeat 3 --against ../base
 """
 
 from __future__ import annotations
@@ -105,11 +111,11 @@ def story_input(row: str, folder: Path) -> Path:
 # --- measured child processes ---------------------------------------------------------
 
 
-def measured(command: list[str], timeout: float | None = None) -> dict:
+def measured(command: list[str], timeout: float | None = None, cwd: Path | None = None) -> dict:
     """Run `command` in a fresh process: wall, CPU (user + system), peak RSS, its output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=cwd or ROOT)
         deadline = None if timeout is None else start + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -192,17 +198,40 @@ print(len(summarizer(ObjectDocumentModel([p for p in paragraphs if p.sentences])
 """
 
 
-def corroborate_command() -> list[str]:
-    return [sys.executable, "-m", "corroborate"]
+def corroborate_command(checkout: Path | None = None) -> list[str]:
+    """Our corroborate, or that of `checkout` (run by its own .venv's Python)."""
+    python = sys.executable if checkout is None else str(checkout / ".venv" / "bin" / "python")
+    return [python, "-m", "corroborate"]
 
 
-def run_row(row: str, folder: Path, floor: bool, peer: bool, peer_timeout: float) -> dict:
-    path = story_input(row, folder)
-    result = {"row": row}
-    brief = measured([*corroborate_command(), "brief", str(path), "-f", "json", "-o", str(folder / f"{row}.json"), "--timings"])
+def brief_once(row: str, path: Path, folder: Path, checkout: Path | None = None) -> dict:
+    """One cold `corroborate brief` of the row's input: wall, CPU, peak RSS, step shares."""
+    out = folder / f"{row}-{'ours' if checkout is None else 'against'}.json"
+    brief = measured([*corroborate_command(checkout), "brief", str(path), "-f", "json", "-o", str(out), "--timings"],
+                     cwd=checkout)  # fmt: skip
     if brief["status"] != 0:
-        raise SystemExit(f"{row}: corroborate brief failed:\n{brief['stderr'][-2000:]}")
-    result.update(wall=brief["wall"], cpu=brief["cpu"], rss_mb=brief["rss_mb"], steps=step_shares(brief["stderr"]))
+        raise SystemExit(f"{row}: corroborate brief ({checkout or 'ours'}) failed:\n{brief['stderr'][-2000:]}")
+    return {"wall": brief["wall"], "cpu": brief["cpu"], "rss_mb": brief["rss_mb"], "steps": step_shares(brief["stderr"])}
+
+
+def median_of(runs: list[dict]) -> dict:
+    """The median run's figures (by wall time; the lower middle of an even count), with
+    every run's wall time."""
+    middle = sorted(runs, key=lambda run: run["wall"])[(len(runs) - 1) // 2]
+    return {**middle, "walls": [run["wall"] for run in runs]}
+
+
+def run_row(row: str, folder: Path, floor: bool, peer: bool, peer_timeout: float, repeat: int = 1,
+            against: Path | None = None) -> tuple[dict, dict | None]:  # fmt: skip
+    """The row's figures for our code, and for `against`'s (None without it): `repeat`
+    briefs each, alternating ours and theirs; then the floor and the peer, once."""
+    path = story_input(row, folder)
+    ours, theirs = [], []
+    for _ in range(repeat):
+        ours.append(brief_once(row, path, folder))
+        if against is not None:
+            theirs.append(brief_once(row, path, folder, against))
+    result = {"row": row, **median_of(ours)}
     if floor:
         measured_floor = measured([sys.executable, "-c", _FLOOR, str(path)])
         found = json.loads(measured_floor["stdout"].strip().splitlines()[-1])
@@ -212,7 +241,7 @@ def run_row(row: str, folder: Path, floor: bool, peer: bool, peer_timeout: float
         measured_peer = measured([sys.executable, "-c", _PEER, str(path)], timeout=peer_timeout)
         result["peer_wall"] = measured_peer.get("wall")
         result["peer_timeout"] = measured_peer.get("timeout")
-    return result
+    return result, ({"row": row, "code": str(against), **median_of(theirs)} if against is not None else None)
 
 
 def shares_text(steps: dict[str, float], top: int = 4) -> str:
@@ -222,10 +251,10 @@ def shares_text(steps: dict[str, float], top: int = 4) -> str:
 
 
 def print_table(results: list[dict]) -> None:
-    header = ("| input | N | words | sentences | wall s | CPU s | peak RSS MB | largest steps (share of wall) | "
+    header = ("| input | N | code | words | sentences | wall s | CPU s | peak RSS MB | largest steps (share of wall) | "
               "floor: parse + embed, wall s (CPU s) | LexRank (sumy) wall s |")  # fmt: skip
     print(header)
-    print("|---|--:|--:|--:|--:|--:|--:|---|---|--:|")
+    print("|---|--:|---|--:|--:|--:|--:|--:|---|---|--:|")
     for r in results:
         label, count = ROWS[r["row"]]
         if "parse" in r:
@@ -239,13 +268,16 @@ def print_table(results: list[dict]) -> None:
             peer = f"{r['peer_wall']:.1f}"
         else:
             peer = "–"
-        print(f"| {label} | {count} | {r.get('words', '–')} | {r.get('sentences', '–')} | {r['wall']:.1f} | "
-              f"{r['cpu']:.1f} | {r['rss_mb']:.0f} | {shares_text(r['steps'])} | {floor} | {peer} |")  # fmt: skip
-    by_row = {r["row"]: r for r in results}
-    for small, large in (("t17-100", "t17-300"), ("mn-100", "mn-300")):
-        if small in by_row and large in by_row:
-            a, b = by_row[small], by_row[large]
-            print(f"\n{large} / {small}: wall x{b['wall'] / a['wall']:.2f}, CPU x{b['cpu'] / a['cpu']:.2f}")
+        walls = r.get("walls", [r["wall"]])
+        wall = f"{r['wall']:.1f}" + (f" ({min(walls):.1f}-{max(walls):.1f}, {len(walls)} runs)" if len(walls) > 1 else "")
+        print(f"| {label} | {count} | {r.get('code', 'this tree')} | {r.get('words', '–')} | {r.get('sentences', '–')} | "
+              f"{wall} | {r['cpu']:.1f} | {r['rss_mb']:.0f} | {shares_text(r['steps'])} | {floor} | {peer} |")  # fmt: skip
+    for code in dict.fromkeys(r.get("code", "this tree") for r in results):
+        by_row = {r["row"]: r for r in results if r.get("code", "this tree") == code}
+        for small, large in (("t17-100", "t17-300"), ("mn-100", "mn-300")):
+            if small in by_row and large in by_row:
+                a, b = by_row[small], by_row[large]
+                print(f"\n{large} / {small} ({code}): wall x{b['wall'] / a['wall']:.2f}, CPU x{b['cpu'] / a['cpu']:.2f}")
 
 
 def main() -> None:
@@ -255,14 +287,23 @@ def main() -> None:
     parser.add_argument("--no-peer", action="store_true", help="Skip the sumy LexRank runs.")
     parser.add_argument("--peer-timeout", type=float, default=600.0, help="Stop a LexRank run after this many seconds.")
     parser.add_argument("--json", type=Path, default=None, help="Also write the raw figures here.")
+    parser.add_argument("--repeat", type=int, default=1, help="Brief each row this many times; report the median.")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="Another checkout (with its own .venv) to brief the same inputs, alternating with ours.")  # fmt: skip
     args = parser.parse_args()
+    if args.against is not None and not (args.against / ".venv" / "bin" / "python").exists():
+        raise SystemExit(f"--against {args.against}: no .venv/bin/python there (run `make install` in it)")
     if not TIMELINE17.exists() or not MULTINEWS.exists() or not BALENCIAGA.exists():
         raise SystemExit(f"needs the shared data ({SHARED}): not found")
     results = []
     with tempfile.TemporaryDirectory(prefix="brief_scaling_") as folder:
         for row in args.rows:
-            results.append(run_row(row, Path(folder), not args.no_floor, not args.no_peer, args.peer_timeout))
-            print(f"{row}: {results[-1]['wall']:.1f} s wall, {results[-1]['cpu']:.1f} s CPU", file=sys.stderr, flush=True)
+            ours, theirs = run_row(row, Path(folder), not args.no_floor, not args.no_peer, args.peer_timeout,
+                                   max(1, args.repeat), args.against)  # fmt: skip
+            for result in (ours, theirs) if theirs is not None else (ours,):
+                results.append(result)
+                print(f"{row} ({result.get('code', 'this tree')}): {result['wall']:.1f} s wall (median), "
+                      f"{result['cpu']:.1f} s CPU", file=sys.stderr, flush=True)  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print_table(results)
