@@ -34,8 +34,9 @@ def _spacy_puts_indexed_forms_first() -> bool:
     from the package's metadata: importing spaCy here would make this module heavy."""
     from importlib.metadata import version
 
-    major, minor, patch = (int(part) for part in re.findall(r"\d+", version("spacy"))[:3])
-    return (major, minor, patch) >= (3, 8, 7)
+    from packaging.version import Version  # a dependency of spaCy's
+
+    return Version(version("spacy")) >= Version("3.8.7")
 
 
 _INDEXED_FORMS_FIRST = _spacy_puts_indexed_forms_first()
