@@ -13,8 +13,9 @@ given with --site (a directory holding another spaCy, installed beforehand with
 itself contacts no network), it runs a fresh process per build and round, alternating
 the builds, that parses the same texts with the pipeline a brief runs (nlp.spacy_model)
 on one core, and prints each pipe's CPU seconds and a digest of every annotation a stage
-reads (ORTH, POS, TAG, DEP, HEAD, MORPH, LEMMA, entities, sentence starts): equal digests
-mean identical parses.
+reads from the models (ORTH, POS, TAG, DEP, HEAD, MORPH, entities, sentence starts): equal
+digests mean identical parses. The lemmas get a digest of their own: spacy_rules follows
+the installed build's order of lemma candidates, which 3.8.7 changed.
 
     .venv/bin/python benchmarks/spacy_builds.py --site /tmp/spacy-3.8.18
     .venv/bin/python benchmarks/spacy_builds.py --site /tmp/spacy-3.8.18 --rounds 3 --articles 40
@@ -26,6 +27,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +41,7 @@ def parse_once(articles: int, news: int) -> dict:
     import numpy as np
     import spacy
     from brief_scaling import multinews_docs, timeline17_docs
-    from parse_cost import per_pipe
-    from spacy import attrs
+    from parse_cost import annotation_columns, per_pipe
 
     from corroborate import nlp
 
@@ -48,31 +49,33 @@ def parse_once(articles: int, news: int) -> dict:
     model = nlp.spacy_model()
     list(model.pipe(["Warm up, Mr. Smith said on Monday."]))
     seconds, docs = per_pipe(model, texts)
-    columns = [attrs.ORTH, attrs.POS, attrs.TAG, attrs.DEP, attrs.HEAD, attrs.MORPH, attrs.LEMMA, attrs.ENT_IOB,
-               attrs.ENT_TYPE, attrs.SENT_START]  # fmt: skip
-    digest = hashlib.sha256()
+    from spacy import attrs
+
+    # The models' annotations, and apart from them the lemmas: the rule lemmatizer's order
+    # of candidate forms differs between the builds by design (spacy_rules follows it).
+    lemma = [attrs.LEMMA]
+    models = [column for column in annotation_columns() if column not in lemma]
+    digests = {"digest": hashlib.sha256(), "lemmas": hashlib.sha256()}
     for doc in docs:
-        digest.update(np.ascontiguousarray(doc.to_array(columns)).tobytes())
+        digests["digest"].update(np.ascontiguousarray(doc.to_array(models)).tobytes())
+        digests["lemmas"].update(np.ascontiguousarray(doc.to_array(lemma)).tobytes())
     return {"spacy": spacy.__version__, "where": str(Path(spacy.__file__).parent.parent), "seconds": seconds,
-            "tokens": sum(len(doc) for doc in docs), "digest": digest.hexdigest()[:16]}  # fmt: skip
+            "tokens": sum(len(doc) for doc in docs), **{k: d.hexdigest()[:16] for k, d in digests.items()}}  # fmt: skip
 
 
 def run_build(site: str | None, articles: int, news: int) -> dict:
     """parse_once in a fresh process on one core, with `site` ahead of the .venv's packages."""
     env = dict(os.environ)
-    path = [str(_HERE)] + ([site] if site else [])
+    path = [str(_HERE)] + ([site] if site else [])  # PYTHONPATH comes before the .venv's site-packages
     env["PYTHONPATH"] = os.pathsep.join(path + [env["PYTHONPATH"]] if env.get("PYTHONPATH") else path)
-    code = (f"import json, sys; sys.path[:0] = {path!r}; import spacy_builds; "
-            f"print(json.dumps(spacy_builds.parse_once({articles}, {news})))")  # fmt: skip
-    command = ["taskset", "-c", "0", sys.executable, "-c", code] if _has_taskset() else [sys.executable, "-c", code]
+    code = f"import json, spacy_builds; print(json.dumps(spacy_builds.parse_once({articles}, {news})))"
+    command = [sys.executable, "-c", code]
+    if shutil.which("taskset"):
+        command = ["taskset", "-c", "0", *command]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode:
         raise SystemExit(f"the parse under {site or 'this .venv'} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _has_taskset() -> bool:
-    return any((Path(folder) / "taskset").exists() for folder in os.environ.get("PATH", "").split(os.pathsep))
 
 
 def main() -> None:
@@ -92,17 +95,18 @@ def main() -> None:
     pipes = list(first["seconds"])
     print(f"{args.articles} long Timeline17 articles + {args.news} Multi-News documents, {first['tokens']:,} tokens; "
           f"one core; median of {args.rounds} alternating runs, CPU seconds\n")  # fmt: skip
-    print("| spaCy | " + " | ".join(pipes) + " | total | annotations digest |")
-    print("|---|" + "--:|" * (len(pipes) + 1) + "---|")
+    print("| spaCy | " + " | ".join(pipes) + " | total | models' annotations digest | lemmas digest |")
+    print("|---|" + "--:|" * (len(pipes) + 1) + "---|---|")
     for build in builds:
         rows = runs[build]
         cells = [median(row["seconds"].get(pipe, 0.0) for row in rows) for pipe in pipes]
         total = median(sum(row["seconds"].values()) for row in rows)
-        digests = sorted({row["digest"] for row in rows})
+        digests = [", ".join(sorted({row[key] for row in rows})) for key in ("digest", "lemmas")]
         label = f"{rows[0]['spacy']} ({'this .venv' if build is None else build})"
-        print(f"| {label} | " + " | ".join(f"{cell:.2f}" for cell in cells) + f" | **{total:.2f}** | {', '.join(digests)} |")
-    same = len({row["digest"] for rows in runs.values() for row in rows}) == 1
-    print(f"\nidentical annotations across builds: {same}")
+        print(f"| {label} | " + " | ".join(f"{cell:.2f}" for cell in cells) + f" | **{total:.2f}** | " + " | ".join(digests) + " |")
+    for key, what in (("digest", "models' annotations (all but lemmas)"), ("lemmas", "lemmas")):
+        same = len({row[key] for rows in runs.values() for row in rows}) == 1
+        print(f"\nidentical {what} across builds: {same}")
 
 
 if __name__ == "__main__":
