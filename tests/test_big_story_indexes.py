@@ -13,6 +13,15 @@ from types import SimpleNamespace
 from corroborate.model import Quote, Span
 from corroborate.quotes import _Holders, align
 
+# A product of float32 vectors is the same number whatever rows are multiplied with it
+# only where BLAS sums every entry by the same kernel in the same order. OpenBLAS does on
+# Intel's processors; on AMD's Zen (its Haswell kernels) the rows at the edge of one of
+# its blocks are summed in another order, a last bit or two apart (measured: unit
+# vectors of 256 dimensions, < 1e-6). So the numbers of a product cut into blocks are
+# held to those of the whole within that rounding, and its pairs to the same set but
+# for any whose number lies within it of the threshold.
+FLOAT32_ROUNDING = 4e-6
+
 WORDS = "the ferry council said crews were sold tickets to children on monday night harbour".split()
 
 
@@ -132,7 +141,7 @@ def test_square_similarity_in_chunks_is_the_whole_block():
     for part in (list(range(200)), list(range(0, 600, 3)), list(range(150)), [4, 9]):
         whole = similarity.block(part, part)
         for chunk in (64, 100):  # 256 dimensions, as the static encoder's
-            assert np.array_equal(similarity.square(part, chunk), whole)
+            assert np.abs(similarity.square(part, chunk) - whole).max() <= FLOAT32_ROUNDING
 
 
 def test_average_linkage_without_copies_clusters_as_before():
@@ -335,7 +344,8 @@ def test_word_run_search_without_patterns_finds_what_the_pattern_finds():
 
 def test_linked_pairs_from_the_upper_triangle_are_those_of_whole_rows():
     """`linked_pairs` computes only the columns after each block's first row: the same
-    pairs as whole rows give, and each entry bit for bit the whole rows' number."""
+    pairs as whole rows give, in order, and each entry the whole rows' number (within
+    float32 rounding: see FLOAT32_ROUNDING)."""
     import numpy as np
 
     from corroborate.claims.similarity import Similarity
@@ -344,13 +354,18 @@ def test_linked_pairs_from_the_upper_triangle_are_those_of_whole_rows():
         items = _dates(seed, count)
         similarity = Similarity(items)
         everything = np.arange(count)
-        plain = []
+        plain, at_the_threshold = [], set()
         for first in range(0, count, 256):
             rows = everything[first : first + 256]
             whole = similarity.block(rows, everything)
             start = min(first + 1, max(0, count - 256))
-            assert np.array_equal(similarity.block(rows, everything[start:]), whole[:, start:])
-            r, c = np.nonzero((whole >= 0.1) & (everything[None, :] > rows[:, None]))
+            assert np.abs(similarity.block(rows, everything[start:]) - whole[:, start:]).max() <= FLOAT32_ROUNDING
+            upper = everything[None, :] > rows[:, None]
+            r, c = np.nonzero((whole >= 0.1) & upper)
             plain.extend(zip(rows[r].tolist(), c.tolist()))
-        assert list(similarity.linked_pairs(0.1)) == plain
+            r, c = np.nonzero((np.abs(whole - 0.1) <= FLOAT32_ROUNDING) & upper)
+            at_the_threshold.update(zip(rows[r].tolist(), c.tolist()))
+        found = list(similarity.linked_pairs(0.1))
+        assert found == sorted(set(found))  # in order, each pair once
+        assert set(found) ^ set(plain) <= at_the_threshold
         assert len(plain) > count

@@ -600,13 +600,15 @@ def upper_pairs(matrix: np.ndarray, least: float):
 
     Each block is multiplied with the rows from its own first onwards only (the pairs
     before it were found by earlier blocks): half the product of all rows by all rows.
-    The numbers are those of the full product, bit for bit: OpenBLAS computes each
+    The numbers are those of the full product: bit for bit where OpenBLAS computes each
     entry of a product of many rows by many columns by the same kernel in the same
-    order whatever the columns around it (checked on a 300-article story's 24,545
-    sentences, every block, and in tests/test_relations_at_scale.py); it takes other
-    routines for a single row or column and for small products, so a block short of
-    `_BLOCK_ROWS` rows or of as many columns (the story's last) is multiplied with
-    every row as before, and cut."""
+    order whatever the columns around it (Intel's processors: checked on a 300-article
+    story's 24,545 sentences, every block), within float32 rounding where it sums the
+    rows at the edge of its own blocks in another order (AMD's Zen: < 1e-6 apart,
+    tests/test_token_set.py). It takes other routines for a single row or column and
+    for small products, so a block short of `_BLOCK_ROWS` rows or of as many columns
+    (the story's last) is multiplied with every row as before, and cut. Either way the
+    rows come in the same order for the same story, so its numbers do not move."""
     total = len(matrix)
     for first in range(0, total, _BLOCK_ROWS):
         block = matrix[first : first + _BLOCK_ROWS]

@@ -142,7 +142,8 @@ class Similarity:
         temporaries of one chunk (a block's dozen float64 and int64 arrays of the whole
         part reached gigabytes for a part of thousands of dates at 300 long articles).
         Each entry is computed alone except in the embedding products, and BLAS gives
-        a large product the same numbers whatever rows are around it; a small one goes
+        a large product the same numbers whatever rows are around it (OpenBLAS on Intel;
+        on AMD's Zen, within float32 rounding: `relations.upper_pairs`); a small one goes
         through other routines (one row: a matrix-vector product; OpenBLAS's small-matrix
         kernels below about a million multiplications), so a part of up to `chunk_rows`
         is one chunk, and a last chunk under half of `chunk_rows` joins the one before
@@ -179,7 +180,8 @@ class Similarity:
             # Only the columns after the block's first row hold pairs (i < j): half the
             # work of the whole rows. At least `block_rows` of them (all, in a small
             # kind), so that no product is small enough for BLAS's other routines: each
-            # entry is then the number the whole rows give (see `square`).
+            # entry is then the number the whole rows give (see `square`; within float32
+            # rounding on some processors).
             columns = everything[min(first + 1, max(0, self.n - block_rows)) :]
             sim = self.block(rows, columns)
             r, c = np.nonzero((sim >= least) & (columns[None, :] > rows[:, None]))
