@@ -17,8 +17,15 @@ reads from the models (ORTH, POS, TAG, DEP, HEAD, MORPH, entities, sentence star
 digests mean identical parses. The lemmas get a digest of their own: spacy_rules follows
 the installed build's order of lemma candidates, which 3.8.7 changed.
 
+thinc's matrix product (`--thinc-blis`): a brief builds spaCy's layers with NumPy's
+matrix product (OpenBLAS), not the BLIS that thinc bundles, whose build has no kernel for
+AMD's Zen 3 and later (it then runs its reference C loops: `BLIS_ARCH_DEBUG=1` prints
+"selecting sub-configuration 'generic'"). With the flag the installed spaCy runs a second
+time with thinc's BLIS, alternating with the brief's way, for the same digests and times.
+
     .venv/bin/python benchmarks/spacy_builds.py --site /tmp/spacy-3.8.18
     .venv/bin/python benchmarks/spacy_builds.py --site /tmp/spacy-3.8.18 --rounds 3 --articles 40
+    .venv/bin/python benchmarks/spacy_builds.py --thinc-blis --rounds 3
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ def parse_once(articles: int, news: int) -> dict:
 
     from corroborate import nlp
 
+    if os.environ.get(_THINC_BLIS):
+        _with_thincs_blis()
     texts = [doc["text"] for doc in timeline17_docs(articles)] + [doc["text"] for doc in multinews_docs(news)]
     model = nlp.spacy_model()
     list(model.pipe(["Warm up, Mr. Smith said on Monday."]))
@@ -63,9 +72,27 @@ def parse_once(articles: int, news: int) -> dict:
             "tokens": sum(len(doc) for doc in docs), **{k: d.hexdigest()[:16] for k, d in digests.items()}}  # fmt: skip
 
 
-def run_build(site: str | None, articles: int, news: int) -> dict:
+# Set in a measured process: build spaCy's layers with thinc's bundled BLIS (the default
+# of thinc's NumpyOps) instead of the brief's NumPy product.
+_THINC_BLIS = "SPACY_BUILDS_THINC_BLIS"
+
+
+def _with_thincs_blis() -> None:
+    import thinc.api
+
+    plain = thinc.api.use_ops
+
+    def use_ops(name, **kwargs):  # nlp._load_pipeline asks for use_blis=False
+        return plain(name, **{**kwargs, "use_blis": True})
+
+    thinc.api.use_ops = use_ops
+
+
+def run_build(site: str | None, articles: int, news: int, thinc_blis: bool = False) -> dict:
     """parse_once in a fresh process on one core, with `site` ahead of the .venv's packages."""
     env = dict(os.environ)
+    if thinc_blis:
+        env[_THINC_BLIS] = "1"
     path = [str(_HERE)] + ([site] if site else [])  # PYTHONPATH comes before the .venv's site-packages
     env["PYTHONPATH"] = os.pathsep.join(path + [env["PYTHONPATH"]] if env.get("PYTHONPATH") else path)
     code = f"import json, spacy_builds; print(json.dumps(spacy_builds.parse_once({articles}, {news})))"
@@ -84,13 +111,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20, help="long Timeline17 articles (default 20)")
     parser.add_argument("--news", type=int, default=60, help="Multi-News dev documents (default 60)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--thinc-blis", action="store_true", help="also this .venv's spaCy with thinc's bundled BLIS")
     args = parser.parse_args()
 
-    builds: list[str | None] = [None, *args.site]
+    builds: list[str | None] = [None, *args.site] + ([_THINC_BLIS] if args.thinc_blis else [])
     runs: dict[str | None, list[dict]] = {build: [] for build in builds}
     for _ in range(args.rounds):
         for build in builds:
-            runs[build].append(run_build(build, args.articles, args.news))
+            if build == _THINC_BLIS:
+                runs[build].append(run_build(None, args.articles, args.news, thinc_blis=True))
+            else:
+                runs[build].append(run_build(build, args.articles, args.news))
     first = runs[None][0]
     pipes = list(first["seconds"])
     print(f"{args.articles} long Timeline17 articles + {args.news} Multi-News documents, {first['tokens']:,} tokens; "
@@ -102,11 +133,12 @@ def main() -> None:
         cells = [median(row["seconds"].get(pipe, 0.0) for row in rows) for pipe in pipes]
         total = median(sum(row["seconds"].values()) for row in rows)
         digests = [", ".join(sorted({row[key] for row in rows})) for key in ("digest", "lemmas")]
-        label = f"{rows[0]['spacy']} ({'this .venv' if build is None else build})"
+        where = {None: "this .venv", _THINC_BLIS: "this .venv, thinc's BLIS"}.get(build, build)
+        label = f"{rows[0]['spacy']} ({where})"
         print(f"| {label} | " + " | ".join(f"{cell:.2f}" for cell in cells) + f" | **{total:.2f}** | " + " | ".join(digests) + " |")
     for key, what in (("digest", "models' annotations (all but lemmas)"), ("lemmas", "lemmas")):
         same = len({row[key] for rows in runs.values() for row in rows}) == 1
-        print(f"\nidentical {what} across builds: {same}")
+        print(f"\nidentical {what} across the runs: {same}")
 
 
 if __name__ == "__main__":
