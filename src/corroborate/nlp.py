@@ -585,7 +585,7 @@ def parse_texts(texts: Sequence[str]) -> list:
             # Longest first, so that the two processes finish together; spaCy returns
             # docs in the order given.
             order = sorted(short, key=len, reverse=True) if workers > 1 else short
-            with _one_blas_thread():  # inherited by the parsing processes forked inside
+            with _forking_parsers():
                 docs = spacy_model().pipe(order, batch_size=_batch_size(order), n_process=workers)
                 for done, (text, doc) in enumerate(zip(order, docs), 1):
                     _DOCS[text] = doc
@@ -596,17 +596,42 @@ def parse_texts(texts: Sequence[str]) -> list:
         return [_DOCS[t] for t in texts]
 
 
-def _one_blas_thread():
-    """OpenBLAS on one thread while spaCy's layers multiply through it (`_load_pipeline`):
-    the parse always runs beside other work (the sentence embedding, or a second parsing
-    process), and OpenBLAS's second thread, spinning while it waits, took the core that
-    work needed (100 long articles: more CPU in all than with BLIS; BENCHMARKS.md,
-    "thinc's matrix product"). Restored afterwards: the summary's products use both cores."""
+_parsers_forking = threading.Event()
+
+
+@contextlib.contextmanager
+def _forking_parsers():
+    """While spaCy forks its parsing processes (inside `parse_texts`): see `_one_blas_thread`."""
+    try:  # imported here: an import in a forked child can wait forever on a lock another thread held
+        import threadpoolctl  # noqa: F401
+    except ImportError:  # pragma: no cover - scikit-learn brings it
+        pass
+    _parsers_forking.set()
+    try:
+        yield
+    finally:
+        _parsers_forking.clear()
+
+
+def _one_blas_thread() -> None:
+    """In a parsing process, OpenBLAS on one thread (spaCy's layers multiply through it:
+    `_load_pipeline`). Two parsing processes already keep both cores busy, and OpenBLAS's
+    second thread in each, spinning while it waits, took the core the other process and
+    the brief's own work beside them needed (100 long articles: more CPU in all than with
+    BLIS; BENCHMARKS.md, "thinc's matrix product"). Set in the child alone: the brief's
+    process keeps its threads throughout, so its products (whose last bits depend on how
+    many threads share them) never depend on when a parse happened to run."""
+    if not _parsers_forking.is_set():
+        return
     try:
         from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn brings it
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+
+        threadpool_limits(limits=1, user_api="blas")
+    except Exception:  # noqa: BLE001 - in a fork hook nothing may escape; two threads are slower, never wrong
+        pass
+
+
+os.register_at_fork(after_in_child=_one_blas_thread)
 
 
 def forget_docs(texts: Iterable[str]) -> None:
