@@ -5,6 +5,7 @@ reading its saved tokenizer."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import numpy as np
@@ -110,3 +111,53 @@ def test_catalogue_finds_the_same_entry_points_by_group():
     for group in {"spacy_factories", "spacy_architectures", "thinc_layers", *grouped}:
         # (the same entry points; their order is the one the installed packages were found in)
         assert sorted(grouped.get(group, [])) == sorted(entry_points(group=group))
+
+
+def test_spacys_layers_multiply_through_numpy_not_thincs_blis():
+    """thinc's bundled BLIS falls back to its reference loops on processors its build has
+    no kernel for (AMD's Zen 3 and later): the pipeline's layers are built to multiply
+    through NumPy. spaCy makes the parser's and NER's output layer itself, with thinc's
+    default ops (`_resize_upper`); its scores are computed in spaCy's compiled loop,
+    which never asks the layer's ops."""
+    model = nlp.spacy_model()
+    for name in ("tok2vec", "tagger", "parser", "ner"):
+        layers = model.get_pipe(name).model
+        upper = layers.get_ref("upper") if name in ("parser", "ner") else None
+        nodes = list(layers.walk())
+        assert len(nodes) > 3, name
+        for node in nodes:
+            assert type(node.ops).__name__ == "NumpyOps", (name, node.name)
+            assert node.ops.use_blis is (node is upper), (name, node.name)
+
+
+def _blas_threads(queue) -> None:
+    from threadpoolctl import threadpool_info
+
+    queue.put(max(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"))
+
+
+def test_a_parsing_process_multiplies_on_one_blas_thread_and_the_brief_keeps_its_own():
+    """The processes forked while spaCy starts its parsers run OpenBLAS on one thread
+    (two of them keep both cores busy); the brief's process and processes forked at any
+    other time keep their threads."""
+    import multiprocessing
+    import os
+
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: OpenBLAS runs on one thread everywhere")
+    with threadpool_limits(limits=2, user_api="blas"):  # as on a machine of two cores or more
+        before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+        context = multiprocessing.get_context("fork")
+        found = []
+        for forking_parsers in (True, False):
+            queue = context.Queue()
+            with nlp._forking_parsers() if forking_parsers else contextlib.nullcontext():
+                child = context.Process(target=_blas_threads, args=(queue,))
+                child.start()
+            found.append(queue.get(timeout=60))
+            child.join(60)
+        after = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert found == [1, 2]
+    assert before == after and max(before) == 2
