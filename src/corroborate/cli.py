@@ -1222,6 +1222,15 @@ def run(**click_options) -> None:
     The last resort of "no traceback, ever": an error nothing else caught (a bug)
     ends the program with one line naming it and exit code 1; CORROBORATE_DEBUG=1
     shows the traceback instead."""
+    # OpenBLAS (NumPy's and SciPy's products, spaCy's layers: nlp._load_pipeline) on one
+    # thread, read when NumPy loads it (nothing has yet), unless the user chose: a brief
+    # keeps both cores busy with its own processes and threads (the parse, the encoder's
+    # threads, the side stage), and OpenBLAS's second thread, spinning while it waited,
+    # took the other core from them. Measured (BENCHMARKS.md, "thinc's matrix product"):
+    # flagship cold 2.46-2.63 s against 2.67-3.24, 300 long articles 73.5 against 75.1 s
+    # (114 against 124 s of CPU), identical briefs. A product's last bits then no longer
+    # depend on how many cores the machine has either.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         main(**click_options)
     except Exception as error:  # noqa: BLE001 - see the docstring
