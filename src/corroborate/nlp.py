@@ -620,7 +620,11 @@ def _one_blas_thread() -> None:
     the brief's own work beside them needed (100 long articles: more CPU in all than with
     BLIS; BENCHMARKS.md, "thinc's matrix product"). Set in the child alone: the brief's
     process keeps its threads throughout, so its products (whose last bits depend on how
-    many threads share them) never depend on when a parse happened to run."""
+    many threads share them) never depend on when a parse happened to run.
+
+    The command line already runs the whole process on one thread (`cli.run`); this is
+    for the library's other callers (a program of the user's, the benchmarks' floor),
+    whose own process keeps whatever OpenBLAS they chose."""
     if not _parsers_forking.is_set():
         return
     try:
