@@ -35,7 +35,9 @@ does by default (`-f A`: the summary's n-grams found in each reference, summed o
 the references, over the references' n-grams summed); `--references best` takes the
 best-matching reference alone instead. `--wire` rewrites every document as old wire
 copy (a dateline on the lead, lines broken at 72 columns, paragraphs indented) to
-check that such input reads as the plain text does.
+check that such input reads as the plain text does; `--tokenised` rewrites it as
+Penn Treebank tokens (as ECB+ and many releases of DUC and TAC ship news) and
+`--flat` removes its paragraph breaks, for the same check.
 
 A DUC-like set, one JSON object per line, documents as plain text (datelines and
 hard line breaks are fine; titles, dates and outlets may be absent):
@@ -365,6 +367,30 @@ def as_wire(record: dict) -> dict:
     return {**record, "docs": docs}
 
 
+# --tokenised: each document as research corpora often ship news text (ECB+ here, many
+# releases of DUC and TAC): Penn Treebank tokens separated by spaces (`` '' for double
+# quotes, "do n't", "the U.S. ."), one sentence after another. --flat: the paragraph
+# breaks gone, each document one line (ECB+ too). The summary read from either should
+# be about as good as the one read from the plain text, and no worse against the
+# baselines, which see the same text.
+def as_tokenised(record: dict, tokenise: bool = True, flat: bool = False) -> dict:
+    from nltk.tokenize import TreebankWordTokenizer
+
+    from corroborate.sentences import _split_paragraph
+
+    words = TreebankWordTokenizer()
+    docs = []
+    for doc in record["docs"]:
+        paragraphs = [" ".join(p.split()) for p in (doc.get("text") or "").split("\n") if p.strip()]
+        if tokenise:
+            paragraphs = [
+                " ".join(" ".join(words.tokenize(p[start:end])) for start, end in _split_paragraph(p))
+                for p in paragraphs
+            ]
+        docs.append({**doc, "text": (" " if flat else "\n").join(paragraphs)})
+    return {**record, "docs": docs}
+
+
 def cut(sentences: list[str], words: int) -> list[str]:
     """The first `words` words of the sentences, keeping sentence breaks."""
     out: list[str] = []
@@ -407,6 +433,7 @@ def _rouge():
 # references. `--references best` scores against the best-matching reference alone.
 POOLED = True
 WIRE = False  # --wire
+TOKENISED, FLAT = False, False  # --tokenised, --flat
 
 
 def rouge_against(references: list[str], prediction: str, pooled: bool = True) -> dict[str, tuple[float, float]]:
@@ -453,6 +480,8 @@ def score_cluster(
     FILL_BUDGET = duc
     if WIRE:
         record = as_wire(record)
+    if TOKENISED or FLAT:
+        record = as_tokenised(record, TOKENISED, FLAT)
     brief = cluster_brief(record, stages, duc)
     references = [r for r in record["references"] if r and r.strip()]
     scores: dict[str, dict[str, tuple[float, float]]] = {}
@@ -544,6 +573,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="several references per cluster: pooled as ROUGE-1.5.5 -f A (default), or the best one")
     parser.add_argument("--wire", action="store_true",
                         help="the documents rewritten as old wire copy (dateline, lines broken at 72 columns)")
+    parser.add_argument("--tokenised", action="store_true",
+                        help="the documents as Penn Treebank tokens (`` '' quotes, \"do n't\"), as research corpora ship them")
+    parser.add_argument("--flat", action="store_true", help="the documents' paragraph breaks removed (one line each)")
     parser.add_argument("--cache", type=Path, default=None,
                         help="a file keeping sentence embeddings between runs (e.g. /tmp/summary-embeddings.pkl)")
     args = parser.parse_args(argv)
@@ -565,8 +597,8 @@ def main(argv: list[str] | None = None) -> int:
         except (ValueError, TypeError) as error:
             print(f"{error} (named settings: {', '.join(SETTINGS)})", file=sys.stderr)
             return 2
-    global POOLED, WIRE
-    POOLED, WIRE = args.references == "pooled", args.wire
+    global POOLED, WIRE, TOKENISED, FLAT
+    POOLED, WIRE, TOKENISED, FLAT = args.references == "pooled", args.wire, args.tokenised, args.flat
     records = list(read_clusters(args.data, args.limit, args.offset))
     _load_embeddings(args.cache)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -593,7 +625,8 @@ def main(argv: list[str] | None = None) -> int:
     caption = (
         f"{args.data.name}, {len(results)} clusters from #{args.offset}, {args.words} words"
         f"{' (DUC-style: no titles or dates, first 100 words scored; read the recall columns)' if args.duc else ''}"
-        f"{', documents as wire copy' if args.wire else ''}, references {args.references}, "
+        f"{', documents as wire copy' if args.wire else ''}{', documents tokenised' if args.tokenised else ''}"
+        f"{', paragraph breaks removed' if args.flat else ''}, references {args.references}, "
         f"ROUGE (rouge-score, Porter stemming) x100; {elapsed:.0f} s wall, {cpu:.0f} s CPU, {args.jobs} job(s)"
     )
     print(caption)

@@ -175,6 +175,23 @@ def test_wire_copy_reads_as_the_plain_text():
     assert all(len(line) <= 72 for line in harness.as_wire(record)["docs"][0]["text"].split("\n"))
 
 
+def test_tokenised_documents_read_as_the_plain_text():
+    """--tokenised: the documents as Treebank tokens give the same sentences once
+    corroborate has read them; --flat puts each document on one line."""
+    # one document with marks enough to be told tokenised (a two-sentence one is not)
+    record = cluster(docs=[{"id": "d1", "title": "", "text": FIRST + "\n\n" + SECOND, "date": "", "source": ""}])
+    tokenised = harness.as_tokenised(record)
+    assert "Monday after a fault in its engine ." in tokenised["docs"][0]["text"]
+    assert "The island 's shops" in tokenised["docs"][0]["text"]
+    texts = lambda brief: sorted(brief.text(s.span) for s in brief.sentences)  # noqa: E731
+    plain = harness.cluster_brief(record, None, duc=True)
+    assert len(texts(plain)) == 5
+    assert texts(harness.cluster_brief(tokenised, None, duc=True)) == texts(plain)
+    flat = harness.as_tokenised(cluster(), tokenise=False, flat=True)
+    assert all("\n" not in doc["text"] for doc in flat["docs"])
+    assert flat["docs"][1]["text"].startswith(FIRST.split("\n")[0] + " Passengers")
+
+
 def test_a_setting_can_be_any_tuning_fields_at_the_budget():
     tuning = harness.setting_tuning("tfidf_weight=0&min_words=10", 100)
     assert tuning.tfidf_weight == 0.0 and tuning.min_words == 10 and tuning.short == ()

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from .detokenise import detokenise, is_tokenised
 from .model import TITLE_LINE, Article, RawArticle, RemovedLine
 
 
@@ -474,11 +475,16 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 def clean(raw: RawArticle) -> Article:
     """The article without its junk lines; each removed line is kept with its reason.
     A hard-wrapped text is read by its paragraphs (`_logical_lines`): a removed line
-    then names the raw line its paragraph starts on, as does `raw_line_of`."""
+    then names the raw line its paragraph starts on, as does `raw_line_of`. A text of
+    Treebank tokens is read as the written text (`detokenise`)."""
     numbered = _logical_lines(raw.text)
-    reasons: dict[int, str] = {}  # index into `numbered` -> why removed
-
     title = " ".join((raw.title or "").split())
+    if is_tokenised(raw.text):
+        # Treebank tokens ("Kalashnikov 's daughter , Elena ,") read as the written text
+        # every later rule is made for, line for line (`detokenise`).
+        numbered = [(number, detokenise(line)) for number, line in numbered]
+        title = detokenise(title)
+    reasons: dict[int, str] = {}  # index into `numbered` -> why removed
     title_index: int | None = None
     if not title:
         # The first line that is neither junk nor too short to name anything (junk
