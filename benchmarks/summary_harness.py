@@ -391,6 +391,21 @@ def as_tokenised(record: dict, tokenise: bool = True, flat: bool = False) -> dic
     return {**record, "docs": docs}
 
 
+# --ptb-quotes: double quotation marks written as `` and '' (the convention of the
+# Penn Treebank, kept in the TDT and DUC releases of AP and New York Times copy),
+# the text otherwise as written.
+_OPENING_QUOTE = re.compile(r'(^|(?<=[\s(\[{\u2014-]))["\u201c]')
+_CLOSING_QUOTE = re.compile(r'["\u201d]')
+
+
+def with_ptb_quotes(record: dict) -> dict:
+    docs = []
+    for doc in record["docs"]:
+        text = _OPENING_QUOTE.sub("``", doc.get("text") or "")
+        docs.append({**doc, "text": _CLOSING_QUOTE.sub("''", text)})
+    return {**record, "docs": docs}
+
+
 def cut(sentences: list[str], words: int) -> list[str]:
     """The first `words` words of the sentences, keeping sentence breaks."""
     out: list[str] = []
@@ -433,7 +448,7 @@ def _rouge():
 # references. `--references best` scores against the best-matching reference alone.
 POOLED = True
 WIRE = False  # --wire
-TOKENISED, FLAT = False, False  # --tokenised, --flat
+TOKENISED, FLAT, PTB_QUOTES = False, False, False  # --tokenised, --flat, --ptb-quotes
 
 
 def rouge_against(references: list[str], prediction: str, pooled: bool = True) -> dict[str, tuple[float, float]]:
@@ -482,6 +497,8 @@ def score_cluster(
         record = as_wire(record)
     if TOKENISED or FLAT:
         record = as_tokenised(record, TOKENISED, FLAT)
+    if PTB_QUOTES:
+        record = with_ptb_quotes(record)
     brief = cluster_brief(record, stages, duc)
     references = [r for r in record["references"] if r and r.strip()]
     scores: dict[str, dict[str, tuple[float, float]]] = {}
@@ -575,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the documents rewritten as old wire copy (dateline, lines broken at 72 columns)")
     parser.add_argument("--tokenised", action="store_true",
                         help="the documents as Penn Treebank tokens (`` '' quotes, \"do n't\"), as research corpora ship them")
+    parser.add_argument("--ptb-quotes", action="store_true",
+                        help="the documents' double quotes written as `` and '' (as TDT and DUC ship AP and NYT copy)")
     parser.add_argument("--flat", action="store_true", help="the documents' paragraph breaks removed (one line each)")
     parser.add_argument("--cache", type=Path, default=None,
                         help="a file keeping sentence embeddings between runs (e.g. /tmp/summary-embeddings.pkl)")
@@ -597,8 +616,9 @@ def main(argv: list[str] | None = None) -> int:
         except (ValueError, TypeError) as error:
             print(f"{error} (named settings: {', '.join(SETTINGS)})", file=sys.stderr)
             return 2
-    global POOLED, WIRE, TOKENISED, FLAT
+    global POOLED, WIRE, TOKENISED, FLAT, PTB_QUOTES
     POOLED, WIRE, TOKENISED, FLAT = args.references == "pooled", args.wire, args.tokenised, args.flat
+    PTB_QUOTES = args.ptb_quotes
     records = list(read_clusters(args.data, args.limit, args.offset))
     _load_embeddings(args.cache)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -626,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.data.name}, {len(results)} clusters from #{args.offset}, {args.words} words"
         f"{' (DUC-style: no titles or dates, first 100 words scored; read the recall columns)' if args.duc else ''}"
         f"{', documents as wire copy' if args.wire else ''}{', documents tokenised' if args.tokenised else ''}"
-        f"{', paragraph breaks removed' if args.flat else ''}, references {args.references}, "
+        f"{', paragraph breaks removed' if args.flat else ''}{', quotes as `` and' if args.ptb_quotes else ''}"
+        f"{chr(39) * 2 if args.ptb_quotes else ''}, references {args.references}, "
         f"ROUGE (rouge-score, Porter stemming) x100; {elapsed:.0f} s wall, {cpu:.0f} s CPU, {args.jobs} job(s)"
     )
     print(caption)

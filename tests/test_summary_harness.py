@@ -192,6 +192,19 @@ def test_tokenised_documents_read_as_the_plain_text():
     assert flat["docs"][1]["text"].startswith(FIRST.split("\n")[0] + " Passengers")
 
 
+def test_treebank_quote_marks_read_as_the_plain_text():
+    """--ptb-quotes: double quotes written as `` and '' give the same sentences, with
+    straight quotes, as the text written with straight quotes."""
+    quoted = FIRST + '\n\n"We will run buses until the ferry is fixed," the operator said.'
+    record = cluster(docs=[{"id": "d1", "title": "", "text": quoted, "date": "", "source": ""}])
+    ptb = harness.with_ptb_quotes(record)
+    assert "``We will run buses until the ferry is fixed,'' the operator said." in ptb["docs"][0]["text"]
+    texts = lambda brief: sorted(brief.text(s.span) for s in brief.sentences)  # noqa: E731
+    plain = texts(harness.cluster_brief(record, None, duc=True))
+    assert len(plain) == 4
+    assert texts(harness.cluster_brief(ptb, None, duc=True)) == plain
+
+
 def test_a_setting_can_be_any_tuning_fields_at_the_budget():
     tuning = harness.setting_tuning("tfidf_weight=0&min_words=10", 100)
     assert tuning.tfidf_weight == 0.0 and tuning.min_words == 10 and tuning.short == ()
