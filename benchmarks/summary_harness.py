@@ -493,12 +493,14 @@ def score_cluster(
     setting of SETTINGS (as system "corroborate [name]"), for --protocol."""
     global FILL_BUDGET
     FILL_BUDGET = duc
-    if WIRE:
-        record = as_wire(record)
+    # The text's own form first (tokens, quote marks, paragraphs), then its wrapping as
+    # wire copy, as a wire service wraps the text it has.
     if TOKENISED or FLAT:
         record = as_tokenised(record, TOKENISED, FLAT)
     if PTB_QUOTES:
         record = with_ptb_quotes(record)
+    if WIRE:
+        record = as_wire(record)
     brief = cluster_brief(record, stages, duc)
     references = [r for r in record["references"] if r and r.strip()]
     scores: dict[str, dict[str, tuple[float, float]]] = {}
