@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLE_STORY
 
 from corroborate.clean import clean
-from corroborate.detokenise import detokenise, is_tokenised, straight_quotes
+from corroborate.detokenise import detokenise, is_tokenised
 from corroborate.ingest import read_articles
 from corroborate.model import RawArticle
 
@@ -100,14 +100,3 @@ def test_the_bundled_story_tokenised_reads_back_as_the_story_itself():
         assert not problems
         assert again.text == article.text
         assert again.id == article.id
-
-
-def test_treebank_quote_marks_in_written_text_read_as_straight_quotes():
-    """`` and '' survive in text that is otherwise written (the TDT and DUC copies of
-    wire stories); every quote rule reads the straight double quote."""
-    line = "Harbour master Ines Valdor called the repairs ``overdue,'' and said: ''We will not sail.''"
-    assert straight_quotes(line) == 'Harbour master Ines Valdor called the repairs "overdue," and said: "We will not sail."'
-    assert straight_quotes("No quotes here, she said.") == "No quotes here, she said."
-    article = clean(RawArticle(origin="wire.txt", text="Ferry halted\n\n" + line))
-    assert not is_tokenised(line)
-    assert article.text == straight_quotes(line)

@@ -454,3 +454,17 @@ def test_repeats_are_found_across_blocks_of_candidates(monkeypatch):
     whole = marked(512)
     assert whole == marked(4) == marked(1)
     assert whole[0] == [1, 2] and whole[3] == [4, 5]
+
+
+@pytest.mark.parametrize("mark", [("\u201c", "\u201d"), ('"', '"'), ("``", "''")])
+def test_every_kind_of_quote_mark_is_read_alike(mark):
+    """Curly, straight and the Treebank's `` '' quote marks (the TDT and DUC copies of
+    wire stories) make the same decisions: a quote-led sentence is summary material,
+    one attributed to a bare pronoun needs the sentence before it."""
+    opening, closing = mark
+    led = f"{opening}We will run buses until the ferry is fixed,{closing} the operator said."
+    pronoun = f"{opening}We will run buses until the ferry is fixed,{closing} she said."
+    assert is_summary_material(led)
+    assert not needs_antecedent(led)
+    assert needs_antecedent(pronoun)
+    assert is_summary_material(f"The operator called the repairs {opening}overdue.{closing}")

@@ -192,17 +192,21 @@ def test_tokenised_documents_read_as_the_plain_text():
     assert flat["docs"][1]["text"].startswith(FIRST.split("\n")[0] + " Passengers")
 
 
-def test_treebank_quote_marks_read_as_the_plain_text():
-    """--ptb-quotes: double quotes written as `` and '' give the same sentences, with
-    straight quotes, as the text written with straight quotes."""
+def test_treebank_quote_marks_give_the_summary_of_the_plain_text():
+    """--ptb-quotes: double quotes written as `` and '' give the same sentences and the
+    same summary as the text written with straight quotes (the marks aside)."""
     quoted = FIRST + '\n\n"We will run buses until the ferry is fixed," the operator said.'
-    record = cluster(docs=[{"id": "d1", "title": "", "text": quoted, "date": "", "source": ""}])
+    record = cluster(docs=[{"id": "d1", "title": "", "text": quoted, "date": "", "source": ""},
+                           {"id": "d2", "title": "", "text": SECOND, "date": "", "source": ""}])  # fmt: skip
     ptb = harness.with_ptb_quotes(record)
     assert "``We will run buses until the ferry is fixed,'' the operator said." in ptb["docs"][0]["text"]
+    straight = lambda texts: [t.replace("``", '"').replace("''", '"') for t in texts]  # noqa: E731
+    plain_brief, ptb_brief = (harness.cluster_brief(r, None, duc=True) for r in (record, ptb))
     texts = lambda brief: sorted(brief.text(s.span) for s in brief.sentences)  # noqa: E731
-    plain = texts(harness.cluster_brief(record, None, duc=True))
-    assert len(plain) == 4
-    assert texts(harness.cluster_brief(ptb, None, duc=True)) == plain
+    assert sorted(straight(texts(ptb_brief))) == texts(plain_brief)
+    summary = harness.ours(plain_brief, 40)
+    assert any("We will run buses" in sentence for sentence in summary)
+    assert sorted(straight(harness.ours(ptb_brief, 40))) == sorted(summary)  # (article order follows the text)
 
 
 def test_a_setting_can_be_any_tuning_fields_at_the_budget():

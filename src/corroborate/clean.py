@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from .detokenise import detokenise, is_tokenised, straight_quotes
+from .detokenise import detokenise, is_tokenised
 from .model import TITLE_LINE, Article, RawArticle, RemovedLine
 
 
@@ -484,9 +484,6 @@ def clean(raw: RawArticle) -> Article:
         # every later rule is made for, line for line (`detokenise`).
         numbered = [(number, detokenise(line)) for number, line in numbered]
         title = detokenise(title)
-    elif "``" in raw.text or "''" in raw.text:
-        numbered = [(number, straight_quotes(line)) for number, line in numbered]
-        title = straight_quotes(title)
     reasons: dict[int, str] = {}  # index into `numbered` -> why removed
     title_index: int | None = None
     if not title:

@@ -23,9 +23,10 @@ web-archive notices of a line or two, have fewer than four marks).
 
 `detokenise` undoes the Treebank tokenizer's rules, as NLTK's Treebank detokenizer
 does: "``" and "''" become straight double quotes, punctuation and clitics rejoin
-their words, brackets their contents. `straight_quotes` reads the Treebank's quote
-marks alone, in text that is otherwise written (the TDT and DUC copies of AP and New
-York Times stories write ``so'' for "so").
+their words, brackets their contents.
+(The Treebank's quote marks alone, in text that is otherwise written, as the TDT and
+DUC copies of AP and New York Times stories write ``so'' for "so", stay as they are:
+every rule for quotes reads them.)
 """
 
 from __future__ import annotations
@@ -93,20 +94,6 @@ _RULES = [
     (re.compile(r"([\u201c\u2018])\s+"), r"\1"),
     (re.compile(r"\s+([\u201d\u2019])"), r"\1"),
 ]
-
-
-# The Treebank's quotation marks, `` and '', also survive in text that is otherwise
-# written: the TDT and DUC releases of AP and New York Times copy, Timeline17, some
-# PolNeAR articles (which open quotes with '' too). Every rule for quotes reads the
-# straight double quote; these were missed by the summary's (on Multi-News dev as
-# DUC-style summaries with `` and '' quotes, ours fell from 9.02 to 8.35 R-2 recall
-# while every baseline held; benchmarks/summary_harness.py --ptb-quotes).
-_TREEBANK_QUOTE = re.compile(r"``|''")
-
-
-def straight_quotes(line: str) -> str:
-    """`line` with the Treebank's `` and '' quotation marks as straight double quotes."""
-    return _TREEBANK_QUOTE.sub('"', line) if ("``" in line or "''" in line) else line
 
 
 def detokenise(line: str) -> str:

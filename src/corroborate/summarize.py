@@ -241,19 +241,23 @@ _CAPTION = re.compile(
     r"|\((photo|image|picture|credit|file photo)\b[^)]*\)|/\s*(staff photographer|ap|reuters|getty images|afp)\b",
     re.IGNORECASE,
 )
-_QUOTE_LED = re.compile(r"^[\"'“‘]")
-_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$|[\"”’]$")
-_STARTS_WELL = re.compile(r"^[\"'“‘(]?[A-Z0-9]")
+# Quote marks: straight, curly, and the Treebank's `` and '' (the TDT and DUC copies of
+# AP and New York Times stories write ``so'' for "so"; read as any other quote, on
+# Multi-News dev as DUC-style summaries with such marks ours went from 8.35 to
+# 9.01 R-2 recall, 9.02 with straight ones: summary_harness.py --ptb-quotes).
+_QUOTE_LED = re.compile(r"^(?:[\"'“‘]|``)")
+_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$|(?:[\"”’]|'')$")
+_STARTS_WELL = re.compile(r"^(?:[\"'“‘(]|``)?[A-Z0-9]")
 # A sentence that opens with one of these needs the sentence before it.
 _PRONOUN_START = re.compile(
-    r"^[\"'“‘]?(he|she|they|his|her|hers|their|theirs|him|them|its|"
+    r"^(?:[\"'“‘]|``)?(he|she|they|his|her|hers|their|theirs|him|them|its|"
     r"(this|that|these|those|it) (is|was|are|were|has|had|have|will|would|could|may|might|means|comes|came))\b",
     re.IGNORECASE,
 )
 # A quote attributed to a bare pronoun ('"...," she said.') has the same problem.
 _PRONOUN_ATTRIBUTION = re.compile(
-    r"[\"”’],?\s+(he|she|they) (said|says|added|told|wrote|explained|noted|continued|argued|insisted|recalled)\b"
-    r"|[\"”’],?\s+(said|says|added|wrote) (he|she|they)\b",
+    r"(?:[\"”’]|''),?\s+(he|she|they) (said|says|added|told|wrote|explained|noted|continued|argued|insisted|recalled)\b"
+    r"|(?:[\"”’]|''),?\s+(said|says|added|wrote) (he|she|they)\b",
     re.IGNORECASE,
 )
 
@@ -311,7 +315,7 @@ def needs_antecedent(text: str) -> bool:
     return bool(_PRONOUN_START.match(text) or _PRONOUN_ATTRIBUTION.search(text[:200]) or _unattributed_quote(text))
 
 
-_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|``.*?''")
 
 
 def _unattributed_quote(text: str) -> bool:
@@ -847,10 +851,11 @@ def _select_ilp(candidates, weights, budget, tuning) -> list[_Candidate] | None:
     for concept_k, sentence_ks in covering.items():
         # a concept counts only if some chosen sentence has it
         add([(n + concept_k, 1.0)] + [(k, -1.0) for k in sentence_ks], 0)
+    repeated = [(k, local[other]) for k, candidate in enumerate(candidates) for other in candidate.repeats
+                if other in local and local[other] > k]  # fmt: skip
+    for clique in _repeat_cliques(repeated):
+        add([(k, 1.0) for k in clique], 1)  # at most one sentence of a group that says the same thing
     for k, candidate in enumerate(candidates):
-        for other in candidate.repeats:
-            if other in local and local[other] > k:
-                add([(k, 1.0), (local[other], 1.0)], 1)
         if candidate.needs is not None:
             if candidate.needs in local:
                 add([(k, 1.0), (local[candidate.needs], -1.0)], 0)
@@ -869,6 +874,36 @@ def _select_ilp(candidates, weights, budget, tuning) -> list[_Candidate] | None:
     if result.x is None:
         return None
     return [c for k, c in enumerate(candidates) if result.x[k] > 0.5]
+
+
+def _repeat_cliques(pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Groups of candidates that all repeat one another, covering every repeated pair
+    (`pairs`, each (k, l) with k < l): one constraint "at most one of the group" in
+    place of a constraint per pair. The sentences a summary may take together are the
+    same, but the integer program's relaxation is tighter (a group of ten repeats of
+    one quote is one row, not 45 rows that half of each sentence satisfies), and
+    HiGHS finds the same optimum sooner (on the two solves of 100 Multi-News articles
+    0.83 + 0.79 -> 0.77 + 0.56 s, the same sentences). Greedy, each pair in order
+    growing its group by the lowest candidates that repeat all of it: a content
+    order (candidates follow the story's canonical order), so the rows do not depend
+    on the input order."""
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for k, other in pairs:
+        neighbours[k].add(other)
+        neighbours[other].add(k)
+    covered: set[tuple[int, int]] = set()
+    cliques = []
+    for k, other in sorted(pairs):
+        if (k, other) in covered:
+            continue
+        clique = [k, other]
+        for candidate in sorted(neighbours[k] & neighbours[other]):
+            if all(candidate in neighbours[member] for member in clique):
+                clique.append(candidate)
+        clique.sort()
+        covered.update((a, b) for i, a in enumerate(clique) for b in clique[i + 1 :])
+        cliques.append(clique)
+    return cliques
 
 
 _stdout_lock = threading.Lock()
