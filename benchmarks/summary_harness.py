@@ -36,8 +36,9 @@ the references, over the references' n-grams summed); `--references best` takes 
 best-matching reference alone instead. `--wire` rewrites every document as old wire
 copy (a dateline on the lead, lines broken at 72 columns, paragraphs indented) to
 check that such input reads as the plain text does; `--tokenised` rewrites it as
-Penn Treebank tokens (as ECB+ and many releases of DUC and TAC ship news) and
-`--flat` removes its paragraph breaks, for the same check.
+Penn Treebank tokens (as ECB+ and many releases of DUC and TAC ship news),
+`--ptb-quotes` writes its double quotes as `` and '' (as the TDT and DUC copies of
+AP and NYT stories do) and `--flat` removes its paragraph breaks, for the same check.
 
 A DUC-like set, one JSON object per line, documents as plain text (datelines and
 hard line breaks are fine; titles, dates and outlets may be absent):
@@ -619,8 +620,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{error} (named settings: {', '.join(SETTINGS)})", file=sys.stderr)
             return 2
     global POOLED, WIRE, TOKENISED, FLAT, PTB_QUOTES
-    POOLED, WIRE, TOKENISED, FLAT = args.references == "pooled", args.wire, args.tokenised, args.flat
-    PTB_QUOTES = args.ptb_quotes
+    POOLED, WIRE, TOKENISED, FLAT, PTB_QUOTES = (
+        args.references == "pooled", args.wire, args.tokenised, args.flat, args.ptb_quotes
+    )
+    forms = [name for name, chosen in (
+        ("documents as wire copy", args.wire), ("documents tokenised", args.tokenised),
+        ("paragraph breaks removed", args.flat), ("quotes as `` and ''", args.ptb_quotes),
+    ) if chosen]  # fmt: skip
     records = list(read_clusters(args.data, args.limit, args.offset))
     _load_embeddings(args.cache)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -647,9 +653,7 @@ def main(argv: list[str] | None = None) -> int:
     caption = (
         f"{args.data.name}, {len(results)} clusters from #{args.offset}, {args.words} words"
         f"{' (DUC-style: no titles or dates, first 100 words scored; read the recall columns)' if args.duc else ''}"
-        f"{', documents as wire copy' if args.wire else ''}{', documents tokenised' if args.tokenised else ''}"
-        f"{', paragraph breaks removed' if args.flat else ''}{', quotes as `` and' if args.ptb_quotes else ''}"
-        f"{chr(39) * 2 if args.ptb_quotes else ''}, references {args.references}, "
+        f"{''.join(', ' + form for form in forms)}, references {args.references}, "
         f"ROUGE (rouge-score, Porter stemming) x100; {elapsed:.0f} s wall, {cpu:.0f} s CPU, {args.jobs} job(s)"
     )
     print(caption)

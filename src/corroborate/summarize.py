@@ -245,19 +245,21 @@ _CAPTION = re.compile(
 # AP and New York Times stories write ``so'' for "so"; read as any other quote, on
 # Multi-News dev as DUC-style summaries with such marks ours went from 8.35 to
 # 9.01 R-2 recall, 9.02 with straight ones: summary_harness.py --ptb-quotes).
-_QUOTE_LED = re.compile(r"^(?:[\"'“‘]|``)")
-_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$|(?:[\"”’]|'')$")
-_STARTS_WELL = re.compile(r"^(?:[\"'“‘(]|``)?[A-Z0-9]")
+_OPENING = r"(?:[\"'“‘]|``)"
+_CLOSING = r"(?:[\"”’]|'')"
+_QUOTE_LED = re.compile(r"^" + _OPENING)
+_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$|" + _CLOSING + r"$")
+_STARTS_WELL = re.compile(r"^(?:" + _OPENING + r"|\()?[A-Z0-9]")
 # A sentence that opens with one of these needs the sentence before it.
 _PRONOUN_START = re.compile(
-    r"^(?:[\"'“‘]|``)?(he|she|they|his|her|hers|their|theirs|him|them|its|"
+    r"^" + _OPENING + r"?(he|she|they|his|her|hers|their|theirs|him|them|its|"
     r"(this|that|these|those|it) (is|was|are|were|has|had|have|will|would|could|may|might|means|comes|came))\b",
     re.IGNORECASE,
 )
 # A quote attributed to a bare pronoun ('"...," she said.') has the same problem.
 _PRONOUN_ATTRIBUTION = re.compile(
-    r"(?:[\"”’]|''),?\s+(he|she|they) (said|says|added|told|wrote|explained|noted|continued|argued|insisted|recalled)\b"
-    r"|(?:[\"”’]|''),?\s+(said|says|added|wrote) (he|she|they)\b",
+    _CLOSING + r",?\s+(he|she|they) (said|says|added|told|wrote|explained|noted|continued|argued|insisted|recalled)\b"
+    r"|" + _CLOSING + r",?\s+(said|says|added|wrote) (he|she|they)\b",
     re.IGNORECASE,
 )
 
