@@ -38,7 +38,8 @@ copy (a dateline on the lead, lines broken at 72 columns, paragraphs indented) t
 check that such input reads as the plain text does; `--tokenised` rewrites it as
 Penn Treebank tokens (as ECB+ and many releases of DUC and TAC ship news),
 `--ptb-quotes` writes its double quotes as `` and '' (as the TDT and DUC copies of
-AP and NYT stories do) and `--flat` removes its paragraph breaks, for the same check.
+AP and NYT stories do), `--ap-dashes` its dashes as " _ " (as AP's copy in them does)
+and `--flat` removes its paragraph breaks, for the same check.
 
 A DUC-like set, one JSON object per line, documents as plain text (datelines and
 hard line breaks are fine; titles, dates and outlets may be absent):
@@ -407,6 +408,16 @@ def with_ptb_quotes(record: dict) -> dict:
     return {**record, "docs": docs}
 
 
+# --ap-dashes: dashes (—, --, a hyphen between spaces) written " _ ", as AP's wire
+# copy of the 1990s writes them (the DUC 2004 documents keep it), the text otherwise as
+# written.
+_DASH = re.compile(r"\s*(?:\u2014|\u2013|--)\s*|\s+-\s+")
+
+
+def with_ap_dashes(record: dict) -> dict:
+    return {**record, "docs": [{**doc, "text": _DASH.sub(" _ ", doc.get("text") or "")} for doc in record["docs"]]}
+
+
 def cut(sentences: list[str], words: int) -> list[str]:
     """The first `words` words of the sentences, keeping sentence breaks."""
     out: list[str] = []
@@ -449,7 +460,7 @@ def _rouge():
 # references. `--references best` scores against the best-matching reference alone.
 POOLED = True
 WIRE = False  # --wire
-TOKENISED, FLAT, PTB_QUOTES = False, False, False  # --tokenised, --flat, --ptb-quotes
+TOKENISED, FLAT, PTB_QUOTES, AP_DASHES = False, False, False, False  # --tokenised, --flat, --ptb-quotes, --ap-dashes
 
 
 def rouge_against(references: list[str], prediction: str, pooled: bool = True) -> dict[str, tuple[float, float]]:
@@ -500,6 +511,8 @@ def score_cluster(
         record = as_tokenised(record, TOKENISED, FLAT)
     if PTB_QUOTES:
         record = with_ptb_quotes(record)
+    if AP_DASHES:
+        record = with_ap_dashes(record)
     if WIRE:
         record = as_wire(record)
     brief = cluster_brief(record, stages, duc)
@@ -597,6 +610,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the documents as Penn Treebank tokens (`` '' quotes, \"do n't\"), as research corpora ship them")
     parser.add_argument("--ptb-quotes", action="store_true",
                         help="the documents' double quotes written as `` and '' (as TDT and DUC ship AP and NYT copy)")
+    parser.add_argument("--ap-dashes", action="store_true",
+                        help="the documents' dashes written \" _ \" (as AP's wire copy in the DUC 2004 documents)")
     parser.add_argument("--flat", action="store_true", help="the documents' paragraph breaks removed (one line each)")
     parser.add_argument("--cache", type=Path, default=None,
                         help="a file keeping sentence embeddings between runs (e.g. /tmp/summary-embeddings.pkl)")
@@ -619,13 +634,14 @@ def main(argv: list[str] | None = None) -> int:
         except (ValueError, TypeError) as error:
             print(f"{error} (named settings: {', '.join(SETTINGS)})", file=sys.stderr)
             return 2
-    global POOLED, WIRE, TOKENISED, FLAT, PTB_QUOTES
-    POOLED, WIRE, TOKENISED, FLAT, PTB_QUOTES = (
-        args.references == "pooled", args.wire, args.tokenised, args.flat, args.ptb_quotes
+    global POOLED, WIRE, TOKENISED, FLAT, PTB_QUOTES, AP_DASHES
+    POOLED, WIRE, TOKENISED, FLAT, PTB_QUOTES, AP_DASHES = (
+        args.references == "pooled", args.wire, args.tokenised, args.flat, args.ptb_quotes, args.ap_dashes
     )
     forms = [name for name, chosen in (
         ("documents as wire copy", args.wire), ("documents tokenised", args.tokenised),
         ("paragraph breaks removed", args.flat), ("quotes as `` and ''", args.ptb_quotes),
+        ("dashes as _", args.ap_dashes),
     ) if chosen]  # fmt: skip
     records = list(read_clusters(args.data, args.limit, args.offset))
     _load_embeddings(args.cache)

@@ -40,6 +40,50 @@ def test_repeated_opening_mark_closes_at_last_sentence_end():
     assert _quoted(text) == ["Nobody buys from you now.", "Say something at last."]
 
 
+def test_treebank_closing_mark_before_punctuation_closes():
+    """Where `` opens quotes, '' closes them even before a colon, semicolon or full
+    stop (Timeline17's `` GPS '': and `` Restraint '';), where a straight mark
+    standing after a space would read as opening."""
+    text = (
+        "HOST OF `` HARBOUR WATCH '': Good evening. The mayor urged `` restraint '' ; "
+        "the council spoke of `` calm ''. Nobody else spoke, `` not one '' said."
+    )
+    assert _quoted(text) == ["HARBOUR WATCH", "restraint", "calm", "not one"]
+    assert all(q.how == "closed" for q in quoted_spans(text))
+
+
+def _one_line_article(sentences: int, quote_at: int, closing: bool = False) -> str:
+    """A fictional article written on one line (as Timeline17 and ECB+ ship them), with
+    one quote opened at sentence `quote_at`."""
+    parts = [f"Sentence {n} of the Eastmere report tells of the ferry." for n in range(sentences)]
+    parts[quote_at] = "The harbour master said: “The engine failed at dawn." + ("”" if closing else "")
+    return " ".join(parts)
+
+
+def test_quote_left_open_in_a_one_line_article_ends_with_its_sentence():
+    """A whole article on one line is no paragraph: a quote left open there ends with
+    its first sentence, not at the article's end."""
+    text = _one_line_article(40, 5)
+    assert _quoted(text) == ["The engine failed at dawn."]
+    assert quoted_spans(text)[0].how == "unclosed"
+    # the same opened again further on: each quote is its own first sentence
+    twice = text.replace("Sentence 30 of", "The pilot said: “Sentence 30 of")
+    assert _quoted(twice) == ["The engine failed at dawn.", "Sentence 30 of the Eastmere report tells of the ferry."]
+
+
+def test_a_paragraph_keeps_its_open_quote_to_its_end():
+    """A paragraph of news (up to PARAGRAPH_MAX_SENTENCES sentences) still reads a quote
+    left open to its end: a tweet or statement whose closing mark was lost."""
+    from corroborate.quotes.marks import PARAGRAPH_MAX_SENTENCES
+
+    sentences = PARAGRAPH_MAX_SENTENCES - 1
+    text = _one_line_article(sentences, sentences - 3)
+    assert _quoted(text) == [text[text.index("The engine") :]]
+    # one sentence more than a paragraph holds: read as an article
+    longer = _one_line_article(PARAGRAPH_MAX_SENTENCES + 1, PARAGRAPH_MAX_SENTENCES - 2)
+    assert _quoted(longer) == ["The engine failed at dawn."]
+
+
 def test_missing_opening_mark_before_a_split_quote_is_repaired():
     text = "Not that we ever doubted the plan, Varn stated in a post, “but we wanted to hear it first.”"
     spans = quoted_spans(text)

@@ -209,6 +209,16 @@ def test_treebank_quote_marks_give_the_summary_of_the_plain_text():
     assert sorted(straight(harness.ours(ptb_brief, 40))) == sorted(summary)  # (article order follows the text)
 
 
+def test_ap_dashes_are_written_as_the_wire_wrote_them():
+    """--ap-dashes: every dash (em dash, "--", a hyphen between spaces) written " _ ",
+    hyphenated words and the rest of the text as they were."""
+    text = "The ferry \u2014 the island's only one \u2014 stopped. Buses -- twelve of them - ran; a well-known route."
+    record = harness.with_ap_dashes(cluster(docs=[{"id": "d1", "title": "", "text": text, "date": "", "source": ""}]))
+    assert record["docs"][0]["text"] == (
+        "The ferry _ the island's only one _ stopped. Buses _ twelve of them _ ran; a well-known route."
+    )
+
+
 def test_a_setting_can_be_any_tuning_fields_at_the_budget():
     tuning = harness.setting_tuning("tfidf_weight=0&min_words=10", 100)
     assert tuning.tfidf_weight == 0.0 and tuning.min_words == 10 and tuning.short == ()
