@@ -188,6 +188,33 @@ def test_heavily_reworded_quote_of_the_same_speaker_is_one_statement_shown_alter
     assert len(align.group_quotes(other_speaker, group_of=lambda article_id: article_id)) == 2
 
 
+def test_statements_of_different_speakers_sharing_a_phrase_stay_apart():
+    """Two speakers' statements that share a phrase of the story ("the rights of the
+    harbour workers") are two statements, even when a quote with no speaker shares the
+    phrase with both; the same words credited to another speaker are one statement,
+    judged `other-speaker`."""
+    mayor = "We will defend the rights of the harbour workers in every meeting with the owners."
+    union = "Nobody here will accept a contract that ignores the rights of the harbour workers."
+    unattributed = "This is about the rights of the harbour workers and their families."
+    printed = [
+        _printed("a", mayor, 0, speaker="Ilsa Varn"),
+        _printed("b", union, 1, speaker="Tomas Peck"),
+        _printed("c", unattributed, 2, speaker=None),
+        _printed("d", mayor, 3, speaker="Ilsa Varn"),
+    ]
+    assert align.same_statement(printed[0].tokens, printed[1].tokens)  # a phrase is shared
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    speakers = [{o.quote.speaker for o in g.occurrences if o.quote.speaker} for g in groups]
+    assert all(len(names) <= 1 for names in speakers)
+    verdicts = {o.quote.span.article_id: o.verdict for g in groups for o in g.occurrences}
+    assert [verdicts[article] for article in "abd"] == ["verbatim"] * 3
+    # the mayor's words printed whole and credited to the union's leader: one statement
+    credited = [printed[0], printed[3], _printed("e", mayor, 4, speaker="Tomas Peck")]
+    (mayors,) = align.group_quotes(credited, group_of=lambda article_id: article_id)
+    verdicts = {o.quote.span.article_id: o.verdict for o in mayors.occurrences}
+    assert verdicts == {"a": "verbatim", "d": "verbatim", "e": "other-speaker"}
+
+
 def test_different_statements_stay_apart():
     assert not align.same_statement(
         align.words("the ferry will run again on Monday once the divers have checked the hull".lower()),

@@ -3,7 +3,11 @@
 Quotes of different articles that share enough wording (word trigrams to find
 candidates, then difflib's matching blocks on normalised words) are joined
 into one statement, transitively, so that an outlet printing a statement in
-one piece links the outlets that split it in two. The canonical wording is
+one piece links the outlets that split it in two. Quotes credited to two different
+speakers join only when one prints the other's words whole (`other-speaker`), and a
+statement never takes on a new speaker through a third quote: in a story of many
+speakers, shared phrases would otherwise chain their statements into one
+(benchmarks/quote_groups.py). The canonical wording is
 the rendition that contains the renditions of the most independent sources;
 every occurrence is then compared with it word by word. Wordings that differ
 with equal support are decided by the story's evidence or shown as disputed
@@ -225,14 +229,21 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
     similarity = _Similarity(printed)
     similarity.prefetch(i for pair in reworded for i in pair)
 
+    links: list[tuple[float, int, int, bool]] = []  # (strength, x, y, speakers differ)
     for x, y in sorted(candidates):
-        if find(x) == find(y):
-            continue
         a, b = printed[x], printed[y]
         if min(len(a.tokens), len(b.tokens)) == 1:
             linked = same_speaker(a, b) and (_contains(a.tokens, b.tokens) or _contains(b.tokens, a.tokens))
         elif a.quote.span.article_id != b.quote.span.article_id:
-            linked = _same_statement(a.token_key, b.token_key) and (len(a.tokens) > SHORT_QUOTE and len(b.tokens) > SHORT_QUOTE or agree(a, b))
+            # Credited to two different speakers, two quotes are one statement only when
+            # one prints the other's words whole (an outlet crediting the words to someone
+            # else: "other-speaker"). Sharing a phrase is not enough there: in a story of
+            # many speakers ("the rights of the Egyptian people") such links chained a
+            # dozen statements into one, each then called an alteration of the others.
+            linked = _same_statement(a.token_key, b.token_key) and (agree(a, b) or (
+                len(a.tokens) > SHORT_QUOTE and len(b.tokens) > SHORT_QUOTE
+                and (_contains(a.tokens, b.tokens) or _contains(b.tokens, a.tokens))
+            ))  # fmt: skip
             if not linked and (x, y) in reworded:
                 # Heavily reworded ("ferry tickets should not have been sold to children" /
                 # "youngsters should not have been sold our ferry passes"): fewer shared runs
@@ -244,7 +255,22 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
             short, long_ = sorted((a, b), key=lambda item: len(item.tokens))
             linked = len(short.tokens) <= SHORT_QUOTE and _contains(long_.tokens, short.tokens) and agree(a, b)
         if linked:
-            parent[find(x)] = find(y)
+            shorter = min(len(a.tokens), len(b.tokens))
+            links.append((_common_words(a.token_key, b.token_key) / shorter, x, y, not agree(a, b)))
+    # Linking is transitive, and a quote with no speaker agrees with every speaker: one
+    # unattributed quote sharing a phrase with two speakers' statements would join them.
+    # A statement takes a new speaker only through a direct link between quotes credited
+    # to each (the same words, `other-speaker`); the closest links are made first, so
+    # such a quote joins the statement it shares most words with (then by story order).
+    speakers = [frozenset((item.quote.speaker,)) if item.quote.speaker else frozenset() for item in printed]
+    for _, x, y, differ in sorted(links, key=lambda link: (-link[0], link[1], link[2])):
+        root_x, root_y = find(x), find(y)
+        if root_x == root_y:
+            continue
+        if not (differ or speakers[root_x] <= speakers[root_y] or speakers[root_y] <= speakers[root_x]):
+            continue
+        parent[root_x] = root_y
+        speakers[root_y] |= speakers[root_x]
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(printed)):
         groups[find(i)].append(i)
