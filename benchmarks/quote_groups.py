@@ -59,6 +59,7 @@ def measure(path: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     from brief_scaling import ROWS, story_input
+    from quote_marks import print_rows
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", nargs="+", default=["flagship", "t17-100", "mn-100"], choices=list(ROWS))
@@ -77,11 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((row, measure(path)))
     if not rows:
         return 1
-    columns = list(rows[0][1])
-    print("| row | " + " | ".join(columns) + " |")
-    print("|---|" + "--:|" * len(columns))
-    for row, figures in rows:
-        print(f"| {row} | " + " | ".join(f"{figures[c]:,}" if isinstance(figures[c], int) else str(figures[c]) for c in columns) + " |")
+    print_rows(rows, "row")
     return 0
 
 

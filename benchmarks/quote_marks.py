@@ -128,12 +128,17 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((name, measure(texts)))
     if not rows:
         return 1
+    print_rows(rows, "set")
+    return 0
+
+
+def print_rows(rows: list[tuple[str, dict]], first: str) -> None:
+    """A Markdown table: one row per (name, figures), the figures' keys as columns."""
     columns = list(rows[0][1])
-    print("| set | " + " | ".join(columns) + " |")
+    print(f"| {first} | " + " | ".join(columns) + " |")
     print("|---|" + "--:|" * len(columns))
     for name, figures in rows:
         print(f"| {name} | " + " | ".join(f"{figures[c]:,}" if isinstance(figures[c], int) else str(figures[c]) for c in columns) + " |")
-    return 0
 
 
 if __name__ == "__main__":
