@@ -77,8 +77,7 @@ def _cut_before(text: str, start: int, mark: int, flat: bool = False) -> int:
     just before the mark; in a whole article on one line (`flat`), where the next
     mark may be pages on, at the first sentence end."""
     if flat:
-        match = _SENTENCE_END.search(text, start, mark)
-        return match.end() if match else mark
+        return _first_sentence_end(text, start, mark)
     last = None
     for match in _SENTENCE_END.finditer(text, start, mark):
         last = match.end()
@@ -105,10 +104,13 @@ def _unclosed_end(text: str, open_at: int, p_end: int, flat: bool) -> int:
     it. In a whole article on one line, the paragraph's end would be the article's
     (thousands of words credited to one speaker): there the quote is read to the end
     of its first sentence."""
-    if not flat:
-        return p_end
-    match = _SENTENCE_END.search(text, open_at, p_end)
-    return match.end() if match else p_end
+    return _first_sentence_end(text, open_at, p_end) if flat else p_end
+
+
+def _first_sentence_end(text: str, start: int, end: int) -> int:
+    """The end of the first sentence of `text[start:end]`, else `end`."""
+    match = _SENTENCE_END.search(text, start, end)
+    return match.end() if match else end
 
 
 def _repair_missing_opening(text: str, p_start: int, quote: QuotedSpan, previous_end: int) -> QuotedSpan | None:
