@@ -215,6 +215,28 @@ def test_statements_of_different_speakers_sharing_a_phrase_stay_apart():
     assert verdicts == {"a": "verbatim", "d": "verbatim", "e": "other-speaker"}
 
 
+def test_a_short_partial_quote_inside_two_statements_joins_one_of_them():
+    """One speaker's two statements that share only a phrase, and an outlet quoting
+    just that phrase: the short quote joins one statement, and does not make the two
+    one (each judged against the other's wording)."""
+    first = "The harbour vote must be free and fair, and every dock worker must be able to take part."
+    second = "Nobody will accept a ballot unless it is free and fair and counted in the open by the union."
+    printed = [
+        _printed("a", first, 0),
+        _printed("b", first, 1),
+        _printed("c", "free and fair", 2),
+        _printed("d", second, 3),
+        _printed("e", second, 4),
+    ]
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    members = sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups)
+    assert members in (
+        [["a", "b", "c"], ["d", "e"]],
+        [["a", "b"], ["c", "d", "e"]],
+    )
+    assert all(o.verdict in ("verbatim", "partial") for g in groups for o in g.occurrences)
+
+
 def test_different_statements_stay_apart():
     assert not align.same_statement(
         align.words("the ferry will run again on Monday once the divers have checked the hull".lower()),
