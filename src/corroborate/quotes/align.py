@@ -265,15 +265,15 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
     # Likewise a short partial quote ("free and fair elections") printed inside two of a
     # speaker's statements that share nothing else joins one of them, not both.
     speakers = [frozenset((item.quote.speaker,)) if item.quote.speaker else frozenset() for item in printed]
-    short = [len(item.tokens) <= SHORT_QUOTE for item in printed]
-    has_long = [not is_short for is_short in short]
+    partial = [len(item.tokens) <= SHORT_QUOTE for item in printed]
+    has_long = [not is_partial for is_partial in partial]
     for _, x, y, differ in sorted(links, key=lambda link: (-link[0], link[1], link[2])):
         root_x, root_y = find(x), find(y)
         if root_x == root_y:
             continue
         if not (differ or speakers[root_x] <= speakers[root_y] or speakers[root_y] <= speakers[root_x]):
             continue
-        if (short[x] or short[y]) and has_long[root_x] and has_long[root_y]:
+        if (partial[x] or partial[y]) and has_long[root_x] and has_long[root_y]:
             continue
         parent[root_x] = root_y
         speakers[root_y] |= speakers[root_x]
