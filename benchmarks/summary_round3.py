@@ -103,7 +103,7 @@ def compressions(text: str, kinds: str = "both") -> list[tuple[int, int]]:
 
 def compressed_candidates(candidates: list) -> list:
     """The candidates' compressed forms, each a candidate of its own over the same
-    sentence (same row: `_mark_repeats` then makes it a repeat of its full form)."""
+    sentence (same row: `_select` then finds it a repeat of its full form)."""
     extra = []
     for candidate in candidates:
         shown = candidate.span or candidate.sentence.span
@@ -118,18 +118,19 @@ def compressed_candidates(candidates: list) -> list:
 
 
 _COMPRESS = False
-_mark_repeats = summarize._mark_repeats
+_candidate_sentences = summarize._candidate_sentences
 
 
-def _mark_repeats_with_compressions(candidates, sameness, redundant_cosine=1.0):
-    # Called by `_candidates` on its finished list, before centrality and weights: the
-    # compressed forms join the list here, so everything after treats them alike.
+def _candidate_sentences_with_compressions(brief, texts, vectors, sameness, tuning):
+    # `_candidates` asks for its list here, before centrality and weights: the
+    # compressed forms join the list now, so everything after treats them alike.
+    candidates = _candidate_sentences(brief, texts, vectors, sameness, tuning)
     if _COMPRESS:  # "both", "leading" or "trailing" (`compressions`)
         candidates.extend(compressed_candidates(candidates))
-    _mark_repeats(candidates, sameness, redundant_cosine)
+    return candidates
 
 
-summarize._mark_repeats = _mark_repeats_with_compressions
+summarize._candidate_sentences = _candidate_sentences_with_compressions
 
 # --- concept weights --------------------------------------------------------------
 

@@ -380,6 +380,43 @@ def test_a_big_story_enters_the_solver_as_its_best_sentences(monkeypatch):
     assert seen and max(seen) <= 4
 
 
+def test_repeats_are_asked_only_of_the_sentences_that_enter_the_solver(monkeypatch):
+    """Which candidates repeat one another is a pairwise question (quadratic in a big
+    story's candidates): it is asked of the few that reach the solver, and the
+    summary is the one that marking every candidate's repeats gives."""
+    from dataclasses import replace
+
+    from corroborate import summarize as module
+
+    small = replace(module.TUNING, ilp_candidates=4)
+    marked = []
+    real = module._mark_repeats
+    monkeypatch.setattr(module, "_mark_repeats", lambda candidates, *rest: marked.append(len(candidates)) or real(candidates, *rest))
+    lean = module.summary_sentences(story(HARBOUR, COAST, REWRITE), 60, small)
+    assert marked and max(marked) <= 4
+
+    every: list = []
+    real_candidates = module._candidates
+
+    def candidates_with_every_repeat(*args):
+        out, weights = real_candidates(*args)
+        real(out, args[3], small.redundant_cosine)
+        every.append({c.index: set(c.repeats) for c in out})
+        return out, weights
+
+    def select_keeping_every_repeat(candidates, weights, budget, tuning, sameness):
+        # the old way: each candidate keeps the repeats found among all of them
+        fitting = module._within_size([c for c in candidates if c.words <= budget], weights, tuning.ilp_candidates)
+        for candidate in fitting:
+            candidate.repeats = set(every[-1][candidate.index])
+        return module._select_ilp(fitting, weights, budget, tuning)
+
+    monkeypatch.setattr(module, "_candidates", candidates_with_every_repeat)
+    monkeypatch.setattr(module, "_select", select_keeping_every_repeat)
+    assert module.summary_sentences(story(HARBOUR, COAST, REWRITE), 60, small) == lean
+    assert any(every[-1].values())  # the story has repeats for the solver to heed
+
+
 def test_a_value_outvoted_in_a_conflict_is_not_stated():
     from corroborate.model import Claim, FactSlot
 
