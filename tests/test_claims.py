@@ -332,3 +332,59 @@ def test_statement_verbs_are_one_event():
     assert dated[0].attribute == "date of statement"
     assert dated[0].status == "corroborated" and dated[0].independent_sources == 3
     assert {c.value for c in dated[0].claims} == {"2031-06-01"}
+
+
+def _facts_of(articles):
+    return find_facts(split_sentences(start_brief(articles), BriefOptions()), BriefOptions())
+
+
+def test_a_sentence_reprinted_a_day_later_does_not_contradict_itself():
+    """A live blog's entry printed by two articles published a day apart: its "Tuesday"
+    resolves to two dates, but one report cannot conflict with itself."""
+    entry = "Harbour master Ines Valdor closed the Eastmere ferry terminal on Tuesday after a bomb threat."
+    first = article(f"{entry}\n\nCommuters waited at the gates for hours.", title="Terminal closed",
+                    outlet="Eastmere Herald", published=dt.date(2031, 3, 13))  # fmt: skip
+    later = article(f"Police said the threat was a hoax.\n\n{entry}", title="Threat a hoax", outlet="Bay Courier",
+                    published=dt.date(2031, 3, 19))  # fmt: skip
+    brief = _facts_of([first, later])
+    dated = [s for s in brief.facts if s.claims[0].kind == "date" and len(s.claims) == 2]
+    assert len(dated) == 1, [(s.attribute, [c.value for c in s.claims]) for s in brief.facts]
+    assert {c.value for c in dated[0].claims} == {"2031-03-11", "2031-03-18"}  # resolved against each article
+    assert dated[0].status == "corroborated"
+    assert not [s for s in brief.facts if s.status == "conflicting"]
+
+
+def test_a_copy_that_changes_a_figure_is_not_a_conflict_between_outlets():
+    """Only independent sources can contradict each other: an outlet rewriting the
+    wire's figure is one source (its rewrite is flagged in the copy relations)."""
+    from corroborate.model import Relation, SourceGroup
+    from dataclasses import replace
+
+    wire = article(HERALD, title="Ferry withdrawn", outlet="Eastmere Wire", published=dt.date(2031, 3, 12))
+    copy = article(HERALD.replace("$1.8 million", "$1.9 million"), title="Ferry withdrawn", outlet="Bay Reprints",
+                   published=dt.date(2031, 3, 12))  # fmt: skip
+    brief = split_sentences(start_brief([wire, copy]), BriefOptions())
+    brief = replace(brief, relations=(Relation(source=wire.id, derived=copy.id, kind="rewrite", score=0.98),),
+                    source_groups=(SourceGroup(original=wire.id, articles=(wire.id, copy.id)),))  # fmt: skip
+    assert brief.group_of(wire.id) == brief.group_of(copy.id)
+    facts = find_facts(brief, BriefOptions())
+    (money,) = [s for s in facts.facts if s.claims[0].kind == "money"]
+    assert {c.value for c in money.claims} == {"1800000 USD", "1900000 USD"}
+    assert money.status == "single-source" and money.independent_sources == 1
+
+
+def test_a_toll_that_rises_over_days_is_not_a_conflict_but_one_day_s_reports_are():
+    """Reports of one news cycle that give different figures conflict; a later day's
+    different figure is the story moving on, a fact of its own."""
+    day = dt.date(2031, 3, 12)
+    texts = [
+        ("Eastmere Herald", day, "Police said 8 people were injured when the Eastmere ferry hit the pier."),
+        ("Bay Courier", day, "Police said 8 people were injured when the Eastmere ferry struck the pier."),
+        ("Bay Bulletin", day + dt.timedelta(days=1), "Police said 11 people were injured when the Eastmere ferry hit the pier."),
+        ("Coast Weekly", day + dt.timedelta(days=9), "Police said 40 people were injured when the Eastmere ferry hit the pier."),
+    ]  # fmt: skip
+    brief = _facts_of([article(text, title="Ferry", outlet=outlet, published=published)
+                       for outlet, published, text in texts])  # fmt: skip
+    counts = [s for s in brief.facts if s.claims[0].kind == "count" and "injur" in s.attribute]
+    by_value = {frozenset(c.value for c in s.claims): s.status for s in counts}
+    assert by_value == {frozenset({"8", "11"}): "conflicting", frozenset({"40"}): "single-source"}, by_value

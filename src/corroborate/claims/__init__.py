@@ -34,7 +34,12 @@ recognise (no subject and only "be"/"have": "duration (be)"; a copula dated
 "On Tuesday it was a wreck"; speech verbs as participants) are dropped. A
 rounding difference ("74.2 million" vs "74 million", "about 200" vs "200") or
 a coarser date ("November" vs "November 23") is not a conflict; a different
-currency is not comparable, so not a conflict either.
+currency is not comparable, so not a conflict either. A conflict is between
+independent sources (copies and rewrites of one original differing are one
+source), never between two prints of one sentence (a relative date copied into
+an article of a later day), and only within a news cycle: values that differ
+only between reports published days apart are the story moving on, two facts
+(align.NEWS_CYCLE_DAYS).
 
 Modules: `numbers` (numbers and when two values agree), `context` (one
 article's parse and entities; the found claim), `grammar` (walking the
@@ -91,6 +96,11 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
     for article, doc in zip(articles, docs):
         found.extend(per_article(article, claims_of, article, doc, default=[]))  # a failing article adds no claim
     found = [item for item in found if informative(item)]
+    for item in found:
+        item.published = brief.article(item.claim.span.article_id).published
+        context = item.claim.context
+        if context is not None:
+            item.printed = " ".join(brief.text(context).split()) + "\n" + item.claim.display
     embed_contexts(brief, found)
     slots = [make_slot(brief, items) for items in align(found)]
     slots.sort(key=lambda s: (STATUS_ORDER[s.status], -s.independent_sources, s.subject, s.attribute))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..nlp import return_freed_memory
 from .context import Found
-from .numbers import disagreements
+from .numbers import disagreements_of
 from .similarity import Similarity
 
 # Similarity above which two groups of claims are one slot (average over their
@@ -19,6 +19,14 @@ from .similarity import Similarity
 # two counts of one thing or two amounts.
 SAME_SLOT_AGREEING = 0.42
 SAME_SLOT_CONFLICTING = {"date": 0.55, "": 0.45}
+# Reports of one news cycle: two articles published further apart than this report
+# different moments of the story. Where only such reports give different values (8
+# killed on the first day, 302 a fortnight later; "Friday" in two weeks) the story
+# moved on, and no outlet contradicts another: they are two facts, never one
+# conflicting slot. Values differ in one slot only where two reports of one cycle
+# differ. A day either side, not the same date: the wires and the next morning's
+# papers report one day's events on two dates (time zones, print editions).
+NEWS_CYCLE_DAYS = 1
 # A connected part of at least this many claims has its half-dozen pair matrices
 # (float32: 4 MB each here, 44 MB at the 3,300 dates of 300 long articles) made only
 # after the heap's free pages are handed back (`nlp.return_freed_memory`).
@@ -120,10 +128,13 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     # The sums start as the pair matrices themselves (no copies: a part of thousands
     # of dates makes each matrix tens of megabytes).
     cross_sum = (articles[:, None] != articles[None, :]).astype(np.float32)
-    differ_sum = disagreements([item.claim for item in items]).astype(np.float32)
+    differ_sum = disagreements_of(items).astype(np.float32)
     # One article, two different values: only whether any pair of two clusters is such
     # a pair matters, so a bool matrix (a quarter of a float32 one), joined by `or`.
     forbidden = (differ_sum > 0) & (cross_sum == 0)
+    # Two clusters whose values differ join only if two of their reports of one news
+    # cycle differ (`NEWS_CYCLE_DAYS`); joined by `or` too.
+    contemporary = (differ_sum > 0) & (cross_sum > 0) & ~_cycles_apart(items)
     sim_sum = sim  # the caller's matrix is ours: multiplied in place (the same products), not copied
     sim_sum *= cross_sum
     differ_sim = sim_sum * differ_sum
@@ -138,7 +149,7 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         agreeing = (differ_sum[rows] == 0) & (average >= SAME_SLOT_AGREEING)
         conflicting = (differ_sum[rows] > 0) & (average >= SAME_SLOT_AGREEING) & (differ_average >= conflict_bar)
         score = np.where(agreeing, average + 1.0, np.where(conflicting, differ_average, -np.inf))
-        score[forbidden[rows]] = -np.inf
+        score[forbidden[rows] | ((differ_sum[rows] > 0) & ~contemporary[rows])] = -np.inf
         score[:, ~alive] = -np.inf
         return score
 
@@ -158,8 +169,9 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         for matrix in (sim_sum, cross_sum, differ_sum, differ_sim):
             matrix[x, :] += matrix[y, :]
             matrix[:, x] += matrix[:, y]
-        forbidden[x, :] |= forbidden[y, :]
-        forbidden[:, x] |= forbidden[:, y]
+        for flags in (forbidden, contemporary):
+            flags[x, :] |= flags[y, :]
+            flags[:, x] |= flags[:, y]
         members[x] += members[y]
         members[y] = []
         alive[y] = False
@@ -171,6 +183,16 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         score[:, x] = row
         best.joined(x, y, row)
     return [sorted(group) for group in members if group]
+
+
+def _cycles_apart(items: list[Found]):
+    """Pairs of claims whose articles were published more than `NEWS_CYCLE_DAYS` apart
+    (an undated article is near every other: nothing says when it reports)."""
+    import numpy as np
+
+    day = np.array([item.published.toordinal() if item.published else 0 for item in items], dtype=np.int32)
+    dated = day > 0
+    return dated[:, None] & dated[None, :] & (np.abs(day[:, None] - day[None, :]) > NEWS_CYCLE_DAYS)
 
 
 class _RowBest:

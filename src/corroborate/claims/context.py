@@ -32,6 +32,12 @@ class Found:
     vectors: tuple = ()  # embeddings of the clause, the sentence and the head (set before alignment)
     anchor: int = -1  # token index of the value
     clause: frozenset[int] = frozenset()  # token indices of its clause
+    # Its sentence and value as printed. Two claims printed alike are one report
+    # copied into two articles: they never disagree, even when the articles'
+    # publication dates resolve its "Tuesday" to two days (a live blog's entry
+    # reprinted a day later; set by `find_facts`).
+    printed: str = ""
+    published: object = None  # its article's publication date (dt.date), if it gives one
 
 
 @dataclass

@@ -109,6 +109,19 @@ def _dates_agree(left: Claim, right: Claim) -> bool:
 _PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
+def disagreements_of(items):
+    """`disagreements` of found claims (`context.Found`), where a claim printed
+    alike in two articles (same sentence, same words for the value) agrees with
+    itself: the value is one report's, however each article's date resolves it."""
+    import numpy as np
+
+    differ = disagreements([item.claim for item in items])
+    codes: dict[str, int] = {}
+    printed = np.array([codes.setdefault(item.printed, len(codes)) if item.printed else -1 - k
+                        for k, item in enumerate(items)])  # fmt: skip
+    return differ & (printed[:, None] != printed[None, :])
+
+
 def disagreements(claims: Sequence[Claim]):
     """The matrix of `not values_agree(a, b)` over all pairs, on arrays (a big
     story's slot candidates are thousands of claims: a million Python calls)."""

@@ -6,14 +6,13 @@ from collections import Counter
 
 from ..model import Brief, FactSlot
 from .context import Found
-from .numbers import values_agree
+from .numbers import disagreements_of
 
 
 def make_slot(brief: Brief, items: list[Found]) -> FactSlot:
     claims = tuple(sorted((i.claim for i in items), key=lambda c: (c.span.article_id, c.span.start)))
     groups = {brief.group_of(c.span.article_id) for c in claims}
-    agreeing = all(values_agree(a, b) for a in claims for b in claims)
-    if not agreeing and len({c.span.article_id for c in claims}) > 1:
+    if _independent_disagreement(brief, items):
         status = "conflicting"
     elif len(groups) >= 2:
         status = "corroborated"
@@ -32,6 +31,19 @@ def make_slot(brief: Brief, items: list[Found]) -> FactSlot:
         claims=claims,
         independent_sources=len(groups),
     )
+
+
+def _independent_disagreement(brief: Brief, items: list[Found]) -> bool:
+    """Whether two independent sources give values that cannot both be true. Copies
+    and rewrites of one original are one source: where only they differ, no two
+    outlets' reports conflict (and a claim printed alike twice agrees with itself,
+    `numbers.disagreements_of`)."""
+    if len(items) < 2:
+        return False
+    import numpy as np
+
+    group = np.array([brief.group_of(item.claim.span.article_id) for item in items])
+    return bool((disagreements_of(items) & (group[:, None] != group[None, :])).any())
 
 
 STATUS_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
