@@ -46,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .config import BriefOptions
+from .independence import print_key, source_count
 from .model import Brief, Sentence, Span, SummarySentence
 
 # --- tuning -------------------------------------------------------------------
@@ -510,10 +511,11 @@ def summary_sentences(brief: Brief, budget: int, tuning: Tuning = TUNING, overfl
     facts_in = _facts_by_article(brief)
     out = []
     for candidate in chosen:
-        citing = _citations(brief, position[candidate.sentence.span], sameness, unreliable, facts_in)
-        groups = {brief.group_of(a) for a in citing}
+        matched: dict[str, int] = {}
+        citing = _citations(brief, position[candidate.sentence.span], sameness, unreliable, facts_in, matched)
+        prints = [(a, print_key(brief, a, texts[matched[a]]) if a in matched else None) for a in citing]
         shown = candidate.span or candidate.sentence.span
-        out.append(SummarySentence(span=shown, citations=citing, independent_sources=len(groups)))
+        out.append(SummarySentence(span=shown, citations=citing, independent_sources=source_count(brief, prints)))
     return out
 
 
@@ -593,6 +595,12 @@ def _candidate_sentences(brief, texts, vectors, sameness: _Sameness, tuning: Tun
     close_to_faithful = _close_to(vectors, [i for a in reworded for i in rows_of.get(a, ())],
                                   [i for a in faithful for i in rows_of.get(a, ())], tuning.reworded_cosine)  # fmt: skip
     relevance = _group_relevance(group_means, tuning)
+    # An outlet's sentence printed in the same words in several of its articles is one
+    # source's (`independence`): its concepts count once, not once per article's group.
+    reprint_of = _reprints(brief, texts)
+    for row, reprint in reprint_of.items():
+        group = brief.group_of(brief.sentences[row].span.article_id)
+        relevance[reprint] = min(relevance.get(reprint, 1.0), relevance[group])
 
     out: list[_Candidate] = []
     previous: dict[str, int] = {}  # article id -> candidate index of its latest sentence
@@ -619,8 +627,8 @@ def _candidate_sentences(brief, texts, vectors, sameness: _Sameness, tuning: Tun
             concepts=sentence_concepts(text),
             span=shown,
             stated=_stated_concepts(text) if tuning.quote_concept_factor != 1.0 else set(),
-            group=brief.group_of(article_id),
-            relevance=relevance[brief.group_of(article_id)],
+            group=reprint_of.get(i, brief.group_of(article_id)),
+            relevance=relevance[reprint_of.get(i, brief.group_of(article_id))],
             row=i,
         )
         if needs_antecedent(text):
@@ -644,6 +652,21 @@ def _candidate_sentences(brief, texts, vectors, sameness: _Sameness, tuning: Tun
         previous[article_id] = candidate.index
         out.append(candidate)
     return out
+
+
+def _reprints(brief: Brief, texts: Sequence[str]) -> dict[int, int]:
+    """Row -> a source of its own (a negative number, in the order of the prints' words)
+    for each sentence that one outlet prints in the same words in articles of two or
+    more independent sources."""
+    groups_of: dict[tuple[str, str], set[int]] = defaultdict(set)
+    key_of: dict[int, tuple[str, str]] = {}
+    for row, sentence in enumerate(brief.sentences):
+        key = print_key(brief, sentence.span.article_id, texts[row])
+        if key is not None:
+            key_of[row] = key
+            groups_of[key].add(brief.group_of(sentence.span.article_id))
+    shared = {key: -1 - n for n, key in enumerate(sorted(k for k, groups in groups_of.items() if len(groups) > 1))}
+    return {row: shared[key] for row, key in key_of.items() if key in shared}
 
 
 def _add_tfidf_centrality(candidates: list[_Candidate], tuning: Tuning) -> None:
@@ -1019,12 +1042,15 @@ def _has_verb(text: str) -> bool:
 
 
 def _citations(brief: Brief, row: int, sameness: _Sameness, unreliable: Sequence[Span] = (),
-               facts_in: dict[str, list] | None = None) -> tuple[str, ...]:  # fmt: skip
+               facts_in: dict[str, list] | None = None, matched: dict[str, int] | None = None) -> tuple[str, ...]:  # fmt: skip
     """The sentence's own article first, then every other article that has a
-    sentence saying the same (and not through an altered quote), in input order."""
+    sentence saying the same (and not through an altered quote), in input order.
+    `matched` gets, per article cited for a sentence, that sentence's row (the first)."""
     import numpy as np
 
     own = brief.sentences[row].span.article_id
+    matched = {} if matched is None else matched
+    matched[own] = row
     similarity = sameness.vectors @ sameness.vectors[row]
     citing: set[str] = set()
     # `same` says no below `least_cosine` whatever the words: only the sentences at least
@@ -1037,6 +1063,7 @@ def _citations(brief: Brief, row: int, sameness: _Sameness, unreliable: Sequence
         if any(other.span.overlaps(span) for span in unreliable):
             continue
         citing.add(article_id)
+        matched[article_id] = j
     citing |= _same_fact_sources(brief, brief.sentences[row].span, facts_in) - {own}
     return (own, *(a.id for a in brief.articles if a.id in citing))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..independence import claim_source_count
 from ..model import Brief, FactSlot
 from .context import Found
 from .numbers import disagreements_of
@@ -11,10 +12,13 @@ from .numbers import disagreements_of
 
 def make_slot(brief: Brief, items: list[Found]) -> FactSlot:
     claims = tuple(sorted((i.claim for i in items), key=lambda c: (c.span.article_id, c.span.start)))
-    groups = {brief.group_of(c.span.article_id) for c in claims}
+    # An outlet's sentence printed again in another of its articles is one report
+    # (`independence`): "the five most popular stories in the last 24 hours" of a
+    # sidebar is no fact eight sources confirm.
+    sources = claim_source_count(brief, [item.claim for item in items])
     if _independent_disagreement(brief, items):
         status = "conflicting"
-    elif len(groups) >= 2:
+    elif sources >= 2:
         status = "corroborated"
     else:
         status = "single-source"
@@ -29,7 +33,7 @@ def make_slot(brief: Brief, items: list[Found]) -> FactSlot:
         attribute=attribute,
         status=status,
         claims=claims,
-        independent_sources=len(groups),
+        independent_sources=sources,
     )
 
 

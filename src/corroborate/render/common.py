@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
+from ..independence import claim_source_count
 from ..model import Article, ArticleChanges, Brief, Claim, FactSlot, InputStatus, QuoteGroup, QuoteOccurrence, Relation, origin_file
 
 # Facts a reader must see first: disagreement, then what is solid, then the rest.
@@ -204,7 +205,7 @@ def who_says_what(slot: FactSlot, brief: Brief | None = None) -> list[ValueSayer
             display=" / ".join(dict.fromkeys(c.display for c in claims)),
             value=value,
             claims=tuple(claims),
-            independent=len({brief.group_of(c.span.article_id) for c in claims}) if brief else 0,
+            independent=claim_source_count(brief, claims) if brief else 0,
         )
         for value, claims in by_value.items()
     ]

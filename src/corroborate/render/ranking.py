@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from ..independence import print_key, source_count
 from ..model import Brief, FactSlot, QuoteGroup, TimelineEvent
 
 T = TypeVar("T")
@@ -102,8 +103,10 @@ def is_altered(group: QuoteGroup) -> bool:
 
 
 def quote_sources(brief: Brief, group: QuoteGroup) -> int:
-    """Independent sources (copies counted once) that print the quote."""
-    return len({brief.group_of(o.quote.span.article_id) for o in group.occurrences})
+    """Independent sources that print the quote: copies counted once, and an outlet's
+    prints of the same words in several of its articles too (`independence`)."""
+    return source_count(brief, [(o.quote.span.article_id, print_key(brief, o.quote.span.article_id, brief.text(o.quote.span)))
+                                for o in group.occurrences])  # fmt: skip
 
 
 def ranked_quotes(brief: Brief, limit: int) -> Cut[QuoteGroup]:

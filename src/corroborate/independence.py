@@ -1,0 +1,59 @@
+"""How many independent sources say one thing.
+
+The relations stage groups articles into independent sources: an original with its
+copies and rewrites is one source (`Brief.group_of`). That is a verdict on whole
+articles. One sentence has a second way to be repeated without being confirmed:
+an outlet printing its own words again in another of its articles (a sidebar's
+headline, "the five most popular stories", a background paragraph carried from
+one day's article to the next). Timeline17's CNN pages printed one sidebar
+headline in 63 of 300 articles, 41 independent sources by article, and the
+summary chose it as the story's best-corroborated sentence. So, for one
+statement: two articles of one outlet that print it in the same words are one
+source, whatever the rest of the two articles says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .clean import normalise_for_id
+from .model import Brief
+
+
+def print_key(brief: Brief, article_id: str, text: str) -> tuple[str, str] | None:
+    """(outlet, words) of a print: the same for an outlet's prints of the same words
+    (case, spacing and quote marks aside). None for an article whose outlet is not
+    known: nothing says that two such articles share one."""
+    outlet = (brief.article(article_id).outlet or "").strip().lower()
+    return (outlet, normalise_for_id(text)) if outlet else None
+
+
+def source_count(brief: Brief, prints: Iterable[tuple[str, tuple[str, str] | None]]) -> int:
+    """Independent sources among `prints`, each (article id, its `print_key` or None):
+    the articles' source groups, with the groups of an outlet's same-words prints
+    counted as one."""
+    parent: dict[int, int] = {}
+
+    def root(group: int) -> int:
+        while parent[group] != group:
+            parent[group] = parent[parent[group]]
+            group = parent[group]
+        return group
+
+    first_of_key: dict[tuple[str, str], int] = {}
+    for article_id, key in prints:
+        group = brief.group_of(article_id)
+        parent.setdefault(group, group)
+        if key is None:
+            continue
+        other = first_of_key.setdefault(key, group)
+        a, b = root(group), root(other)
+        if a != b:
+            parent[max(a, b)] = min(a, b)  # by value, so the roots do not depend on the order
+    return len({root(group) for group in parent})
+
+
+def claim_source_count(brief: Brief, claims: Iterable) -> int:
+    """`source_count` of valued claims (`model.Claim`), each printed as its sentence."""
+    return source_count(brief, [(claim.span.article_id, print_key(brief, claim.span.article_id, brief.text(claim.context))
+                                 if claim.context is not None else None) for claim in claims])  # fmt: skip
