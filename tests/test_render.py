@@ -206,3 +206,30 @@ def test_renderers_import_no_analysis(module):
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown format"):
         render(minimal_brief(), "pdf")
+
+
+@pytest.mark.parametrize("format_", ["terminal", "md"])
+def test_a_long_list_of_names_and_a_run_on_event_are_cut(format_):
+    """A big story's main person gathers a hundred descriptions, and a page printed on
+    one line gives a "sentence" of hundreds of words: both are cut, and say so."""
+    from dataclasses import replace
+
+    from corroborate.model import Entity
+
+    brief = full_brief()
+    descriptions = tuple(f"the {n}th harbour official" for n in range(4, 24))
+    person = Entity(name="Ines Valdor", kind="PERSON", aliases=("Ines Valdor",) + descriptions,
+                    mentions=brief.entities[0].mentions if brief.entities else ())  # fmt: skip
+    brief = replace(brief, entities=(person,) + tuple(brief.entities))
+    out = " ".join(render(brief, format_, RenderOptions(width=200)).split())
+    assert "the 11th harbour official" in out and "the 12th harbour official" not in out
+    assert "and 12 more" in out
+    everything = " ".join(render(brief, format_, RenderOptions(width=200, show_all=True)).split())
+    assert "the 23th harbour official" in everything and "and 12 more" not in everything
+
+
+def test_clipped_cuts_after_the_words_given():
+    from corroborate.render.ranking import clipped
+
+    assert clipped("one  two\nthree", 3) == "one two three"
+    assert clipped("one two three four", 2) == "one two …"

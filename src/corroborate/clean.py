@@ -27,15 +27,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from .detokenise import detokenise, is_tokenised
-from .model import TITLE_LINE, Article, RawArticle, RemovedLine
-
-
-def normalise_for_id(text: str) -> str:
-    """Content identity ignores case, white space and typography of quote marks."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[\u2018\u2019\u201a\u201b`']", "'", text)
-    text = re.sub(r"[\u201c\u201d\u201e\u201f\"]", '"', text)
-    return " ".join(text.split())
+from .model import TITLE_LINE, Article, RawArticle, RemovedLine, normalise_for_id
 
 
 def article_id(title: str, text: str) -> str:

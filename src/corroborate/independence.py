@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .clean import normalise_for_id
-from .model import Brief
+from .model import Brief, normalise_for_id
 
 
 def print_key(brief: Brief, article_id: str, text: str) -> tuple[str, str] | None:

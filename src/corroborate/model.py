@@ -52,6 +52,16 @@ def origin_file(origin: str) -> str:
     return _RECORD_NUMBER.sub("", origin)
 
 
+def normalise_for_id(text: str) -> str:
+    """Content identity ignores case, white space and typography of quote marks."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[\u2018\u2019\u201a\u201b`']", "'", text)
+    text = re.sub(r"[\u201c\u201d\u201e\u201f\"]", '"', text)
+    return " ".join(text.split())
+
+
 @dataclass(frozen=True, slots=True)
 class InputProblem:
     """A user's input that could not be read (or only partly): shown, never raised."""

@@ -178,7 +178,7 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
             support = f" _({day.independent} independent sources)_" if day.independent > 1 else ""
             out.append(
                 f"- **{view.date_text(day.date, day.precision)}**{inferred}: "
-                f"{esc(brief.text(day.lead.description))} {cite(numbers, day.sources, limits.citations)}{more}{support}"
+                f"{esc(ranking.clipped(brief.text(day.lead.description), limits.event_words))} {cite(numbers, day.sources, limits.citations)}{more}{support}"
             )
         out += left_out(days.left_out, "days")
         out.append("")
@@ -187,8 +187,9 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         out += [f"## People, organisations and places ({len(brief.entities)})", ""]
         chosen_entities = ranking.ranked_entities(brief, limits.entities)
         for entity in chosen_entities.shown:
-            aliases = [a for a in entity.aliases if a != entity.name]
-            also = f"; also {', '.join(esc(a) for a in aliases)}" if aliases else ""
+            aliases = ranking.shown_aliases(entity, limits.aliases)
+            more = f" and {aliases.left_out} more" if aliases.left_out else ""
+            also = f"; also {', '.join(esc(a) for a in aliases.shown)}{more}" if aliases.shown else ""
             out.append(f"- **{esc(entity.name)}** ({esc(entity.kind)}{also}): {view.plural(len(entity.mentions), 'mention')}")
         out += left_out(chosen_entities.left_out, "names")
         out.append("")

@@ -54,6 +54,8 @@ class Limits:
     facts: int = 15  # corroborated facts (every conflict is shown)
     days: int = 15
     entities: int = 15
+    aliases: int = 8  # other names and descriptions listed for one entity
+    event_words: int = 60  # words of a day's lead event (a run-on "sentence" of a flat page is hundreds)
     citations: int = 12  # article numbers cited in one place
     fidelity: int = 10
     problems: int = 10
@@ -62,7 +64,7 @@ class Limits:
 
 EVERYTHING = Limits(
     sources=10**9, relations=10**9, group_pairs=10**9, group_members=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
-    days=10**9, entities=10**9, citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
+    days=10**9, entities=10**9, aliases=10**9, event_words=10**9, citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
 )  # fmt: skip
 
 
@@ -240,6 +242,18 @@ def source_groups(brief: Brief, chosen: Limits) -> Cut[tuple[tuple[str, ...], in
         return tuple(group.articles[: chosen.group_members]), max(0, len(group.articles) - chosen.group_members)
 
     return Cut(tuple(members(g) for g in listed.shown), tuple(members(g) for g in listed.rest))
+
+
+def shown_aliases(entity, limit: int) -> Cut[str]:
+    """An entity's other names, the first `limit` (a big story's main person gathers a
+    hundred descriptions: "the president", "the embattled Egyptian president", ...)."""
+    return capped([a for a in entity.aliases if a != entity.name], limit)
+
+
+def clipped(text: str, words: int) -> str:
+    """`text` on one line, cut after `words` words (with "…")."""
+    parts = text.split()
+    return " ".join(parts) if len(parts) <= words else " ".join(parts[:words]) + " …"
 
 
 def capped(items: Sequence[T], limit: int) -> Cut[T]:

@@ -265,7 +265,7 @@ def timeline(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> I
         when = Text(view.date_text(day.date, day.precision))
         if day.inferred:
             when.append(" (inferred)", style="dim")
-        line = Text(" ".join(brief.text(day.lead.description).split()))
+        line = Text(ranking.clipped(brief.text(day.lead.description), limits.event_words))
         line.append(" " + cite(numbers, day.sources, limits.citations), style="cyan")
         if len(day.events) > 1:
             line.append(f" (+{view.plural(len(day.events) - 1, 'more event')} that day)", style="dim")
@@ -284,9 +284,11 @@ def entities(brief: Brief, limits: ranking.Limits) -> Iterator[RenderableType]:
         line = Text()
         line.append(entity.name, style="bold")
         line.append(f" ({entity.kind})", style="dim")
-        aliases = [a for a in entity.aliases if a != entity.name]
-        if aliases:
-            line.append(" also: " + ", ".join(aliases))
+        aliases = ranking.shown_aliases(entity, limits.aliases)
+        if aliases.shown:
+            line.append(" also: " + ", ".join(aliases.shown))
+        if aliases.left_out:
+            line.append(f" and {aliases.left_out} more", style="dim")
         if entity.mentions:
             line.append(f"  {view.plural(len(entity.mentions), 'mention')}", style="dim")
         yield line
