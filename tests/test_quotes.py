@@ -237,6 +237,33 @@ def test_a_short_partial_quote_inside_two_statements_joins_one_of_them():
     assert all(o.verdict in ("verbatim", "partial") for g in groups for o in g.occurrences)
 
 
+def test_a_statement_holds_only_prints_that_say_its_wording():
+    """Linking is transitive: a speaker's different statements that share a pair of
+    words chained into one, and each was judged an alteration of the canonical one.
+    A print joins a statement only if it says the best-backed wording."""
+    short = "need to see change"
+    other = "We are deeply worried about the storm, and the crews need to rest before they sail again."
+    printed = [_printed("a", short, 0), _printed("b", short, 1), _printed("c", other, 2)]
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    members = sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups)
+    assert members == [["a", "b"], ["c"]]
+    assert all(o.verdict == "verbatim" for g in groups for o in g.occurrences)
+
+    long_ = "The council must be open with us, it must be fair to us and it must act before the winter."
+    printed = [_printed("a", long_, 0), _printed("b", long_, 1), _printed("c", "There must be reform", 2)]
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    assert sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups) == [["a", "b"], ["c"]]
+
+
+def test_a_short_quote_altered_in_most_of_its_words_stays_altered():
+    printed = [_printed("a", "It was total chaos for about ten minutes, and then it was very quiet", 0),
+               _printed("b", "total chaos for about ten minutes", 1),
+               _printed("c", "complete chaos for roughly ten minutes", 2)]  # fmt: skip
+    (group,) = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    verdicts = {o.quote.span.article_id: o.verdict for o in group.occurrences}
+    assert verdicts == {"a": "verbatim", "b": "partial", "c": "altered"}
+
+
 def test_different_statements_stay_apart():
     assert not align.same_statement(
         align.words("the ferry will run again on Monday once the divers have checked the hull".lower()),

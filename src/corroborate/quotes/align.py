@@ -599,7 +599,7 @@ def group_quotes(
     occurrence; those printed by most independent sources first. Wordings that tie
     are decided by the story's evidence (`ties`), or the statement is disputed."""
     story = story or ties.StoryEvidence()
-    statements = [_statement(printed, members, group_of) for members in _clusters(printed)]
+    statements = _statements(printed, group_of)
     plans = [(statement, _wordings(statement)) for statement in statements]
     # Statements with one best wording first: how often each outlet alters a wording
     # that independent outlets agree on is evidence for the ties.
@@ -622,6 +622,97 @@ def group_quotes(
     # The statements most outlets print first; among equals, in the order the
     # canonical rendition tells them (a statement's parts in the speaker's order).
     return [group for _, group in sorted(result, key=lambda pair: pair[0])]
+
+
+def _statements(printed: Sequence[Printed], group_of: Callable[[str], int]) -> list[_Statement]:
+    """The statements of `_clusters`, each cut to the prints that say it.
+
+    Linking is transitive: a speaker's quotes, each sharing a phrase with the next
+    ("need to see change" ... "need to refrain from violence" ... "deeply concerned
+    about the images we see"), chained statements that share nothing into one, and
+    each was then judged an alteration of the one chosen as canonical. So a print
+    must be the same statement as one of the best-backed wordings (`_same_statement`,
+    printed inside it, or a reworded print of the speaker's whose meaning is as close
+    as `REWORDED_COSINE` asks), or sit inside a print of its article that is; the
+    prints that are not leave, and are grouped again among themselves. Every round
+    keeps at least each statement's best-backed wording, so the rounds end."""
+    statements: list[_Statement] = []
+    pending = [sorted(members) for members in _clusters(printed)]
+    while pending:
+        left: list[int] = []
+        for members in pending:
+            statement = _statement(printed, members, group_of)
+            kept = _saying_it(printed, members, statement)
+            if len(kept) < len(members):
+                statement = _statement(printed, kept, group_of)
+                left.extend(m for m in members if m not in set(kept))
+            statements.append(statement)
+        subset = sorted(left)
+        pending = [sorted(subset[k] for k in members) for members in _clusters([printed[m] for m in subset])] if subset else []
+    return statements
+
+
+def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _Statement) -> list[int]:
+    """The `members` that say the statement's best-backed wording (see `_statements`)."""
+    if len(statement.by_article) < 2:
+        return list(members)
+    best = [statement.renditions[i] for indices in _wordings(statement) for i in indices]
+    wholes = [tuple(_whole(run)) for run in best]
+
+    def says(run: Sequence[Printed]) -> bool:
+        # A rendition, not each fragment: an outlet that splits a reworded quote ("I
+        # appreciate ...," she said. "After speaking with them, ...") says the
+        # statement with both parts together.
+        tokens = tuple(_whole(run))
+        pieces = tuple(piece for f in run for piece in f.piece_key)
+        if any(_covers(whole, pieces) or (_same_statement(whole, tokens) and _holds_short(whole, tokens))
+               for whole in wholes):  # fmt: skip
+            return True
+        return any(_reworded_print(wording, run) for wording in best)
+
+    saying = {id(f) for run in statement.renditions if says(run) for f in run}
+    kept = []
+    for m in members:
+        item = printed[m]
+        fragments = statement.by_article.get(item.quote.span.article_id, ())
+        # A quote printed twice in one article is one fragment of the statement; a short
+        # one inside a longer quote of its article goes with that quote.
+        if any(id(f) in saying and (f.tokens == item.tokens or _contains(f.tokens, item.tokens)) for f in fragments):
+            kept.append(m)
+    return kept
+
+
+def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+    """Where one of a wording and a print is short (`SHORT_QUOTE` words or fewer) and
+    the other longer, the longer holds most of the short one's words, in order: more
+    than half ("complete chaos for roughly ten minutes" holds four of "total chaos for
+    about ten minutes"). A long print of a short wording: "need to see change" is not
+    said by "... the security personnel need to refrain from violence"; a short print
+    of a long wording: "There must be reform" does not print "must be meaningful, it
+    must be peaceful ...". Each holds half, a pair of words, enough for
+    `_same_statement`, whose short rule links a partial quote to the statement it
+    cuts before the statement's wording is known."""
+    short, longer = sorted((wording, tokens), key=len)
+    if len(short) > SHORT_QUOTE or len(longer) == len(short):
+        return True
+    matcher = SequenceMatcher(None, short, longer, autojunk=False)
+    return 2 * sum(block.size for block in matcher.get_matching_blocks()) > len(short)
+
+
+def _reworded_print(wording: Sequence[Printed], run: Sequence[Printed]) -> bool:
+    """A rendition of one speaker's statement that rewords a best-backed wording: the
+    rule that let it link (`_reworded_candidate`, then `REWORDED_COSINE`), asked of
+    the wording."""
+    from ..nlp import embed
+
+    speaker = wording[0].quote.speaker
+    if not speaker or any(f.quote.speaker != speaker for f in run):
+        return False
+    whole, tokens = tuple(_whole(wording)), tuple(_whole(run))
+    if min(len(whole), len(tokens)) <= SHORT_QUOTE or _common_words(whole, tokens) < MIN_SHARED_WORDS:
+        return False
+    first, second = embed([" ".join(f.text for f in wording), " ".join(f.text for f in run)])
+    return float(first @ second) >= REWORDED_COSINE
 
 
 def forget_wordings() -> None:
