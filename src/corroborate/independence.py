@@ -14,17 +14,21 @@ source, whatever the rest of the two articles says.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .model import Brief, normalise_for_id
 
+_WORDS = re.compile(r"\w+")
+
 
 def print_key(brief: Brief, article_id: str, text: str) -> tuple[str, str] | None:
     """(outlet, words) of a print: the same for an outlet's prints of the same words
-    (case, spacing and quote marks aside). None for an article whose outlet is not
-    known: nothing says that two such articles share one."""
+    (case, spacing and punctuation aside: "-- Tony Blair told ..." reprints "Tony
+    Blair told ..."). None for an article whose outlet is not known: nothing says
+    that two such articles share one."""
     outlet = (brief.article(article_id).outlet or "").strip().lower()
-    return (outlet, normalise_for_id(text)) if outlet else None
+    return (outlet, " ".join(_WORDS.findall(normalise_for_id(text)))) if outlet else None
 
 
 def source_count(brief: Brief, prints: Iterable[tuple[str, tuple[str, str] | None]]) -> int:

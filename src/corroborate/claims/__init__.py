@@ -51,6 +51,7 @@ of value (`amounts`, `people`, `counts`, `events`; `extract` runs them all),
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..config import BriefOptions
@@ -71,6 +72,9 @@ __all__ = [
     "clause_depth", "clause_span", "extract_claims", "facts_of", "find_facts", "informative", "parse", "parse_number",
     "reference_windows", "similarities", "values_agree",
 ]  # fmt: skip
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, list[FactSlot], dict]:
@@ -100,7 +104,9 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
         item.published = brief.article(item.claim.span.article_id).published
         context = item.claim.context
         if context is not None:
-            item.printed = " ".join(brief.text(context).split()) + "\n" + item.claim.display
+            # Its words alone: a live blog's entry reprinted as "-- Tony Blair ... told
+            # Sky News Monday" is still the same report.
+            item.printed = " ".join(_WORDS.findall(brief.text(context).lower())) + "\n" + item.claim.display
     embed_contexts(brief, found)
     slots = [make_slot(brief, items) for items in align(found)]
     slots.sort(key=lambda s: (STATUS_ORDER[s.status], -s.independent_sources, s.subject, s.attribute))
