@@ -108,6 +108,21 @@ def story_input(row: str, folder: Path) -> Path:
     return path
 
 
+def each_story(rows, measure) -> list[tuple[str, dict]]:
+    """(row, `measure(row, its input path)`) for each of `rows` whose input is there, in
+    this process; a row whose data is absent is skipped with its reason on stderr."""
+    out = []
+    with tempfile.TemporaryDirectory() as folder:
+        for row in rows:
+            try:
+                path = story_input(row, Path(folder))
+            except FileNotFoundError as missing:
+                print(f"{row}: skipped ({missing})", file=sys.stderr)
+                continue
+            out.append((row, measure(row, path)))
+    return out
+
+
 # --- measured child processes ---------------------------------------------------------
 
 

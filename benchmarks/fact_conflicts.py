@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -84,7 +83,7 @@ def _print_sample(brief, conflicts, count: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from brief_scaling import ROWS, story_input
+    from brief_scaling import ROWS, each_story
     from quote_marks import print_rows
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -94,17 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     import corroborate
 
     print(f"corroborate from {Path(corroborate.__file__).parent}")
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        for row in args.rows:
-            try:
-                path = story_input(row, Path(folder))
-            except FileNotFoundError as missing:
-                print(f"{row}: skipped ({missing})", file=sys.stderr)
-                continue
-            if args.show:
-                print(f"# {row}")
-            rows.append((row, measure(path, args.show)))
+    def measured(row: str, path: Path) -> dict:
+        if args.show:
+            print(f"# {row}")
+        return measure(path, args.show)
+
+    rows = each_story(args.rows, measured)
     if not rows:
         return 1
     print_rows(rows, "row")

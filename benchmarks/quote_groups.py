@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -58,7 +57,7 @@ def measure(path: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from brief_scaling import ROWS, story_input
+    from brief_scaling import ROWS, each_story
     from quote_marks import print_rows
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -67,15 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     import corroborate
 
     print(f"corroborate from {Path(corroborate.__file__).parent}")
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        for row in args.rows:
-            try:
-                path = story_input(row, Path(folder))
-            except FileNotFoundError as missing:
-                print(f"{row}: skipped ({missing})", file=sys.stderr)
-                continue
-            rows.append((row, measure(path)))
+    rows = each_story(args.rows, lambda row, path: measure(path))
     if not rows:
         return 1
     print_rows(rows, "row")
