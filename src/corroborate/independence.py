@@ -28,7 +28,12 @@ def print_key(brief: Brief, article_id: str, text: str) -> tuple[str, str] | Non
     Blair told ..."). None for an article whose outlet is not known: nothing says
     that two such articles share one."""
     outlet = (brief.article(article_id).outlet or "").strip().lower()
-    return (outlet, " ".join(_WORDS.findall(normalise_for_id(text)))) if outlet else None
+    return (outlet, same_words(text)) if outlet else None
+
+
+def same_words(text: str) -> str:
+    """`text` as its words alone: the same for two prints of the same words."""
+    return " ".join(_WORDS.findall(normalise_for_id(text)))
 
 
 def source_count(brief: Brief, prints: Iterable[tuple[str, tuple[str, str] | None]]) -> int:

@@ -51,12 +51,12 @@ of value (`amounts`, `people`, `counts`, `events`; `extract` runs them all),
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..config import BriefOptions
 from ..entities import build_index
 from ..guard import per_article
+from ..independence import same_words
 from ..model import Brief, FactSlot
 from .align import SAME_SLOT_AGREEING, SAME_SLOT_CONFLICTING, align
 from .context import ArticleContext, Found, parse
@@ -72,9 +72,6 @@ __all__ = [
     "clause_depth", "clause_span", "extract_claims", "facts_of", "find_facts", "informative", "parse", "parse_number",
     "reference_windows", "similarities", "values_agree",
 ]  # fmt: skip
-
-
-_WORDS = re.compile(r"\w+")
 
 
 def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, list[FactSlot], dict]:
@@ -106,7 +103,7 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
         if context is not None:
             # Its words alone: a live blog's entry reprinted as "-- Tony Blair ... told
             # Sky News Monday" is still the same report.
-            item.printed = " ".join(_WORDS.findall(brief.text(context).lower())) + "\n" + item.claim.display
+            item.printed = same_words(brief.text(context)) + "\n" + item.claim.display
     embed_contexts(brief, found)
     slots = [make_slot(brief, items) for items in align(found)]
     slots.sort(key=lambda s: (STATUS_ORDER[s.status], -s.independent_sources, s.subject, s.attribute))

@@ -645,7 +645,8 @@ def _statements(printed: Sequence[Printed], group_of: Callable[[str], int]) -> l
             kept = _saying_it(printed, members, statement)
             if len(kept) < len(members):
                 statement = _statement(printed, kept, group_of)
-                left.extend(m for m in members if m not in set(kept))
+                staying = set(kept)
+                left.extend(m for m in members if m not in staying)
             statements.append(statement)
         subset = sorted(left)
         pending = [sorted(subset[k] for k in members) for members in _clusters([printed[m] for m in subset])] if subset else []
