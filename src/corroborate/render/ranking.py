@@ -245,7 +245,7 @@ def source_groups(brief: Brief, chosen: Limits) -> Cut[tuple[tuple[str, ...], in
 
 
 def shown_aliases(entity, limit: int) -> Cut[str]:
-    """An entity's other names, the first `limit` (a big story's main person gathers a
+    """An entity's other names, the first `limit` (a big story's main person gathers
     eighty other names: "the president", "the embattled Egyptian president", ...)."""
     return capped([a for a in entity.aliases if a != entity.name], limit)
 
