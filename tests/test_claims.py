@@ -388,3 +388,13 @@ def test_a_toll_that_rises_over_days_is_not_a_conflict_but_one_day_s_reports_are
     counts = [s for s in brief.facts if s.claims[0].kind == "count" and "injur" in s.attribute]
     by_value = {frozenset(c.value for c in s.claims): s.status for s in counts}
     assert by_value == {frozenset({"8", "11"}): "conflicting", frozenset({"40"}): "single-source"}, by_value
+
+
+def test_a_time_of_day_counts_nothing():
+    """A live blog stamps every entry "(Update 4 p.m. Eastmere, 9 a.m. GMT)": a clock
+    time is no count of "a.m."s, and two entries' stamps are no conflict."""
+    text = ("(Update 4 p.m. Eastmere, 9 a.m. GMT) Two ferries left the harbour at 8 a.m. and 40 passengers "
+            "waited at the pier until 10 o'clock.")  # fmt: skip
+    brief = _facts_of([article(text, title="Ferries", outlet="Eastmere Herald", published=dt.date(2031, 3, 2))])
+    counted = sorted(c.display for s in brief.facts if s.claims[0].kind == "count" for c in s.claims)
+    assert counted == ["40 passengers", "Two ferries"]

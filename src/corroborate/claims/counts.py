@@ -63,6 +63,8 @@ def counts(ctx: ArticleContext) -> list[Found]:
         number_tokens = [t for t in token.subtree if t.i not in ctx.value_tokens]
         if any(t.i in ctx.date_tokens for t in number_tokens):
             continue
+        if _clock_time(doc, token):
+            continue  # "8 a.m.": a time of day counts nothing (live blogs stamp every entry)
         start, end = number_tokens[0].idx, number_tokens[-1].idx + len(number_tokens[-1])
         text = ctx.article.text[start:end]
         words = text.split()
@@ -90,6 +92,16 @@ def counts(ctx: ArticleContext) -> list[Found]:
         found.append(Found(claim, terms | {stem(noun.lemma_.lower())}, ctx.group, **clause_fields(ctx, local),
                             head=_count_predicate(noun, verb), thing=noun.lemma_.lower()))  # fmt: skip
     return found
+
+
+_CLOCK = re.compile(r"[ap]\.?m\.?|o'clock", re.IGNORECASE)
+
+
+def _clock_time(doc, number) -> bool:
+    """Whether `number` is the hour of a time of day ("8 a.m.", "4 p.m. Cairo", "10
+    o'clock"): the word after it, or the number's head, is a.m., p.m. or o'clock."""
+    following = doc[number.i + 1] if number.i + 1 < len(doc) else None
+    return any(t is not None and _CLOCK.fullmatch(t.text) for t in (following, number.head))
 
 
 def _count_predicate(noun, verb) -> str:
