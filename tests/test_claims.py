@@ -167,7 +167,8 @@ def test_one_slot_per_fact_whatever_the_wording(tram):
 
 def test_uninformative_claims_are_dropped():
     story = [
-        article("On Tuesday it was a wreck. Crews were in the water within four minutes, Dana Lusk told Radio Orme.",
+        article("On Tuesday it was a wreck. Crews were in the water within four minutes, Dana Lusk told Radio Orme. "
+                "Something very strange happened yesterday.",
                 title="Wreck", outlet="Orme Daily", published=dt.date(2031, 5, 2)),  # fmt: skip
     ]
     brief = find_facts(split_sentences(start_brief(story), BriefOptions()), BriefOptions())

@@ -24,9 +24,10 @@ def extract_claims(ctx: ArticleContext) -> list[Found]:
 
 
 # Verbs that say little about which fact a value belongs to: a slot named only
-# by one of them ("duration (be)", "date of be") and by no subject tells a
-# reader nothing, and speech verbs name no relation between two parties.
-_LIGHT_VERBS = {"be", "have", "do", "get", "make", "take", "go", "come", "put", "give"}
+# by one of them ("duration (be)", "date of be", "date of happen": "something
+# very interesting happened yesterday") and by no subject tells a reader nothing,
+# and speech verbs name no relation between two parties.
+_LIGHT_VERBS = {"be", "have", "do", "get", "make", "take", "go", "come", "put", "give", "happen", "occur"}
 _SPEECH_VERBS = {"say", "tell", "write", "add", "tweet", "state", "post", "explain", "ask", "call"}
 
 
