@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     import corroborate
 
     print(f"corroborate from {Path(corroborate.__file__).parent}")
+
     def measured(row: str, path: Path) -> dict:
         if args.show:
             print(f"# {row}")

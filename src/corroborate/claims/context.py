@@ -3,6 +3,7 @@ claim found with its clause (`Found`), and the small look-ups every extractor us
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -37,7 +38,7 @@ class Found:
     # publication dates resolve its "Tuesday" to two days (a live blog's entry
     # reprinted a day later; set by `find_facts`).
     printed: str = ""
-    published: object = None  # its article's publication date (dt.date), if it gives one
+    published: dt.date | None = None  # its article's publication date, if it gives one
 
 
 @dataclass
