@@ -399,3 +399,73 @@ def test_a_time_of_day_counts_nothing():
     brief = _facts_of([article(text, title="Ferries", outlet="Eastmere Herald", published=dt.date(2031, 3, 2))])
     counted = sorted(c.display for s in brief.facts if s.claims[0].kind == "count" for c in s.claims)
     assert counted == ["40 passengers", "Two ferries"]
+
+
+def _conflicts(brief) -> list[set[str]]:
+    return [{c.value for c in s.claims} for s in brief.facts if s.status == "conflicting"]
+
+
+def test_one_weekday_resolved_against_two_days_is_no_conflict():
+    """Two outlets both say "Sunday"; dated a day apart, our resolution makes two days of
+    it. The outlets said the same: no conflict (each stays a fact of its own)."""
+    texts = [
+        ("Eastmere Herald", dt.date(2031, 3, 15), "Harbour master Ines Valdor reopened the Eastmere ferry terminal on Sunday after repairs."),
+        ("Bay Courier", dt.date(2031, 3, 16), "Harbour master Ines Valdor reopened the Eastmere ferry terminal on Sunday afternoon after repairs."),
+    ]  # fmt: skip
+    brief = _facts_of([article(text, title="Terminal", outlet=o, published=p) for o, p, text in texts])
+    dated = sorted(c.value for s in brief.facts if s.claims[0].kind == "date" for c in s.claims)
+    assert dated == ["2031-03-09", "2031-03-16"]  # the Saturday article's "Sunday" taken as the one before
+    assert not _conflicts(brief)
+
+
+def test_two_reckoned_days_conflict_only_in_sentences_that_say_the_same():
+    """One person acts on many days of a long story: "Valdor spoke on Tuesday" and
+    "Valdor spoke on Wednesday" in sentences about different things are two facts; the
+    same report with two days is a conflict."""
+    day = dt.date(2031, 3, 14)  # a Friday
+    apart = [
+        ("Eastmere Herald", "Harbour master Ines Valdor told reporters on Tuesday that the hull repairs would cost more than planned."),
+        ("Bay Courier", "On Wednesday Ines Valdor spoke at a council meeting, where a new winter timetable for commuters was agreed."),
+    ]  # fmt: skip
+    brief = _facts_of([article(text, title="Ferry", outlet=o, published=day) for o, text in apart])
+    assert not _conflicts(brief), _conflicts(brief)
+    alike = [
+        ("Eastmere Herald", "Harbour master Ines Valdor withdrew the Eastmere ferry from service on Tuesday after inspectors found corrosion in its hull."),
+        ("Bay Courier", "Harbour master Ines Valdor withdrew the Eastmere ferry from service on Wednesday after inspectors found corrosion in its hull."),
+    ]  # fmt: skip
+    brief = _facts_of([article(text, title="Ferry", outlet=o, published=day) for o, text in alike])
+    assert {"2031-03-11", "2031-03-12"} in _conflicts(brief), _conflicts(brief)
+
+
+def test_a_reckoned_day_and_a_named_year_are_two_events():
+    """ "was named today" and "was named in 2009": a weekday or "today" reaches a week,
+    so a day years away is another event, not a contradiction."""
+    day = dt.date(2031, 3, 14)
+    texts = [
+        ("Eastmere Herald", "Ines Valdor was named harbour master of Eastmere today by the town council."),
+        ("Bay Courier", "Ines Valdor was named harbour master of Eastmere in 2009 by the town council."),
+    ]  # fmt: skip
+    brief = _facts_of([article(text, title="Ferry", outlet=o, published=day) for o, text in texts])
+    assert not _conflicts(brief), _conflicts(brief)
+
+
+def test_amounts_an_order_of_magnitude_apart_are_two_things():
+    """ "$5,000" and "$1.5 billion" in clauses alike are two amounts, not one misreported;
+    twelve against fourteen is a conflict."""
+    day = dt.date(2031, 3, 14)
+    texts = [
+        ("Eastmere Herald", "The Eastmere harbour authority will give up to $5,000 to each ferry operator."),
+        ("Bay Courier", "The Eastmere harbour authority will give up to $1.5 billion to each ferry operator."),
+        ("Coast Weekly", "The Eastmere harbour authority will give up to $6,000 to each ferry operator."),
+    ]  # fmt: skip
+    brief = _facts_of([article(text, title="Ferry", outlet=o, published=day) for o, text in texts])
+    assert _conflicts(brief) == [{"5000 USD", "6000 USD"}], _conflicts(brief)
+
+
+def test_a_rate_is_no_duration_and_one_of_is_no_child_count():
+    text = ("Deckhands on the Eastmere ferry earn $15 an hour and most commuters spend $2 a day on fares. "
+            "Harbour master Ines Valdor spoke to the father of one of the injured passengers for an hour.")  # fmt: skip
+    brief = _facts_of([article(text, title="Ferry", outlet="Eastmere Herald", published=dt.date(2031, 3, 2))])
+    durations = sorted(c.display for s in brief.facts if s.claims[0].kind == "duration" for c in s.claims)
+    assert durations == ["an hour (PT1H)"], durations
+    assert not [s for s in brief.facts if s.attribute == "number of children"]

@@ -38,6 +38,8 @@ def resolved(text: str, reference: dt.date = MONDAY) -> list[tuple[str, str | No
         ("Fares rose last month.", ("last month", "2031-02-01", "month")),
         ("The mayor spoke earlier this week.", ("earlier this week", "2031-03-10", "week")),
         ("Boats left yesterday.", ("yesterday", "2031-03-09", "day")),
+        ("He spoke day before yesterday.", ("day before yesterday", "2031-03-08", "day")),
+        ("Boats left the day before yesterday.", ("the day before yesterday", "2031-03-08", "day")),
         ("The ferry was built three years ago.", ("three years ago", "2028-01-01", "year")),
         ("Tickets went on sale 2031-02-27.", ("2031-02-27", "2031-02-27", "day")),
     ],

@@ -100,7 +100,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "deictic",
         re.compile(
             r"\b(?P<word>today|tonight|yesterday|tomorrow|this morning|this afternoon|this evening|last night"
-            r"|the day before yesterday|the day after tomorrow)\b",
+            r"|(?:the )?day before yesterday|(?:the )?day after tomorrow)\b",
             re.IGNORECASE,
         ),
     ),
@@ -264,9 +264,9 @@ def _resolve(kind: str, match: re.Match[str], text: str, reference: dt.date | No
         mod = groups.get("mod") or ""
         return mention(_weekday_date(WEEKDAYS[groups["weekday"].lower()], reference, mod, future), "day", "weekday")
     if kind == "deictic":
-        word = groups["word"].lower()
-        offset = {"yesterday": -1, "last night": -1, "tomorrow": 1, "the day before yesterday": -2,
-                  "the day after tomorrow": 2}.get(word, 0)  # fmt: skip
+        word = groups["word"].lower().removeprefix("the ")  # "(the) day before yesterday": speech drops the article
+        offset = {"yesterday": -1, "last night": -1, "tomorrow": 1, "day before yesterday": -2,
+                  "day after tomorrow": 2}.get(word, 0)  # fmt: skip
         return DateMention(start, end, expression, reference + dt.timedelta(days=offset), "day", "relative", offset > 0)
     if kind == "relative_unit":
         count = _number(groups["count"])

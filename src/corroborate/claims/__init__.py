@@ -39,7 +39,10 @@ independent sources (copies and rewrites of one original differing are one
 source), never between two prints of one sentence (a relative date copied into
 an article of a later day), and only within a news cycle: values that differ
 only between reports published days apart are the story moving on, two facts
-(align.NEWS_CYCLE_DAYS).
+(align.NEWS_CYCLE_DAYS). Nor do values in the same words ("Sunday" in two
+articles, resolved against two dates), amounts an order of magnitude apart, or
+two days of our own reckoning ("Tuesday", "yesterday") unless their sentences
+say the same thing; a reckoned day and a named one conflict only within a week.
 
 Modules: `numbers` (numbers and when two values agree), `context` (one
 article's parse and entities; the found claim), `grammar` (walking the
@@ -54,6 +57,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..config import BriefOptions
+from ..dedup import normalise
 from ..entities import build_index
 from ..guard import per_article
 from ..independence import same_words
@@ -104,6 +108,7 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
             # Its words alone: a live blog's entry reprinted as "-- Tony Blair ... told
             # Sky News Monday" is still the same report.
             item.printed = same_words(brief.text(context)) + "\n" + item.claim.display
+        item.sentence = normalise(brief.text(context) if context is not None else item.local)
     embed_contexts(brief, found)
     slots = [make_slot(brief, items) for items in align(found)]
     slots.sort(key=lambda s: (STATUS_ORDER[s.status], -s.independent_sources, s.subject, s.attribute))

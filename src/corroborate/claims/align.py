@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
+from ..dates import WEEKDAYS
+from ..independence import same_words
 from ..nlp import return_freed_memory
 from .context import Found
 from .numbers import disagreements_of
@@ -27,6 +30,11 @@ SAME_SLOT_CONFLICTING = {"date": 0.55, "": 0.45}
 # differ. A day either side, not the same date: the wires and the next morning's
 # papers report one day's events on two dates (time zones, print editions).
 NEWS_CYCLE_DAYS = 1
+# Two amounts more than this many times apart are of two things (an order of magnitude).
+MAGNITUDES_APART = 10
+# How far from its article's date a day of our reckoning ("Tuesday", "yesterday") can
+# lie: the week a weekday's name reaches.
+RECKONING_REACH_DAYS = 7
 # A connected part of at least this many claims has its half-dozen pair matrices
 # (float32: 4 MB each here, 44 MB at the 3,300 dates of 300 long articles) made only
 # after the heap's free pages are handed back (`nlp.return_freed_memory`).
@@ -135,6 +143,27 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     # Two clusters whose values differ join only if two of their reports of one news
     # cycle differ (`NEWS_CYCLE_DAYS`); joined by `or` too.
     contemporary = (differ_sum > 0) & (cross_sum > 0) & ~_cycles_apart(items)
+    # ...that do not give their values in the same words (`_worded_alike`), nor values
+    # an order of magnitude apart (`_magnitudes_apart`)...
+    contemporary &= ~_worded_alike(items) & ~_magnitudes_apart(items)
+    # ...and, for dates where both days are of our reckoning ("Tuesday", "yesterday"
+    # resolved against each article's date), whose sentences say the same thing. Such a
+    # difference is as likely ours as the outlets' (an article dated Friday in New York
+    # names Cairo's Saturday; "has called for protests after Friday prayers" means the
+    # Friday to come), and in a story followed for weeks one person speaks and meets
+    # people on many days: only the same report with two days is two outlets disagreeing.
+    # A day named outright ("March 10", "1994") is the outlet's own.
+    if items[0].claim.kind == "date":
+        reckoned = np.array([item.reckoned for item in items])
+        both = reckoned[:, None] & reckoned[None, :]
+        # (Asked of linked pairs only: a pair whose sentences say the same thing is linked
+        # anyway, and asking every pair of a big story's dates took a minute.)
+        contemporary &= ~both | _said_alike(items, contemporary & both & (sim >= SAME_SLOT_AGREEING))
+        # A day of our reckoning and a named day more than a week apart: "named today"
+        # and "named in 1974" are two events, as weekday names reach a week at most.
+        day = np.array([dt.date.fromisoformat(item.claim.value).toordinal() for item in items], dtype=np.int32)
+        one = reckoned[:, None] != reckoned[None, :]
+        contemporary &= ~(one & (np.abs(day[:, None] - day[None, :]) > RECKONING_REACH_DAYS))
     sim_sum = sim  # the caller's matrix is ours: multiplied in place (the same products), not copied
     sim_sum *= cross_sum
     differ_sim = sim_sum * differ_sum
@@ -183,6 +212,84 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         score[:, x] = row
         best.joined(x, y, row)
     return [sorted(group) for group in members if group]
+
+
+def _worded_alike(items: list[Found]):
+    """Pairs of claims that give their value in the same words ("Sunday" and "Sunday"),
+    or name the same day of the week ("Sunday afternoon" and "Sunday"). Such values
+    differ only as each article's date resolves them (an article dated Saturday in New
+    York names Cairo's Sunday, the day after; our resolution takes the Sunday before),
+    so they never show two outlets disagreeing: where nothing else differs, they stay
+    two facts."""
+    import numpy as np
+
+    codes: dict[str, int] = {}
+    words = np.array([codes.setdefault(_value_words(item.claim.display), len(codes)) for item in items])
+    return words[:, None] == words[None, :]
+
+
+def _value_words(display: str) -> str:
+    """What a value's words name: the day of the week they name, if any, else the words."""
+    words = same_words(display)
+    return next((word for word in words.split() if word in WEEKDAYS), words)
+
+
+def _magnitudes_apart(items: list[Found]):
+    """Pairs of claims whose amounts lie more than `MAGNITUDES_APART` times apart ("$5,000 a
+    year" and "$1.5 billion a year", "10,000 people" and "82 million people"). Two reports
+    of one quantity differ by a miscount or an update, not by an order of magnitude: such
+    values are of two things however alike their clauses read. Dates are another matter
+    (`RECKONING_REACH_DAYS`)."""
+    import numpy as np
+
+    amount = np.array([_amount(item) for item in items], dtype=np.float64)
+    low = np.minimum(amount[:, None], amount[None, :])
+    high = np.maximum(amount[:, None], amount[None, :])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.isfinite(amount)[:, None] & np.isfinite(amount)[None, :] & (high > MAGNITUDES_APART * low)
+
+
+def _amount(item: Found) -> float:
+    """A claim's amount (its value's leading number), or NaN for a date or no number."""
+    if item.claim.kind == "date":
+        return float("nan")
+    try:
+        return abs(float(item.claim.value.split()[0].lstrip("~P")))
+    except (ValueError, IndexError):
+        return float("nan")
+
+
+def _said_alike(items: list[Found], candidates):
+    """Which `candidates` pairs (a bool matrix) of claims sit in sentences that say the
+    same thing, by the project's one definition of that (`relations.sentence_similarity`
+    at `relations.PARAPHRASE_SIMILARITY`, chosen on MSRP train; the summary's repeats and
+    the relations' rewrites use it too).
+
+    Two values in sentences that report different things are two facts, however alike
+    their clauses: in a story followed for weeks a person makes statements, meets people
+    and is reported killed on many days, and "date of statement" or "people killed" alone
+    names no single fact. Two outlets that give one fact two values say the rest of it
+    alike ("Malaysia has three people in custody..." / "Four people are in custody...").
+    A pair of sentences printed alike never conflicts anyway (`numbers.disagreements_of`)."""
+    import numpy as np
+
+    from ..relations import PARAPHRASE_SIMILARITY, Lexicon
+
+    out = np.zeros_like(candidates)
+    rows, columns = np.nonzero(np.triu(candidates, k=1))
+    if not len(rows):
+        return out
+    vectors = np.stack([item.vectors[1] for item in items])
+    cosines = np.einsum("ij,ij->i", vectors[rows], vectors[columns])
+    # No token-set ratio (at most 1) lifts a pair under this cosine to the bar.
+    near = cosines >= 2 * PARAPHRASE_SIMILARITY - 1
+    rows, columns, cosines = rows[near], columns[near], cosines[near]
+    codes: dict[str, int] = {}
+    text_of = np.array([codes.setdefault(item.sentence, len(codes)) for item in items])
+    said = Lexicon(list(codes)).paraphrase_scores(text_of[rows], text_of[columns], cosines) >= PARAPHRASE_SIMILARITY
+    out[rows[said], columns[said]] = True
+    out[columns[said], rows[said]] = True
+    return out
 
 
 def _cycles_apart(items: list[Found]):

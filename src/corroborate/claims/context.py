@@ -39,6 +39,13 @@ class Found:
     # reprinted a day later; set by `find_facts`).
     printed: str = ""
     published: dt.date | None = None  # its article's publication date, if it gives one
+    # Its sentence, normalised as relations compare sentences (`dedup.normalise`): two
+    # different values are one fact in conflict only where their sentences say the same
+    # thing (`align._said_alike`).
+    sentence: str = ""
+    # A date whose day is of our reckoning: a weekday or "yesterday" resolved against
+    # its article's date, not a day the outlet names outright.
+    reckoned: bool = False
 
 
 @dataclass

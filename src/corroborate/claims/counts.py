@@ -22,6 +22,14 @@ _DURATION_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day"
 _TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "cent", "percent"}
 
 
+def _after_amount(span) -> bool:
+    """Whether the words before `span` end with an amount ("$2", "1.5 billion", "60 miles")."""
+    if span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    return before.like_num or before.is_currency or any(child.dep_ == "nummod" for child in before.children)
+
+
 def durations(ctx: ArticleContext, taken: list[tuple[int, int]]) -> list[Found]:
     found = []
     for match in _DURATION.finditer(ctx.article.text):
@@ -33,6 +41,8 @@ def durations(ctx: ArticleContext, taken: list[tuple[int, int]]) -> list[Found]:
         span = tokens_of(ctx, *match.span())
         if parsed is None or span is None or any(t.i in ctx.value_tokens for t in span):
             continue
+        if match.group("num").lower() in ("a", "an") and _after_amount(span):
+            continue  # "$2 a day", "$15 an hour": a rate, not how long something lasted
         unit = match.group("unit").lower().rstrip("s")
         count = parsed[0]
         code = _DURATION_CODE[unit]

@@ -115,5 +115,6 @@ def dates(ctx: ArticleContext, mentions: list[datemod.DateMention]) -> list[Foun
         claim = make_claim(ctx, mention.start, mention.end, "date", subject, f"date of {event}", mention.date.isoformat(),
                        mention.expression, precision=mention.precision, inferred=inferred)  # fmt: skip
         terms |= {subject.casefold()} if subject else set()
-        found.append(Found(claim, terms, ctx.group, event=event, head=event, **clause_fields(ctx, local)))
+        found.append(Found(claim, terms, ctx.group, event=event, head=event, reckoned=mention.kind != "absolute",
+                           **clause_fields(ctx, local)))  # fmt: skip
     return found

@@ -12,7 +12,7 @@ from .numbers import WORD_NUMBER, parse_number
 _AGE_HYPHEN = re.compile(rf"\b(?P<num>{WORD_NUMBER})[- ]years?[- ]old\b", re.IGNORECASE)
 _AGE_APPOS = re.compile(r"(?<=\w), (?P<num>\d{1,3})(?=,|\)| and\b| who\b|\.)")
 _AGED = re.compile(r"\baged (?P<num>\d{1,3})\b")
-_CHILDREN = re.compile(rf"\b(?:mother|mom|mum|father|dad|parent)[- ]of[- ](?P<num>{WORD_NUMBER})\b", re.IGNORECASE)
+_CHILDREN = re.compile(rf"\b(?:mother|mom|mum|father|dad|parent)[- ]of[- ](?P<num>{WORD_NUMBER})\b(?! of\b)", re.IGNORECASE)
 
 
 def ages(ctx: ArticleContext) -> list[Found]:
