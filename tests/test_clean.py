@@ -15,6 +15,7 @@ from conftest import EXAMPLE_STORY, ROOT, floor, shared_path
 
 from corroborate.clean import clean, derived_title, junk_reason
 from corroborate.model import RawArticle
+from corroborate.reader_comments import thread_start
 
 
 def _clean_lines(*lines: str, title: str | None = None):
@@ -279,3 +280,67 @@ def test_short_lines_that_had_room_are_not_joined() -> None:
     article = clean(RawArticle(origin="list.txt", text=raw))
     assert article.text.split("\n\n") == raw.splitlines()[1:]
     assert article.title == "Harbour timetable"
+
+
+# --- reader-comment threads ------------------------------------------------------------
+
+_ARTICLE_PROSE = (
+    BODY + " The harbour board approved the timetable on Tuesday, its chair Wenna Calloway told reporters."
+    ' "We expect the first crossing in March," Calloway said.'
+)
+# Fictional readers: each comment's text, then its author and stamp, as pages print them.
+_COMMENTS = (
+    "I have waited years for this ferry! Finally some good news.",
+    "Ravi Stenhouse March 3, 2031 at 9:14 am | Report abuse | Reply",
+    "Will the fares go up again? Nobody at the board ever says.",
+    "Lou Penmarric March 3, 2031 at 11:02 am | Reply",
+)
+
+
+def test_a_comment_thread_on_the_articles_own_line_is_cut_where_the_first_comment_begins() -> None:
+    # A page flattened into one line: the comments follow the article's last sentence.
+    line = _ARTICLE_PROSE + " " + " ".join(_COMMENTS)
+    article = clean(RawArticle(origin="flat.txt", text=line, title="Wexford ferry to return"))
+    assert article.text == _ARTICLE_PROSE
+    assert [(r.line, r.text, r.reason) for r in article.removed] == [(1, " ".join(_COMMENTS), "reader comments")]
+    assert article.raw_line_of == (1,)
+
+
+def test_a_paragraphed_comment_thread_is_removed_line_by_line_with_its_end_of_post_furniture() -> None:
+    raw = "\n\n".join(["Wexford ferry to return", _ARTICLE_PROSE, "Post by: Hattie Quennell", "2 Comments", *_COMMENTS])
+    article = clean(RawArticle(origin="blog.txt", text=raw))
+    assert article.title == "Wexford ferry to return"
+    assert article.text == _ARTICLE_PROSE
+    thread = [(r.line, r.text) for r in article.removed if r.reason == "reader comments"]
+    assert thread == [(5, "Post by: Hattie Quennell"), (7, "2 Comments")] + [(9 + 2 * k, c) for k, c in enumerate(_COMMENTS)]
+    assert article.raw_line_of == (3,)
+
+
+def test_a_date_and_time_in_prose_is_not_a_comment_stamp() -> None:
+    # One date with a time, even two, and no widget bar: news, kept whole.
+    prose = (
+        "On March 3, 2031 at 9:14 am the police closed the quay, Inspector Ada Morrow said."
+        " I was there, one passenger wrote. By March 4, 2031 at 6:30 pm the ferry was running again."
+    )
+    article = clean(RawArticle(origin="prose.txt", text=prose, title="Quay closed"))
+    assert article.text == prose
+    assert article.removed == ()
+
+
+def test_an_article_without_comments_is_unchanged_by_the_thread_rule() -> None:
+    raw = "Wexford ferry to return\n\n" + _ARTICLE_PROSE + "\n\nShort second paragraph here."
+    assert thread_start(raw.split("\n\n")) is None
+    article = clean(RawArticle(origin="fixture.txt", text=raw))
+    assert article.text == _ARTICLE_PROSE + "\n\nShort second paragraph here."
+    assert [r.reason for r in article.removed] == ["title line"]
+
+
+def test_a_thread_of_posted_by_stamps_without_at_is_cut_too() -> None:
+    comments = (
+        "Finally! My daughter commutes on that route. Posted by: harbourwatcher | March 3, 2031 9:14 AM | Report abuse",
+        "Fares will double, you watch. Posted by: lpenmarric | March 3, 2031 11:02 AM | Report abuse",
+    )
+    line = _ARTICLE_PROSE + " " + " ".join(comments)
+    article = clean(RawArticle(origin="flat.txt", text=line, title="Wexford ferry to return"))
+    assert article.text == _ARTICLE_PROSE
+    assert [r.text for r in article.removed] == [" ".join(comments)]

@@ -16,6 +16,11 @@ also says what it must never take: a line that reads as a sentence of prose
 (ends in sentence punctuation, or is long) is kept by every shape rule except
 the explicit caption and repetition ones. Measured on hand labels
 (benchmarks/cleaning.py, BENCHMARKS.md).
+
+Before the line rules, a reader-comment thread is split off (`reader_comments`):
+a page flattened into one line carries its comments on the article's own line, so
+that line is cut where the first comment begins, and the thread is removed with the
+reason "reader comments" (benchmarks/reader_comments.py).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from collections.abc import Callable, Sequence
 
 from .detokenise import detokenise, is_tokenised
 from .model import TITLE_LINE, Article, RawArticle, RemovedLine, normalise_for_id
+from .reader_comments import thread_start
 
 
 def article_id(title: str, text: str) -> str:
@@ -463,12 +469,32 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 
 # --- cleaning -----------------------------------------------------------------------
 
+READER_COMMENTS = "reader comments"
+
+
+def _split_off_comments(numbered: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], int]:
+    """The logical lines with a reader-comment thread split off its first line, and the
+    index of the thread's first line (len(lines) when there is no thread). A page
+    flattened into one line carries its comments on the article's own line: the line
+    is cut where the thread begins (`reader_comments.thread_start`), and both parts
+    keep the raw line number, so `raw_line_of` and the removed lines still name it."""
+    start = thread_start([line for _, line in numbered])
+    if start is None:
+        return numbered, len(numbered)
+    index, offset = start
+    number, line = numbered[index]
+    head, thread = line[:offset].rstrip(), line[offset:]
+    if not head:
+        return numbered, index
+    return [*numbered[:index], (number, head), (number, thread), *numbered[index + 1 :]], index + 1
+
 
 def clean(raw: RawArticle) -> Article:
     """The article without its junk lines; each removed line is kept with its reason.
     A hard-wrapped text is read by its paragraphs (`_logical_lines`): a removed line
     then names the raw line its paragraph starts on, as does `raw_line_of`. A text of
-    Treebank tokens is read as the written text (`detokenise`)."""
+    Treebank tokens is read as the written text (`detokenise`). A reader-comment
+    thread is removed from where it begins to the end, also from within a line."""
     numbered = _logical_lines(raw.text)
     title = " ".join((raw.title or "").split())
     if is_tokenised(raw.text):
@@ -476,12 +502,14 @@ def clean(raw: RawArticle) -> Article:
         # every later rule is made for, line for line (`detokenise`).
         numbered = [(number, detokenise(line)) for number, line in numbered]
         title = detokenise(title)
-    reasons: dict[int, str] = {}  # index into `numbered` -> why removed
+    numbered, thread_from = _split_off_comments(numbered)
+    # index into `numbered` -> why removed
+    reasons: dict[int, str] = dict.fromkeys(range(thread_from, len(numbered)), READER_COMMENTS)
     title_index: int | None = None
     if not title:
         # The first line that is neither junk nor too short to name anything (junk
         # before it, such as a share bar or a caption, is removed with its own reason).
-        for index, (_, line) in enumerate(numbered):
+        for index, (_, line) in enumerate(numbered[:thread_from]):
             reason = junk_reason(line)
             if reason:
                 reasons[index] = reason
@@ -495,7 +523,8 @@ def clean(raw: RawArticle) -> Article:
                     reasons[index] = TITLE_LINE
             break
 
-    for index, reason in _repeated_blocks([line for _, line in numbered]).items():
+    # The article's lines only: the comments' words would raise the share a repeated block must reach.
+    for index, reason in _repeated_blocks([line for _, line in numbered[:thread_from]]).items():
         reasons.setdefault(index, reason)
 
     title_key = _comparable(title) if title else ""
