@@ -405,6 +405,11 @@ def _conflicts(brief) -> list[set[str]]:
     return [{c.value for c in s.claims} for s in brief.facts if s.status == "conflicting"]
 
 
+def _conflicts_of_one_day(texts: list[tuple[str, str]], day: dt.date = dt.date(2031, 3, 14)) -> list[set[str]]:
+    """The conflicts among (outlet, text) articles all published on `day` (a Friday)."""
+    return _conflicts(_facts_of([article(text, title="Ferry", outlet=outlet, published=day) for outlet, text in texts]))
+
+
 def test_one_weekday_resolved_against_two_days_is_no_conflict():
     """Two outlets both say "Sunday"; dated a day apart, our resolution makes two days of
     it. The outlets said the same: no conflict (each stays a fact of its own)."""
@@ -422,44 +427,37 @@ def test_two_reckoned_days_conflict_only_in_sentences_that_say_the_same():
     """One person acts on many days of a long story: "Valdor spoke on Tuesday" and
     "Valdor spoke on Wednesday" in sentences about different things are two facts; the
     same report with two days is a conflict."""
-    day = dt.date(2031, 3, 14)  # a Friday
     apart = [
         ("Eastmere Herald", "Harbour master Ines Valdor told reporters on Tuesday that the hull repairs would cost more than planned."),
         ("Bay Courier", "On Wednesday Ines Valdor spoke at a council meeting, where a new winter timetable for commuters was agreed."),
     ]  # fmt: skip
-    brief = _facts_of([article(text, title="Ferry", outlet=o, published=day) for o, text in apart])
-    assert not _conflicts(brief), _conflicts(brief)
+    assert not _conflicts_of_one_day(apart)
     alike = [
         ("Eastmere Herald", "Harbour master Ines Valdor withdrew the Eastmere ferry from service on Tuesday after inspectors found corrosion in its hull."),
         ("Bay Courier", "Harbour master Ines Valdor withdrew the Eastmere ferry from service on Wednesday after inspectors found corrosion in its hull."),
     ]  # fmt: skip
-    brief = _facts_of([article(text, title="Ferry", outlet=o, published=day) for o, text in alike])
-    assert {"2031-03-11", "2031-03-12"} in _conflicts(brief), _conflicts(brief)
+    assert {"2031-03-11", "2031-03-12"} in _conflicts_of_one_day(alike)
 
 
 def test_a_reckoned_day_and_a_named_year_are_two_events():
     """ "was named today" and "was named in 2009": a weekday or "today" reaches a week,
     so a day years away is another event, not a contradiction."""
-    day = dt.date(2031, 3, 14)
     texts = [
         ("Eastmere Herald", "Ines Valdor was named harbour master of Eastmere today by the town council."),
         ("Bay Courier", "Ines Valdor was named harbour master of Eastmere in 2009 by the town council."),
     ]  # fmt: skip
-    brief = _facts_of([article(text, title="Ferry", outlet=o, published=day) for o, text in texts])
-    assert not _conflicts(brief), _conflicts(brief)
+    assert not _conflicts_of_one_day(texts)
 
 
 def test_amounts_an_order_of_magnitude_apart_are_two_things():
     """ "$5,000" and "$1.5 billion" in clauses alike are two amounts, not one misreported;
-    twelve against fourteen is a conflict."""
-    day = dt.date(2031, 3, 14)
+    $5,000 against $6,000 is a conflict."""
     texts = [
         ("Eastmere Herald", "The Eastmere harbour authority will give up to $5,000 to each ferry operator."),
         ("Bay Courier", "The Eastmere harbour authority will give up to $1.5 billion to each ferry operator."),
         ("Coast Weekly", "The Eastmere harbour authority will give up to $6,000 to each ferry operator."),
     ]  # fmt: skip
-    brief = _facts_of([article(text, title="Ferry", outlet=o, published=day) for o, text in texts])
-    assert _conflicts(brief) == [{"5000 USD", "6000 USD"}], _conflicts(brief)
+    assert _conflicts_of_one_day(texts) == [{"5000 USD", "6000 USD"}]
 
 
 def test_a_rate_is_no_duration_and_one_of_is_no_child_count():

@@ -255,6 +255,24 @@ def test_a_statement_holds_only_prints_that_say_its_wording():
     assert sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups) == [["a", "b"], ["c"]]
 
 
+def test_tied_wordings_that_are_two_statements_are_not_alterations_of_each_other():
+    """Two wordings of one speaker, each printed by two outlets, chained into one group by
+    a third print that holds a run of each: the tie between them is no dispute about one
+    statement's words, so neither is judged an alteration of the other."""
+    crews = "The harbour crews need to rest before they sail again this winter"
+    vote = "Every dock worker deserves a fair vote on the new harbour contract"
+    both = "the harbour crews need to rest before they sail and every dock worker deserves a fair vote on the contract"
+    printed = [_printed("a", crews, 0), _printed("b", crews, 1), _printed("c", vote, 2), _printed("d", vote, 3),
+               _printed("e", both, 4)]  # fmt: skip
+    assert not align.same_statement(printed[0].tokens, printed[2].tokens)
+    assert align.same_statement(printed[0].tokens, printed[4].tokens) and align.same_statement(printed[2].tokens, printed[4].tokens)
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    group_of = {o.quote.span.article_id: k for k, g in enumerate(groups) for o in g.occurrences}
+    assert group_of["a"] == group_of["b"] != group_of["c"] == group_of["d"]
+    verdicts = {o.quote.span.article_id: o.verdict for g in groups for o in g.occurrences}
+    assert all(verdicts[article] == "verbatim" for article in "abcd"), verdicts
+
+
 def test_a_short_quote_altered_in_most_of_its_words_stays_altered():
     printed = [_printed("a", "It was total chaos for about ten minutes, and then it was very quiet", 0),
                _printed("b", "total chaos for about ten minutes", 1),

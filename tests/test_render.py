@@ -152,6 +152,17 @@ def test_markdown_diff_uses_strike_and_bold():
     assert "We will not ~~sail~~ **run** a vessel" in text
 
 
+@pytest.mark.parametrize("format_", ["terminal", "md"])
+def test_faithful_prints_share_a_line_and_a_copied_sentence_is_printed_once(format_):
+    """A big story's quotes section gave each faithful print a line, and its copies
+    section printed each copied sentence twice, word for word."""
+    text = render(full_brief(), format_, RenderOptions(width=200)).replace("\\", "")
+    assert "[1] Eastmere Gazette, [2] Northline Wire: " in text
+    assert "[1] = [2] About 1,200 commuters use the crossing each day." in text
+    assert text.count("About 1,200 commuters use the crossing each day.") == 1
+    assert "Coastal Daily Ledger: altered" in text.replace("*", "").replace("_", "")  # an altered print keeps its own line
+
+
 def test_markdown_relations_and_quote_sharing():
     text = render(full_brief(), "md")
     assert "**Northline Wire** \\[2\\] reprints text of **Eastmere Gazette** \\[1\\]" in text

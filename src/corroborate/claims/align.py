@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from ..dates import WEEKDAYS
@@ -229,9 +230,13 @@ def _worded_alike(items: list[Found]):
 
 
 def _value_words(display: str) -> str:
-    """What a value's words name: the day of the week they name, if any, else the words."""
-    words = same_words(display)
+    """What a value's words name: the day of the week they name, if any, else the words
+    ("January 25th" and "January 25" alike)."""
+    words = _ORDINAL.sub(r"\1", same_words(display))
     return next((word for word in words.split() if word in WEEKDAYS), words)
+
+
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 
 
 def _magnitudes_apart(items: list[Found]):

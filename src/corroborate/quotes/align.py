@@ -657,7 +657,7 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
     """The `members` that say the statement's best-backed wording (see `_statements`)."""
     if len(statement.by_article) < 2:
         return list(members)
-    best = [statement.renditions[i] for indices in _wordings(statement) for i in indices]
+    best = [statement.renditions[i] for indices in _one_statement_wordings(statement) for i in indices]
     wholes = [tuple(_whole(run)) for run in best]
 
     def says(run: Sequence[Printed]) -> bool:
@@ -681,6 +681,40 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
         if any(id(f) in saying and (f.tokens == item.tokens or _contains(f.tokens, item.tokens)) for f in fragments):
             kept.append(m)
     return kept
+
+
+def _one_statement_wordings(statement: _Statement) -> list[list[int]]:
+    """`_wordings`, kept to those that are one statement with one another. Best-backed
+    wordings tie when each is printed by one source (a story of one outlet's articles),
+    and the chain that gathered them may join a speaker's different statements ("The
+    people of Egypt have spoken" / "... the people of Egypt will find those answers"):
+    evidence would then pick one as canonical and call the others its alterations.
+    Wordings that are one statement pairwise (`_same_statement`, `_holds_short`) stay
+    together; of several such sets, the one printed by the most renditions stays, ties
+    broken by its words (a content key, not the input order). The other prints leave
+    and are grouped again (`_statements`)."""
+    wordings = _wordings(statement)
+    if len(wordings) < 2:
+        return wordings
+    wholes = [tuple(_whole(statement.renditions[indices[0]])) for indices in wordings]
+    parent = list(range(len(wordings)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for i in range(len(wordings)):
+        for j in range(i + 1, len(wordings)):
+            if _same_statement(wholes[i], wholes[j]) and _holds_short(wholes[i], wholes[j]):
+                parent[root(j)] = root(i)
+    sets: dict[int, list[int]] = {}
+    for k in range(len(wordings)):
+        sets.setdefault(root(k), []).append(k)
+    if len(sets) == 1:
+        return wordings
+    chosen = min(sets.values(), key=lambda ks: (-sum(len(wordings[k]) for k in ks), min(" ".join(wholes[k]) for k in ks)))
+    return [wordings[k] for k in sorted(chosen)]
 
 
 def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...]) -> bool:

@@ -220,6 +220,28 @@ def quote_article_ids(group: QuoteGroup) -> list[str]:
 DIFFED_VERDICTS = ("altered", "typography", "other-speaker")
 
 
+def occurrence_lines(group, shown) -> list[tuple[str, tuple]]:
+    """The lines a group's `shown` occurrences take: ("one", (occurrence,)) for a print a
+    reader must read on its own (changed words, another speaker, editorial marks), and
+    ("same", occurrences) for the plain prints of one verdict, together on one line at
+    the place of the first ("[38][39][53] verbatim"): at 300 articles a line for each
+    print that says the words as the canonical does was half the quotes section."""
+    lines: list[tuple[str, tuple]] = []
+    plain: dict[str, list] = {}
+    for occurrence in shown:
+        alone = (occurrence.verdict in DIFFED_VERDICTS or occurrence.verdict == "disputed" or verdict_note(occurrence)
+                 or (occurrence.quote.speaker and occurrence.quote.speaker != group.speaker))  # fmt: skip
+        if alone:
+            lines.append(("one", (occurrence,)))
+        elif occurrence.verdict in plain:
+            if all(o.quote.span.article_id != occurrence.quote.span.article_id for o in plain[occurrence.verdict]):
+                plain[occurrence.verdict].append(occurrence)  # an article's two fragments: named once
+        else:
+            plain[occurrence.verdict] = [occurrence]
+            lines.append(("same", occurrence.verdict))
+    return [("same", tuple(plain[key])) if kind == "same" else (kind, key) for kind, key in lines]
+
+
 def verdict_note(occurrence: QuoteOccurrence) -> str:
     """What a verdict alone does not say: the outlet's editorial marks inside the quote."""
     if not occurrence.editorial:

@@ -101,6 +101,9 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
             for reason in rel.evidence:
                 out.append(f"  - {esc(reason)}")
             for pair in rel.aligned[: view.ALIGNED_SHOWN]:
+                if brief.text(pair.left) == brief.text(pair.right):  # a copy's sentence: its words once
+                    out.append(f"  - > \\[{numbers[rel.source]}\\] = \\[{numbers[rel.derived]}\\] {esc(brief.text(pair.left))}")
+                    continue
                 out.append(f"  - > \\[{numbers[rel.source]}\\] {esc(brief.text(pair.left))}  ")
                 out.append(f"    > \\[{numbers[rel.derived]}\\] {esc(brief.text(pair.right))} ({pair.similarity:.2f})")
         out += left_out(shown.left_out, "copies or rewrites")
@@ -126,7 +129,13 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
             elif group.decided_by:
                 out.append(f"  - _canonical by evidence: {esc(group.decided_by)}_")
             occurrences = ranking.shown_occurrences(group, limits.occurrences)
-            for occurrence in occurrences.shown:
+            for kind, items in view.occurrence_lines(group, occurrences.shown):
+                if kind == "same":
+                    printers = ", ".join(f"\\[{numbers.get(o.quote.span.article_id, '?')}\\] "
+                                         f"{esc(brief.article(o.quote.span.article_id).label)}" for o in items)  # fmt: skip
+                    out.append(f"  - {printers}: _{items[0].verdict}_")
+                    continue
+                (occurrence,) = items
                 article_id = occurrence.quote.span.article_id
                 line = f"  - \\[{numbers.get(article_id, '?')}\\] {esc(brief.article(article_id).label)}: _{occurrence.verdict}_"
                 if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker:

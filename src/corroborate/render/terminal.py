@@ -154,6 +154,9 @@ def relations(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> 
         for reason in rel.evidence:
             yield Padding(Text(f"- {reason}"), (0, 0, 0, 4), expand=False)
         for pair in rel.aligned[: view.ALIGNED_SHOWN]:
+            if brief.text(pair.left) == brief.text(pair.right):  # a copy's sentence: its words once
+                yield Padding(Text(f"[{numbers[rel.source]}] = [{numbers[rel.derived]}] {brief.text(pair.left)}"), (0, 0, 1, 4), expand=False)
+                continue
             yield Padding(Text(f"[{numbers[rel.source]}] {brief.text(pair.left)}", style="dim"), (0, 0, 0, 4), expand=False)
             yield Padding(Text(f"[{numbers[rel.derived]}] {brief.text(pair.right)}  ({pair.similarity:.2f})"), (0, 0, 1, 4), expand=False)
     if shown.left_out:
@@ -191,7 +194,14 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
         elif group.decided_by:
             yield Padding(Text(f"canonical by evidence: {group.decided_by}", style="dim"), (0, 0, 0, 4), expand=False)
         occurrences = ranking.shown_occurrences(group, limits.occurrences)
-        for occurrence in occurrences.shown:
+        for kind, items in view.occurrence_lines(group, occurrences.shown):
+            if kind == "same":
+                line = Text(", ".join(f"[{numbers.get(o.quote.span.article_id, '?')}] {brief.article(o.quote.span.article_id).label}"
+                                      for o in items) + ": ")  # fmt: skip
+                line.append(items[0].verdict, style=VERDICT_STYLE.get(items[0].verdict, ""))
+                yield Padding(line, (0, 0, 0, 4), expand=False)
+                continue
+            (occurrence,) = items
             article_id = occurrence.quote.span.article_id
             line = Text(f"[{numbers.get(article_id, '?')}] {brief.article(article_id).label}: ")
             line.append(occurrence.verdict, style=VERDICT_STYLE.get(occurrence.verdict, ""))
