@@ -467,3 +467,15 @@ def test_a_rate_is_no_duration_and_one_of_is_no_child_count():
     durations = sorted(c.display for s in brief.facts if s.claims[0].kind == "duration" for c in s.claims)
     assert durations == ["an hour (PT1H)"], durations
     assert not [s for s in brief.facts if s.attribute == "number of children"]
+
+
+def test_tolls_of_two_places_are_two_facts():
+    """A day of unrest in several towns: each town's toll is its own fact, not one toll
+    the outlets disagree on; the same town's two tolls are a conflict."""
+    texts = [
+        ("Eastmere Herald", "Police said 31 people were injured in Eastmere when the ferry terminal roof fell in."),
+        ("Bay Courier", "Police said 12 people were injured in Westhaven when the ferry terminal roof fell in."),
+    ]  # fmt: skip
+    assert not _conflicts_of_one_day(texts)
+    texts[1] = ("Bay Courier", "Police said 12 people were injured in Eastmere when the ferry terminal roof fell in.")
+    assert _conflicts_of_one_day(texts) == [{"31", "12"}]

@@ -244,3 +244,15 @@ def test_clipped_cuts_after_the_words_given():
 
     assert clipped("one  two\nthree", 3) == "one two three"
     assert clipped("one two three four", 2) == "one two …"
+
+
+def test_a_diff_keeps_a_few_words_around_each_change_and_cuts_a_long_change():
+    from corroborate.render import ranking
+
+    pieces = [("equal", " ".join(f"w{k}" for k in range(20))), ("del", "old"), ("ins", "new"),
+              ("equal", " ".join(f"v{k}" for k in range(20))), ("ins", " ".join(f"x{k}" for k in range(100)))]  # fmt: skip
+    shown = ranking.condensed(pieces, context=3, longest=10)
+    assert shown[:3] == [("gap", "…"), ("equal", "w17 w18 w19"), ("del", "old")]
+    assert shown[4:7] == [("equal", "v0 v1 v2"), ("gap", "…"), ("equal", "v17 v18 v19")]
+    assert shown[-1] == ("ins", " ".join(f"x{k}" for k in range(10)) + " … (90 more words)")
+    assert ranking.condensed(pieces, context=10**9, longest=10**9) == pieces  # --all: whole

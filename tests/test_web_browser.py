@@ -143,6 +143,8 @@ def test_a_reader_goes_from_the_home_page_to_an_outlet(server, page, web_store, 
     folded = altered.locator("xpath=ancestor::details[not(@open)]")
     if folded.count():
         folded.first.locator("summary").first.click()
+    # Unfolding is a browser repaint: wait for it (a loaded machine took longer than one check).
+    altered.locator("del, ins").first.wait_for(state="visible", timeout=10_000)
     assert altered.locator("del, ins").first.is_visible(), "the altered wording is not shown"
     outlet = altered.locator("a.src").first.inner_text().split("\u00a0[")[0]
 

@@ -40,7 +40,8 @@ source), never between two prints of one sentence (a relative date copied into
 an article of a later day), and only within a news cycle: values that differ
 only between reports published days apart are the story moving on, two facts
 (align.NEWS_CYCLE_DAYS). Nor do values in the same words ("Sunday" in two
-articles, resolved against two dates), amounts an order of magnitude apart, or
+articles, resolved against two dates), amounts an order of magnitude apart,
+values of clauses that name different places ("in Alexandria" / "in Suez"), or
 two days of our own reckoning ("Tuesday", "yesterday") unless their sentences
 say the same thing; a reckoned day and a named one conflict only within a week.
 

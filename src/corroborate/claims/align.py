@@ -145,8 +145,9 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     # cycle differ (`NEWS_CYCLE_DAYS`); joined by `or` too.
     contemporary = (differ_sum > 0) & (cross_sum > 0) & ~_cycles_apart(items)
     # ...that do not give their values in the same words (`_worded_alike`), nor values
-    # an order of magnitude apart (`_magnitudes_apart`)...
-    contemporary &= ~_worded_alike(items) & ~_magnitudes_apart(items)
+    # an order of magnitude apart (`_magnitudes_apart`), nor of different places
+    # (`_places_apart`)...
+    contemporary &= ~_worded_alike(items) & ~_magnitudes_apart(items) & ~_places_apart(items)
     # ...and, for dates where both days are of our reckoning ("Tuesday", "yesterday"
     # resolved against each article's date), whose sentences say the same thing. Such a
     # difference is as likely ours as the outlets' (an article dated Friday in New York
@@ -237,6 +238,23 @@ def _value_words(display: str) -> str:
 
 
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+
+
+def _places_apart(items: list[Found]):
+    """Pairs of claims whose clauses both name places, and none in common: "31 people
+    were killed in Alexandria" and "twelve people were killed ... in Beni Suef" are
+    two tolls, not one reported twice. (A clause that names no place may be of any.)"""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    codes: dict[str, int] = {}
+    rows = [k for k, item in enumerate(items) for _ in item.places]
+    columns = [codes.setdefault(place, len(codes)) for item in items for place in sorted(item.places)]
+    placed = np.array([bool(item.places) for item in items])
+    if not codes:
+        return np.zeros((len(items), len(items)), dtype=bool)
+    named = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(items), len(codes)))
+    return placed[:, None] & placed[None, :] & ~((named @ named.T).toarray() > 0)
 
 
 def _magnitudes_apart(items: list[Found]):

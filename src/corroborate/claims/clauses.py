@@ -13,6 +13,8 @@ _DATE_WORDS = set(datemod.MONTHS) | set(datemod.WEEKDAYS) | {"night", "morning",
                                                              "early", "day", "week", "month", "year", "ago"}  # fmt: skip
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 _SKIP_CLAUSE_DEPS = {"advcl", "relcl", "parataxis", "conj"}
+# Entity kinds that name where something happened (spaCy's labels).
+_PLACE_KINDS = {"GPE", "LOC", "FAC"}
 
 
 def clause_terms(ctx: ArticleContext, anchor, skip: set[int]) -> tuple[object, frozenset[str], str]:
@@ -46,21 +48,25 @@ def clause_terms(ctx: ArticleContext, anchor, skip: set[int]) -> tuple[object, f
     if _reports_statement(verb):
         tokens.extend(_adjacent_quote(ctx, anchor))
     terms: set[str] = set()
+    places: set[str] = set()
     for token in tokens:
         if token.i in skip or not first <= token.idx < last:
             continue
         name = name_at(ctx, token)
         if name:
             terms.add(name.casefold())
+            if ctx.index.kind_of(name) in _PLACE_KINDS:
+                places.add(name)
             continue
         if token.pos_ in _CONTENT_POS and not token.is_stop and token.lower_ not in _DATE_WORDS and token.is_alpha:
             terms.add(stem(token.lemma_.lower()))
+    ctx.last_places = frozenset(places)
     return verb, frozenset(terms), local
 
 
 def clause_fields(ctx: ArticleContext, local: str) -> dict:
     """The clause of the claim just found, for `Found`."""
-    return {"local": local, "anchor": ctx.last_clause[0], "clause": ctx.last_clause[1]}
+    return {"local": local, "anchor": ctx.last_clause[0], "clause": ctx.last_clause[1], "places": ctx.last_places}
 
 
 def _clause_text(ctx: ArticleContext, tokens, skip: set[int], first: int, last: int) -> str:

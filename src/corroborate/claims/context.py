@@ -46,6 +46,7 @@ class Found:
     # A date whose day is of our reckoning: a weekday or "yesterday" resolved against
     # its article's date, not a day the outlet names outright.
     reckoned: bool = False
+    places: frozenset[str] = frozenset()  # the places its clause names ("in Alexandria")
 
 
 @dataclass
@@ -59,6 +60,7 @@ class ArticleContext:
     date_tokens: set[int] = field(default_factory=set)
     value_tokens: set[int] = field(default_factory=set)
     last_clause: tuple[int, frozenset[int]] = (-1, frozenset())  # anchor token, clause tokens of the last claim
+    last_places: frozenset[str] = frozenset()  # the places its clause names
 
 
 def stem(word: str) -> str:

@@ -38,9 +38,12 @@ def left_out(count: int, what: str) -> list[str]:
     return ["", f"_{esc(ranking.left_out_note(count, what))}_"] if count else []
 
 
-def diff(canonical: str, printed: str) -> str:
+def diff(canonical: str, printed: str, limits: ranking.Limits | None = None) -> str:
     pieces = []
-    for kind, piece in view.word_diff(canonical, printed):
+    shown = view.word_diff(canonical, printed)
+    if limits is not None:
+        shown = ranking.condensed(shown, limits.diff_context, limits.quote_words)
+    for kind, piece in shown:
         if kind == "del":
             pieces.append(f"~~{esc(piece)}~~")
         elif kind == "ins":
@@ -121,11 +124,11 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         out += [f"## Quotes ({len(brief.quotes)})", ""]
         chosen = ranking.ranked_quotes(brief, limits.quote_groups)
         for group in chosen.shown:
-            wording = " vs ".join(f"“{esc(w)}”" for w in group.rivals) if group.disputed else f"“{esc(group.canonical)}”"
+            wording = " vs ".join(f"“{esc(w)}”" for w in group.rivals) if group.disputed else f"“{esc(ranking.clipped(group.canonical, limits.quote_words))}”"
             out.append(f"- **{esc(group.speaker or 'unknown speaker')}**: {wording} {cite(numbers, view.quote_article_ids(group), limits.citations)}")
             if group.disputed:
                 out.append(f"  - _{esc(view.dispute_text(group))}_")
-                out += [f"  - wordings differ: {diff(group.rivals[0], rival)}" for rival in group.rivals[1:]]
+                out += [f"  - wordings differ: {diff(group.rivals[0], rival, limits)}" for rival in group.rivals[1:]]
             elif group.decided_by:
                 out.append(f"  - _canonical by evidence: {esc(group.decided_by)}_")
             occurrences = ranking.shown_occurrences(group, limits.occurrences)
@@ -143,7 +146,7 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
                 if view.verdict_note(occurrence):
                     line += f" ({esc(view.verdict_note(occurrence))})"
                 if occurrence.verdict in view.DIFFED_VERDICTS:
-                    line += f": {diff(group.canonical, brief.text(occurrence.quote.span))}"
+                    line += f": {diff(group.canonical, brief.text(occurrence.quote.span), limits)}"
                 elif occurrence.verdict == "disputed":
                     line += f": “{esc(brief.text(occurrence.quote.span))}”"
                 out.append(line)

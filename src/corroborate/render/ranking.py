@@ -56,6 +56,8 @@ class Limits:
     entities: int = 15
     aliases: int = 8  # other names and descriptions listed for one entity
     event_words: int = 60  # words of a day's lead event (a run-on "sentence" of a flat page is hundreds)
+    quote_words: int = 60  # words of a statement's wording, and of one change shown in a diff
+    diff_context: int = 8  # unchanged words shown on each side of a change in a diff
     citations: int = 12  # article numbers cited in one place
     fidelity: int = 10
     problems: int = 10
@@ -64,7 +66,7 @@ class Limits:
 
 EVERYTHING = Limits(
     sources=10**9, relations=10**9, group_pairs=10**9, group_members=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
-    days=10**9, entities=10**9, aliases=10**9, event_words=10**9, citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
+    days=10**9, entities=10**9, aliases=10**9, event_words=10**9, quote_words=10**9, diff_context=10**9, citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
 )  # fmt: skip
 
 
@@ -254,6 +256,27 @@ def clipped(text: str, words: int) -> str:
     """`text` on one line, cut after `words` words (with "…")."""
     parts = text.split()
     return " ".join(parts) if len(parts) <= words else " ".join(parts[:words]) + " …"
+
+
+def condensed(pieces: Sequence[tuple[str, str]], context: int, longest: int) -> list[tuple[str, str]]:
+    """A word diff (`common.word_diff` pieces) with each unchanged run cut to `context`
+    words on each side of the changes it borders ("…" for the rest), and each change cut
+    after `longest` words: a transcript's quote printed inside a 300-word passage is a
+    change a reader sees from its first words."""
+    out: list[tuple[str, str]] = []
+    for k, (kind, text) in enumerate(pieces):
+        words = text.split()
+        if kind == "equal" and len(words) > 2 * context:
+            before = [] if k == 0 else words[:context]
+            after = [] if k == len(pieces) - 1 else words[-context:]
+            out += [("equal", " ".join(before))] if before else []
+            out.append(("gap", "…"))
+            out += [("equal", " ".join(after))] if after else []
+        elif kind in ("ins", "del") and len(words) > longest:
+            out.append((kind, " ".join(words[:longest]) + f" … ({len(words) - longest} more words)"))
+        else:
+            out.append((kind, text))
+    return out
 
 
 def capped(items: Sequence[T], limit: int) -> Cut[T]:

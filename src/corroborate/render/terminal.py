@@ -61,10 +61,14 @@ def section(title: str, count: int | None = None) -> Rule:
     return Rule(Text(label, style="bold"), align="left", style="dim")
 
 
-def diff_text(canonical: str, printed: str) -> Text:
-    """The printed quote with deletions struck in red and insertions in green."""
+def diff_text(canonical: str, printed: str, limits: ranking.Limits | None = None) -> Text:
+    """The printed quote with deletions struck in red and insertions in green (with
+    `limits`, long unchanged runs and long changes cut: `ranking.condensed`)."""
     text = Text()
-    for kind, piece in view.word_diff(canonical, printed):
+    pieces = view.word_diff(canonical, printed)
+    if limits is not None:
+        pieces = ranking.condensed(pieces, limits.diff_context, limits.quote_words)
+    for kind, piece in pieces:
         if text:
             text.append(" ")
         if kind == "del":
@@ -182,14 +186,14 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
         if group.disputed:
             head.append(": " + " vs ".join(f"“{wording}”" for wording in group.rivals) + " ")
         else:
-            head.append(": “" + group.canonical + "” ")
+            head.append(": “" + ranking.clipped(group.canonical, limits.quote_words) + "” ")
         head.append(cite(numbers, view.quote_article_ids(group), limits.citations), style="cyan")
         yield head
         if group.disputed:
             yield Padding(Text(view.dispute_text(group), style="yellow"), (0, 0, 0, 4), expand=False)
             for rival in group.rivals[1:]:
                 line = Text("wordings differ: ")
-                line.append(diff_text(group.rivals[0], rival))
+                line.append(diff_text(group.rivals[0], rival, limits))
                 yield Padding(line, (0, 0, 0, 4), expand=False)
         elif group.decided_by:
             yield Padding(Text(f"canonical by evidence: {group.decided_by}", style="dim"), (0, 0, 0, 4), expand=False)
@@ -211,7 +215,7 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
                 line.append(f" ({view.verdict_note(occurrence)})", style="dim")
             if occurrence.verdict in view.DIFFED_VERDICTS:
                 line.append("  ")
-                line.append(diff_text(group.canonical, brief.text(occurrence.quote.span)))
+                line.append(diff_text(group.canonical, brief.text(occurrence.quote.span), limits))
             elif occurrence.verdict == "disputed":
                 line.append("  " + brief.text(occurrence.quote.span))
             yield Padding(line, (0, 0, 0, 4), expand=False)
