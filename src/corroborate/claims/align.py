@@ -254,7 +254,7 @@ def _places_apart(items: list[Found]):
     if not codes:
         return np.zeros((len(items), len(items)), dtype=bool)
     named = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(items), len(codes)))
-    return placed[:, None] & placed[None, :] & ~((named @ named.T).toarray() > 0)
+    return placed[:, None] & placed[None, :] & ~(named @ named.T).astype(bool).toarray()
 
 
 def _magnitudes_apart(items: list[Found]):
@@ -266,10 +266,13 @@ def _magnitudes_apart(items: list[Found]):
     import numpy as np
 
     amount = np.array([_amount(item) for item in items], dtype=np.float64)
-    low = np.minimum(amount[:, None], amount[None, :])
-    high = np.maximum(amount[:, None], amount[None, :])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.isfinite(amount)[:, None] & np.isfinite(amount)[None, :] & (high > MAGNITUDES_APART * low)
+    if not np.isfinite(amount).any():  # dates: no amounts (and a big story has thousands)
+        return np.zeros((len(items), len(items)), dtype=bool)
+    # Orders of magnitude by logarithms: one float32 matrix, not two float64 ones. A zero
+    # has none ("0" against "3" is a count to compare, never apart).
+    scale = np.log10(np.where(amount > 0, amount, np.nan)).astype(np.float32)
+    with np.errstate(invalid="ignore"):
+        return np.abs(scale[:, None] - scale[None, :]) > np.float32(np.log10(MAGNITUDES_APART))
 
 
 def _amount(item: Found) -> float:
@@ -288,12 +291,12 @@ def _said_alike(items: list[Found], candidates):
     at `relations.PARAPHRASE_SIMILARITY`, chosen on MSRP train; the summary's repeats and
     the relations' rewrites use it too).
 
-    Two values in sentences that report different things are two facts, however alike
-    their clauses: in a story followed for weeks a person makes statements, meets people
-    and is reported killed on many days, and "date of statement" or "people killed" alone
-    names no single fact. Two outlets that give one fact two values say the rest of it
-    alike ("Malaysia has three people in custody..." / "Four people are in custody...").
-    A pair of sentences printed alike never conflicts anyway (`numbers.disagreements_of`)."""
+    Asked of two days of our reckoning (see `_average_linkage`): in a story followed for
+    weeks a person makes statements and meets people on many days, and "date of
+    statement" alone names no single event; the same report printed with two days
+    ("withdrew the ferry from service on Tuesday / on Wednesday after inspectors found
+    corrosion") does. (A pair of sentences printed alike never conflicts anyway:
+    `numbers.disagreements_of`.)"""
     import numpy as np
 
     from ..relations import PARAPHRASE_SIMILARITY, Lexicon
