@@ -9,8 +9,9 @@ relative date reprinted on a later day ("Tuesday" of a live blog's entry resolve
 against each article's date), or copies of one original differing. This prints,
 per story, the facts by status, the conflicts by how many values they set against
 each other and across how many days of publication, and the lines of the terminal
-brief and of its facts section; with `PYTHONPATH=<other checkout>/src`, another
-version's. `--show N` prints N conflicts (chosen by a hash of their content, the
+brief and of its facts section, and how many conflicts set only different pooled
+stories against each other (certainly wrong); with `PYTHONPATH=<other checkout>/src`,
+another version's. `--show N` prints N conflicts (chosen by a hash of their content, the
 same ones whatever the run) with the sentences each side comes from, to read.
 
     .venv/bin/python benchmarks/fact_conflicts.py [--rows flagship t17-100 mn-100 t17-300] [--show 10]
@@ -59,10 +60,31 @@ def measure(path: Path, show: int) -> dict:
         **{s: status.get(s, 0) for s in ("conflicting", "corroborated", "single-source")},
         "conflicts of 3+ values": sum(len({c.value for c in s.claims}) >= 3 for s in conflicts),
         "conflicts spanning 2+ days": sum(days(s) >= 2 for s in conflicts),
+        "conflicts only across pooled stories": (sum(_across_stories_only(brief, s) for s in conflicts)
+                                                 if all(_story_of(a) for a in brief.articles) else "–"),  # fmt: skip
         "terminal lines": len(lines),
         "facts section lines": (after - facts_at) if facts_at is not None else 0,
         "seconds": round(seconds, 1),
     }
+
+
+def _story_of(article) -> str | None:
+    """The source story of an article of a pooled input: brief_scaling names each record
+    "<cluster or collection id>-<number>" (None for an input of one story's files)."""
+    story, _, number = (article.source_id or "").rpartition("-")
+    return story if story and number.isdigit() else None
+
+
+def _across_stories_only(brief, slot) -> bool:
+    """Whether every pair of the slot's different values comes from two different source
+    stories (Multi-News clusters, Timeline17 collections pooled into one input): such a
+    conflict is certainly wrong, as no two stories report one fact. The one label-free
+    check of a conflict's precision that pooled inputs allow."""
+    stories: dict[str, set[str]] = {}
+    for claim in slot.claims:
+        stories.setdefault(claim.value, set()).add(_story_of(brief.article(claim.span.article_id)))
+    values = list(stories)
+    return not any(stories[a] & stories[b] for k, a in enumerate(values) for b in values[k + 1 :])
 
 
 def _print_sample(brief, conflicts, count: int) -> None:
