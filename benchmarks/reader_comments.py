@@ -5,7 +5,7 @@ text (Timeline17 dev, Multi-News dev, ECB+ dev, PolNeAR dev and train) with
 `clean.clean`, and counts in the cleaned text:
 
 - comment stamps: a full date, a time of day and the widget bar ("March 3, 2031
-  at 9:14 am |", "June 7, 2030 12:24 PM |"); the shape, written here again so that an older
+  at 9:14 am |", "June 7, 2030 12:24 PM |", "March 3, 2031 09:14 am at 9:14 am |"); the shape, written here again so that an older
   checkout without `reader_comments` is measured by the same count;
 - the comment widget's words after a bar ("| Reply", "| Report abuse");
 
@@ -36,7 +36,8 @@ REASON = "reader comments"
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _STAMP = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})[,;]?\s+(?:at\s+)?\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?\s?m\.?)?(?:\s+[A-Z]{{2,4}})?\s*\|",
+    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})[,;]?\s+(?:at\s+)?\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?\s?m\.?)?"
+    r"(?:\s+at\s+\d{1,2}:\d{2}(?:\s*[ap]\.?\s?m\.?)?)?(?:\s+[A-Z]{2,4})?\s*\|",
     re.IGNORECASE,
 )
 _WIDGET = re.compile(r"\|\s*(?:report\s+abuse|reply)\b", re.IGNORECASE)

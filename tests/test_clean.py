@@ -344,3 +344,15 @@ def test_a_thread_of_posted_by_stamps_without_at_is_cut_too() -> None:
     article = clean(RawArticle(origin="flat.txt", text=line, title="Wexford ferry to return"))
     assert article.text == _ARTICLE_PROSE
     assert [r.text for r in article.removed] == [" ".join(comments)]
+
+
+def test_a_thread_of_stamps_that_print_the_time_twice_is_cut_too() -> None:
+    # Some blogs print the time again after "at": "March 3, 2031 09:14 am at 9:14 am |".
+    comments = (
+        "Finally! My daughter commutes on that route. March 3, 2031 09:14 am at 9:14 am |",
+        "Fares will double, you watch. March 3, 2031 11:02 am at 11:02 am |",
+    )
+    line = _ARTICLE_PROSE + " " + " ".join(comments)
+    article = clean(RawArticle(origin="flat.txt", text=line, title="Wexford ferry to return"))
+    assert article.text == _ARTICLE_PROSE
+    assert [r.text for r in article.removed] == [" ".join(comments)]

@@ -41,9 +41,11 @@ _MONTH = (
 )
 _TIME = r"\d{1,2}:\d{2}(?:\s*[ap]\.?\s?m\.?)?"
 # The stamp of one comment: a full date, a time of day ("at" between them, or a comma
-# or semicolon, or nothing), maybe a time zone, then the widget bar.
+# or semicolon, or nothing), the time again after "at" on some blogs ("January 28, 2011
+# 07:10 pm at 7:10 pm"), maybe a time zone, then the widget bar.
 COMMENT_STAMP = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})[,;]?\s+(?:at\s+)?{_TIME}(?:\s+[A-Z]{{2,4}})?\s*\|",
+    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})[,;]?\s+(?:at\s+)?{_TIME}"
+    rf"(?:\s+at\s+{_TIME})?(?:\s+[A-Z]{{2,4}})?\s*\|",
     re.IGNORECASE,
 )
 # The comment widget's words right after a stamp's bar.
