@@ -356,3 +356,13 @@ def test_a_thread_of_stamps_that_print_the_time_twice_is_cut_too() -> None:
     article = clean(RawArticle(origin="flat.txt", text=line, title="Wexford ferry to return"))
     assert article.text == _ARTICLE_PROSE
     assert [r.text for r in article.removed] == [" ".join(comments)]
+
+
+def test_a_page_of_nothing_but_comments_is_a_problem_that_says_so(tmp_path) -> None:
+    from corroborate.ingest import read_articles
+
+    page = tmp_path / "comments.txt"
+    page.write_text("Wexford ferry to return\n\n" + " ".join(_COMMENTS) + "\n", encoding="utf-8")
+    articles, problems = read_articles([page])
+    assert articles == []
+    assert [p.message for p in problems] == ["no article text left after cleaning (removed as reader comments)"]

@@ -368,7 +368,7 @@ def test_dedup_summarises_a_repeated_problem(tmp_path):
     result = cli("dedup", path)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 4, lines  # 6416ce1: one line for each of the 40
-    assert lines[-1] == f"corroborate: {path}: 37 more with the same problem: no article text left after cleaning"
+    assert lines[-1] == f"corroborate: {path}: 37 more with the same problem: no article text left after cleaning (removed as repeated title)"
 
 
 # --- item 12: dedup names records by their own id ---------------------------------------------

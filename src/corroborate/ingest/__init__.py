@@ -238,7 +238,11 @@ def clean_one(item: RawArticle | Article, headline_is_enough: bool = False) -> A
     # The headline the input gave (cleaning makes one up from the text when none was given).
     headline = item.title if isinstance(item, RawArticle) else article.title
     if not article.text.strip() and not (headline_is_enough and headline):
-        return InputProblem(article.origin, "no article text left after cleaning")
+        # What the cleaning took it all as ("reader comments": a page that is nothing but
+        # its comment thread), the commonest first; a text that was only its title says so plainly.
+        taken = Counter(line.reason for line in article.junk_removed)
+        why = ", ".join(reason for reason, _ in sorted(taken.items(), key=lambda kv: (-kv[1], kv[0])))
+        return InputProblem(article.origin, "no article text left after cleaning" + (f" (removed as {why})" if why else ""))
     if isinstance(item, RawArticle) and item.format == "html" and not _has_prose(article.text) and not headline_is_enough:
         # trafilatura falls back to whatever text a page has, so a login or index
         # page comes back as its menu and button labels: not an article.
