@@ -194,4 +194,5 @@ def test_hostile_text_never_runs_in_the_browser(server, page, web_store):
         assert_nothing_ran(page)
     # The hostile title is the heading's text, not markup.
     page.goto(f"{server}/stories/{web_store.hostile_story}")
-    assert page.locator("h1").inner_text().startswith("Eastmere ferry withdrawn after hull corrosion found <script>")
+    page.wait_for_load_state("load")  # as for every page above (a loaded machine once read the heading before it)
+    assert page.locator("h1").inner_text().startswith("Eastmere ferry withdrawn after hull corrosion found <script>"), page.locator("h1").inner_text()

@@ -224,8 +224,9 @@ def occurrence_lines(group, shown) -> list[tuple[str, tuple]]:
     """The lines a group's `shown` occurrences take: ("one", (occurrence,)) for a print a
     reader must read on its own (changed words, another speaker, editorial marks), and
     ("same", occurrences) for the plain prints of one verdict, together on one line at
-    the place of the first ("[38][39][53] verbatim"): at 300 articles a line for each
-    print that says the words as the canonical does was half the quotes section."""
+    the place of the first ("[38] cnn, [39] cnn: verbatim"; an article's two fragments
+    named once): a line for each print that says the canonical words tells a reader
+    nothing the next line does not."""
     lines: list[tuple[str, tuple]] = []
     plain: dict[str, list] = {}
     for occurrence in shown:
