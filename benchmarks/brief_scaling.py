@@ -123,6 +123,20 @@ def each_story(rows, measure) -> list[tuple[str, dict]]:
     return out
 
 
+def report_stories(rows, measure) -> int:
+    """`each_story`, printed as one Markdown table after the checkout it measures; the exit
+    status (1 when no row's input is there)."""
+    import corroborate
+    from quote_marks import print_rows
+
+    print(f"corroborate from {Path(corroborate.__file__).parent}")
+    measured = each_story(rows, measure)
+    if not measured:
+        return 1
+    print_rows(measured, "row")
+    return 0
+
+
 # --- measured child processes ---------------------------------------------------------
 
 

@@ -105,27 +105,19 @@ def _print_sample(brief, conflicts, count: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from brief_scaling import ROWS, each_story
-    from quote_marks import print_rows
+    from brief_scaling import ROWS, report_stories
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", nargs="+", default=["flagship", "t17-100", "mn-100"], choices=list(ROWS))
     parser.add_argument("--show", type=int, default=0, help="print this many conflicts of each row to read")
     args = parser.parse_args(argv)
-    import corroborate
-
-    print(f"corroborate from {Path(corroborate.__file__).parent}")
 
     def measured(row: str, path: Path) -> dict:
         if args.show:
             print(f"# {row}")
         return measure(path, args.show)
 
-    rows = each_story(args.rows, measured)
-    if not rows:
-        return 1
-    print_rows(rows, "row")
-    return 0
+    return report_stories(args.rows, measured)
 
 
 if __name__ == "__main__":

@@ -57,20 +57,12 @@ def measure(path: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from brief_scaling import ROWS, each_story
-    from quote_marks import print_rows
+    from brief_scaling import ROWS, report_stories
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", nargs="+", default=["flagship", "t17-100", "mn-100"], choices=list(ROWS))
     args = parser.parse_args(argv)
-    import corroborate
-
-    print(f"corroborate from {Path(corroborate.__file__).parent}")
-    rows = each_story(args.rows, lambda row, path: measure(path))
-    if not rows:
-        return 1
-    print_rows(rows, "row")
-    return 0
+    return report_stories(args.rows, lambda row, path: measure(path))
 
 
 if __name__ == "__main__":

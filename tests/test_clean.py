@@ -335,23 +335,20 @@ def test_an_article_without_comments_is_unchanged_by_the_thread_rule() -> None:
     assert [r.reason for r in article.removed] == ["title line"]
 
 
-def test_a_thread_of_posted_by_stamps_without_at_is_cut_too() -> None:
-    comments = (
-        "Finally! My daughter commutes on that route. Posted by: harbourwatcher | March 3, 2031 9:14 AM | Report abuse",
-        "Fares will double, you watch. Posted by: lpenmarric | March 3, 2031 11:02 AM | Report abuse",
-    )
-    line = _ARTICLE_PROSE + " " + " ".join(comments)
-    article = clean(RawArticle(origin="flat.txt", text=line, title="Wexford ferry to return"))
-    assert article.text == _ARTICLE_PROSE
-    assert [r.text for r in article.removed] == [" ".join(comments)]
-
-
-def test_a_thread_of_stamps_that_print_the_time_twice_is_cut_too() -> None:
-    # Some blogs print the time again after "at": "March 3, 2031 09:14 am at 9:14 am |".
-    comments = (
-        "Finally! My daughter commutes on that route. March 3, 2031 09:14 am at 9:14 am |",
-        "Fares will double, you watch. March 3, 2031 11:02 am at 11:02 am |",
-    )
+@pytest.mark.parametrize(
+    "comments",
+    [
+        (  # "Posted by: x | <date> <time> | Report abuse", no "at"
+            "Finally! My daughter commutes on that route. Posted by: harbourwatcher | March 3, 2031 9:14 AM | Report abuse",
+            "Fares will double, you watch. Posted by: lpenmarric | March 3, 2031 11:02 AM | Report abuse",
+        ),
+        (  # a blog that prints the time again after "at"
+            "Finally! My daughter commutes on that route. March 3, 2031 09:14 am at 9:14 am |",
+            "Fares will double, you watch. March 3, 2031 11:02 am at 11:02 am |",
+        ),
+    ],
+)
+def test_a_thread_of_other_stamp_shapes_is_cut_too(comments) -> None:
     line = _ARTICLE_PROSE + " " + " ".join(comments)
     article = clean(RawArticle(origin="flat.txt", text=line, title="Wexford ferry to return"))
     assert article.text == _ARTICLE_PROSE
