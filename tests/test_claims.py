@@ -479,3 +479,23 @@ def test_tolls_of_two_places_are_two_facts():
     assert not _conflicts_of_one_day(texts)
     texts[1] = ("Bay Courier", "Police said 12 people were injured in Eastmere when the ferry terminal roof fell in.")
     assert _conflicts_of_one_day(texts) == [{"31", "12"}]
+
+
+def test_a_fact_is_about_the_subject_its_reports_name_not_one_report_s():
+    """Three reports of one toll whose clauses name three different people, one each:
+    the fact is about none of them; two of three naming one subject make it the fact's."""
+    from corroborate.claims.context import Found
+    from corroborate.claims.slots import make_slot
+
+    articles = [article(f"Police said 12 people were injured. Report {k}.", title=f"Ferry {k}", outlet=f"Outlet {k}",
+                        published=dt.date(2031, 3, 2)) for k in range(3)]  # fmt: skip
+    brief = split_sentences(start_brief(articles), BriefOptions())
+
+    def found(k: int, subject: str) -> Found:
+        claim = Claim(span=Span(articles[k].id, 12, 14), subject=subject, attribute="people injured", value="12",
+                      display="12 people", kind="count")  # fmt: skip
+        return Found(claim, frozenset(), k)
+
+    assert make_slot(brief, [found(0, "Ines Valdor"), found(1, "Tomas Peck"), found(2, "Ilsa Varn")]).subject == ""
+    assert make_slot(brief, [found(0, "Ines Valdor"), found(1, "Ines Valdor"), found(2, "Ilsa Varn")]).subject == "Ines Valdor"
+    assert make_slot(brief, [found(0, "Ines Valdor"), found(1, ""), found(2, "")]).subject == "Ines Valdor"

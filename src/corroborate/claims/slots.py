@@ -27,7 +27,11 @@ def make_slot(brief: Brief, items: list[Found]) -> FactSlot:
     # over "people (injure)").
     attributes = Counter(c.attribute for c in claims)
     attribute = max(attributes, key=lambda a: ("(" not in a, attributes[a], -len(a)))
-    subject = subjects.most_common(1)[0][0] if subjects else ""
+    # The subject named by at least half of the reports that name one ("the bridge" names
+    # none): a toll whose reports name three different people, one each, is about none
+    # of them. (Two subjects named equally often: the first by the claims' order, which is
+    # by article id, a content key.)
+    subject = next((name for name, count in subjects.most_common(1) if 2 * count >= subjects.total()), "")
     return FactSlot(
         subject=subject,
         attribute=attribute,
