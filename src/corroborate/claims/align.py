@@ -310,9 +310,14 @@ def _said_alike(items: list[Found], candidates):
     # No token-set ratio (at most 1) lifts a pair under this cosine to the bar.
     near = cosines >= 2 * PARAPHRASE_SIMILARITY - 1
     rows, columns, cosines = rows[near], columns[near], cosines[near]
+    if not len(rows):
+        return out
+    # The lexicon of the asked pairs' sentences only (at thousands of texts it compiles
+    # their statistics: `relations.Lexicon`).
     codes: dict[str, int] = {}
-    text_of = np.array([codes.setdefault(item.sentence, len(codes)) for item in items])
-    said = Lexicon(list(codes)).paraphrase_scores(text_of[rows], text_of[columns], cosines) >= PARAPHRASE_SIMILARITY
+    left = np.array([codes.setdefault(items[k].sentence, len(codes)) for k in rows.tolist()])
+    right = np.array([codes.setdefault(items[k].sentence, len(codes)) for k in columns.tolist()])
+    said = Lexicon(list(codes)).paraphrase_scores(left, right, cosines) >= PARAPHRASE_SIMILARITY
     out[rows[said], columns[said]] = True
     out[columns[said], rows[said]] = True
     return out

@@ -697,24 +697,27 @@ def _one_statement_wordings(statement: _Statement) -> list[list[int]]:
     if len(wordings) < 2:
         return wordings
     wholes = [tuple(_whole(statement.renditions[indices[0]])) for indices in wordings]
-    parent = list(range(len(wordings)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            k = parent[k]
-        return k
-
-    for i in range(len(wordings)):
-        for j in range(i + 1, len(wordings)):
-            if _same_statement(wholes[i], wholes[j]) and _holds_short(wholes[i], wholes[j]):
-                parent[root(j)] = root(i)
-    sets: dict[int, list[int]] = {}
-    for k in range(len(wordings)):
-        sets.setdefault(root(k), []).append(k)
-    if len(sets) == 1:
+    pairs = [(i, j) for i in range(len(wordings)) for j in range(i + 1, len(wordings))
+             if _same_statement(wholes[i], wholes[j]) and _holds_short(wholes[i], wholes[j])]  # fmt: skip
+    count, label = _connected_components(len(wordings), pairs)
+    if count == 1:
         return wordings
+    sets: dict[int, list[int]] = {}
+    for k, part in enumerate(label.tolist()):
+        sets.setdefault(part, []).append(k)
     chosen = min(sets.values(), key=lambda ks: (-sum(len(wordings[k]) for k in ks), min(" ".join(wholes[k]) for k in ks)))
     return [wordings[k] for k in sorted(chosen)]
+
+
+def _connected_components(n: int, pairs: Sequence[tuple[int, int]]):
+    """(count, label of each node) of the graph of `n` nodes and `pairs` (scipy's)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rows, columns = [i for i, _ in pairs], [j for _, j in pairs]
+    graph = csr_matrix((np.ones(len(pairs), dtype=np.int8), (rows, columns)), shape=(n, n))
+    return connected_components(graph, directed=False)
 
 
 def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
