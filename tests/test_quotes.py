@@ -282,6 +282,39 @@ def test_a_short_quote_altered_in_most_of_its_words_stays_altered():
     assert verdicts == {"a": "verbatim", "b": "partial", "c": "altered"}
 
 
+def test_a_speakers_statements_that_share_only_the_storys_words_stay_apart():
+    """A short quote shares a run of words with many of a speaker's statements. Where the
+    run is the story's own vocabulary ("the people of Ardmore", used by most articles in
+    their own voice) and the words that carry the meaning differ, the two are two
+    statements, not one altered by an outlet; each is printed verbatim."""
+    narrations = ["The people of Ardmore voted on Sunday.", "In Ardmore, people queued to vote.",
+                  "Ardmore's people chose a council.", "The count in Ardmore ran late."]  # fmt: skip
+    vocabulary = align.story_vocabulary(narrations)
+    assert {"ardmore", "people"} <= vocabulary and "council" not in vocabulary
+    long_ = "Many questions about the harbour remain open, but the people of Ardmore will find those answers"
+    short = "The people of Ardmore have spoken"
+    printed = [_printed("a", long_, 0), _printed("b", long_, 1), _printed("c", short, 2), _printed("d", short, 3)]
+    assert align.same_statement(printed[0].tokens, printed[2].tokens)  # the run alone would join them
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id, vocabulary=vocabulary)
+    assert sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups) == [["a", "b"], ["c", "d"]]
+    assert all(o.verdict == "verbatim" for g in groups for o in g.occurrences)
+
+    # Two longer statements of one speaker sharing a stock phrase of the story.
+    talks = "We want talks that meet the hopes of the people of Ardmore"
+    vote = "The count must answer the hopes of the people of Ardmore"
+    printed = [_printed("a", talks, 0), _printed("b", talks, 1), _printed("c", vote, 2)]
+    without = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    assert [o.verdict for g in without for o in g.occurrences].count("altered") == 1  # joined by the phrase alone
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id, vocabulary=vocabulary)
+    assert sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups) == [["a", "b"], ["c"]]
+
+    # What an outlet changes in a short quote is still found: it keeps the meaning's words.
+    printed = [_printed("a", "total chaos for about ten minutes", 0), _printed("b", "complete chaos for roughly ten minutes", 1),
+               _printed("c", "total chaos for about ten minutes", 2)]  # fmt: skip
+    (group,) = align.group_quotes(printed, group_of=lambda article_id: article_id, vocabulary=vocabulary)
+    assert {o.quote.span.article_id: o.verdict for o in group.occurrences}["b"] == "altered"
+
+
 def test_different_statements_stay_apart():
     assert not align.same_statement(
         align.words("the ferry will run again on Monday once the divers have checked the hull".lower()),

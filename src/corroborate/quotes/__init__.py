@@ -204,10 +204,21 @@ def find_quotes(brief: Brief, options=None) -> Brief:
             order = article_index * 10_000_000 + quote.span.start
             paragraph = len(re.findall(r"\n+", article.text[: quote.span.start]))
             printed.append(align.Printed.read(quote, article.slice(quote.span), order, explicit, paragraph))
-    groups = align.group_quotes(printed, brief.group_of, ties.StoryEvidence.of(brief))
+    vocabulary = align.story_vocabulary(_narration(article, [q for q, _ in found[article.id]]) for article in brief.articles)
+    groups = align.group_quotes(printed, brief.group_of, ties.StoryEvidence.of(brief), vocabulary)
     fidelity = align.fidelity(groups, [a.id for a in brief.articles], brief.group_of)
     notes = brief.notes + tuple(headline_quotes(brief.articles, groups, brief))
     return replace(brief, quotes=tuple(groups), quote_fidelity=tuple(fidelity), notes=notes)
+
+
+def _narration(article: Article, quotes: Sequence[Quote]) -> str:
+    """The article's text in its own voice: its quotes cut out."""
+    pieces, start = [], 0
+    for quote in sorted(quotes, key=lambda q: q.span.start):
+        pieces.append(article.text[start : max(start, quote.span.start)])
+        start = max(start, quote.span.end)
+    pieces.append(article.text[start:])
+    return " ".join(pieces)
 
 
 def headline_quotes(articles: Sequence[Article], groups, brief: Brief) -> list[str]:

@@ -7,7 +7,9 @@ one piece links the outlets that split it in two. Quotes credited to two differe
 speakers join only when one prints the other's words whole (`other-speaker`), and a
 statement never takes on a new speaker through a third quote: in a story of many
 speakers, shared phrases would otherwise chain their statements into one
-(benchmarks/quote_groups.py). The canonical wording is
+(benchmarks/quote_groups.py). Nor is a shared run enough when the words that carry
+the meaning differ: the shorter quote's own words (not stop words, not the story's
+vocabulary) must mostly be in the other (`_keeps_own_words`). The canonical wording is
 the rendition that contains the renditions of the most independent sources;
 every occurrence is then compared with it word by word. Wordings that differ
 with equal support are decided by the story's evidence or shown as disputed
@@ -191,7 +193,50 @@ def _same_statement(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return shared >= MIN_SHARED_WORDS and shared >= MIN_SHARED_SHARE * shorter
 
 
-def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
+_CLITIC = re.compile(r"(?:n't|'(?:s|re|ll|ve|d|m))$")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def story_vocabulary(narrations: Iterable[str]) -> frozenset[str]:
+    """Words that more than half of a story's articles use in their own voice (each
+    article's text with its quotes cut out): "Egypt", "people", "protesters" in a story
+    of Egypt's uprising. Two speakers' statements share them without being one."""
+    texts = list(narrations)
+    used = Counter(word for text in texts for word in {normalise(w) for w in words(text)})
+    return frozenset(word for word, count in used.items() if 2 * count > len(texts))
+
+
+def _own_words(tokens: Sequence[str], vocabulary: frozenset[str]) -> list[str]:
+    """The words that make a quote this statement: not stop words ("the", "we're"),
+    not the story's vocabulary (`story_vocabulary`)."""
+    stop = _stop_words()
+    return [w for w in tokens if w not in stop and _CLITIC.sub("", w) not in stop and w not in vocabulary]
+
+
+def _keeps_own_words(a: tuple[str, ...], b: tuple[str, ...], vocabulary: frozenset[str]) -> bool:
+    """Where one is short (`SHORT_QUOTE` words or fewer), the other prints it whole or
+    holds at least half of its own words (`_own_words`), and two of them unless it has
+    one. A short quote shares a run of words with many of a speaker's statements: "The
+    people of Egypt have spoken" with "... the people of Egypt will find those answers",
+    "Change the power" with "... will change the regime"; what differs there is the
+    words that carry the meaning. "Complete chaos for roughly ten minutes" keeps
+    "chaos" and "minutes" of "total chaos for about ten minutes"."""
+    short, other = sorted((a, b), key=lambda words: (len(words), words))  # by content, either order
+    if _contains(other, short):
+        return True
+    own = _own_words(short, vocabulary)
+    present = set(other)
+    kept = sum(word in present for word in own)
+    return bool(own) and kept >= min(2, len(own)) and 2 * kept >= len(own)
+
+
+def _clusters(printed: Sequence[Printed], vocabulary: frozenset[str] = frozenset()) -> list[list[int]]:
     parent = list(range(len(printed)))
 
     def find(i: int) -> int:
@@ -240,7 +285,7 @@ def _clusters(printed: Sequence[Printed]) -> list[list[int]]:
             # else: "other-speaker"). Sharing a phrase is not enough there: in a story of
             # many speakers ("the rights of the Egyptian people") such links chained a
             # dozen statements into one, each then called an alteration of the others.
-            linked = _same_statement(a.token_key, b.token_key) and (agree(a, b) or (
+            linked = _same_statement(a.token_key, b.token_key) and _keeps_own_words(a.token_key, b.token_key, vocabulary) and (agree(a, b) or (
                 len(a.tokens) > SHORT_QUOTE and len(b.tokens) > SHORT_QUOTE
                 and (_contains(a.tokens, b.tokens) or _contains(b.tokens, a.tokens))
             ))  # fmt: skip
@@ -593,13 +638,14 @@ def _habit(decided: Iterable[tuple[QuoteGroup, Sequence[Printed], int]]) -> Coun
 
 
 def group_quotes(
-    printed: Sequence[Printed], group_of: Callable[[str], int], story: ties.StoryEvidence | None = None
+    printed: Sequence[Printed], group_of: Callable[[str], int], story: ties.StoryEvidence | None = None,
+    vocabulary: frozenset[str] = frozenset(),
 ) -> list[QuoteGroup]:
     """Statements across articles, each with its canonical wording and a verdict per
     occurrence; those printed by most independent sources first. Wordings that tie
     are decided by the story's evidence (`ties`), or the statement is disputed."""
     story = story or ties.StoryEvidence()
-    statements = _statements(printed, group_of)
+    statements = _statements(printed, group_of, vocabulary)
     plans = [(statement, _wordings(statement)) for statement in statements]
     # Statements with one best wording first: how often each outlet alters a wording
     # that independent outlets agree on is evidence for the ties.
@@ -624,7 +670,8 @@ def group_quotes(
     return [group for _, group in sorted(result, key=lambda pair: pair[0])]
 
 
-def _statements(printed: Sequence[Printed], group_of: Callable[[str], int]) -> list[_Statement]:
+def _statements(printed: Sequence[Printed], group_of: Callable[[str], int],
+                vocabulary: frozenset[str] = frozenset()) -> list[_Statement]:
     """The statements of `_clusters`, each cut to the prints that say it.
 
     Linking is transitive: a speaker's quotes, each sharing a phrase with the next
@@ -637,27 +684,28 @@ def _statements(printed: Sequence[Printed], group_of: Callable[[str], int]) -> l
     prints that are not leave, and are grouped again among themselves. Every round
     keeps at least each statement's best-backed wording, so the rounds end."""
     statements: list[_Statement] = []
-    pending = [sorted(members) for members in _clusters(printed)]
+    pending = [sorted(members) for members in _clusters(printed, vocabulary)]
     while pending:
         left: list[int] = []
         for members in pending:
             statement = _statement(printed, members, group_of)
-            kept = _saying_it(printed, members, statement)
+            kept = _saying_it(printed, members, statement, vocabulary)
             if len(kept) < len(members):
                 statement = _statement(printed, kept, group_of)
                 staying = set(kept)
                 left.extend(m for m in members if m not in staying)
             statements.append(statement)
         subset = sorted(left)
-        pending = [sorted(subset[k] for k in members) for members in _clusters([printed[m] for m in subset])] if subset else []
+        pending = [sorted(subset[k] for k in members) for members in _clusters([printed[m] for m in subset], vocabulary)] if subset else []
     return statements
 
 
-def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _Statement) -> list[int]:
+def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _Statement,
+               vocabulary: frozenset[str] = frozenset()) -> list[int]:
     """The `members` that say the statement's best-backed wording (see `_statements`)."""
     if len(statement.by_article) < 2:
         return list(members)
-    best = [statement.renditions[i] for indices in _one_statement_wordings(statement) for i in indices]
+    best = [statement.renditions[i] for indices in _one_statement_wordings(statement, vocabulary) for i in indices]
     wholes = [tuple(_whole(run)) for run in best]
 
     def says(run: Sequence[Printed]) -> bool:
@@ -666,7 +714,7 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
         # statement with both parts together.
         tokens = tuple(_whole(run))
         pieces = tuple(piece for f in run for piece in f.piece_key)
-        if any(_covers(whole, pieces) or (_same_statement(whole, tokens) and _holds_short(whole, tokens))
+        if any(_covers(whole, pieces) or (_same_statement(whole, tokens) and _holds_short(whole, tokens, vocabulary))
                for whole in wholes):  # fmt: skip
             return True
         return any(_reworded_print(wording, run) for wording in best)
@@ -683,7 +731,7 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
     return kept
 
 
-def _one_statement_wordings(statement: _Statement) -> list[list[int]]:
+def _one_statement_wordings(statement: _Statement, vocabulary: frozenset[str] = frozenset()) -> list[list[int]]:
     """`_wordings`, kept to those that are one statement with one another. Best-backed
     wordings tie when each is printed by one source (a story of one outlet's articles),
     and the chain that gathered them may join a speaker's different statements ("The
@@ -698,7 +746,7 @@ def _one_statement_wordings(statement: _Statement) -> list[list[int]]:
         return wordings
     wholes = [tuple(_whole(statement.renditions[indices[0]])) for indices in wordings]
     pairs = [(i, j) for i in range(len(wordings)) for j in range(i + 1, len(wordings))
-             if _same_statement(wholes[i], wholes[j]) and _holds_short(wholes[i], wholes[j])]  # fmt: skip
+             if _same_statement(wholes[i], wholes[j]) and _holds_short(wholes[i], wholes[j], vocabulary)]  # fmt: skip
     count, label = _connected_components(len(wordings), pairs)
     if count == 1:
         return wordings
@@ -720,7 +768,7 @@ def _connected_components(n: int, pairs: Sequence[tuple[int, int]]):
     return connected_components(graph, directed=False)
 
 
-def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...], vocabulary: frozenset[str] = frozenset()) -> bool:
     """Where one of a wording and a print is short (`SHORT_QUOTE` words or fewer) and
     the other longer, the longer holds most of the short one's words, in order: more
     than half ("complete chaos for roughly ten minutes" holds four of "total chaos for
@@ -734,7 +782,7 @@ def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
     if len(short) > SHORT_QUOTE or len(longer) == len(short):
         return True
     matcher = SequenceMatcher(None, short, longer, autojunk=False)
-    return 2 * sum(block.size for block in matcher.get_matching_blocks()) > len(short)
+    return 2 * sum(block.size for block in matcher.get_matching_blocks()) > len(short) and _keeps_own_words(short, longer, vocabulary)
 
 
 def _reworded_print(wording: Sequence[Printed], run: Sequence[Printed]) -> bool:
