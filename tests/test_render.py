@@ -158,9 +158,12 @@ def test_faithful_prints_share_a_line_and_a_copied_sentence_is_printed_once(form
     section printed each copied sentence twice, word for word."""
     text = render(full_brief(), format_, RenderOptions(width=200)).replace("\\", "")
     assert "[1] Eastmere Gazette, [2] Northline Wire: " in text
-    assert "[1] = [2] About 1,200 commuters use the crossing each day." in text
-    assert text.count("About 1,200 commuters use the crossing each day.") == 1
     assert "Coastal Daily Ledger: altered" in text.replace("*", "").replace("_", "")  # an altered print keeps its own line
+    # A copy shows one aligned sentence and counts the rest; --all shows each, once.
+    assert "1 more aligned sentence pair not shown" in text and "About 1,200 commuters" not in text
+    everything = render(full_brief(), format_, RenderOptions(width=200, show_all=True)).replace("\\", "")
+    assert "[1] = [2] About 1,200 commuters use the crossing each day." in everything
+    assert everything.count("About 1,200 commuters use the crossing each day.") == 1
 
 
 def test_markdown_relations_and_quote_sharing():
@@ -256,3 +259,32 @@ def test_a_diff_keeps_a_few_words_around_each_change_and_cuts_a_long_change():
     assert shown[4:7] == [("equal", "v0 v1 v2"), ("gap", "…"), ("equal", "v17 v18 v19")]
     assert shown[-1] == ("ins", " ".join(f"x{k}" for k in range(10)) + " … (90 more words)")
     assert ranking.condensed(pieces, context=10**9, longest=10**9) == pieces  # --all: whole
+
+
+def test_a_capped_sources_table_gives_each_source_one_line():
+    """A big story's table listed twelve sources in fifty lines, each long title wrapped
+    over four: when sources are left out, titles are cut to the width left, one line each;
+    a table of every source keeps its titles whole."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from corroborate.render import ranking, terminal
+
+    brief = full_brief()
+    long_title = "Harbour authority withdraws the Eastmere ferry after inspectors find corrosion in its hull " * 2
+    brief = replace(brief, articles=(replace(brief.articles[0], title=long_title),) + brief.articles[1:])
+    numbers = view.source_numbers(brief)
+
+    def lines(limits: ranking.Limits) -> list[str]:
+        console = Console(width=100, record=True, color_system=None)
+        console.print(terminal.sources_table(brief, numbers, limits))
+        return console.export_text().splitlines()
+
+    capped = lines(ranking.Limits(sources=2))
+    rows = [line for line in capped if line.startswith("│")]
+    assert len(rows) == 2 and "…" in rows[0], capped
+    assert any("more sources not shown" in line for line in capped)
+    whole = lines(ranking.Limits())
+    assert sum(line.startswith("│") for line in whole) > len(brief.articles)  # the long title wraps
+    assert "inspectors" in " ".join(whole) and "inspectors" not in " ".join(capped)

@@ -103,12 +103,15 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
             )
             for reason in rel.evidence:
                 out.append(f"  - {esc(reason)}")
-            for pair in rel.aligned[: view.ALIGNED_SHOWN]:
+            aligned = ranking.capped(rel.aligned, limits.aligned)
+            for pair in aligned.shown:
                 if brief.text(pair.left) == brief.text(pair.right):  # a copy's sentence: its words once
                     out.append(f"  - > \\[{numbers[rel.source]}\\] = \\[{numbers[rel.derived]}\\] {esc(brief.text(pair.left))}")
                     continue
                 out.append(f"  - > \\[{numbers[rel.source]}\\] {esc(brief.text(pair.left))}  ")
                 out.append(f"    > \\[{numbers[rel.derived]}\\] {esc(brief.text(pair.right))} ({pair.similarity:.2f})")
+            if aligned.left_out:
+                out.append(f"  - _{esc(ranking.left_out_note(aligned.left_out, 'aligned sentence pair' if aligned.left_out == 1 else 'aligned sentence pairs'))}_")
         out += left_out(shown.left_out, "copies or rewrites")
         sharing = ranking.capped(view.quote_sharing(brief), limits.group_pairs)
         if sharing.shown:

@@ -47,6 +47,8 @@ class Limits:
 
     sources: int = 12
     relations: int = 4
+    aligned: int = 1  # aligned sentence pairs shown under a copy or rewrite (the evidence lines say the rest)
+    title_lines: int = 1  # lines of a source's title in the terminal's table, when not every source is shown
     group_pairs: int = 12  # independent-source groups and quote-sharing pairs listed in one line
     group_members: int = 4  # articles named per independent-source group
     quote_groups: int = 10
@@ -65,7 +67,7 @@ class Limits:
 
 
 EVERYTHING = Limits(
-    sources=10**9, relations=10**9, group_pairs=10**9, group_members=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
+    sources=10**9, relations=10**9, aligned=10**9, title_lines=10**9, group_pairs=10**9, group_members=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
     days=10**9, entities=10**9, aliases=10**9, event_words=10**9, quote_words=10**9, diff_context=10**9, citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
 )  # fmt: skip
 

@@ -95,33 +95,62 @@ def header(brief: Brief) -> RenderableType:
 def sources_table(brief: Brief, numbers: dict[str, int], limits: ranking.Limits | None = None) -> RenderableType:
     """Every input, one row each, with its status (N inputs, N rows; past the limit,
     the rows left out are counted)."""
-    table = Table(title=None, show_lines=False, expand=False, header_style="bold")
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Outlet", overflow="fold", max_width=22)
-    table.add_column("Title", overflow="fold", ratio=1)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Words", justify="right")
-    table.add_column("Junk", justify="right")  # lines removed as scraping junk
-    table.add_column("Status", overflow="fold", max_width=40)
-    chosen = ranking.ranked_sources(brief, (limits or ranking.Limits()).sources)
+    limits = limits or ranking.Limits()
+    chosen = ranking.ranked_sources(brief, limits.sources)
+    rows = []
     for row in chosen.shown:
         article = row.article
         status = Text(view.short(row.status, 120), style=STATUS_STYLE.get(row.input.status, ""))
         if article is None:
-            table.add_row("-", escape(row.label), "", "-", "-", "-", status)
+            rows.append(("-", escape(row.label), "", "-", "-", "-", status))
             continue
-        table.add_row(
+        rows.append((
             f"[{row.number}]" if row.number is not None else "-",
             escape(row.label),
-            escape(view.short(article.title, 120)),
+            " ".join(article.title.split()),
             article.published.isoformat() if article.published else "-",
             str(article.word_count),
             str(len(article.junk_removed)),
             status,
-        )
+        ))  # fmt: skip
+    # A few sources show their whole titles; a big story's table is a list to scan.
+    table = _SourcesTable(rows, cut_titles=limits.title_lines == 1 and chosen.left_out > 0)
     if chosen.left_out:
         return Group(table, left_out(chosen.left_out, "sources"))
     return table
+
+
+class _SourcesTable:
+    """The sources table, laid out for the width it is given: with `cut_titles`, each
+    title is cut to the width the other columns leave, so that a source is one line (a
+    long title wrapped over four lines made the table of twelve sources fifty lines)."""
+
+    _COLUMNS = 7
+    _TITLE_AT_LEAST = 20
+
+    def __init__(self, rows: list[tuple], cut_titles: bool) -> None:
+        self.rows, self.cut_titles = rows, cut_titles
+
+    def __rich_console__(self, console, options):
+        title_width = None
+        if self.cut_titles:
+            others = [max([len(header)] + [len(str(row[k])) for row in self.rows]) for k, header in
+                      ((0, "#"), (1, "Outlet"), (3, "Date"), (4, "Words"), (5, "Junk"), (6, "Status"))]  # fmt: skip
+            others[1], others[5] = min(others[1], 22), min(others[5], 40)  # the columns' max widths below
+            borders = 3 * self._COLUMNS + 1
+            title_width = max(self._TITLE_AT_LEAST, options.max_width - sum(others) - borders)
+        table = Table(title=None, show_lines=False, expand=False, header_style="bold")
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("Outlet", overflow="fold", max_width=22)
+        table.add_column("Title", overflow="fold", ratio=1)
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Words", justify="right")
+        table.add_column("Junk", justify="right")  # lines removed as scraping junk
+        table.add_column("Status", overflow="fold", max_width=40)
+        for number, outlet, title, *rest in self.rows:
+            title = escape(view.short(title, title_width) if title_width else title)
+            table.add_row(number, outlet, title, *rest)
+        yield table
 
 
 def summary(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
@@ -157,12 +186,15 @@ def relations(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> 
         yield line
         for reason in rel.evidence:
             yield Padding(Text(f"- {reason}"), (0, 0, 0, 4), expand=False)
-        for pair in rel.aligned[: view.ALIGNED_SHOWN]:
+        aligned = ranking.capped(rel.aligned, limits.aligned)
+        for pair in aligned.shown:
             if brief.text(pair.left) == brief.text(pair.right):  # a copy's sentence: its words once
-                yield Padding(Text(f"[{numbers[rel.source]}] = [{numbers[rel.derived]}] {brief.text(pair.left)}"), (0, 0, 1, 4), expand=False)
+                yield Padding(Text(f"[{numbers[rel.source]}] = [{numbers[rel.derived]}] {brief.text(pair.left)}"), (0, 0, 0, 4), expand=False)
                 continue
             yield Padding(Text(f"[{numbers[rel.source]}] {brief.text(pair.left)}", style="dim"), (0, 0, 0, 4), expand=False)
-            yield Padding(Text(f"[{numbers[rel.derived]}] {brief.text(pair.right)}  ({pair.similarity:.2f})"), (0, 0, 1, 4), expand=False)
+            yield Padding(Text(f"[{numbers[rel.derived]}] {brief.text(pair.right)}  ({pair.similarity:.2f})"), (0, 0, 0, 4), expand=False)
+        if aligned.left_out:
+            yield Padding(left_out(aligned.left_out, "aligned sentence pair" if aligned.left_out == 1 else "aligned sentence pairs"), (0, 0, 0, 4), expand=False)
     if shown.left_out:
         yield left_out(shown.left_out, "copies or rewrites")
     sharing = ranking.capped(view.quote_sharing(brief), limits.group_pairs)
