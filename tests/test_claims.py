@@ -401,6 +401,20 @@ def test_a_time_of_day_counts_nothing():
     assert counted == ["40 passengers", "Two ferries"]
 
 
+def test_a_live_blog_stamp_dates_no_event():
+    """"(Update 4:08 a.m. Tuesday in Eastmere, 9:08 p.m. GMT Monday)" says when the blog
+    wrote an entry, in two time zones: no "date of update" fact, and two entries' stamps
+    are no conflict. The entry's own day is still read."""
+    texts = [("Eastmere Herald", "(Update 4:08 a.m. Tuesday in Eastmere, 9:08 p.m. GMT Monday) The harbour "
+                                 "authority closed the ferry terminal on Saturday."),
+             ("Bay Courier", "(Update 1:12 a.m. Wednesday in Eastmere, 6:12 p.m. GMT Tuesday) Divers checked "
+                             "the hull of the Eastmere ferry for a second day.")]  # fmt: skip
+    brief = _facts_of([article(text, title="Live", outlet=outlet, published=dt.date(2031, 3, 18)) for outlet, text in texts])
+    dated = {(s.attribute, c.display) for s in brief.facts if s.claims[0].kind == "date" for c in s.claims}
+    assert dated == {("date of close terminal", "Saturday")}, dated
+    assert not _conflicts(brief)
+
+
 def _conflicts(brief) -> list[set[str]]:
     return [{c.value for c in s.claims} for s in brief.facts if s.status == "conflicting"]
 
