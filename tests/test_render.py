@@ -259,6 +259,10 @@ def test_a_diff_keeps_a_few_words_around_each_change_and_cuts_a_long_change():
     assert shown[4:7] == [("equal", "v0 v1 v2"), ("gap", "…"), ("equal", "v17 v18 v19")]
     assert shown[-1] == ("ins", " ".join(f"x{k}" for k in range(10)) + " … (90 more words)")
     assert ranking.condensed(pieces, context=10**9, longest=10**9) == pieces  # --all: whole
+    # A whole diff ends after `total` words, the rest counted.
+    capped = ranking.condensed(pieces, context=3, longest=10, total=8)
+    assert capped == [("gap", "…"), ("equal", "w17 w18 w19"), ("del", "old"), ("ins", "new"),
+                      ("equal", "v0 v1 v2"), ("gap", "… (103 more words)")]  # fmt: skip
 
 
 def test_a_capped_sources_table_gives_each_source_one_line():

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..independence import claim_source_count
-from ..model import Article, ArticleChanges, Brief, Claim, FactSlot, InputStatus, QuoteGroup, QuoteOccurrence, Relation, origin_file
+from ..model import Article, ArticleChanges, Brief, Claim, FactSlot, InputStatus, QuoteGroup, QuoteOccurrence, Relation, Span, origin_file
 
 # Facts a reader must see first: disagreement, then what is solid, then the rest.
 FACT_ORDER = {"conflicting": 0, "corroborated": 1, "single-source": 2}
@@ -220,27 +221,34 @@ def quote_article_ids(group: QuoteGroup) -> list[str]:
 DIFFED_VERDICTS = ("altered", "typography", "other-speaker")
 
 
-def occurrence_lines(group, shown) -> list[tuple[str, tuple]]:
-    """The lines a group's `shown` occurrences take: ("one", (occurrence,)) for a print a
-    reader must read on its own (changed words, another speaker, editorial marks), and
-    ("same", occurrences) for the plain prints of one verdict, together on one line at
-    the place of the first ("[38] cnn, [39] cnn: verbatim"; an article's two fragments
-    named once): a line for each print that says the canonical words tells a reader
-    nothing the next line does not."""
+def occurrence_lines(group, shown, text_of: Callable[[Span], str] | None = None) -> list[tuple[str, tuple]]:
+    """The lines a group's `shown` occurrences take: ("one", occurrences) for prints a
+    reader must read (changed words, another speaker, editorial marks), and ("same",
+    occurrences) for the plain prints of one verdict, together on one line at the place
+    of the first ("[38] cnn, [39] cnn: verbatim"; an article's two fragments named once):
+    a line for each print that says the canonical words tells a reader nothing the next
+    line does not. With `text_of`, prints to be read that print the same words with the
+    same verdict share a line too (four copies of one altered wording: one diff)."""
     lines: list[tuple[str, tuple]] = []
-    plain: dict[str, list] = {}
-    for occurrence in shown:
-        alone = (occurrence.verdict in DIFFED_VERDICTS or occurrence.verdict == "disputed" or verdict_note(occurrence)
-                 or (occurrence.quote.speaker and occurrence.quote.speaker != group.speaker))  # fmt: skip
-        if alone:
-            lines.append(("one", (occurrence,)))
-        elif occurrence.verdict in plain:
-            if all(o.quote.span.article_id != occurrence.quote.span.article_id for o in plain[occurrence.verdict]):
-                plain[occurrence.verdict].append(occurrence)  # an article's two fragments: named once
+    plain: dict[object, list] = {}
+
+    def join(key, occurrence, kind) -> None:
+        if key in plain:
+            if all(o.quote.span.article_id != occurrence.quote.span.article_id for o in plain[key]):
+                plain[key].append(occurrence)  # an article's two fragments: named once
         else:
-            plain[occurrence.verdict] = [occurrence]
-            lines.append(("same", occurrence.verdict))
-    return [("same", tuple(plain[key])) if kind == "same" else (kind, key) for kind, key in lines]
+            plain[key] = [occurrence]
+            lines.append((kind, key))
+
+    for occurrence in shown:
+        other_speaker = occurrence.quote.speaker if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker else None
+        alone = occurrence.verdict in DIFFED_VERDICTS or occurrence.verdict == "disputed" or verdict_note(occurrence) or other_speaker
+        if not alone:
+            join(occurrence.verdict, occurrence, "same")
+        else:
+            words = " ".join(text_of(occurrence.quote.span).split()) if text_of else id(occurrence)
+            join(("one", occurrence.verdict, other_speaker, verdict_note(occurrence), words), occurrence, "one")
+    return [(kind, tuple(plain[key])) for kind, key in lines]
 
 
 def verdict_note(occurrence: QuoteOccurrence) -> str:

@@ -42,7 +42,7 @@ def diff(canonical: str, printed: str, limits: ranking.Limits | None = None) -> 
     pieces = []
     shown = view.word_diff(canonical, printed)
     if limits is not None:
-        shown = ranking.condensed(shown, limits.diff_context, limits.quote_words)
+        shown = ranking.condensed(shown, limits.diff_context, limits.quote_words, limits.quote_words)
     for kind, piece in shown:
         if kind == "del":
             pieces.append(f"~~{esc(piece)}~~")
@@ -135,15 +135,16 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
             elif group.decided_by:
                 out.append(f"  - _canonical by evidence: {esc(group.decided_by)}_")
             occurrences = ranking.shown_occurrences(group, limits.occurrences)
-            for kind, items in view.occurrence_lines(group, occurrences.shown):
+            for kind, items in view.occurrence_lines(group, occurrences.shown, brief.text):
                 if kind == "same":
                     printers = ", ".join(f"\\[{numbers.get(o.quote.span.article_id, '?')}\\] "
                                          f"{esc(brief.article(o.quote.span.article_id).label)}" for o in items)  # fmt: skip
                     out.append(f"  - {printers}: _{items[0].verdict}_")
                     continue
-                (occurrence,) = items
-                article_id = occurrence.quote.span.article_id
-                line = f"  - \\[{numbers.get(article_id, '?')}\\] {esc(brief.article(article_id).label)}: _{occurrence.verdict}_"
+                occurrence = items[0]  # the prints of one line say the same words
+                printers = ", ".join(f"\\[{numbers.get(o.quote.span.article_id, '?')}\\] "
+                                     f"{esc(brief.article(o.quote.span.article_id).label)}" for o in items)  # fmt: skip
+                line = f"  - {printers}: _{occurrence.verdict}_"
                 if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker:
                     line += f" (attributed to {esc(occurrence.quote.speaker)})"
                 if view.verdict_note(occurrence):

@@ -24,6 +24,8 @@ Rankings (ties broken by content, never by input order):
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -260,11 +262,12 @@ def clipped(text: str, words: int) -> str:
     return " ".join(parts) if len(parts) <= words else " ".join(parts[:words]) + " …"
 
 
-def condensed(pieces: Sequence[tuple[str, str]], context: int, longest: int) -> list[tuple[str, str]]:
+def condensed(pieces: Sequence[tuple[str, str]], context: int, longest: int, total: int | None = None) -> list[tuple[str, str]]:
     """A word diff (`common.word_diff` pieces) with each unchanged run cut to `context`
     words on each side of the changes it borders ("…" for the rest), and each change cut
     after `longest` words: a transcript's quote printed inside a 300-word passage is a
-    change a reader sees from its first words."""
+    change a reader sees from its first words. With `total`, the whole diff ends after
+    that many words, the rest counted: a passage printed around a quote makes many changes."""
     out: list[tuple[str, str]] = []
     for k, (kind, text) in enumerate(pieces):
         words = text.split()
@@ -278,7 +281,39 @@ def condensed(pieces: Sequence[tuple[str, str]], context: int, longest: int) -> 
             out.append((kind, " ".join(words[:longest]) + f" … ({len(words) - longest} more words)"))
         else:
             out.append((kind, text))
+    return out if total is None else _within(out, total)
+
+
+def _within(pieces: list[tuple[str, str]], total: int) -> list[tuple[str, str]]:
+    """`pieces` up to `total` words (a gap's "…" counts none), the rest counted."""
+    out: list[tuple[str, str]] = []
+    budget = total
+    for k, (kind, text) in enumerate(pieces):
+        words = _shown_words(kind, text)
+        if budget and len(words) <= budget:
+            out.append((kind, text))
+            budget -= len(words)
+            continue
+        rest = len(words) - budget + sum(_word_count(kind_, text_) for kind_, text_ in pieces[k + 1 :])
+        if budget:
+            out.append((kind, " ".join(words[:budget])))
+        if rest:
+            out.append(("gap", f"… ({rest} more words)"))
+        break
     return out
+
+
+_CUT_CHANGE = re.compile(r" … \((\d+) more words\)$")
+
+
+def _shown_words(kind: str, text: str) -> list[str]:
+    return [] if kind == "gap" else _CUT_CHANGE.sub("", text).split()
+
+
+def _word_count(kind: str, text: str) -> int:
+    """The words a piece stands for: those shown and those a cut change counts."""
+    cut = _CUT_CHANGE.search(text) if kind != "gap" else None
+    return len(_shown_words(kind, text)) + (int(cut.group(1)) if cut else 0)
 
 
 def capped(items: Sequence[T], limit: int) -> Cut[T]:

@@ -67,7 +67,7 @@ def diff_text(canonical: str, printed: str, limits: ranking.Limits | None = None
     text = Text()
     pieces = view.word_diff(canonical, printed)
     if limits is not None:
-        pieces = ranking.condensed(pieces, limits.diff_context, limits.quote_words)
+        pieces = ranking.condensed(pieces, limits.diff_context, limits.quote_words, limits.quote_words)
     for kind, piece in pieces:
         if text:
             text.append(" ")
@@ -230,16 +230,16 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
         elif group.decided_by:
             yield Padding(Text(f"canonical by evidence: {group.decided_by}", style="dim"), (0, 0, 0, 4), expand=False)
         occurrences = ranking.shown_occurrences(group, limits.occurrences)
-        for kind, items in view.occurrence_lines(group, occurrences.shown):
+        for kind, items in view.occurrence_lines(group, occurrences.shown, brief.text):
             if kind == "same":
                 line = Text(", ".join(f"[{numbers.get(o.quote.span.article_id, '?')}] {brief.article(o.quote.span.article_id).label}"
                                       for o in items) + ": ")  # fmt: skip
                 line.append(items[0].verdict, style=VERDICT_STYLE.get(items[0].verdict, ""))
                 yield Padding(line, (0, 0, 0, 4), expand=False)
                 continue
-            (occurrence,) = items
-            article_id = occurrence.quote.span.article_id
-            line = Text(f"[{numbers.get(article_id, '?')}] {brief.article(article_id).label}: ")
+            occurrence = items[0]  # the prints of one line say the same words
+            line = Text(", ".join(f"[{numbers.get(o.quote.span.article_id, '?')}] {brief.article(o.quote.span.article_id).label}"
+                                  for o in items) + ": ")  # fmt: skip
             line.append(occurrence.verdict, style=VERDICT_STYLE.get(occurrence.verdict, ""))
             if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker:
                 line.append(f" (attributed to {occurrence.quote.speaker})", style="red")
