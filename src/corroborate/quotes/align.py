@@ -220,13 +220,14 @@ def _own_words(tokens: Sequence[str], vocabulary: frozenset[str]) -> list[str]:
 
 
 def _keeps_own_words(a: tuple[str, ...], b: tuple[str, ...], vocabulary: frozenset[str]) -> bool:
-    """Where one is short (`SHORT_QUOTE` words or fewer), the other prints it whole or
-    holds at least half of its own words (`_own_words`), and two of them unless it has
-    one. A short quote shares a run of words with many of a speaker's statements: "The
-    people of Egypt have spoken" with "... the people of Egypt will find those answers",
-    "Change the power" with "... will change the regime"; what differs there is the
-    words that carry the meaning. "Complete chaos for roughly ten minutes" keeps
-    "chaos" and "minutes" of "total chaos for about ten minutes"."""
+    """The longer of two quotes prints the shorter whole, or holds at least half of the
+    shorter's own words (`_own_words`), and two of them unless it has one. A quote shares
+    a run of words with many of a speaker's statements: "The people of Egypt have spoken"
+    with "... the people of Egypt will find those answers", "Change the power" with
+    "... will change the regime", "reforms that meet the aspirations of the Egyptian
+    people" with "... responsive to the aspirations of the Egyptian people"; what differs
+    there is the words that carry the meaning. "Complete chaos for roughly ten minutes"
+    keeps "chaos" and "minutes" of "total chaos for about ten minutes"."""
     short, other = sorted((a, b), key=lambda words: (len(words), words))  # by content, either order
     if _contains(other, short):
         return True
