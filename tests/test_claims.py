@@ -415,6 +415,16 @@ def test_a_live_blog_stamp_dates_no_event():
     assert not _conflicts(brief)
 
 
+def test_a_duration_is_read_from_its_whole_number():
+    """"7,000 years" had been read from its last group of digits, "000 years"; "1.5
+    years" as "5 years"."""
+    text = ("The harbour of Eastmere has stood for 7,000 years, the museum said. "
+            "The repairs will take 1.5 years, the harbour master said.")  # fmt: skip
+    brief = _facts_of([article(text, title="Harbour", outlet="Eastmere Herald", published=dt.date(2031, 3, 2))])
+    shown = sorted(c.display for s in brief.facts if s.claims[0].kind == "duration" for c in s.claims)
+    assert "7,000 years (P7000Y)" in shown and not any(d.startswith(("000", "5 years")) for d in shown), shown
+
+
 def _conflicts(brief) -> list[set[str]]:
     return [{c.value for c in s.claims} for s in brief.facts if s.status == "conflicting"]
 

@@ -11,8 +11,9 @@ from .context import ArticleContext, Found, make_claim, stem, tokens_of
 from .grammar import governing_verb, subject_of_noun, subject_of_verb
 from .numbers import WORD_NUMBER, approximate, parse_number
 
+# A number is read whole: "7,000 years" had been read from its last group, "000 years".
 _DURATION = re.compile(
-    rf"\b(?P<num>{WORD_NUMBER}|a|an|a couple of)\s+(?P<unit>seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
+    rf"(?<![\d.,])\b(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{WORD_NUMBER}|a|an|a couple of)\s+(?P<unit>seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
     r"(?![- ](?:old|ago|earlier|later|before))",
     re.IGNORECASE,
 )
