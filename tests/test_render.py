@@ -292,3 +292,22 @@ def test_a_capped_sources_table_gives_each_source_one_line():
     whole = lines(ranking.Limits())
     assert sum(line.startswith("│") for line in whole) > len(brief.articles)  # the long title wraps
     assert "inspectors" in " ".join(whole) and "inspectors" not in " ".join(capped)
+
+
+def test_the_fidelity_table_keeps_rewrites_and_repeat_alterers_past_its_limit():
+    """Past the limit, an article that alters one quote is left to the quotes section
+    (thirty rows of "1 altered" at 300 articles); a likely rewrite, or an article that
+    alters two quotes or more, is still listed."""
+    from dataclasses import replace
+
+    from corroborate.model import QuoteFidelity
+    from corroborate.render import ranking
+
+    brief = full_brief()
+    rows = [QuoteFidelity(f"once-{k}", quotes=5, faithful=4, altered=1, flagged_as_rewrite=False) for k in range(6)]
+    rows += [QuoteFidelity("twice", quotes=3, faithful=1, altered=2, flagged_as_rewrite=False),
+             QuoteFidelity("rewrite", quotes=9, faithful=9, altered=0, flagged_as_rewrite=True),
+             QuoteFidelity("faithful", quotes=9, faithful=9, altered=0, flagged_as_rewrite=False)]  # fmt: skip
+    chosen = ranking.ranked_fidelity(replace(brief, quote_fidelity=tuple(rows)), limit=1)
+    assert [f.article_id for f in chosen.shown] == ["rewrite", "twice"]
+    assert chosen.left_out == 7
