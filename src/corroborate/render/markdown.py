@@ -175,7 +175,7 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         chosen_facts = ranking.ranked_facts(brief, limits)
         for slot in chosen_facts.shown:
             values = (" **vs** " if slot.status == "conflicting" else "; ").join(
-                f"{esc(v.display)} {cite(numbers, v.article_ids, limits.citations)}"
+                f"{esc(v.display)} {cite(numbers, v.article_ids, limits.value_citations)}"
                 + (f" ({view.plural(v.independent, 'independent source')})" if slot.status == "conflicting" else "")
                 for v in view.who_says_what(slot, brief)
             )

@@ -63,6 +63,7 @@ class Limits:
     quote_words: int = 60  # words of a statement's wording, and of one change shown in a diff
     diff_context: int = 8  # unchanged words shown on each side of a change in a diff
     citations: int = 12  # article numbers cited in one place
+    value_citations: int = 4  # article numbers cited for one value of a fact (its independent sources are counted beside)
     fidelity: int = 10
     problems: int = 10
     single_source_facts: bool = False  # shown when True (folded by default)
@@ -70,7 +71,7 @@ class Limits:
 
 EVERYTHING = Limits(
     sources=10**9, relations=10**9, aligned=10**9, title_lines=10**9, group_pairs=10**9, group_members=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
-    days=10**9, entities=10**9, aliases=10**9, event_words=10**9, quote_words=10**9, diff_context=10**9, citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
+    days=10**9, entities=10**9, aliases=10**9, event_words=10**9, quote_words=10**9, diff_context=10**9, citations=10**9, value_citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
 )  # fmt: skip
 
 

@@ -290,7 +290,7 @@ def facts(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iter
             if index:
                 line.append("  vs  " if slot.status == "conflicting" else "; ", style="red" if slot.status == "conflicting" else "")
             line.append(value.display)
-            line.append(" " + cite(numbers, value.article_ids, limits.citations), style="cyan")
+            line.append(" " + cite(numbers, value.article_ids, limits.value_citations), style="cyan")
             if slot.status == "conflicting":
                 line.append(f" ({value.independent} indep.)", style="dim")
         line.append(f"  ({view.plural(slot.independent_sources, 'independent source')})", style="dim")
