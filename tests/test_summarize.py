@@ -97,6 +97,10 @@ def test_pronoun_led_sentences_need_an_antecedent():
     assert not needs_antecedent("Harbour master Ilse Varrow said the tower would stay open.")
     assert not needs_antecedent("This year the tower stays open until October.")
     assert not needs_antecedent('"We rebuilt it stone by stone," said Varrow.')
+    # A leading conjunction leans on the sentence before; "it's" is "it is".
+    assert needs_antecedent("And it's the harbour police.")
+    assert needs_antecedent("But they kept the tower open.")
+    assert not needs_antecedent("Andrew Varrow kept the tower open.")
 
 
 # --- the stage ----------------------------------------------------------------------

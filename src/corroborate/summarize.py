@@ -252,8 +252,11 @@ _QUOTE_LED = re.compile(r"^" + _OPENING)
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$|" + _CLOSING + r"$")
 _STARTS_WELL = re.compile(r"^(?:" + _OPENING + r"|\()?[A-Z0-9]")
 # A sentence that opens with one of these needs the sentence before it.
+# A leading "And"/"But" leans on the sentence before as much as the pronoun after it
+# ("And it's the Egyptian military police."), and "it's" is "it is".
 _PRONOUN_START = re.compile(
-    r"^" + _OPENING + r"?(he|she|they|his|her|hers|their|theirs|him|them|its|"
+    r"^" + _OPENING + r"?(?:(?:and|but|so|or|yet),? )?(he|she|they|his|her|hers|their|theirs|him|them|its|"
+    r"it['’]s|"
     r"(this|that|these|those|it) (is|was|are|were|has|had|have|will|would|could|may|might|means|comes|came))\b",
     re.IGNORECASE,
 )
