@@ -24,8 +24,6 @@ Rankings (ties broken by content, never by input order):
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -272,52 +270,41 @@ def condensed(pieces: Sequence[tuple[str, str]], context: int, longest: int, tot
     after `longest` words: a transcript's quote printed inside a 300-word passage is a
     change a reader sees from its first words. With `total`, the whole diff ends after
     that many words, the rest counted: a passage printed around a quote makes many changes."""
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, int]] = []  # (kind, text, words of a change cut from it)
     for k, (kind, text) in enumerate(pieces):
         words = text.split()
         if kind == "equal" and len(words) > 2 * context:
             before = [] if k == 0 else words[:context]
             after = [] if k == len(pieces) - 1 else words[-context:]
-            out += [("equal", " ".join(before))] if before else []
-            out.append(("gap", "…"))
-            out += [("equal", " ".join(after))] if after else []
+            out += [("equal", " ".join(before), 0)] if before else []
+            out.append(("gap", "…", 0))
+            out += [("equal", " ".join(after), 0)] if after else []
         elif kind in ("ins", "del") and len(words) > longest:
-            out.append((kind, " ".join(words[:longest]) + f" … ({len(words) - longest} more words)"))
+            out.append((kind, " ".join(words[:longest]), len(words) - longest))
         else:
-            out.append((kind, text))
-    return out if total is None else _within(out, total)
+            out.append((kind, text, 0))
+    if total is not None:
+        out = _within(out, total)
+    return [(kind, f"{text} … ({cut} more words)" if cut else text) for kind, text, cut in out]
 
 
-def _within(pieces: list[tuple[str, str]], total: int) -> list[tuple[str, str]]:
-    """`pieces` up to `total` words (a gap's "…" counts none), the rest counted."""
-    out: list[tuple[str, str]] = []
+def _within(pieces: list[tuple[str, str, int]], total: int) -> list[tuple[str, str, int]]:
+    """`pieces` up to `total` words shown (a gap's "…" counts none), the rest counted."""
+    out: list[tuple[str, str, int]] = []
     budget = total
-    for k, (kind, text) in enumerate(pieces):
-        words = _shown_words(kind, text)
+    for k, (kind, text, cut) in enumerate(pieces):
+        words = [] if kind == "gap" else text.split()
         if budget and len(words) <= budget:
-            out.append((kind, text))
+            out.append((kind, text, cut))
             budget -= len(words)
             continue
-        rest = len(words) - budget + sum(_word_count(kind_, text_) for kind_, text_ in pieces[k + 1 :])
+        rest = len(words) - budget + cut + sum(len(t.split()) + c for kind_, t, c in pieces[k + 1 :] if kind_ != "gap")
         if budget:
-            out.append((kind, " ".join(words[:budget])))
+            out.append((kind, " ".join(words[:budget]), 0))
         if rest:
-            out.append(("gap", f"… ({rest} more words)"))
+            out.append(("gap", f"… ({rest} more words)", 0))
         break
     return out
-
-
-_CUT_CHANGE = re.compile(r" … \((\d+) more words\)$")
-
-
-def _shown_words(kind: str, text: str) -> list[str]:
-    return [] if kind == "gap" else _CUT_CHANGE.sub("", text).split()
-
-
-def _word_count(kind: str, text: str) -> int:
-    """The words a piece stands for: those shown and those a cut change counts."""
-    cut = _CUT_CHANGE.search(text) if kind != "gap" else None
-    return len(_shown_words(kind, text)) + (int(cut.group(1)) if cut else 0)
 
 
 def capped(items: Sequence[T], limit: int) -> Cut[T]:
