@@ -29,7 +29,8 @@ def esc(text: str | None) -> str:
 def cite(numbers: dict[str, int], article_ids, limit: int | None = None) -> str:
     """Links to the sources; past `limit` numbers, "+N" for the rest."""
     cited = [a for a in article_ids if a in numbers]
-    shown = cited if limit is None else cited[:limit]
+    # "+1" is no shorter than the one number it stands for
+    shown = cited if limit is None or len(cited) <= limit + 1 else cited[:limit]
     more = f"+{len(cited) - len(shown)}" if len(cited) > len(shown) else ""
     return "".join(f"[\\[{numbers[a]}\\]](#sources)" for a in shown) + more
 
