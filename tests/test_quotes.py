@@ -308,6 +308,13 @@ def test_a_speakers_statements_that_share_only_the_storys_words_stay_apart():
     groups = align.group_quotes(printed, group_of=lambda article_id: article_id, vocabulary=vocabulary)
     assert sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups) == [["a", "b"], ["c"]]
 
+    # A quote whose words the outlets echo in their own voice is judged by all its words.
+    echoed = align.story_vocabulary(["The overloaded ferry sank.", "The ferry was overloaded, divers said."])
+    assert {"ferry", "overloaded"} <= echoed
+    printed = [_printed("a", "the ferry was badly overloaded", 0), _printed("b", "the ferry was overloaded", 1)]
+    (group,) = align.group_quotes(printed, group_of=lambda article_id: article_id, vocabulary=echoed)
+    assert sorted(o.quote.span.article_id for o in group.occurrences) == ["a", "b"]  # one statement
+
     # What an outlet changes in a short quote is still found: it keeps the meaning's words.
     printed = [_printed("a", "total chaos for about ten minutes", 0), _printed("b", "complete chaos for roughly ten minutes", 1),
                _printed("c", "total chaos for about ten minutes", 2)]  # fmt: skip

@@ -231,7 +231,9 @@ def _keeps_own_words(a: tuple[str, ...], b: tuple[str, ...], vocabulary: frozens
     short, other = sorted((a, b), key=lambda words: (len(words), words))  # by content, either order
     if _contains(other, short):
         return True
-    own = _own_words(short, vocabulary)
+    # A quote made only of the story's words (its outlets echo it in their own voice,
+    # "the ferry was overloaded") is judged by all its words that are not stop words.
+    own = _own_words(short, vocabulary) or _own_words(short, frozenset())
     present = set(other)
     kept = sum(word in present for word in own)
     return bool(own) and kept >= min(2, len(own)) and 2 * kept >= len(own)
