@@ -221,14 +221,14 @@ def quote_article_ids(group: QuoteGroup) -> list[str]:
 DIFFED_VERDICTS = ("altered", "typography", "other-speaker")
 
 
-def occurrence_lines(group, shown, text_of: Callable[[Span], str] | None = None) -> list[tuple[str, tuple]]:
+def occurrence_lines(group, shown, text_of: Callable[[Span], str]) -> list[tuple[str, tuple]]:
     """The lines a group's `shown` occurrences take: ("one", occurrences) for prints a
     reader must read (changed words, another speaker, editorial marks), and ("same",
     occurrences) for the plain prints of one verdict, together on one line at the place
     of the first ("[38] cnn, [39] cnn: verbatim"; an article's two fragments named once):
     a line for each print that says the canonical words tells a reader nothing the next
-    line does not. With `text_of`, prints to be read that print the same words with the
-    same verdict share a line too (four copies of one altered wording: one diff)."""
+    line does not. Prints to be read that print the same words (`text_of` their span) with
+    the same verdict share a line too (four copies of one altered wording: one diff)."""
     lines: list[tuple[str, tuple]] = []
     plain: dict[object, list] = {}
 
@@ -246,7 +246,7 @@ def occurrence_lines(group, shown, text_of: Callable[[Span], str] | None = None)
         if not alone:
             join(occurrence.verdict, occurrence, "same")
         else:
-            words = " ".join(text_of(occurrence.quote.span).split()) if text_of else id(occurrence)
+            words = " ".join(text_of(occurrence.quote.span).split())
             join(("one", occurrence.verdict, other_speaker, verdict_note(occurrence), words), occurrence, "one")
     return [(kind, tuple(plain[key])) for kind, key in lines]
 
