@@ -40,6 +40,9 @@ MIN_SHARED_SHARE = 0.4
 SHORT_QUOTE = 8
 # Two longer quotes of one speaker that share some runs (>= MIN_SHARED_WORDS words) but
 # fewer than MIN_SHARED_SHARE are one statement when this close (MiniLM cosine).
+# (The project's paraphrase measure, `relations.sentence_similarity` at its MSRP
+# threshold, was tried here: it parts the balenciaga story's reworded apology, 0.68,
+# and keeps a speaker's talking points of Timeline17, 0.69; cosine alone is no worse.)
 REWORDED_COSINE = 0.7
 # A rewrite, not a one-word slip: at least half of an article's shared quotes
 # altered, at least two of them, and at least four words changed in all.
@@ -708,8 +711,8 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
     """The `members` that say the statement's best-backed wording (see `_statements`)."""
     if len(statement.by_article) < 2:
         return list(members)
-    best = [statement.renditions[i] for indices in _one_statement_wordings(statement, vocabulary) for i in indices]
-    wholes = [tuple(_whole(run)) for run in best]
+    wordings = [[statement.renditions[i] for i in indices] for indices in _one_statement_wordings(statement, vocabulary)]
+    wholes = [tuple(_whole(runs[0])) for runs in wordings]
 
     def says(run: Sequence[Printed]) -> bool:
         # A rendition, not each fragment: an outlet that splits a reworded quote ("I
@@ -717,10 +720,16 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
         # statement with both parts together.
         tokens = tuple(_whole(run))
         pieces = tuple(piece for f in run for piece in f.piece_key)
-        if any(_covers(whole, pieces) or (_same_statement(whole, tokens) and _holds_short(whole, tokens, vocabulary))
-               for whole in wholes):  # fmt: skip
-            return True
-        return any(_reworded_print(wording, run) for wording in best)
+        if any(_covers(whole, pieces) for whole in wholes):
+            return True  # printed inside a wording: a part of it (in a tie, its side)
+        # Otherwise one statement with every wording kept, as they are with one another
+        # (`_one_statement_wordings`): a print sharing a phrase with one of them only
+        # is another of the speaker's statements.
+        return all(
+            (_same_statement(whole, tokens) and _holds_short(whole, tokens, vocabulary))
+            or any(_reworded_print(wording, run) for wording in runs)
+            for whole, runs in zip(wholes, wordings)
+        )
 
     saying = {id(f) for run in statement.renditions if says(run) for f in run}
     kept = []
@@ -740,35 +749,24 @@ def _one_statement_wordings(statement: _Statement, vocabulary: frozenset[str] = 
     and the chain that gathered them may join a speaker's different statements ("The
     people of Egypt have spoken" / "... the people of Egypt will find those answers"):
     evidence would then pick one as canonical and call the others its alterations.
-    Wordings that are one statement pairwise (`_same_statement`, `_holds_short`) stay
-    together; of several such sets, the one printed by the most renditions stays, ties
-    broken by its words (a content key, not the input order). The other prints leave
-    and are grouped again (`_statements`)."""
+    The wordings kept are one statement pairwise (`_same_statement`, `_holds_short`),
+    not merely through a third: a long print holding two of a speaker's statements
+    ("... looking for a little more opportunity and ... violence isn't appropriate ...")
+    is one statement with each, and the two are not one. They are gathered from the
+    wording printed by the most renditions, then each wording in that order (ties
+    broken by their words, a content key, not the input order) joins if it is one
+    statement with every wording kept so far. The other prints leave and are grouped
+    again (`_statements`)."""
     wordings = _wordings(statement)
     if len(wordings) < 2:
         return wordings
     wholes = [tuple(_whole(statement.renditions[indices[0]])) for indices in wordings]
-    pairs = [(i, j) for i in range(len(wordings)) for j in range(i + 1, len(wordings))
-             if _same_statement(wholes[i], wholes[j]) and _holds_short(wholes[i], wholes[j], vocabulary)]  # fmt: skip
-    count, label = _connected_components(len(wordings), pairs)
-    if count == 1:
-        return wordings
-    sets: dict[int, list[int]] = {}
-    for k, part in enumerate(label.tolist()):
-        sets.setdefault(part, []).append(k)
-    chosen = min(sets.values(), key=lambda ks: (-sum(len(wordings[k]) for k in ks), min(" ".join(wholes[k]) for k in ks)))
-    return [wordings[k] for k in sorted(chosen)]
-
-
-def _connected_components(n: int, pairs: Sequence[tuple[int, int]]):
-    """(count, label of each node) of the graph of `n` nodes and `pairs` (scipy's)."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    rows, columns = [i for i, _ in pairs], [j for _, j in pairs]
-    graph = csr_matrix((np.ones(len(pairs), dtype=np.int8), (rows, columns)), shape=(n, n))
-    return connected_components(graph, directed=False)
+    ranked = sorted(range(len(wordings)), key=lambda k: (-len(wordings[k]), " ".join(wholes[k])))
+    kept = [ranked[0]]
+    for k in ranked[1:]:
+        if all(_same_statement(wholes[k], wholes[j]) and _holds_short(wholes[k], wholes[j], vocabulary) for j in kept):
+            kept.append(k)
+    return [wordings[k] for k in sorted(kept)]
 
 
 def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...], vocabulary: frozenset[str] = frozenset()) -> bool:
@@ -780,12 +778,33 @@ def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...], vocabulary: 
     of a long wording: "There must be reform" does not print "must be meaningful, it
     must be peaceful ...". Each holds half, a pair of words, enough for
     `_same_statement`, whose short rule links a partial quote to the statement it
-    cuts before the statement's wording is known."""
+    cuts before the statement's wording is known.
+
+    The words held are those of one stretch of the longer no more than twice the short
+    one's length (`_held_in_a_stretch`): a short quote reworded is a short stretch of
+    the statement. "Mubarak is going to have to go" is not said by a commentator's
+    150 words that name Mubarak early and say "going to go home" late, nor "let go of
+    Mubarak" by "... doesn't want to let go, a dictator who ... the clear voice of the
+    people"."""
     short, longer = sorted((wording, tokens), key=len)
     if len(short) > SHORT_QUOTE or len(longer) == len(short):
         return True
-    matcher = SequenceMatcher(None, short, longer, autojunk=False)
-    return 2 * sum(block.size for block in matcher.get_matching_blocks()) > len(short) and _keeps_own_words(short, longer, vocabulary)
+    return 2 * _held_in_a_stretch(short, longer) > len(short) and _keeps_own_words(short, longer, vocabulary)
+
+
+def _held_in_a_stretch(short: tuple[str, ...], longer: tuple[str, ...]) -> int:
+    """How many words of `short` difflib matches, in order, inside one stretch of
+    `longer` at most twice as long as `short` (the best such stretch)."""
+    blocks = [block for block in SequenceMatcher(None, short, longer, autojunk=False).get_matching_blocks() if block.size]
+    reach = 2 * len(short)
+    best = held = first = 0
+    for block in blocks:  # blocks ascend in both sequences
+        held += block.size
+        while block.b + block.size - blocks[first].b > reach:
+            held -= blocks[first].size
+            first += 1
+        best = max(best, held)
+    return best
 
 
 def _reworded_print(wording: Sequence[Printed], run: Sequence[Printed]) -> bool:
