@@ -273,6 +273,41 @@ def test_tied_wordings_that_are_two_statements_are_not_alterations_of_each_other
     assert all(verdicts[article] == "verbatim" for article in "abcd"), verdicts
 
 
+def test_tied_wordings_are_kept_together_only_when_each_pair_is_one_statement():
+    """Three wordings, each printed once: a long print holds a run of each of two
+    statements, which share nothing. It is one statement with each, the two are not one:
+    they are not kept together through it, and neither statement's print is judged an
+    alteration of the other's wording."""
+    crews = "The harbour crews need to rest before they sail again this winter"
+    vote = "Every dock worker deserves a fair vote on the new harbour contract"
+    both = "the harbour crews need to rest before they sail and every dock worker deserves a fair vote on the contract"
+    printed = [_printed("a", crews, 0), _printed("c", vote, 1), _printed("e", both, 2)]
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    group_of = {o.quote.span.article_id: k for k, g in enumerate(groups) for o in g.occurrences}
+    assert group_of["a"] != group_of["c"]
+    verdicts = {o.quote.span.article_id: o.verdict for g in groups for o in g.occurrences}
+    assert verdicts["a"] == "verbatim" and verdicts["c"] != "altered", verdicts
+
+
+def test_a_short_quote_is_held_by_one_stretch_of_a_long_one():
+    """A short quote is said by a long one only if a stretch of the long one about its
+    length holds most of its words: a commentator's long answer that names the man early
+    and says "going to go home" late does not print "Varn is going to have to go"."""
+    short = "Varn is going to have to go"
+    long_ = ("Varn is a proud man who built this harbour over thirty years, and he knows every crane on it, but I do "
+             "not think the dock workers are going to go home until they see a new contract on the table")
+    assert align.same_statement(align.words(short.lower()), align.words(long_.lower()))
+    printed = [_printed("a", short, 0), _printed("b", short, 1), _printed("c", long_, 2)]
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    assert sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups) == [["a", "b"], ["c"]]
+    assert all(o.verdict == "verbatim" for g in groups for o in g.occurrences)
+    # A short quote reworded inside a stretch of the statement stays its alteration.
+    statement = "When the alarm went off it was total chaos for about ten minutes on the lower deck, and then nothing"
+    printed = [_printed("a", statement, 0), _printed("b", statement, 1), _printed("c", "complete chaos for roughly ten minutes", 2)]
+    (group,) = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    assert {o.quote.span.article_id: o.verdict for o in group.occurrences}["c"] == "altered"
+
+
 def test_a_short_quote_altered_in_most_of_its_words_stays_altered():
     printed = [_printed("a", "It was total chaos for about ten minutes, and then it was very quiet", 0),
                _printed("b", "total chaos for about ten minutes", 1),
