@@ -311,3 +311,36 @@ def test_the_fidelity_table_keeps_rewrites_and_repeat_alterers_past_its_limit():
     chosen = ranking.ranked_fidelity(replace(brief, quote_fidelity=tuple(rows)), limit=1)
     assert [f.article_id for f in chosen.shown] == ["rewrite", "twice"]
     assert chosen.left_out == 7
+
+
+@pytest.mark.parametrize("format_", ["terminal", "md"])
+def test_a_big_story_is_read_in_shorter_forms_and_all_shows_everything(format_):
+    """Past the sources table's limit of inputs, a conflict lists its best-backed values
+    and counts the rest, and a tie's reason is given without the tie's count; `--all`
+    shows every value and the whole reason."""
+    from dataclasses import replace
+
+    from corroborate.model import Claim, FactSlot, InputStatus, QuoteGroup
+    from corroborate.render import ranking
+
+    brief = full_brief()
+    conflict = next(slot for slot in brief.facts if slot.status == "conflicting")
+    first = conflict.claims[0]
+    values = [("1200", "about 1,200"), ("900", "roughly 900"), ("700", "some 700"), ("1500", "1,500"), ("300", "300")]
+    claims = tuple(replace(first, value=value, display=display) for value, display in values)
+    tied = replace(brief.quotes[0], decided_by="2 wordings had equal independent support; printed first: gazette on 2031-03-04")
+    brief = replace(brief, facts=(replace(conflict, claims=claims),) + tuple(s for s in brief.facts if s is not conflict),
+                    quotes=(tied,) + brief.quotes[1:])  # fmt: skip
+    small = " ".join(render(brief, format_, RenderOptions(width=100)).split())
+    assert "some 700" in small and "300" in small and "more value" not in small
+    assert "2 wordings had equal independent support" in small
+    many = tuple(InputStatus(f"input-{k}.txt", "used", article_id=brief.articles[k % len(brief.articles)].id)
+                 for k in range(ranking.Limits().sources + 1))  # fmt: skip
+    big = replace(brief, inputs=many)
+    shown = " ".join(render(big, format_, RenderOptions(width=100)).split())
+    assert "about 1,200" in shown and "roughly 900" in shown and "2 more values" in shown
+    assert "canonical by evidence: printed first: gazette on 2031-03-04" in shown
+    assert "2 wordings had equal independent support" not in shown
+    everything = " ".join(render(big, format_, RenderOptions(width=100, show_all=True)).split())
+    assert all(display in everything for _, display in values) and "more value" not in everything
+    assert "2 wordings had equal independent support" in everything

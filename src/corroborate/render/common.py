@@ -258,6 +258,15 @@ def verdict_note(occurrence: QuoteOccurrence) -> str:
     return "editorial " + ", ".join(f"“{mark}”" for mark in occurrence.editorial) + ", not the speaker's words"
 
 
+def decision_text(group: QuoteGroup, short: bool = False) -> str:
+    """How evidence chose the canonical wording of a tie (empty when there was none);
+    `short`, the reason alone (`ties.decide` writes "<the tie>; <the reason>")."""
+    if not group.decided_by:
+        return ""
+    reason = group.decided_by.partition("; ")[2]
+    return f"canonical by evidence: {reason if short and reason else group.decided_by}"
+
+
 def dispute_text(group: QuoteGroup) -> str:
     """Why a statement has no canonical wording (empty when it has one)."""
     if not group.disputed:

@@ -57,7 +57,7 @@ def diff(canonical: str, printed: str, limits: ranking.Limits | None = None) -> 
 def render(brief: Brief, options: RenderOptions | None = None) -> str:
     options = options or RenderOptions()
     numbers = view.source_numbers(brief)
-    limits = ranking.limits(options.show_all)
+    limits = ranking.limits(options.show_all, len(brief.inputs))
     out: list[str] = [f"# {esc(brief.title) or 'Untitled story'}", ""]
     line = f"**{view.headline_counts(brief)}**"
     if view.date_range(brief):
@@ -128,13 +128,13 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         out += [f"## Quotes ({len(brief.quotes)})", ""]
         chosen = ranking.ranked_quotes(brief, limits.quote_groups)
         for group in chosen.shown:
-            wording = " vs ".join(f"“{esc(w)}”" for w in group.rivals) if group.disputed else f"“{esc(ranking.clipped(group.canonical, limits.quote_words))}”"
+            wording = " vs ".join(f"“{esc(ranking.clipped(w, limits.quote_words))}”" for w in group.rivals) if group.disputed else f"“{esc(ranking.clipped(group.canonical, limits.quote_words))}”"
             out.append(f"- **{esc(group.speaker or 'unknown speaker')}**: {wording} {cite(numbers, view.quote_article_ids(group), limits.citations)}")
             if group.disputed:
                 out.append(f"  - _{esc(view.dispute_text(group))}_")
                 out += [f"  - wordings differ: {diff(group.rivals[0], rival, limits)}" for rival in group.rivals[1:]]
             elif group.decided_by:
-                out.append(f"  - _canonical by evidence: {esc(group.decided_by)}_")
+                out.append(f"  - _{esc(view.decision_text(group, limits.one_line_notes))}_")
             occurrences = ranking.shown_occurrences(group, limits.occurrences)
             for kind, items in view.occurrence_lines(group, occurrences.shown, brief.text):
                 if kind == "same":
@@ -153,7 +153,7 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
                 if occurrence.verdict in view.DIFFED_VERDICTS:
                     line += f": {diff(group.canonical, brief.text(occurrence.quote.span), limits)}"
                 elif occurrence.verdict == "disputed":
-                    line += f": “{esc(brief.text(occurrence.quote.span))}”"
+                    line += f": “{esc(ranking.clipped(brief.text(occurrence.quote.span), limits.quote_words))}”"
                 out.append(line)
             if occurrences.left_out:
                 out.append(f"  - _… {occurrences.left_out} more print it faithfully_")
@@ -175,11 +175,14 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         out += [f"## Facts ({len(brief.facts)})", "", "| Status | Subject | Attribute | Who says what | Independent sources |", "|---|---|---|---|--:|"]
         chosen_facts = ranking.ranked_facts(brief, limits)
         for slot in chosen_facts.shown:
+            said = ranking.capped(view.who_says_what(slot, brief), limits.fact_values)
             values = (" **vs** " if slot.status == "conflicting" else "; ").join(
                 f"{esc(v.display)} {cite(numbers, v.article_ids, limits.value_citations)}"
                 + (f" ({view.plural(v.independent, 'independent source')})" if slot.status == "conflicting" else "")
-                for v in view.who_says_what(slot, brief)
+                for v in said.shown
             )
+            if said.left_out:
+                values += f" _{'vs' if slot.status == 'conflicting' else 'and'} {view.plural(said.left_out, 'more value')}_"
             status = f"**{slot.status}**" if slot.status == "conflicting" else slot.status
             out.append(f"| {status} | {esc(slot.subject)} | {esc(slot.attribute)} | {values} | {slot.independent_sources} |")
         out += left_out(len(chosen_facts.corroborated_left_out), "corroborated facts")

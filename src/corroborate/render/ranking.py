@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
 from ..independence import print_key, source_count
@@ -62,19 +62,35 @@ class Limits:
     diff_context: int = 8  # unchanged words shown on each side of a change in a diff
     citations: int = 12  # article numbers cited in one place
     value_citations: int = 4  # article numbers cited for one value of a fact (its independent sources are counted beside)
+    fact_values: int = 8  # values of one fact listed (the others counted)
     fidelity: int = 10
     problems: int = 10
     single_source_facts: bool = False  # shown when True (folded by default)
+    one_line_notes: bool = False  # a tie's reason and a disputed print's words cut to one line
 
 
 EVERYTHING = Limits(
     sources=10**9, relations=10**9, aligned=10**9, title_lines=10**9, group_pairs=10**9, group_members=10**9, quote_groups=10**9, occurrences=10**9, facts=10**9,
-    days=10**9, entities=10**9, aliases=10**9, event_words=10**9, quote_words=10**9, diff_context=10**9, citations=10**9, value_citations=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
+    days=10**9, entities=10**9, aliases=10**9, event_words=10**9, quote_words=10**9, diff_context=10**9, citations=10**9, value_citations=10**9,
+    fact_values=10**9, fidelity=10**9, problems=10**9, single_source_facts=True,
 )  # fmt: skip
 
+# A story too big to read whole (more inputs than the sources table lists) is read
+# by its outline: every altered quote and every conflict is still there, each in
+# fewer words (the first words of a wording, a diff and a day's event; a conflict's
+# best-backed values, fewer article numbers where the count of independent sources
+# is beside them; a tie's reason on one line). At 300 articles the sections
+# these shorten were two thirds of the terminal brief.
+BIG_STORY = replace(Limits(), relations=2, quote_words=30, event_words=25, citations=4, value_citations=2, fact_values=3,
+                    one_line_notes=True)
 
-def limits(show_all: bool) -> Limits:
-    return EVERYTHING if show_all else Limits()
+
+def limits(show_all: bool, inputs: int = 0) -> Limits:
+    """What the text renderers show: everything with `show_all`; for a story of more
+    `inputs` than the sources table lists, `BIG_STORY`'s shorter forms."""
+    if show_all:
+        return EVERYTHING
+    return BIG_STORY if inputs > Limits().sources else Limits()
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,13 @@ def left_out(count: int, what: str) -> Text:
     return Text(ranking.left_out_note(count, what), style="dim italic")
 
 
+def note(text: str, style: str, limits: ranking.Limits) -> Text:
+    """A line of explanation; on one line, cut to the width, with `limits.one_line_notes`."""
+    if limits.one_line_notes:
+        return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+    return Text(text, style=style)
+
+
 def section(title: str, count: int | None = None) -> Rule:
     label = f"{title} ({count})" if count is not None else title
     return Rule(Text(label, style="bold"), align="left", style="dim")
@@ -217,19 +224,19 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
         head = Text()
         head.append(group.speaker or "unknown speaker", style="bold")
         if group.disputed:
-            head.append(": " + " vs ".join(f"“{wording}”" for wording in group.rivals) + " ")
+            head.append(": " + " vs ".join(f"“{ranking.clipped(wording, limits.quote_words)}”" for wording in group.rivals) + " ")
         else:
             head.append(": “" + ranking.clipped(group.canonical, limits.quote_words) + "” ")
         head.append(cite(numbers, view.quote_article_ids(group), limits.citations), style="cyan")
         yield head
         if group.disputed:
-            yield Padding(Text(view.dispute_text(group), style="yellow"), (0, 0, 0, 4), expand=False)
+            yield Padding(note(view.dispute_text(group), "yellow", limits), (0, 0, 0, 4), expand=False)
             for rival in group.rivals[1:]:
                 line = Text("wordings differ: ")
                 line.append(diff_text(group.rivals[0], rival, limits))
                 yield Padding(line, (0, 0, 0, 4), expand=False)
         elif group.decided_by:
-            yield Padding(Text(f"canonical by evidence: {group.decided_by}", style="dim"), (0, 0, 0, 4), expand=False)
+            yield Padding(note(view.decision_text(group, limits.one_line_notes), "dim", limits), (0, 0, 0, 4), expand=False)
         occurrences = ranking.shown_occurrences(group, limits.occurrences)
         for kind, items in view.occurrence_lines(group, occurrences.shown, brief.text):
             if kind == "same":
@@ -251,6 +258,8 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
                 line.append(diff_text(group.canonical, brief.text(occurrence.quote.span), limits))
             elif occurrence.verdict == "disputed":
                 line.append("  " + brief.text(occurrence.quote.span))
+                if limits.one_line_notes:  # which wording it holds is in its first words
+                    line.no_wrap, line.overflow = True, "ellipsis"
             yield Padding(line, (0, 0, 0, 4), expand=False)
         if occurrences.left_out:
             yield Padding(Text(f"… {occurrences.left_out} more print it faithfully", style="dim"), (0, 0, 0, 4), expand=False)
@@ -286,14 +295,16 @@ def facts(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iter
         line = Text()
         line.append(f"{slot.status:<13}", style=STATUS_STYLE.get(slot.status, ""))
         line.append(f" {slot.subject} — {slot.attribute}: ", style="bold")
-        values = view.who_says_what(slot, brief)
-        for index, value in enumerate(values):
+        values = ranking.capped(view.who_says_what(slot, brief), limits.fact_values)
+        for index, value in enumerate(values.shown):
             if index:
                 line.append("  vs  " if slot.status == "conflicting" else "; ", style="red" if slot.status == "conflicting" else "")
             line.append(value.display)
             line.append(" " + cite(numbers, value.article_ids, limits.value_citations), style="cyan")
             if slot.status == "conflicting":
                 line.append(f" ({value.independent} indep.)", style="dim")
+        if values.left_out:
+            line.append(f"  {'vs' if slot.status == 'conflicting' else 'and'} {view.plural(values.left_out, 'more value')}", style="dim")
         line.append(f"  ({view.plural(slot.independent_sources, 'independent source')})", style="dim")
         yield line
     if chosen.corroborated_left_out:
@@ -387,7 +398,7 @@ def changes(brief: Brief, numbers: dict[str, int]) -> Iterator[RenderableType]:
 def renderables(brief: Brief, options: RenderOptions | None = None) -> Iterator[RenderableType]:
     options = options or RenderOptions()
     numbers = view.source_numbers(brief)
-    limits = ranking.limits(options.show_all)
+    limits = ranking.limits(options.show_all, len(brief.inputs))
     yield header(brief)
     yield Text("")
     yield sources_table(brief, numbers, limits)
