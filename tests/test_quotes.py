@@ -401,6 +401,35 @@ def test_speakers_named_pronoun_company_lead_in_and_public(fiction_quotes):
     assert _speaker_of(article, quotes, "We told the council") == "residents on social media"
 
 
+def test_a_live_blog_stamp_before_the_speaker_is_not_the_speaker():
+    """A live blog's entry starts with its stamp in parentheses; the parser can make a
+    word of it the subject of the entry's verb, and the speaker's name an apposition."""
+    text = ("Frank Tessler flew to Valdport to meet with officials there, spokesman Olek Brandt told reporters. "
+            "(Update 2:18 p.m. Valdport, 7:18 a.m. ET) Tarek Samy, chair of the Northern Ports Board, told Radio Nord "
+            "that if he is asked to play a role during any political transition, `` I will carry out my duties to "
+            "serve the people of Valdport. '' (Update 1:04 p.m. Valdport, 6:04 a.m. ET) Ferry line Skarholm says it "
+            "has organised extra crossings.")
+    article = Article(id="u1", origin="live.txt", title="Live: harbour talks", text=text)
+    (quote,) = extract_quotes([article])["u1"]
+    assert quote.speaker == "Tarek Samy"
+
+
+def test_things_that_continue_do_not_speak():
+    """"Continue" is a speech verb ("she continued"), but negotiations that continue
+    among the parties are not the speaker of the quote after them."""
+    text = ("`` The board must put forward a credible path toward a fair contract, and it has not yet seized that "
+            "opportunity, '' Mayor Ilsa Varn said in a statement. Varn did not call on the board to resign, but she "
+            "did call for the curfew to be lifted while negotiations continue among the council, the unions and the "
+            "port on the harbour's future. `` As we have said from the beginning of this dispute, the future of the "
+            "harbour will be determined by its workers. ''")
+    article = Article(id="c1", origin="talks.txt", title="Harbour talks", text=text)
+    speakers = [quote.speaker for quote in extract_quotes([article])["c1"]]
+    assert speakers[0] == "Ilsa Varn" and "negotiations" not in speakers, speakers
+    said = Article(id="c2", origin="said.txt", title="Harbour talks",
+                   text="Mayor Ilsa Varn paused. `` We will not sign this, '' she continued.")
+    assert [quote.speaker for quote in extract_quotes([said])["c2"]] == ["Ilsa Varn"]
+
+
 def test_quote_spans_point_at_the_quoted_words(fiction_quotes):
     article, quotes = fiction_quotes
     for quote in quotes:

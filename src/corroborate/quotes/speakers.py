@@ -60,7 +60,20 @@ def is_cue(token) -> bool:
     lower = token.lower_
     if lower == "according":
         return True
+    if token.lemma_.lower() == "continue":
+        # "she continued" speaks; "while negotiations continue among the parties" does not.
+        return _continues_speaking(token)
     return token.lemma_.lower() in SPEECH_LEMMAS or lower in SPEECH_VERBS
+
+
+def _continues_speaking(token) -> bool:
+    """"Continue" is speech only when someone who speaks continues: a name, a pronoun,
+    or a person, organisation or statement by its noun."""
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return True  # "..., continued the spokeswoman" and the like: the rest decides
+    return (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _NAME_LABELS
+            or subject.lower_ in _PERSON_NOUNS | _ORG_NOUNS | _STATEMENT_NOUNS)
 
 
 _PERSON_PRONOUNS = frozenset("he she him her i".split())
@@ -463,7 +476,8 @@ class _Frame:
 
             doc = self.tokens.doc
             flags = _cue_flags(doc)[self.tokens.start : self.tokens.end]
-            self._cues = [doc[int(i)] for i in np.flatnonzero(flags) + self.tokens.start]
+            cues = [doc[int(i)] for i in np.flatnonzero(flags) + self.tokens.start]
+            self._cues = [t for t in cues if t.lemma_.lower() != "continue" or _continues_speaking(t)]  # see is_cue
         return self._cues
 
     def usable_cues(self, quotes: Sequence[QuotedSpan]) -> list[tuple]:
@@ -577,7 +591,14 @@ def _subject(cue):
     for _ in range(4):
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
-                return child
+                if not _aside(child, cue):
+                    return child
+                # A live blog's stamp before the sentence, "(Update 2:18 p.m. Cairo, 7:18
+                # a.m. ET) Amre Moussa ... told Al Arabiya TV": the parser makes a word of
+                # the stamp the subject and the name after it an apposition.
+                named = next((t for t in child.subtree if t.dep_ == "appos" and t.pos_ == "PROPN" and not _aside(t, cue)), None)
+                if named is not None:
+                    return named
         if child_is_who(token):
             return token.head
         if token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ"):
@@ -586,6 +607,18 @@ def _subject(cue):
             break  # "as she said", "because ...": the clause above is not the speaker's
         token = token.head
     return None
+
+
+def _aside(token, cue) -> bool:
+    """Whether `token` is inside parentheses that close before `cue`: an aside, never
+    the subject of the cue's sentence."""
+    doc = token.doc
+    for k in range(token.i - 1, max(token.sent.start, token.i - 40) - 1, -1):
+        if doc[k].text == ")":
+            return False
+        if doc[k].text == "(":
+            return any(doc[j].text == ")" for j in range(token.i + 1, cue.i))
+    return False
 
 
 _MARKS = frozenset("\"\u201c\u201d\u201e\u2018\u2019'`\u00ab\u00bb")
