@@ -6,6 +6,8 @@ Balenciaga articles and the bundled example story at run time.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from pathlib import Path
 
@@ -186,6 +188,15 @@ def test_heavily_reworded_quote_of_the_same_speaker_is_one_statement_shown_alter
     assert verdicts == {"a": "verbatim", "b": "verbatim", "c": "altered"}
     other_speaker = [_printed("a", original, 0), _printed("c", reworded, 1, speaker="Tomas Peck")]
     assert len(align.group_quotes(other_speaker, group_of=lambda article_id: article_id)) == 2
+    # Outlets reword each other's prints; one outlet that prints the speaker twice in
+    # words this far apart heard two statements.
+    outlets = [replace(item, outlet=outlet) for item, outlet in zip(printed, ("Harbour Post", "Harbour Post", "Coast FM"))]
+    (group,) = align.group_quotes(outlets, group_of=lambda article_id: article_id)
+    assert {o.quote.span.article_id: o.verdict for o in group.occurrences}["c"] == "altered"
+    own = [replace(item, outlet="Harbour Post") for item in printed]
+    groups = align.group_quotes(own, group_of=lambda article_id: article_id)
+    assert sorted(sorted(o.quote.span.article_id for o in g.occurrences) for g in groups) == [["a", "b"], ["c"]]
+    assert all(o.verdict == "verbatim" for g in groups for o in g.occurrences)
 
 
 def test_statements_of_different_speakers_sharing_a_phrase_stay_apart():

@@ -203,7 +203,7 @@ def find_quotes(brief: Brief, options=None) -> Brief:
         for quote, explicit in found[article.id]:
             order = article_index * 10_000_000 + quote.span.start
             paragraph = len(re.findall(r"\n+", article.text[: quote.span.start]))
-            printed.append(align.Printed.read(quote, article.slice(quote.span), order, explicit, paragraph))
+            printed.append(align.Printed.read(quote, article.slice(quote.span), order, explicit, paragraph, article.outlet or ""))
     vocabulary = align.story_vocabulary(_narration(article, [q for q, _ in found[article.id]]) for article in brief.articles)
     groups = align.group_quotes(printed, brief.group_of, ties.StoryEvidence.of(brief), vocabulary)
     fidelity = align.fidelity(groups, [a.id for a in brief.articles], brief.group_of)

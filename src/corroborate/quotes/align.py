@@ -82,6 +82,7 @@ class Printed:
     pieces: list[list[str]] = field(default_factory=list)
     editorial: tuple[str, ...] = ()  # the outlet's marks, as printed
     speaker_text: str = ""  # `text` with editorial insertions blanked out
+    outlet: str = ""  # the article's outlet, when known
 
     def __post_init__(self) -> None:
         self.pieces = self.pieces or [self.tokens]
@@ -98,12 +99,12 @@ class Printed:
         return tuple(map(tuple, self.pieces))
 
     @classmethod
-    def read(cls, quote: Quote, text: str, order: int, explicit: bool, paragraph: int = 0) -> Printed:
+    def read(cls, quote: Quote, text: str, order: int, explicit: bool, paragraph: int = 0, outlet: str = "") -> Printed:
         """A printed quote, its words read without the outlet's editorial marks."""
         reading = editorial.read(text)
         pieces = [[normalise(w) for w in words(piece)] for piece in reading.pieces]
         tokens = [token for piece in pieces for token in piece]
-        return cls(quote, text, tokens, order, explicit, paragraph, pieces, reading.marks, reading.speaker_text)
+        return cls(quote, text, tokens, order, explicit, paragraph, pieces, reading.marks, reading.speaker_text, outlet)
 
 
 def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
@@ -360,17 +361,30 @@ def _inside_another(fragment: Printed, fragments: Sequence[Printed]) -> bool:
 
 def _reworded_candidate(a: Printed, b: Printed) -> bool:
     """Two longer quotes of one speaker in two articles that share some runs of words
-    but fewer than `same_statement` asks: one statement if their meaning is the same."""
+    but fewer than `same_statement` asks: one statement if their meaning is the same.
+    Not two prints of one outlet (`_one_outlet`)."""
     return (
         bool(a.quote.speaker)
         and a.quote.speaker == b.quote.speaker
         and a.quote.span.article_id != b.quote.span.article_id
+        and not _one_outlet([a, b])
         and min(len(a.tokens), len(b.tokens)) > SHORT_QUOTE
         and _common_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
         and not _same_statement(a.token_key, b.token_key)
         and _in_shared_runs(a.tokens, b.tokens, MIN_RUN) >= MIN_SHARED_WORDS
         and _shared_words(a.tokens, b.tokens) >= MIN_SHARED_WORDS
     )
+
+
+def _one_outlet(prints: Iterable[Printed]) -> bool:
+    """Whether the prints are all of one known outlet. A speaker's words that one outlet
+    prints twice, sharing only some runs, are two statements: the outlet heard the
+    speaker twice (a spokesman's talking points at two briefings: "It should lead to
+    elections that are free and fair ..." / "There needs to be a transition process
+    ...", MiniLM cosine 0.78), it does not reword its own print. Outlets reword each
+    other's prints (the balenciaga story's apology, 0.73)."""
+    outlets = {item.outlet for item in prints}
+    return len(outlets) == 1 and "" not in outlets
 
 
 class _Similarity:
@@ -814,7 +828,7 @@ def _reworded_print(wording: Sequence[Printed], run: Sequence[Printed]) -> bool:
     from ..nlp import embed
 
     speaker = wording[0].quote.speaker
-    if not speaker or any(f.quote.speaker != speaker for f in run):
+    if not speaker or any(f.quote.speaker != speaker for f in run) or _one_outlet([*wording, *run]):
         return False
     whole, tokens = tuple(_whole(wording)), tuple(_whole(run))
     if min(len(whole), len(tokens)) <= SHORT_QUOTE or _common_words(whole, tokens) < MIN_SHARED_WORDS:
