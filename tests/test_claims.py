@@ -484,6 +484,21 @@ def test_amounts_an_order_of_magnitude_apart_are_two_things():
     assert _conflicts_of_one_day(texts) == [{"5000 USD", "6000 USD"}]
 
 
+def test_a_duration_agrees_within_half_the_unit_it_is_given_in():
+    """As for counts and amounts: "a day" is not contradicted by "12 hours", nor "a year"
+    by "eight months"; "ten days" against "twelve days" is a conflict."""
+    texts = [
+        ("Eastmere Herald", "The Eastmere ferry terminal stayed closed for a day after the bomb threat, police said."),
+        ("Bay Courier", "The Eastmere ferry terminal stayed closed for 12 hours after the bomb threat, police said."),
+    ]  # fmt: skip
+    assert not _conflicts_of_one_day(texts)
+    texts = [
+        ("Eastmere Herald", "Harbour master Ines Valdor was held by the strikers for ten days, her office said."),
+        ("Bay Courier", "Harbour master Ines Valdor was held by the strikers for twelve days, her office said."),
+    ]  # fmt: skip
+    assert _conflicts_of_one_day(texts) == [{"10 days", "12 days"}]
+
+
 def test_a_rate_is_no_duration_and_one_of_is_no_child_count():
     text = ("Deckhands on the Eastmere ferry earn $15 an hour and most commuters spend $2 a day on fares. "
             "Harbour master Ines Valdor spoke to the father of one of the injured passengers for an hour.")  # fmt: skip
