@@ -5,7 +5,9 @@ quoted sentences best of the splitters tried); around it we add what news text
 needs: a paragraph break always ends a sentence (headlines, lead-in lines and
 captions often have no final punctuation), and a split that would leave a
 closing quote mark or a lone fragment at the start of the next sentence is
-undone.
+undone. A live blog's stamp ("(Update 4:08 a.m. Tuesday in Cairo, 9:08 p.m. ET
+Monday)") and a transcript's speaker label ("WOLF BLITZER, CNN ANCHOR:") that open a
+sentence are sentences of their own: the words after them are what was reported.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # after an abbreviation it did not know ("approx. three"): glue it back.
 _CONTINUATION = re.compile(r"^[\s\"'”’)\]]*[a-z]")
 _MIN_SENTENCE_CHARS = 3
+# When a live blog wrote an entry ("(Update 4:08 a.m. Tuesday in Cairo, 9:08 p.m. ET
+# Monday)"), not when anything happened: the facts stage dates no event by it.
+LIVE_BLOG_STAMP = re.compile(r"\(\s*updated?\b[^()\n]{0,80}?\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\b[^()\n]{0,80}\)", re.IGNORECASE)
+# A transcript's speaker label, in capitals: "BLITZER:", "WOLF BLITZER, CNN ANCHOR:".
+_SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)?:(?= )")
 
 
 def paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -51,7 +58,21 @@ def _split_paragraph(paragraph: str) -> list[tuple[int, int]]:
             pieces[-1] = (pieces[-1][0], end)
         else:
             pieces.append((start, end))
-    return pieces or [(0, len(paragraph))]
+    return [part for start, end in pieces for part in _opening_label(paragraph, start, end)] or [(0, len(paragraph))]
+
+
+def _opening_label(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence (`start`, `end` in `text`) with a stamp or speaker label that opens it
+    (`LIVE_BLOG_STAMP`, `_SPEAKER_LABEL`) cut off as a sentence of its own."""
+    label = LIVE_BLOG_STAMP.match(text, start, end) or _SPEAKER_LABEL.match(text, start, end)
+    if label is None:
+        return [(start, end)]
+    rest = label.end()
+    while rest < end and text[rest].isspace():
+        rest += 1
+    if end - rest < _MIN_SENTENCE_CHARS:
+        return [(start, end)]
+    return [(start, label.end()), *_opening_label(text, rest, end)]
 
 
 def split_article(article: Article) -> list[Sentence]:

@@ -7,16 +7,13 @@ import re
 from .. import dates as datemod
 from ..entities import in_quote
 from ..nlp import tokens_where
+from ..sentences import LIVE_BLOG_STAMP
 from .clauses import clause_fields, clause_terms
 from .context import ArticleContext, Found, make_claim, name_at, names_in, paragraph, tokens_of
 from .grammar import subject_of_noun, subject_of_verb, unlikely_verb
 
 _PARTICIPANT_PREPS = {"against", "with", "by"}
 
-# A live blog's stamp on an entry, "(Update 4:08 a.m. Tuesday in Cairo, 9:08 p.m. ET
-# Monday)": when the blog wrote, not when anything happened. Its two days (Cairo's and New
-# York's) set every entry's "date of update" against the next.
-LIVE_BLOG_STAMP = re.compile(r"\(\s*updated?\b[^()\n]{0,80}?\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\b[^()\n]{0,80}\)", re.IGNORECASE)
 
 
 # Verbs (and verb + object) that all name one act, making a statement: "wrote on
@@ -97,6 +94,8 @@ def _unattributed_quote(ctx: ArticleContext, offset: int) -> bool:
 
 def dates(ctx: ArticleContext, mentions: list[datemod.DateMention]) -> list[Found]:
     found = []
+    # A live blog's stamp dates its entry, no event; its two days (Cairo's and New York's)
+    # had set every entry's "date of update" against the next.
     stamps = [(m.start(), m.end()) for m in LIVE_BLOG_STAMP.finditer(ctx.article.text)]
     for mention in mentions:
         if mention.date is None or any(start <= mention.start < end for start, end in stamps):
