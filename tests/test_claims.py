@@ -499,6 +499,19 @@ def test_a_duration_agrees_within_half_the_unit_it_is_given_in():
     assert _conflicts_of_one_day(texts) == [{"10 days", "12 days"}]
 
 
+def test_one_outlet_giving_two_values_is_no_conflict_between_outlets():
+    """A conflict is two outlets disagreeing. One outlet's live blog that puts the toll at
+    three in the morning and eight by the evening revised it (or reports two events): its
+    two values stay two facts. Two outlets giving the same two values conflict."""
+    texts = [
+        ("Eastmere Herald", "Three people were killed when the Eastmere ferry terminal roof fell in, the harbour authority said."),
+        ("Eastmere Herald", "Eight people were killed when the Eastmere ferry terminal roof fell in, the harbour authority said."),
+    ]  # fmt: skip
+    assert not _conflicts_of_one_day(texts)
+    texts[1] = ("Bay Courier", texts[1][1])
+    assert _conflicts_of_one_day(texts) == [{"3", "8"}]
+
+
 def test_a_rate_is_no_duration_and_one_of_is_no_child_count():
     text = ("Deckhands on the Eastmere ferry earn $15 an hour and most commuters spend $2 a day on fares. "
             "Harbour master Ines Valdor spoke to the father of one of the injured passengers for an hour.")  # fmt: skip

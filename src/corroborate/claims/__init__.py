@@ -104,6 +104,7 @@ def facts_of(brief: Brief, options: BriefOptions | None = None) -> tuple[list, l
     found = [item for item in found if informative(item)]
     for item in found:
         item.published = brief.article(item.claim.span.article_id).published
+        item.outlet = brief.article(item.claim.span.article_id).outlet or ""
         context = item.claim.context
         if context is not None:
             # Its words alone: a live blog's entry reprinted as "-- Tony Blair ... told

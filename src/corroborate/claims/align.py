@@ -142,8 +142,8 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
     # a pair matters, so a bool matrix (a quarter of a float32 one), joined by `or`.
     forbidden = (differ_sum > 0) & (cross_sum == 0)
     # Two clusters whose values differ join only if two of their reports of one news
-    # cycle differ (`NEWS_CYCLE_DAYS`); joined by `or` too.
-    contemporary = (differ_sum > 0) & (cross_sum > 0) & ~_cycles_apart(items)
+    # cycle differ (`NEWS_CYCLE_DAYS`), of two outlets (`_one_outlet`); joined by `or` too.
+    contemporary = (differ_sum > 0) & (cross_sum > 0) & ~_cycles_apart(items) & ~_one_outlet(items)
     # ...that do not give their values in the same words (`_worded_alike`), nor values
     # an order of magnitude apart (`_magnitudes_apart`), nor of different places
     # (`_places_apart`)...
@@ -321,6 +321,20 @@ def _said_alike(items: list[Found], candidates):
     out[rows[said], columns[said]] = True
     out[columns[said], rows[said]] = True
     return out
+
+
+def _one_outlet(items: list[Found]):
+    """Pairs of claims of one known outlet. A conflict is two outlets disagreeing: one
+    outlet's own reports that give two values are its revision (a toll updated through
+    the day of a live blog) or two facts (its reports of two events), and stay two facts,
+    as reports of two news cycles do. In a story of one outlet's articles (Timeline17:
+    CNN's coverage of Egypt's uprising), 43 of 44 conflicts were such pairs, most of them
+    tolls and dates of different events. An article whose outlet is unknown may be of any."""
+    import numpy as np
+
+    codes: dict[str, int] = {}
+    outlet = np.array([codes.setdefault(item.outlet, len(codes)) if item.outlet else -1 - k for k, item in enumerate(items)])
+    return outlet[:, None] == outlet[None, :]
 
 
 def _cycles_apart(items: list[Found]):

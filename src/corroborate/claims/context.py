@@ -39,6 +39,7 @@ class Found:
     # reprinted a day later; set by `find_facts`).
     printed: str = ""
     published: dt.date | None = None  # its article's publication date, if it gives one
+    outlet: str = ""  # its article's outlet, if known
     # Its sentence, normalised as relations compare sentences (`dedup.normalise`): two
     # different values are one fact in conflict only where their sentences say the same
     # thing (`align._said_alike`).
