@@ -41,8 +41,9 @@ SHORT_QUOTE = 8
 # Two longer quotes of one speaker that share some runs (>= MIN_SHARED_WORDS words) but
 # fewer than MIN_SHARED_SHARE are one statement when this close (MiniLM cosine).
 # (The project's paraphrase measure, `relations.sentence_similarity` at its MSRP
-# threshold, was tried here: it parts the balenciaga story's reworded apology, 0.68,
-# and keeps a speaker's talking points of Timeline17, 0.69; cosine alone is no worse.)
+# threshold, was tried here: it parts the balenciaga story's reworded apology (0.68)
+# along with a speaker's talking points of Timeline17 (0.62-0.69), so no bar of it
+# tells them apart. One outlet's own two prints are never a rewording: `_one_outlet`.)
 REWORDED_COSINE = 0.7
 # A rewrite, not a one-word slip: at least half of an article's shared quotes
 # altered, at least two of them, and at least four words changed in all.
