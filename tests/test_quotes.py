@@ -441,6 +441,24 @@ def test_things_that_continue_do_not_speak():
     assert [quote.speaker for quote in extract_quotes([said])["c2"]] == ["Ilsa Varn"]
 
 
+def test_an_aside_after_a_dash_is_not_part_of_the_name():
+    text = ("`` The strike is about safety, '' Mayor Ilsa Varn said. Harbour League chair Tarek Samy -- Varn's former "
+            "deputy -- called Monday for calm. Tarek Samy said: `` We will carry out our duties to serve the people of "
+            "Valdport. ''")
+    article = Article(id="d1", origin="dash.txt", title="Harbour strike", text=text)
+    assert [quote.speaker for quote in extract_quotes([article])["d1"]] == ["Ilsa Varn", "Tarek Samy"]
+
+
+def test_what_continues_to_do_something_does_not_speak():
+    """ "The Harbour Board will continue to stand up for ..., she affirmed.": the board
+    does not say the quote after it."""
+    text = ("`` The strike is about safety, '' Mayor Ilsa Varn said, adding that talks would go on. The Harbour Board "
+            "will continue to stand up for the rights of the dock workers, she affirmed. `` This moment of anger has "
+            "to be turned into a moment of promise. ''")
+    article = Article(id="d2", origin="board.txt", title="Harbour strike", text=text)
+    assert [quote.speaker for quote in extract_quotes([article])["d2"]] == ["Ilsa Varn", "Ilsa Varn"]
+
+
 def test_quote_spans_point_at_the_quoted_words(fiction_quotes):
     article, quotes = fiction_quotes
     for quote in quotes:

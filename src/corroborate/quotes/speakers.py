@@ -67,8 +67,10 @@ def is_cue(token) -> bool:
 
 
 def _continues_speaking(token) -> bool:
-    """"Continue" is speech only when someone who speaks continues: a name, a pronoun,
-    or a person, organisation or statement by its noun."""
+    """"Continue" is speech only when someone who speaks continues (a name, a pronoun,
+    or a person, organisation or statement by its noun), and not "to" do something."""
+    if any(c.dep_ == "xcomp" for c in token.children):
+        return False  # "will continue to stand up for ...": the verb after it says what
     subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
     if subject is None:
         return True  # "..., continued the spokeswoman" and the like: the rest decides
@@ -99,6 +101,7 @@ _PUBLIC_GROUPS = ("fans", "residents", "followers", "users", "locals", "readers"
                   "critics", "voters", "parents", "customers", "supporters")
 _RELATIVE = frozenset("which that what whom".split())
 _NAME_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "ORG", "NORP": "ORG"}
+_ASIDE_DASH = re.compile(r"\s+(?:--|\u2014|\u2013)\s+")
 _POSSESSIVE = re.compile(r"(?:[\u2019']s?|\s*[-\u2013\u2014:,])+$")
 # How far back (in paragraphs) a previous speaker is still "the current one".
 _CARRY_PARAGRAPHS = 3
@@ -106,6 +109,9 @@ _CARRY_PARAGRAPHS = 3
 
 def clean_name(text: str) -> str:
     text = " ".join(text.replace("\u201c", " ").replace("\u201d", " ").replace('"', " ").split())
+    # A spaced dash opens an aside, never part of a name: the tagger takes "Amre Moussa
+    # -- Mubarak's former foreign minister" for one person, "Amre Moussa -- Mubarak".
+    text = _ASIDE_DASH.split(text, maxsplit=1)[0]
     text = _POSSESSIVE.sub("", text)
     text = re.sub(r"^(?:the|The)\s+", "", text)
     return text.strip(" .,:;-")
