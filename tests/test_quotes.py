@@ -459,6 +459,17 @@ def test_what_continues_to_do_something_does_not_speak():
     assert [quote.speaker for quote in extract_quotes([article])["d2"]] == ["Ilsa Varn", "Ilsa Varn"]
 
 
+def test_a_capitalised_word_of_a_name_is_no_speech_verb():
+    """ "States" in "the United States" is not "states"; "..., Viguerie notes." still is."""
+    text = ("Tarek Samy, the former head of the Northern Ports Board who returned to Valdport last week, spoke to "
+            "Radio Nord. Samy told the station that the United States needs to `` let go '' of its longtime ally. "
+            "`` My message to the council is simple: you need to let go of the old contract. ''")
+    article = Article(id="n1", origin="name.txt", title="Harbour strike", text=text)
+    assert {quote.speaker for quote in extract_quotes([article])["n1"]} == {"Tarek Samy"}
+    notes = Article(id="n2", origin="notes.txt", title="Harbour strike", text="`` We will not sign, '' Viguerie notes.")
+    assert [quote.speaker for quote in extract_quotes([notes])["n2"]] == ["Viguerie"]
+
+
 def test_quote_spans_point_at_the_quoted_words(fiction_quotes):
     article, quotes = fiction_quotes
     for quote in quotes:

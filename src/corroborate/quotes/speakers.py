@@ -499,8 +499,10 @@ class _Frame:
             for token in self.cues():
                 lower = token.lower_
                 if lower != "according" and token.pos_ not in ("VERB", "AUX"):
-                    # "..., Viguerie notes." with the verb tagged as a noun.
-                    if not (token.i > para.start and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")):
+                    # "..., Viguerie notes." with the verb tagged as a noun; capitalised,
+                    # the word is part of a name ("the United States needs to ...").
+                    if not (token.i > para.start and doc[token.i - 1].pos_ in ("PROPN", "PRON") and lower.endswith("s")
+                            and token.is_lower):
                         continue
                 if _inside(token, quotes):
                     continue
