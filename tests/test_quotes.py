@@ -412,6 +412,12 @@ def test_speakers_named_pronoun_company_lead_in_and_public(fiction_quotes):
     assert _speaker_of(article, quotes, "We told the council") == "residents on social media"
 
 
+def _speakers(text: str) -> list[str | None]:
+    """The speaker of each quote of a one-article story, in text order."""
+    article = Article(id="a1", origin="story.txt", title="Harbour strike", text=text)
+    return [quote.speaker for quote in extract_quotes([article])["a1"]]
+
+
 def test_a_live_blog_stamp_before_the_speaker_is_not_the_speaker():
     """A live blog's entry starts with its stamp in parentheses; the parser can make a
     word of it the subject of the entry's verb, and the speaker's name an apposition."""
@@ -420,43 +426,32 @@ def test_a_live_blog_stamp_before_the_speaker_is_not_the_speaker():
             "that if he is asked to play a role during any political transition, `` I will carry out my duties to "
             "serve the people of Valdport. '' (Update 1:04 p.m. Valdport, 6:04 a.m. ET) Ferry line Skarholm says it "
             "has organised extra crossings.")
-    article = Article(id="u1", origin="live.txt", title="Live: harbour talks", text=text)
-    (quote,) = extract_quotes([article])["u1"]
-    assert quote.speaker == "Tarek Samy"
+    assert _speakers(text) == ["Tarek Samy"]
 
 
 def test_things_that_continue_do_not_speak():
     """"Continue" is a speech verb ("she continued"), but negotiations that continue
-    among the parties are not the speaker of the quote after them."""
+    among the parties are not the speaker of the quote after them, nor a board that
+    "will continue to stand up for" something."""
     text = ("`` The board must put forward a credible path toward a fair contract, and it has not yet seized that "
             "opportunity, '' Mayor Ilsa Varn said in a statement. Varn did not call on the board to resign, but she "
             "did call for the curfew to be lifted while negotiations continue among the council, the unions and the "
             "port on the harbour's future. `` As we have said from the beginning of this dispute, the future of the "
             "harbour will be determined by its workers. ''")
-    article = Article(id="c1", origin="talks.txt", title="Harbour talks", text=text)
-    speakers = [quote.speaker for quote in extract_quotes([article])["c1"]]
+    speakers = _speakers(text)
     assert speakers[0] == "Ilsa Varn" and "negotiations" not in speakers, speakers
-    said = Article(id="c2", origin="said.txt", title="Harbour talks",
-                   text="Mayor Ilsa Varn paused. `` We will not sign this, '' she continued.")
-    assert [quote.speaker for quote in extract_quotes([said])["c2"]] == ["Ilsa Varn"]
+    assert _speakers("Mayor Ilsa Varn paused. `` We will not sign this, '' she continued.") == ["Ilsa Varn"]
+    text = ("`` The strike is about safety, '' Mayor Ilsa Varn said, adding that talks would go on. The Harbour Board "
+            "will continue to stand up for the rights of the dock workers, she affirmed. `` This moment of anger has "
+            "to be turned into a moment of promise. ''")
+    assert _speakers(text) == ["Ilsa Varn", "Ilsa Varn"]
 
 
 def test_an_aside_after_a_dash_is_not_part_of_the_name():
     text = ("`` The strike is about safety, '' Mayor Ilsa Varn said. Harbour League chair Tarek Samy -- Varn's former "
             "deputy -- called Monday for calm. Tarek Samy said: `` We will carry out our duties to serve the people of "
             "Valdport. ''")
-    article = Article(id="d1", origin="dash.txt", title="Harbour strike", text=text)
-    assert [quote.speaker for quote in extract_quotes([article])["d1"]] == ["Ilsa Varn", "Tarek Samy"]
-
-
-def test_what_continues_to_do_something_does_not_speak():
-    """ "The Harbour Board will continue to stand up for ..., she affirmed.": the board
-    does not say the quote after it."""
-    text = ("`` The strike is about safety, '' Mayor Ilsa Varn said, adding that talks would go on. The Harbour Board "
-            "will continue to stand up for the rights of the dock workers, she affirmed. `` This moment of anger has "
-            "to be turned into a moment of promise. ''")
-    article = Article(id="d2", origin="board.txt", title="Harbour strike", text=text)
-    assert [quote.speaker for quote in extract_quotes([article])["d2"]] == ["Ilsa Varn", "Ilsa Varn"]
+    assert _speakers(text) == ["Ilsa Varn", "Tarek Samy"]
 
 
 def test_a_capitalised_word_of_a_name_is_no_speech_verb():
@@ -464,10 +459,8 @@ def test_a_capitalised_word_of_a_name_is_no_speech_verb():
     text = ("Tarek Samy, the former head of the Northern Ports Board who returned to Valdport last week, spoke to "
             "Radio Nord. Samy told the station that the United States needs to `` let go '' of its longtime ally. "
             "`` My message to the council is simple: you need to let go of the old contract. ''")
-    article = Article(id="n1", origin="name.txt", title="Harbour strike", text=text)
-    assert {quote.speaker for quote in extract_quotes([article])["n1"]} == {"Tarek Samy"}
-    notes = Article(id="n2", origin="notes.txt", title="Harbour strike", text="`` We will not sign, '' Viguerie notes.")
-    assert [quote.speaker for quote in extract_quotes([notes])["n2"]] == ["Viguerie"]
+    assert set(_speakers(text)) == {"Tarek Samy"}
+    assert _speakers("`` We will not sign, '' Viguerie notes.") == ["Viguerie"]
 
 
 def test_quote_spans_point_at_the_quoted_words(fiction_quotes):
