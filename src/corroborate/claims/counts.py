@@ -53,11 +53,11 @@ def durations(ctx: ArticleContext, taken: list[tuple[int, int]]) -> list[Found]:
         verb = governing_verb(span.root)
         skip = {t.i for t in span}
         _, terms, local = clause_terms(ctx, span.root, skip)
+        # Agreeing within half the unit given, as counts and amounts do: "a day" is not
+        # contradicted by "12 hours", nor "a year" by "eight months".
+        tolerance = days * 0.25 if approx else _DURATION_DAYS[unit] / 2
         claim = make_claim(ctx, *match.span(), "duration", subject_of_verb(ctx, verb), f"duration ({verb.lemma_.lower()})",
-                       f"{days:.6g} days", f"{match.group(0)} ({iso})",
-                           # Half the unit given, as for counts and amounts: "a day" is
-                           # not contradicted by "12 hours", nor "a year" by "eight months".
-                           days * 0.25 if approx else _DURATION_DAYS[unit] / 2)  # fmt: skip
+                           f"{days:.6g} days", f"{match.group(0)} ({iso})", tolerance)  # fmt: skip
         found.append(Found(claim, terms, ctx.group, **clause_fields(ctx, local), head=verb.lemma_.lower()))
     return found
 

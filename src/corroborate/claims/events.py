@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from .. import dates as datemod
 from ..entities import in_quote
 from ..nlp import tokens_where
@@ -13,7 +11,6 @@ from .context import ArticleContext, Found, make_claim, name_at, names_in, parag
 from .grammar import subject_of_noun, subject_of_verb, unlikely_verb
 
 _PARTICIPANT_PREPS = {"against", "with", "by"}
-
 
 
 # Verbs (and verb + object) that all name one act, making a statement: "wrote on

@@ -80,7 +80,7 @@ EVERYTHING = Limits(
 # fewer words (the first words of a wording, a diff and a day's event; a conflict's
 # best-backed values, fewer article numbers where the count of independent sources
 # is beside them; a tie's reason on one line). At 300 articles the sections
-# these shorten were two thirds of the terminal brief.
+# these shorten were most of the terminal brief.
 BIG_STORY = replace(Limits(), relations=2, quote_words=30, event_words=25, citations=4, value_citations=2, fact_values=3,
                     one_line_notes=True)
 
