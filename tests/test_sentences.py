@@ -35,3 +35,11 @@ def test_text_that_only_looks_like_a_label_is_left_whole():
         "Harbour master Ines Valdor: a profile of the woman who runs the docks."
     ]
     assert _sentences("(Update 4:08 a.m.)") == ["(Update 4:08 a.m.)"]  # nothing after it
+
+
+def test_a_line_of_thousands_of_labels_is_read():
+    """Hostile input: every label is a sentence, and nothing raises (the labels are cut
+    in a loop, not by recursion)."""
+    text = "AB: " * 5000 + "The ferry sank."
+    sentences = _sentences(text)
+    assert len(sentences) == 5001 and sentences[-1] == "The ferry sank."

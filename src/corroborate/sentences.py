@@ -62,17 +62,21 @@ def _split_paragraph(paragraph: str) -> list[tuple[int, int]]:
 
 
 def _opening_label(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A sentence (`start`, `end` in `text`) with a stamp or speaker label that opens it
+    """A sentence (`start`, `end` in `text`) with each stamp or speaker label that opens it
     (`LIVE_BLOG_STAMP`, `_SPEAKER_LABEL`) cut off as a sentence of its own."""
-    label = LIVE_BLOG_STAMP.match(text, start, end) or _SPEAKER_LABEL.match(text, start, end)
-    if label is None:
-        return [(start, end)]
-    rest = label.end()
-    while rest < end and text[rest].isspace():
-        rest += 1
-    if end - rest < _MIN_SENTENCE_CHARS:
-        return [(start, end)]
-    return [(start, label.end()), *_opening_label(text, rest, end)]
+    pieces = []
+    while True:  # a loop, not recursion: a line of thousands of labels is input too
+        label = LIVE_BLOG_STAMP.match(text, start, end) or _SPEAKER_LABEL.match(text, start, end)
+        if label is None:
+            break
+        rest = label.end()
+        while rest < end and text[rest].isspace():
+            rest += 1
+        if end - rest < _MIN_SENTENCE_CHARS:
+            break
+        pieces.append((start, label.end()))
+        start = rest
+    return [*pieces, (start, end)]
 
 
 def split_article(article: Article) -> list[Sentence]:
