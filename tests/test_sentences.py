@@ -43,3 +43,23 @@ def test_a_line_of_thousands_of_labels_is_read():
     text = "AB: " * 5000 + "The ferry sank."
     sentences = _sentences(text)
     assert len(sentences) == 5001 and sentences[-1] == "The ferry sank."
+
+
+def _spoken(text: str) -> list[bool]:
+    article = Article(id="s1", origin="radio.txt", title="Harbour Radio evening", text=text)
+    return [s.spoken for s in split_article(article)]
+
+
+def test_a_transcripts_turns_are_spoken_from_its_first_label():
+    """A conversation (two speakers' labels, one of them again) is a transcript: from its
+    first label on, its sentences were said on air; the introduction before is the outlet's."""
+    text = ("Harbour Radio's evening programme, 9 June.\n\nMIRA KESSEL, HARBOUR RADIO ANCHOR: Good evening. "
+            "INES VALDOR, HARBOUR MASTER: Thank you, Mira. KESSEL: The strike goes on. VALDOR: It does.")
+    assert _spoken(text) == [False] + [True] * 8
+
+
+def test_headings_in_capitals_are_no_transcript():
+    """A lone "UPDATE:", or headings that never come back, label the outlet's own text."""
+    assert not any(_spoken("UPDATE: The strike ended at noon. The boats sailed."))
+    assert not any(_spoken("ON PAY: The dockers want more. ON HOURS: They want fewer."))
+    assert not any(_spoken("PHOTOS: The harbour at dawn. PHOTOS: The quay at night."))

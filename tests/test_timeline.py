@@ -117,3 +117,23 @@ def test_a_future_year_naming_a_thing_is_no_event():
     # Nor is it a fact outlets agree on ("date of collection: 2032").
     in_2032 = [brief.text(c.context or c.span) for slot in brief.facts for c in slot.claims if c.kind == "date" and c.value.startswith("2032")]
     assert in_2032 and all("reopen" in sentence for sentence in in_2032), in_2032
+
+
+def test_an_outlets_report_tells_an_event_before_a_transcripts_turn():
+    """A broadcast transcript's turns are what was said on air ("Sir, thanks for joining
+    us tonight."): an event that a report also dates is told in the report's words."""
+    from builders import article
+
+    radio = article(
+        "MIRA KESSEL, HARBOUR RADIO ANCHOR: Good evening from Valdport. KESSEL: The ferry Brantmoor sank on "
+        "Saturday night, and we were all on the quay. INES VALDOR, HARBOUR MASTER: Thank you, Mira. VALDOR: It did.",
+        title="Harbour Radio evening", outlet="Harbour Radio", published=dt.date(2031, 6, 9),
+    )
+    post = article(
+        "The ferry Brantmoor sank off Valdport on Saturday, the coast guard said.\n\nDivers searched the wreck.",
+        title="Ferry sinks", outlet="Harwick Post", published=dt.date(2031, 6, 9),
+    )
+    brief = find_facts(split_sentences(start_brief([radio, post]), BriefOptions()), BriefOptions())
+    sinking = [e for e in build_timeline(brief, BriefOptions()).timeline if set(e.sources) == {radio.id, post.id}]
+    assert len(sinking) == 1 and sinking[0].date == dt.date(2031, 6, 7)
+    assert brief.text(sinking[0].description) == "The ferry Brantmoor sank off Valdport on Saturday, the coast guard said."

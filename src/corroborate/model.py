@@ -166,6 +166,9 @@ class Sentence:
     span: Span
     index: int  # position within its article
     paragraph: int  # paragraph number within its article
+    # A turn of a broadcast transcript ("BLITZER: ..."): what someone said on air, not
+    # the outlet's own report (`sentences.split_article`).
+    spoken: bool = False
 
 
 # --- source relations -------------------------------------------------------

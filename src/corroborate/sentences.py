@@ -7,12 +7,16 @@ captions often have no final punctuation), and a split that would leave a
 closing quote mark or a lone fragment at the start of the next sentence is
 undone. A live blog's stamp ("(Update 4:08 a.m. Tuesday in Cairo, 9:08 p.m. ET
 Monday)") and a transcript's speaker label ("WOLF BLITZER, CNN ANCHOR:") that open a
-sentence are sentences of their own: the words after them are what was reported.
+sentence are sentences of their own: the words after them are what was reported. From
+a transcript's first label on, its sentences are marked `spoken`: a speaker's words on
+air, not the outlet's report, so the summary and the timeline do not tell the story in
+them ("Sir, thanks for joining us tonight.").
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from .model import Article, Brief, Sentence, Span
@@ -80,12 +84,38 @@ def _opening_label(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def split_article(article: Article) -> list[Sentence]:
-    sentences: list[Sentence] = []
-    for paragraph_index, (p_start, p_end) in enumerate(paragraph_spans(article.text)):
-        for start, end in _split_paragraph(article.text[p_start:p_end]):
-            span = Span(article.id, p_start + start, p_start + end)
-            sentences.append(Sentence(span=span, index=len(sentences), paragraph=paragraph_index))
-    return sentences
+    pieces = [
+        (paragraph_index, p_start + start, p_start + end)
+        for paragraph_index, (p_start, p_end) in enumerate(paragraph_spans(article.text))
+        for start, end in _split_paragraph(article.text[p_start:p_end])
+    ]
+    labels = [_label(article.text, start, end) for _, start, end in pieces]
+    first_turn = _first_turn(labels)
+    return [
+        Sentence(span=Span(article.id, start, end), index=index, paragraph=paragraph, spoken=index >= first_turn)
+        for index, (paragraph, start, end) in enumerate(pieces)
+    ]
+
+
+def _label(text: str, start: int, end: int) -> str | None:
+    """The speaker of the label that is the whole sentence `start`..`end` of `text`, if
+    it is one: the last word of the name ("WOLF BLITZER, CNN ANCHOR:" and "BLITZER:"
+    are one speaker)."""
+    label = _SPEAKER_LABEL.match(text, start)  # the whole text: the label's space comes after `end`
+    if label is None or label.end() != end:
+        return None
+    return text[start : end - 1].split(",")[0].split()[-1]
+
+
+def _first_turn(labels: list[str | None]) -> int:
+    """The index of the sentence that opens a transcript's first turn, or past the end
+    when the article is no transcript. A transcript is a conversation: at least two
+    speakers' labels, one of them more than once. A lone "UPDATE:" or "PHOTOS:", a
+    list of "ON LEADERSHIP:" headings, are labels of the outlet's own text."""
+    said = Counter(label for label in labels if label is not None)
+    if len(said) < 2 or max(said.values()) < 2:
+        return len(labels)
+    return next(index for index, label in enumerate(labels) if label is not None)
 
 
 def split_sentences(brief: Brief, options=None) -> Brief:

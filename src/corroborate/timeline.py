@@ -50,6 +50,16 @@ def _description_claim(brief: Brief, group: list[Claim]) -> Claim:
     return min(group, key=rank)
 
 
+def _turns_start(brief: Brief) -> dict[str, int]:
+    """Article id -> where its transcript's turns begin (the first `Sentence.spoken`;
+    every sentence after it is a turn too), for the transcripts among the articles."""
+    out: dict[str, int] = {}
+    for sentence in brief.sentences:
+        if sentence.spoken:
+            out.setdefault(sentence.span.article_id, sentence.span.start)
+    return out
+
+
 def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
     import datetime as dt
 
@@ -70,10 +80,17 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
     depth = claim_depths(brief, [c for group in grouped.values() for c in group])
     docs = dict(zip((a.id for a in brief.articles), parse(brief.articles)))
 
+    turns_start = _turns_start(brief)
+
+    def spoken(claim: Claim) -> bool:
+        return claim.span.start >= turns_start.get(claim.span.article_id, float("inf"))
+
     def candidates(group: list[Claim]) -> list[Claim]:
-        # Sentences where the date is in the main clause first, then the usual preference.
+        # An outlet's own report before a transcript's turn ("Sir, thanks for joining us
+        # tonight."), then sentences where the date is in the main clause, then the usual
+        # preference.
         first = _description_claim(brief, group)
-        return sorted(group, key=lambda c: (depth[c.span], c is not first, c.span))
+        return sorted(group, key=lambda c: (spoken(c), depth[c.span], c is not first, c.span))
 
     # Events whose date is most central to its sentence choose first; then the best reported.
     def priority(key):
