@@ -43,6 +43,7 @@ def test_editorial_marks_are_read_apart_from_the_speakers_words():
     assert reading.marks == ("(in Kosovo)", "[the ministry]", "(sic)", "…")
     assert reading.speaker_text == "we will not go back on this, said … never"
     assert reading.pieces == ("we will not go back on this, said ", " never")
+    assert reading.around_marks == ("we will not go back ", " on this, ", " said ", " never")
     # An ellipsis at an end only says where the quote was cut: not a mark, no split.
     assert editorial.read("...and then it sank").marks == ()
     assert editorial.read("and then it sank…").pieces == ("and then it sank…",)
@@ -64,6 +65,18 @@ def test_an_ellipsis_cut_is_a_partial_quote():
     group, by_article = statement({"a": ORIGINAL, "b": cut}, {"a": 0, "b": 1})
     assert by_article["b"].verdict == "partial" and by_article["b"].editorial == ("...",)
     assert by_article["a"].verdict == "verbatim"
+
+
+def test_an_insertion_standing_for_the_speakers_words_is_a_marked_substitution():
+    """News style lets an outlet put its own word, marked, in place of the speaker's
+    ("(the Saltings pump)" for "a pump"): the reader sees the hand, so it is no silent alteration.
+    A word changed outside the marks still is."""
+    marked = ORIGINAL.replace("of a pump that", "of (the Saltings pump) that")
+    group, by_article = statement({"a": ORIGINAL, "b": ORIGINAL, "c": marked}, {"a": 0, "b": 0, "c": 1})
+    assert by_article["c"].verdict == "partial" and by_article["c"].editorial == ("(the Saltings pump)",)
+    unmarked = SWAPPED.replace("of a pump that", "of (the Saltings pump) that")
+    group, by_article = statement({"a": ORIGINAL, "b": ORIGINAL, "c": unmarked}, {"a": 0, "b": 0, "c": 1})
+    assert by_article["c"].verdict == "altered" and [(e.removed, e.added) for e in by_article["c"].edits][0] == ("obvious", "clear")
 
 
 # --- ties -------------------------------------------------------------------------------

@@ -84,10 +84,13 @@ class Printed:
     editorial: tuple[str, ...] = ()  # the outlet's marks, as printed
     speaker_text: str = ""  # `text` with editorial insertions blanked out
     outlet: str = ""  # the article's outlet, when known
+    # The speaker's words cut at every editorial mark, insertions too (`editorial.Reading`).
+    around_marks: list[list[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.pieces = self.pieces or [self.tokens]
         self.speaker_text = self.speaker_text or self.text
+        self.around_marks = self.around_marks or self.pieces
 
     @cached_property
     def token_key(self) -> tuple[str, ...]:
@@ -105,7 +108,9 @@ class Printed:
         reading = editorial.read(text)
         pieces = [[normalise(w) for w in words(piece)] for piece in reading.pieces]
         tokens = [token for piece in pieces for token in piece]
-        return cls(quote, text, tokens, order, explicit, paragraph, pieces, reading.marks, reading.speaker_text, outlet)
+        around = [[normalise(w) for w in words(piece)] for piece in reading.around_marks]
+        return cls(quote, text, tokens, order, explicit, paragraph, pieces, reading.marks, reading.speaker_text, outlet,
+                   around)  # fmt: skip
 
 
 def _shared_words(a: Sequence[str], b: Sequence[str]) -> int:
@@ -494,8 +499,15 @@ def _joined(whole: tuple[str, ...]) -> tuple[str, list[int]]:
 
 
 def verdict(canonical_text: str, canonical_shown: Sequence[str], item: Printed) -> tuple[str, tuple[WordEdit, ...]]:
-    return _verdict(canonical_text, tuple(canonical_shown), tuple(item.tokens), tuple(map(tuple, item.pieces)),
-                    item.speaker_text)
+    kind, edits = _verdict(canonical_text, tuple(canonical_shown), tuple(item.tokens), tuple(map(tuple, item.pieces)),
+                           item.speaker_text)
+    if kind == "altered" and item.around_marks != item.pieces:
+        # Every change sits where the outlet marked its own words ("We want (Mubarak) to
+        # leave" for "We want him to leave"): a marked substitution, shown with its
+        # editorial note, not a silent alteration.
+        if _covers(tuple(normalise(w) for w in canonical_shown), tuple(map(tuple, item.around_marks))):
+            return "partial", ()
+    return kind, edits
 
 
 # The verdict reads only these of the occurrence: a wire quote printed alike by many

@@ -28,6 +28,10 @@ class Reading:
     speaker_text: str  # insertions taken out (with the space before them); ellipses kept
     pieces: tuple[str, ...]  # the speaker's text cut at each ellipsis between words
     marks: tuple[str, ...]  # the marks as printed, in text order
+    # The speaker's text cut at every mark, insertions too: an insertion may stand in
+    # for the speaker's words ("We want [Mubarak] to leave" for "him"), as the outlet's
+    # marked substitution, no silent change (`quotes.align.verdict`).
+    around_marks: tuple[str, ...] = ()
 
 
 def read(text: str) -> Reading:
@@ -44,9 +48,11 @@ def read(text: str) -> Reading:
     speaker: list[str] = []
     pieces: list[str] = []
     piece: list[str] = []
+    around: list[str] = []  # the speaker's text cut at every mark
     position = 0
     for start, end, insertion in marks:
         before = text[position:start]
+        around.append(before)
         if insertion:
             # "eight (on Sunday), by": the space before the insertion goes with it.
             speaker.append(before.rstrip())
@@ -58,8 +64,10 @@ def read(text: str) -> Reading:
         position = end
     speaker.append(text[position:])
     pieces.append("".join(piece + [text[position:]]))
+    around.append(text[position:])
     return Reading(
         "".join(speaker),
         tuple(p for p in pieces if _WORD_CHAR.search(p)),
         tuple(text[start:end] for start, end, _ in marks),
+        tuple(p for p in around if _WORD_CHAR.search(p)),
     )
