@@ -170,3 +170,20 @@ def test_a_possessor_run_into_what_it_owns_is_the_entity():
     assert not any("’s" in name or "'s" in name for name in names), names
     # The possessor is the entity mentioned there, not "Orvale’s Spring Show".
     assert any(facts.text(m) == "Orvale" for e in facts.entities for m in e.mentions)
+
+
+def test_a_title_the_story_gives_several_people_picks_none_of_them():
+    """"spokesman Ivo Renn" and "spokesman Pia Lund", twice each: "the spokesman" may be
+    either, so it names neither; "Mayor Ada Quist" alone holds her title."""
+    text = (
+        "The ferry would sail on Monday, said spokesman Ivo Renn.\n\n"
+        "The harbour was closed, said spokesman Pia Lund.\n\n"
+        "The sailing was confirmed by spokesman Ivo Renn.\n\n"
+        "Nothing more was said by spokesman Pia Lund.\n\n"
+        "Mayor Ada Quist visited the quay on Tuesday.\n\n"
+        "The spokesman said the ferry was safe, and the mayor thanked the crew."
+    )
+    brief = facts_of(article(text, title="Ferry sails", outlet="Valdport Herald", published=dt.date(2031, 5, 14)))
+    aliases = {name: {a.lower() for a in e.aliases} for e in brief.entities for name in [e.name]}
+    assert "the mayor" in aliases.get("Ada Quist", set())
+    assert not any("the spokesman" in found for found in aliases.values()), aliases

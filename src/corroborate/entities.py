@@ -8,8 +8,9 @@ and as an organisation in a few), and resolve what NER cannot:
 - descriptions: "the reality star", "the Skims founder", "the mayor" name a
   person; "the brand", "the company", "the fashion house" an organisation. A
   title the story itself uses next to a name ("Mayor Renata Solberg",
-  "Priya Madsen, a spokeswoman") picks that person; otherwise the story's most
-  mentioned person or organisation is meant;
+  "Priya Madsen, a spokeswoman") picks that person, unless the story gives it
+  to several (then none); otherwise the story's most mentioned person or
+  organisation is meant;
 - pronouns: "she", "his", "its" name the last person (organisation) mentioned
   before them in the same article.
 
@@ -334,7 +335,7 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
     return EntityIndex(entities, by_token, kinds, main_person, main_org)
 
 
-def _titles(articles, docs, by_token, kinds) -> dict[str, str]:
+def _titles(articles, docs, by_token, kinds) -> dict[str, str | None]:
     """Title words the story puts right before or beside a person's name:
     "Mayor Renata Solberg", "Priya Madsen, a spokeswoman" -> {"mayor": ..., "spokeswoman": ...}."""
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -353,7 +354,14 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str]:
             for child in token.children:
                 if child.dep_ == "appos" and child.lemma_.lower() in PERSON_NOUNS:
                     votes[child.lemma_.lower()][name] += 1
-    return {title: counter.most_common(1)[0][0] for title, counter in votes.items()}
+    # A title the story gives several people ("spokesman" Vietor, Crowley and Gibbs; the
+    # intelligence, army and bureau "chief") picks none of them, and not the story's main
+    # person either (None): only a name that more than half of its uses name.
+    return {
+        title: name if 2 * count > sum(counter.values()) else None
+        for title, counter in votes.items()
+        for name, count in counter.most_common(1)
+    }
 
 
 _WORD_RUN = re.compile(r"\w+")
