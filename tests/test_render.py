@@ -43,6 +43,15 @@ def test_word_diff_of_a_quote_both_cut_and_reworded():
     assert pieces == [("gap", "…"), ("del", "cooperating"), ("ins", "collaborating"), ("equal", "fully with the city"), ("gap", "…")]
 
 
+def test_word_diff_of_a_quote_printed_inside_a_longer_passage_shows_its_change():
+    """The outlet's passage around the statement is no words added to it (the quotes
+    stage reads it so): the diff shows the one changed word, not the passage."""
+    pieces = view.word_diff("people have a right to protest",
+                            "the two things we have said are that people have the right to protest and so on")
+    assert pieces == [("gap", "…"), ("equal", "people have"), ("del", "a"), ("ins", "the"), ("equal", "right to protest"),
+                      ("gap", "…")]  # fmt: skip
+
+
 def test_word_diff_of_unrelated_texts_keeps_both_sides():
     pieces = view.word_diff("alpha beta", "gamma delta")
     assert ("del", "alpha beta") in pieces and ("ins", "gamma delta") in pieces

@@ -299,7 +299,8 @@ def word_diff(canonical: str, printed: str) -> list[DiffPiece]:
     punctuation at the very ends of the quote, which belongs to the sentence
     around it ("trust," she said). A partial quote prints a part of the
     statement, so canonical words before the first and after the last printed
-    word are shown as a gap ("…"), not as deletions.
+    word are shown as a gap ("…"), not as deletions; printed words before or after
+    the statement's are the passage around it, a gap too, not insertions.
     """
     old, new = canonical.split(), printed.split()
     matcher = difflib.SequenceMatcher(a=[_match_key(w) for w in old], b=[_match_key(w) for w in new], autojunk=False)
@@ -316,13 +317,15 @@ def word_diff(canonical: str, printed: str) -> list[DiffPiece]:
             continue
         removed, added = old[i1:i2], new[j1:j2]
         # At an end of a partial quote, canonical words beyond the printed ones are
-        # the cut (a gap); only as many as were replaced count as changed.
-        cut = edge and len(removed) > len(added)
+        # the cut (a gap); only as many as were replaced count as changed. And the
+        # other way round: printed words beyond the statement's ends are the outlet's
+        # passage around it, no words added to it (as the quotes stage reads them).
+        cut = edge and len(removed) != len(added)
         if cut and index == 0:
             raw.append(("gap", "…"))
-            removed = removed[len(removed) - len(added) :]
+            removed, added = removed[max(0, len(removed) - len(added)) :], added[max(0, len(added) - len(removed)) :]
         elif cut:
-            removed = removed[: len(added)]
+            removed, added = removed[: len(added)], added[: len(removed)]
         raw += [("del", w) for w in removed] + [("ins", w) for w in added]
         if cut and index != 0:
             raw.append(("gap", "…"))
