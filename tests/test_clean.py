@@ -355,6 +355,19 @@ def test_a_thread_of_other_stamp_shapes_is_cut_too(comments) -> None:
     assert [r.text for r in article.removed] == [" ".join(comments)]
 
 
+def test_a_blogs_thread_without_a_widget_bar_is_cut_by_its_repeated_stamps() -> None:
+    """"<comment> <author> March 3rd, 2031 9:14 am ET <next comment> ...": no bar, but
+    an ordinal date, a time and a zone, twice. Once, it may be the article's own."""
+    comments = ("I have waited years for this ferry! Finally some good news. harbourwatcher March 3rd, 2031 9:14 am ET",
+                "Will the fares go up again? lpenmarric March 3rd, 2031 11:02 am ET Nobody at the board ever says.")
+    line = _ARTICLE_PROSE + " " + " ".join(comments)
+    article = clean(RawArticle(origin="flat.txt", text=line, title="Wexford ferry to return"))
+    assert article.text == _ARTICLE_PROSE
+    assert [r.text for r in article.removed] == [" ".join(comments)]
+    once = _ARTICLE_PROSE + " The notice was posted on March 3rd, 2031 9:14 am ET and taken down at noon."
+    assert clean(RawArticle(origin="flat.txt", text=once, title="Wexford ferry to return")).text == once
+
+
 def test_a_page_of_nothing_but_comments_is_a_problem_that_says_so(tmp_path) -> None:
     from corroborate.ingest import read_articles
 

@@ -10,7 +10,8 @@ their stamps as dates the article claims.
 A thread is told by its shape, never by one date: a full date with a time of day
 followed by the widget bar `|` ("... at 12:44 pm | Reply", "Posted by: jroe |
 June 7, 2010 12:24 PM | Report abuse"), either twice or once with the widget words
-(Reply, Report abuse). A date and time in prose ("on January
+(Reply, Report abuse); or, on blogs that print no bar, an ordinal date, a time and
+a time zone ("January 30th, 2011 12:47 pm ET"), at least twice. A date and time in prose ("on January
 28, 2011 at 12:44 pm the police ...") is never followed by a bar. On the dev sets
 in ../shared/data only Timeline17's comment pages have such stamps (ECB+,
 Multi-News, PolNeAR: none; benchmarks/reader_comments.py).
@@ -48,6 +49,14 @@ COMMENT_STAMP = re.compile(
     rf"(?:\s+at\s+{_TIME})?(?:\s+[A-Z]{{2,4}})?\s*\|",
     re.IGNORECASE,
 )
+# Some blogs (CNN's) print no widget bar: "<comment> <author> January 30th, 2011 12:47 pm
+# ET <next comment>". An ordinal day, then a time of day with am/pm, then a time zone,
+# with no "at" between: prose puts it otherwise ("at 12:47 p.m. ET on January 30th"),
+# and such stamps make a thread only when they come back (`thread_stamps`).
+BARLESS_STAMP = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th),?\s+\d{{4}},?\s+\d{{1,2}}:\d{{2}}\s*[ap]\.?\s?m\.?\s+(?-i:[A-Z]{{2,4}})\b",
+    re.IGNORECASE,
+)
 # The comment widget's words right after a stamp's bar.
 _WIDGET = re.compile(r"\s*(?:report\s+abuse|reply)\b", re.IGNORECASE)
 # A stamp followed by this is a blog post's, not a comment's ("May 27, 2010 2:08 PM | Permalink").
@@ -82,11 +91,14 @@ _NEUTRAL_RUN = 3  # sentences in a row of neither voice that end the walk
 
 def thread_stamps(text: str) -> list[re.Match[str]]:
     """The comment stamps of `text`, if it holds a comment thread (else none)."""
-    if "|" not in text:  # most articles: no widget bar, no stamp to look for
-        return []
-    stamps = [stamp for stamp in COMMENT_STAMP.finditer(text) if not _POST_LINK.match(text, stamp.end())]
-    if len(stamps) >= 2 or any(_WIDGET.match(text, stamp.end()) for stamp in stamps):
-        return stamps
+    if "|" in text:  # most articles: no widget bar, no stamp to look for
+        stamps = [stamp for stamp in COMMENT_STAMP.finditer(text) if not _POST_LINK.match(text, stamp.end())]
+        if len(stamps) >= 2 or any(_WIDGET.match(text, stamp.end()) for stamp in stamps):
+            return stamps
+    if ":" in text:
+        barless = list(BARLESS_STAMP.finditer(text))
+        if len(barless) >= 2:
+            return barless
     return []
 
 
