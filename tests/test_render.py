@@ -350,6 +350,33 @@ def test_a_big_story_is_read_in_shorter_forms_and_all_shows_everything(format_):
     assert "about 1,200" in shown and "roughly 900" in shown and "2 more values" in shown
     assert "canonical by evidence: printed first: gazette on 2031-03-04" in shown
     assert "2 wordings had equal independent support" not in shown
+    # A quote's faithful prints are counted beside it, not listed; its altered print is shown.
+    assert "(2 print it faithfully)" in shown and ": verbatim" not in shown and ": _verbatim_" not in shown
+    assert ": verbatim" in small or ": _verbatim_" in small
+    assert "altered" in shown
     everything = " ".join(render(big, format_, RenderOptions(width=100, show_all=True)).split())
     assert all(display in everything for _, display in values) and "more value" not in everything
     assert "2 wordings had equal independent support" in everything
+    assert "print it faithfully" not in everything and "verbatim" in everything
+
+
+def test_a_disputes_prints_share_one_line_in_a_big_storys_short_form():
+    """Each disputed print on its own line, or (short form) all on one: the wordings they
+    hold are on the group's first line. A print credited to someone else stays apart."""
+    from corroborate.model import Quote, QuoteGroup, QuoteOccurrence, Span
+
+    texts = {"a": "we sail at dawn", "b": "we sail at first light", "c": "we sail at dawn, she said"}
+
+    def occurrence(article: str, speaker: str = "Ines Valdor") -> QuoteOccurrence:
+        return QuoteOccurrence(Quote(Span(article, 0, len(texts[article])), speaker), "disputed")
+
+    group = QuoteGroup("Ines Valdor", texts["a"], (occurrence("a"), occurrence("b"), occurrence("c", "Lio Varga")),
+                       rivals=(texts["a"], texts["b"]))  # fmt: skip
+
+    def text_of(span: Span) -> str:
+        return texts[span.article_id][span.start : span.end]
+
+    apart = view.occurrence_lines(group, group.occurrences, text_of)
+    assert [len(items) for _, items in apart] == [1, 1, 1]
+    together = view.occurrence_lines(group, group.occurrences, text_of, disputed_together=True)
+    assert [(kind, [o.quote.span.article_id for o in items]) for kind, items in together] == [("same", ["a", "b"]), ("one", ["c"])]

@@ -221,14 +221,16 @@ def quote_article_ids(group: QuoteGroup) -> list[str]:
 DIFFED_VERDICTS = ("altered", "typography", "other-speaker")
 
 
-def occurrence_lines(group, shown, text_of: Callable[[Span], str]) -> list[tuple[str, tuple]]:
+def occurrence_lines(group, shown, text_of: Callable[[Span], str], disputed_together: bool = False) -> list[tuple[str, tuple]]:
     """The lines a group's `shown` occurrences take: ("one", occurrences) for prints a
     reader must read (changed words, another speaker, editorial marks), and ("same",
     occurrences) for the plain prints of one verdict, together on one line at the place
     of the first ("[38] cnn, [39] cnn: verbatim"; an article's two fragments named once):
     a line for each print that says the canonical words tells a reader nothing the next
     line does not. Prints to be read that print the same words (`text_of` their span) with
-    the same verdict share a line too (four copies of one altered wording: one diff)."""
+    the same verdict share a line too (four copies of one altered wording: one diff).
+    With `disputed_together` (a big story's short form), a dispute's prints share one
+    line, as plain prints do: the wordings they hold are on the group's first line."""
     lines: list[tuple[str, tuple]] = []
     plain: dict[object, list] = {}
 
@@ -243,6 +245,8 @@ def occurrence_lines(group, shown, text_of: Callable[[Span], str]) -> list[tuple
     for occurrence in shown:
         other_speaker = occurrence.quote.speaker if occurrence.quote.speaker and occurrence.quote.speaker != group.speaker else None
         alone = occurrence.verdict in DIFFED_VERDICTS or occurrence.verdict == "disputed" or verdict_note(occurrence) or other_speaker
+        if disputed_together and occurrence.verdict == "disputed" and not (verdict_note(occurrence) or other_speaker):
+            alone = False
         if not alone:
             join(occurrence.verdict, occurrence, "same")
         else:

@@ -129,14 +129,15 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         chosen = ranking.ranked_quotes(brief, limits.quote_groups)
         for group in chosen.shown:
             wording = " vs ".join(f"“{esc(ranking.clipped(w, limits.quote_words))}”" for w in group.rivals) if group.disputed else f"“{esc(ranking.clipped(group.canonical, limits.quote_words))}”"
-            out.append(f"- **{esc(group.speaker or 'unknown speaker')}**: {wording} {cite(numbers, view.quote_article_ids(group), limits.citations)}")
+            occurrences = ranking.shown_occurrences(group, limits.occurrences)
+            faithful = f" _({occurrences.left_out} print it faithfully)_" if occurrences.left_out and not limits.occurrences else ""
+            out.append(f"- **{esc(group.speaker or 'unknown speaker')}**: {wording} {cite(numbers, view.quote_article_ids(group), limits.citations)}{faithful}")
             if group.disputed:
                 out.append(f"  - _{esc(view.dispute_text(group))}_")
                 out += [f"  - wordings differ: {diff(group.rivals[0], rival, limits)}" for rival in group.rivals[1:]]
             elif group.decided_by:
                 out.append(f"  - _{esc(view.decision_text(group, limits.one_line_notes))}_")
-            occurrences = ranking.shown_occurrences(group, limits.occurrences)
-            for kind, items in view.occurrence_lines(group, occurrences.shown, brief.text):
+            for kind, items in view.occurrence_lines(group, occurrences.shown, brief.text, limits.one_line_notes):
                 if kind == "same":
                     printers = ", ".join(f"\\[{numbers.get(o.quote.span.article_id, '?')}\\] "
                                          f"{esc(brief.article(o.quote.span.article_id).label)}" for o in items)  # fmt: skip
@@ -155,7 +156,7 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
                 elif occurrence.verdict == "disputed":
                     line += f": “{esc(ranking.clipped(brief.text(occurrence.quote.span), limits.quote_words))}”"
                 out.append(line)
-            if occurrences.left_out:
+            if occurrences.left_out and limits.occurrences:
                 out.append(f"  - _… {occurrences.left_out} more print it faithfully_")
         out += left_out(chosen.left_out, "quote groups")
         out.append("")

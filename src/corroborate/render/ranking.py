@@ -52,7 +52,7 @@ class Limits:
     group_pairs: int = 12  # independent-source groups and quote-sharing pairs listed in one line
     group_members: int = 4  # articles named per independent-source group
     quote_groups: int = 10
-    occurrences: int = 4  # faithful prints listed under a quote group
+    occurrences: int = 4  # faithful prints listed under a quote group (with none, counted beside it)
     facts: int = 15  # corroborated facts (every conflict is shown)
     days: int = 15
     entities: int = 15
@@ -77,12 +77,15 @@ EVERYTHING = Limits(
 
 # A story too big to read whole (more inputs than the sources table lists) is read
 # by its outline: every altered quote and every conflict is still there, each in
-# fewer words (the first words of a wording, a diff and a day's event; a conflict's
-# best-backed values, fewer article numbers where the count of independent sources
-# is beside them; a tie's reason on one line). At 300 articles the sections
-# these shorten were most of the terminal brief.
+# fewer words (the first words of a wording, a diff's changes with three words on
+# each side, and a day's event; a conflict's best-backed values, fewer article
+# numbers where the count of independent sources is beside them; a tie's reason on
+# one line). A quote's faithful prints are counted beside it, not listed, and the
+# fidelity table keeps the articles a reader should look at (likely rewrites, two or
+# more quotes altered): an article's one altered quote is under the quote. At 300
+# articles the sections these shorten were most of the terminal brief.
 BIG_STORY = replace(Limits(), relations=2, quote_words=30, event_words=25, citations=4, value_citations=2, fact_values=3,
-                    one_line_notes=True)
+                    one_line_notes=True, occurrences=0, diff_context=3, fidelity=0)
 
 
 def limits(show_all: bool, inputs: int = 0) -> Limits:

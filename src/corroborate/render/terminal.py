@@ -228,6 +228,9 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
         else:
             head.append(": “" + ranking.clipped(group.canonical, limits.quote_words) + "” ")
         head.append(cite(numbers, view.quote_article_ids(group), limits.citations), style="cyan")
+        occurrences = ranking.shown_occurrences(group, limits.occurrences)
+        if occurrences.left_out and not limits.occurrences:
+            head.append(f" ({occurrences.left_out} print it faithfully)", style="dim")
         yield head
         if group.disputed:
             yield Padding(note(view.dispute_text(group), "yellow", limits), (0, 0, 0, 4), expand=False)
@@ -237,8 +240,7 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
                 yield Padding(line, (0, 0, 0, 4), expand=False)
         elif group.decided_by:
             yield Padding(note(view.decision_text(group, limits.one_line_notes), "dim", limits), (0, 0, 0, 4), expand=False)
-        occurrences = ranking.shown_occurrences(group, limits.occurrences)
-        for kind, items in view.occurrence_lines(group, occurrences.shown, brief.text):
+        for kind, items in view.occurrence_lines(group, occurrences.shown, brief.text, limits.one_line_notes):
             if kind == "same":
                 line = Text(", ".join(f"[{numbers.get(o.quote.span.article_id, '?')}] {brief.article(o.quote.span.article_id).label}"
                                       for o in items) + ": ")  # fmt: skip
@@ -261,7 +263,7 @@ def quotes(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Ite
                 if limits.one_line_notes:  # which wording it holds is in its first words
                     line.no_wrap, line.overflow = True, "ellipsis"
             yield Padding(line, (0, 0, 0, 4), expand=False)
-        if occurrences.left_out:
+        if occurrences.left_out and limits.occurrences:
             yield Padding(Text(f"… {occurrences.left_out} more print it faithfully", style="dim"), (0, 0, 0, 4), expand=False)
     if chosen.left_out:
         yield left_out(chosen.left_out, "quote groups")
