@@ -11,10 +11,10 @@ A thread is told by its shape, never by one date: a full date with a time of day
 followed by the widget bar `|` ("... at 12:44 pm | Reply", "Posted by: jroe |
 June 7, 2010 12:24 PM | Report abuse"), either twice or once with the widget words
 (Reply, Report abuse); or, on blogs that print no bar, an ordinal date, a time and
-a time zone ("January 30th, 2011 12:47 pm ET"), at least twice. A date and time in prose ("on January
-28, 2011 at 12:44 pm the police ...") is never followed by a bar. On the dev sets
-in ../shared/data only Timeline17's comment pages have such stamps (ECB+,
-Multi-News, PolNeAR: none; benchmarks/reader_comments.py).
+a time zone ("January 30th, 2011 12:47 pm ET"), at least twice. A date and time in
+prose ("on January 28, 2011 at 12:44 pm the police ...") is never followed by a bar,
+nor written that way. On the dev sets in ../shared/data only Timeline17's comment
+pages have such stamps (ECB+, Multi-News, PolNeAR: none; benchmarks/reader_comments.py).
 
 The thread runs to the end of the text (below the comments come the comment form
 and the page's sidebars, never the article). Its start is the start of the first
@@ -91,7 +91,7 @@ _NEUTRAL_RUN = 3  # sentences in a row of neither voice that end the walk
 
 def thread_stamps(text: str) -> list[re.Match[str]]:
     """The comment stamps of `text`, if it holds a comment thread (else none)."""
-    if "|" in text:  # most articles: no widget bar, no stamp to look for
+    if "|" in text:  # stamps before a widget bar (most articles have no bar: not looked for)
         stamps = [stamp for stamp in COMMENT_STAMP.finditer(text) if not _POST_LINK.match(text, stamp.end())]
         if len(stamps) >= 2 or any(_WIDGET.match(text, stamp.end()) for stamp in stamps):
             return stamps

@@ -9,8 +9,8 @@ undone. A live blog's stamp ("(Update 4:08 a.m. Tuesday in Cairo, 9:08 p.m. ET
 Monday)") and a transcript's speaker label ("WOLF BLITZER, CNN ANCHOR:") that open a
 sentence are sentences of their own: the words after them are what was reported. From
 a transcript's first label on, its sentences are marked `spoken`: a speaker's words on
-air, not the outlet's report, so the summary and the timeline do not tell the story in
-them ("Sir, thanks for joining us tonight.").
+air, not the outlet's report, so the timeline tells an event in a report's sentence
+before a turn ("Sir, thanks for joining us tonight.").
 """
 
 from __future__ import annotations
