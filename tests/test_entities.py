@@ -184,6 +184,6 @@ def test_a_title_the_story_gives_several_people_picks_none_of_them():
         "The spokesman said the ferry was safe, and the mayor thanked the crew."
     )
     brief = facts_of(article(text, title="Ferry sails", outlet="Valdport Herald", published=dt.date(2031, 5, 14)))
-    aliases = {name: {a.lower() for a in e.aliases} for e in brief.entities for name in [e.name]}
+    aliases = {e.name: {a.lower() for a in e.aliases} for e in brief.entities}
     assert "the mayor" in aliases.get("Ada Quist", set())
     assert not any("the spokesman" in found for found in aliases.values()), aliases

@@ -6,13 +6,11 @@ import datetime as dt
 
 import pytest
 
-from corroborate.brief import start_brief
-from corroborate.claims import find_facts
 from corroborate.config import BriefOptions
 from corroborate.ingest import read_articles
-from corroborate.sentences import split_sentences
 from corroborate.timeline import build_timeline
 from test_claims import ferry_brief
+from test_entities import facts_of
 
 
 def test_events_are_in_date_order_with_sources_and_a_sentence():
@@ -45,7 +43,7 @@ def test_timeline_runs_without_the_facts_stage():
 @pytest.mark.slow
 def test_balenciaga_statement_is_dated_sunday_27_november_2022(balenciaga_dir):
     articles, _ = read_articles([balenciaga_dir])
-    brief = find_facts(split_sentences(start_brief(articles), BriefOptions()), BriefOptions())
+    brief = facts_of(*articles)
     timeline = build_timeline(brief, BriefOptions()).timeline
     sunday = [e for e in timeline if e.date == dt.date(2022, 11, 27) and e.precision == "day"]
     assert sunday, "no event on 2022-11-27"
@@ -67,7 +65,7 @@ def test_one_event_per_sentence_the_main_clause_keeps_it():
         "The festival drew 4,000 visitors, organisers said."
     )
     item = article(text, title="Festival opens", outlet="Harwick Post", published=dt.date(2031, 6, 9))
-    brief = find_facts(split_sentences(start_brief([item]), BriefOptions()), BriefOptions())
+    brief = facts_of(item)
     timeline = build_timeline(brief, BriefOptions()).timeline
     descriptions = [event.description for event in timeline]
     assert len(descriptions) == len(set(descriptions)), "one sentence told two events"
@@ -86,7 +84,7 @@ def test_a_conflicting_value_keeps_its_event_told_by_its_clause():
         "The Harwick concert hall opened in 1974 and was repainted in 2030 by Osk Decorators.",
         title="Hall", outlet="Valley Times", published=dt.date(2031, 6, 9),
     )
-    brief = find_facts(split_sentences(start_brief([one, two]), BriefOptions()), BriefOptions())
+    brief = facts_of(one, two)
     assert any(s.status == "conflicting" for s in brief.facts), [(s.attribute, s.status) for s in brief.facts]
     timeline = build_timeline(brief, BriefOptions()).timeline
     years = {e.date.year for e in timeline}
@@ -108,7 +106,7 @@ def test_a_future_year_naming_a_thing_is_no_event():
         article(text.replace("The label", label), title="Label", outlet=outlet, published=dt.date(2031, 9, 1))
         for label, outlet in (("The label", "Orme Daily"), ("The fashion label", "Bay Courier"))
     ]
-    brief = find_facts(split_sentences(start_brief(articles), BriefOptions()), BriefOptions())
+    brief = facts_of(*articles)
     timeline = build_timeline(brief, BriefOptions()).timeline
     told = [(e.date.isoformat(), brief.text(e.description)) for e in timeline]
     assert any(date == "2031-07-01" and "July show" in t for date, t in told), told
@@ -133,7 +131,7 @@ def test_an_outlets_report_tells_an_event_before_a_transcripts_turn():
         "The ferry Brantmoor sank off Valdport on Saturday, the coast guard said.\n\nDivers searched the wreck.",
         title="Ferry sinks", outlet="Harwick Post", published=dt.date(2031, 6, 9),
     )
-    brief = find_facts(split_sentences(start_brief([radio, post]), BriefOptions()), BriefOptions())
+    brief = facts_of(radio, post)
     sinking = [e for e in build_timeline(brief, BriefOptions()).timeline if set(e.sources) == {radio.id, post.id}]
     assert len(sinking) == 1 and sinking[0].date == dt.date(2031, 6, 7)
     assert brief.text(sinking[0].description) == "The ferry Brantmoor sank off Valdport on Saturday, the coast guard said."
