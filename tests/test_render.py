@@ -62,6 +62,18 @@ def test_facts_are_ordered_conflicts_first():
     assert statuses == ["conflicting", "corroborated", "single-source"]
 
 
+@pytest.mark.parametrize("format_", ["terminal", "html"])
+def test_a_fact_whose_reports_name_no_common_subject_is_headed_by_its_attribute(format_):
+    """A slot with subject "" (its reports name different subjects, or none) reads
+    "duration: 18 days", not " — duration: 18 days"."""
+    from dataclasses import replace
+
+    brief = full_brief()
+    facts = tuple(replace(slot, subject="") if slot.attribute == "duration" else slot for slot in brief.facts)
+    out = render(replace(brief, facts=facts), format_, RenderOptions(width=120))
+    assert "duration" in out and "— duration" not in out
+
+
 def test_who_says_what_groups_claims_by_value():
     conflict = view.ordered_facts(full_brief())[0]
     values = view.who_says_what(conflict)

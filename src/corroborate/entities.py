@@ -50,6 +50,8 @@ ORG_NOUNS = {
 _NEEDS_TITLE = {"woman", "man", "engineer", "teacher", "owner", "player", "designer", "photographer", "lawyer",
                 "attorney", "judge", "director", "executive", "leader", "chief", "spokeswoman", "spokesman",
                 "spokesperson", "council", "agency", "office", "service", "department", "team", "party"}  # fmt: skip
+# Nouns of many people, which no one person is titled by ("told police Lambach ...").
+_GROUP_NOUNS = {"police", "press", "administration", "military", "army", "staff", "public", "crowd", "media", "jury"}
 _SPEECH_VERBS = {"say", "tell", "write", "add", "tweet", "explain", "admit", "claim", "insist", "continue", "conclude"}
 _PERSON_PRONOUNS = {"she", "her", "hers", "herself", "he", "him", "his", "himself"}
 # "it" is left alone: it names the bridge or the campaign as often as the company.
@@ -207,7 +209,7 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
             before = doc[ent.start - 1] if ent.start > 0 else None
             # "harbour master Ines Valdor", "Mayor Renata Solberg": a title noun right before the name
             titled = before is not None and (
-                before.lemma_.lower() in PERSON_NOUNS or (before.pos_ == "NOUN" and before.dep_ == "compound")
+                before.lemma_.lower() in PERSON_NOUNS or _compound_title(doc, before)
             )
             speaks = root.dep_ in ("nsubj",) and root.head.lemma_ in _SPEECH_VERBS
             if ent.start_char in listed:
@@ -289,8 +291,8 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
     canonical_of = {key: merged[parent.get(key, key)].canonical for key in groups if parent.get(key, key) in merged}
     kinds = {g.canonical: g.kind for g in merged.values()}
     ranked = sorted(merged.values(), key=lambda g: -len(g.mentions))
-    main_person = next((g.canonical for g in ranked if g.kind == "PERSON"), None)
-    main_org = next((g.canonical for g in ranked if g.kind == "ORG"), None)
+    main_person = _main_one(ranked, "PERSON")
+    main_org = _main_one(ranked, "ORG")
 
     by_token: dict[tuple[str, int], str] = {}
     for article_id, tokens, key in ent_tokens:
@@ -335,10 +337,35 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
     return EntityIndex(entities, by_token, kinds, main_person, main_org)
 
 
+def _main_one(ranked, kind: str) -> str | None:
+    """The story's main person (or organisation): the most mentioned of its kind, if it
+    has more than half of the mentions of that kind. A story about one designer calls her
+    "the actress", "the mother"; a feed of many stories, or a story of many people, has
+    no one that every "the actress" and every "the company" means (pooled news: "the
+    actress" was Wilbur Ross, "the government" Kevin Spacey; an Egypt story's "the
+    government" its mis-tagged "Egyptian")."""
+    of_kind = [group for group in ranked if group.kind == kind]
+    if not of_kind:
+        return None
+    top = of_kind[0]
+    return top.canonical if 2 * len(top.mentions) > sum(len(group.mentions) for group in of_kind) else None
+
+
+def _compound_title(doc, before) -> bool:
+    """Whether `before`, the word right before a name, is a title the tagger does not
+    know ("stylist Lotta Volkova", "harbour master Ines Valdor"): a noun compounded with
+    the name, and not the end of a hyphenated modifier ("the three-time Tour de France
+    champion": "time" is no title of the Tour de France)."""
+    if before.pos_ != "NOUN" or before.dep_ != "compound":
+        return False
+    return before.i == 0 or doc[before.i - 1].text != "-"
+
+
 def _titles(articles, docs, by_token, kinds) -> dict[str, str | None]:
     """Title words the story puts right before or beside a person's name:
     "Mayor Renata Solberg", "Priya Madsen, a spokeswoman" -> {"mayor": ..., "spokeswoman": ...}."""
     votes: dict[str, Counter] = defaultdict(Counter)
+    beside: Counter = Counter()  # nouns set beside a person's name: "Ian Lee, a journalist"
     named = _named_tokens(by_token)
     for article, doc in zip(articles, docs):
         for index in sorted(named.get(article.id, ())):
@@ -349,19 +376,48 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str | None]:
             if token.i > 0 and by_token.get((article.id, token.i - 1)) is None:
                 before = doc[token.i - 1]
                 previous = before.lemma_.lower()
-                if previous in PERSON_NOUNS or (before.pos_ == "NOUN" and before.dep_ == "compound"):
+                if previous in PERSON_NOUNS or _compound_title(doc, before):
                     votes[previous][name] += 1
             for child in token.children:
-                if child.dep_ == "appos" and child.lemma_.lower() in PERSON_NOUNS:
-                    votes[child.lemma_.lower()][name] += 1
+                if child.dep_ == "appos" and child.pos_ == "NOUN":
+                    beside[child.lemma_.lower()] += 1
+                    if child.lemma_.lower() in PERSON_NOUNS:
+                        votes[child.lemma_.lower()][name] += 1
+    # A noun the tagger put before a name is not always a title: "told police Lambach would
+    # ...", "a number Ross claimed", "the president's press [secretary.] Obama". A word we
+    # do not know as a person noun is a title only if the story also shows it is one: sets
+    # it beside a person's name ("Ian Lee, a journalist") or has it speak ("the agent
+    # said"). "The time", "the money", "the protest" never do.
+    learned = [title for title in votes if title not in PERSON_NOUNS | ORG_NOUNS | _GROUP_NOUNS]
+    speaking = {title for title in learned if beside[title]}
+    speaking |= _speaking_nouns(docs, set(learned) - speaking) if learned else set()
     # A title the story gives several people ("spokesman" Vietor, Crowley and Gibbs; the
     # intelligence, army and bureau "chief") picks none of them, and not the story's main
     # person either (None): only a name that more than half of its uses name.
     return {
         title: name if 2 * count > sum(counter.values()) else None
         for title, counter in votes.items()
+        if title in PERSON_NOUNS or title in speaking
         for name, count in counter.most_common(1)
     }
+
+
+def _speaking_nouns(docs, nouns) -> set[str]:
+    """Which of `nouns` the story makes, as one of something, the subject of a speech
+    verb ("the agent said", "an officer told"; not "the numbers show ... said")."""
+    wanted = set(nouns)
+    out: set[str] = set()
+    for doc in docs:
+        for verb in tokens_where(doc, "LEMMA", _SPEECH_VERBS):
+            for child in verb.children:
+                if (
+                    child.dep_ in ("nsubj", "nsubjpass")
+                    and child.tag_ == "NN"
+                    and child.lemma_.lower() in wanted
+                    and any(word.dep_ == "det" and word.lower_ in _DETERMINERS for word in child.children)
+                ):
+                    out.add(child.lemma_.lower())
+    return out
 
 
 _WORD_RUN = re.compile(r"\w+")
@@ -433,6 +489,9 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
             target = None if head in _NEEDS_TITLE else main_org
         if root.dep_ == "appos" and (article.id, root.head.i) in by_token:
             target = by_token[(article.id, root.head.i)]  # "Jonah Pell, a teacher"
+            person = kinds.get(target) == "PERSON"
+            if (head in PERSON_NOUNS and not person) or (head in ORG_NOUNS and person):
+                continue  # "Egypt, a spokeswoman ...": a list, or the parse's slip; a person is no place
         if target is None or _subject_of_clause(article, root, by_token) == target:
             continue  # "X sued the firm": a clause's object is not its own subject
         for token in chunk:

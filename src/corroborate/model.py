@@ -326,6 +326,12 @@ class FactSlot:
     claims: tuple[Claim, ...]
     independent_sources: int
 
+    @property
+    def heading(self) -> str:
+        """"Subject — attribute", or the attribute alone when the reports name no common
+        subject (`subject` is "")."""
+        return f"{self.subject} — {self.attribute}" if self.subject else self.attribute
+
 
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:

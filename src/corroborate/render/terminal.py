@@ -296,7 +296,7 @@ def facts(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iter
     for slot in chosen.shown:
         line = Text()
         line.append(f"{slot.status:<13}", style=STATUS_STYLE.get(slot.status, ""))
-        line.append(f" {slot.subject} — {slot.attribute}: ", style="bold")
+        line.append(f" {slot.heading}: ", style="bold")
         values = ranking.capped(view.who_says_what(slot, brief), limits.fact_values)
         for index, value in enumerate(values.shown):
             if index:

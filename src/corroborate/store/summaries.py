@@ -84,7 +84,7 @@ def findings(brief: Brief) -> list[Finding]:
             label = "disputed" if not clear else ("majority" if rank == 0 else "against-majority")
             majority = values[0].display if clear and rank else ""
             for claim in value.claims:
-                detail = f"{slot.subject} — {slot.attribute}: {claim.display}" + (f" (most independent sources: {majority})" if majority else "")
+                detail = f"{slot.heading}: {claim.display}" + (f" (most independent sources: {majority})" if majority else "")
                 found.append(Finding(claim.span.article_id, "fact", label, claim.span.start, claim.span.end, None, detail))
     return found
 

@@ -66,7 +66,7 @@ def marks(brief: Brief, article_id: str) -> list[Mark]:
             if span.article_id == article_id:
                 kind = "date" if claim.kind == "date" else "claim"
                 found.append(Mark(span.start, span.end, kind, slot.status,
-                                  f"{slot.subject} — {slot.attribute}: {claim.display} ({slot.status})", claim_anchor(span.start)))  # fmt: skip
+                                  f"{slot.heading}: {claim.display} ({slot.status})", claim_anchor(span.start)))  # fmt: skip
     return sorted(found, key=lambda m: (m.start, -m.end, m.kind))
 
 
