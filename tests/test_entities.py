@@ -243,3 +243,15 @@ def test_a_story_of_many_people_has_no_main_person_for_a_bare_description():
         "Ilse Marr opened a bakery in Orvale. Marr said the bread sold out. Marr hired four bakers.",
     )
     assert not any("the actress" in found for found in aliases.values()), aliases
+
+
+def test_an_event_named_by_a_hyphenated_word_keeps_the_whole_word():
+    """"seek re-election": the tokenizer splits the word at its hyphen, and the fact was
+    "date of seek re"."""
+    brief = facts_of(article(
+        "Mayor Ada Quist said on Monday that she will not seek re-election in May 2032.\n\n"
+        "Quist has led Valdport since 2024.",
+        title="Quist steps aside", outlet="Valdport Herald", published=dt.date(2031, 5, 14),
+    ))  # fmt: skip
+    attributes = {slot.attribute for slot in brief.facts}
+    assert "date of seek re-election" in attributes, attributes

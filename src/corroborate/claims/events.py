@@ -28,12 +28,25 @@ def _event(verb, anchor) -> str:
     parts = [verb.lemma_.lower()]
     for child in verb.children:
         if child.dep_ in ("dobj", "attr") and child.pos_ in ("NOUN", "PROPN"):
-            parts.append(child.lemma_.lower() if child.pos_ == "NOUN" else child.text)
+            parts.append(_hyphenated(child) or (child.lemma_.lower() if child.pos_ == "NOUN" else child.text))
             break
     event = " ".join(parts)
     if event in _STATEMENT_EVENTS or parts[0] in _STATEMENT_EVENTS:
         return "statement"
     return event
+
+
+def _hyphenated(token) -> str | None:
+    """The whole word a token is a piece of, when the tokenizer split it at hyphens
+    ("re-election", whose pieces "re" and "election" are parsed apart; "cease-fire"),
+    lower-cased; None for a word without hyphens."""
+    doc = token.doc
+    start = end = token.i
+    while end + 2 < len(doc) and doc[end + 1].text == "-" and not doc[end].whitespace_ and not doc[end + 1].whitespace_:
+        end += 2
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+        start -= 2
+    return doc[start : end + 1].text.lower() if end > start else None
 
 
 def participants(ctx: ArticleContext) -> list[Found]:
