@@ -97,7 +97,32 @@ def clean_name(text: str) -> str:
     text = _POSSESSIVE.sub("", text).strip()
     # Again after the article: "the “Toy Stories" is "Toy Stories".
     text = re.sub(r"^(?:the|The)\s+", "", text).strip(marks).strip()
+    # An initialism keeps its last full stop: "U.S.", "Washington D.C." (not "U.S").
+    if re.search(r"(?:^|\s)(?:[A-Za-z]\.)+[A-Za-z]$", text):
+        text += "."
     return " ".join(text.split())
+
+
+_LINKING_WORDS = frozenset("of for and the de du la".split())
+
+
+def initialism(name: str) -> str | None:
+    """The letters an initialism spells ("U.S." and "US" -> "US", "FBI"), or None for a
+    name that is not one (a word of capitals and full stops, two to six letters)."""
+    letters = name.replace(".", "")
+    if " " in name or not (2 <= len(letters) <= 6) or not letters.isalpha() or not letters.isupper():
+        return None
+    return letters
+
+
+def spelled_initials(name: str) -> str:
+    """The initials of a name written out, leaving out linking words: "United States" ->
+    "US", "Federal Bureau of Investigation" -> "FBI"; "" for a name with a word not
+    written as a capitalised word."""
+    words = [word for word in name.split() if word.casefold() not in _LINKING_WORDS]
+    if not words or not all(word[:1].isupper() and any(ch.islower() for ch in word) for word in words):
+        return ""  # not written out: "U.S. Senate", "CNN International"
+    return "".join(word[0] for word in words)
 
 
 @dataclass
@@ -276,6 +301,30 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         ]
         if owners:
             parent[key] = max(owners, key=lambda k: len(groups[k].mentions))
+
+    # An initialism is the name it abbreviates, when the story writes that name out and
+    # only one name of it spells those letters: "U.S." and "United States", "FBI" and
+    # "Federal Bureau of Investigation" (checked once every name has its kind).
+    by_initials: dict[str, set[str]] = defaultdict(set)
+    for key in long_keys:
+        target = parent.get(key, key)  # "United States" has joined "United States Treasury"
+        if target and groups[key].kind != "PERSON":
+            by_initials[spelled_initials(groups[key].canonical)].add(target)
+    for key in groups:
+        short = parent.get(key, key)  # "U.S." may have joined "U.S. Embassy"
+        letters = initialism(groups[key].canonical) if short else None
+        owners = by_initials.get(letters, set()) if letters else set()
+        # Of several names that spell it ("Universal Studio" and "United States"), the
+        # one of its own kind.
+        alike = {owner for owner in owners if groups[owner].kind == groups[key].kind}
+        owners = alike if len(alike) == 1 else owners
+        if len(owners) != 1 or groups[key].kind == "PERSON" or short in owners:
+            continue
+        owner = next(iter(owners))
+        for other, target in list(parent.items()):
+            if target == short:
+                parent[other] = owner
+        parent[short] = owner
 
     merged: dict[str, _Group] = {}
     for key, group in groups.items():
@@ -489,8 +538,10 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
             target = None if head in _NEEDS_TITLE else main_org
         if root.dep_ == "appos" and (article.id, root.head.i) in by_token:
             target = by_token[(article.id, root.head.i)]  # "Jonah Pell, a teacher"
+            # A title (`_titles`) is a person's, like the nouns of PERSON_NOUNS.
+            person_noun = head not in ORG_NOUNS and (head in PERSON_NOUNS or head in titles)
             person = kinds.get(target) == "PERSON"
-            if (head in PERSON_NOUNS and not person) or (head in ORG_NOUNS and person):
+            if (person_noun and not person) or (head in ORG_NOUNS and person):
                 continue  # "Egypt, a spokeswoman ...": a list, or the parse's slip; a person is no place
         if target is None or _subject_of_clause(article, root, by_token) == target:
             continue  # "X sued the firm": a clause's object is not its own subject
