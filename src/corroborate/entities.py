@@ -453,7 +453,8 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str | None]:
 
 def _speaking_nouns(docs, nouns) -> set[str]:
     """Which of `nouns` the story makes, as one of something, the subject of a speech
-    verb ("the agent said", "an officer told"; not "the numbers show ... said")."""
+    verb ("the agent said", "an officer told"; not "the numbers show ... said", nor "the
+    number of people receiving it said", where the people speak)."""
     wanted = set(nouns)
     out: set[str] = set()
     for doc in docs:
@@ -464,6 +465,7 @@ def _speaking_nouns(docs, nouns) -> set[str]:
                     and child.tag_ == "NN"
                     and child.lemma_.lower() in wanted
                     and any(word.dep_ == "det" and word.lower_ in _DETERMINERS for word in child.children)
+                    and not any(word.dep_ == "prep" and word.lower_ == "of" for word in child.children)
                 ):
                     out.add(child.lemma_.lower())
     return out
