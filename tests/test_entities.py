@@ -272,3 +272,18 @@ def test_an_initialism_is_the_name_it_abbreviates():
     ))  # fmt: skip
     named = [e for e in brief.entities if {e.name, *e.aliases} & {"U.N.", "United Nations"}]
     assert len(named) == 1 and {"U.N.", "United Nations"} <= {named[0].name, *named[0].aliases}, named
+
+
+def test_the_vice_president_is_not_the_president():
+    """"President Ada Quist" and "Vice President Ivo Renn": "the vice president" is Renn,
+    "the president" Quist, and "the next president" neither."""
+    aliases = _aliases_of(
+        "President Ada Quist opened the Valdport bridge on Monday.\n\n"
+        "Vice President Ivo Renn stood beside President Ada Quist.\n\n"
+        "The vice president said the bridge cost 40 million crowns.\n\n"
+        "The president thanked the builders, and the next president will open the tunnel."
+    )
+    assert "the vice president" in aliases.get("Ivo Renn", set()), aliases
+    assert "the president" in aliases.get("Ada Quist", set()), aliases
+    assert not any("the next president" in found or "the vice president" in found
+                   for name, found in aliases.items() if name != "Ivo Renn"), aliases  # fmt: skip

@@ -69,8 +69,10 @@ _AGED_ITEM = re.compile(r"(?:\band )?\b(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’-
 _RELATIONAL = {
     "parent", "rival", "sister", "subsidiary", "holding", "partner", "competitor", "competing", "production",
     "other", "another", "former", "ex", "opposing", "insurance", "law", "advertising", "marketing", "consulting",
-    "consultancy", "investment",
+    "consultancy", "investment", "next", "future", "previous",
 }  # fmt: skip
+# Words that make a title another office: the vice president is not the president.
+_OFFICE_PREFIXES = frozenset({"vice", "deputy", "assistant"})
 _QUOTE_OPEN = "\"“”"
 
 
@@ -400,6 +402,13 @@ def _main_one(ranked, kind: str) -> str | None:
     return top.canonical if 2 * len(top.mentions) > sum(len(group.mentions) for group in of_kind) else None
 
 
+def _office(root, head: str) -> str:
+    """The title a description's head names: "vice president" for "the vice president"
+    (`_OFFICE_PREFIXES`), else the head itself."""
+    prefix = next((c.lower_ for c in root.children if c.dep_ in ("amod", "compound") and c.lower_ in _OFFICE_PREFIXES), None)
+    return f"{prefix} {head}" if prefix else head
+
+
 def _compound_title(doc, before) -> bool:
     """Whether `before`, the word right before a name, is a title the tagger does not
     know ("stylist Lotta Volkova", "harbour master Ines Valdor"): a noun compounded with
@@ -426,7 +435,8 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str | None]:
                 before = doc[token.i - 1]
                 previous = before.lemma_.lower()
                 if previous in PERSON_NOUNS or _compound_title(doc, before):
-                    votes[previous][name] += 1
+                    prefix = doc[before.i - 1].lower_ if before.i > 0 else ""
+                    votes[f"{prefix} {previous}" if prefix in _OFFICE_PREFIXES else previous][name] += 1
             for child in token.children:
                 if child.dep_ == "appos" and child.pos_ == "NOUN":
                     beside[child.lemma_.lower()] += 1
@@ -437,16 +447,17 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str | None]:
     # do not know as a person noun is a title only if the story also shows it is one: sets
     # it beside a person's name ("Ian Lee, a journalist") or has it speak ("the agent
     # said"). "The time", "the money", "the protest" never do.
-    learned = [title for title in votes if title not in PERSON_NOUNS | ORG_NOUNS | _GROUP_NOUNS]
-    speaking = {title for title in learned if beside[title]}
-    speaking |= _speaking_nouns(docs, set(learned) - speaking) if learned else set()
+    heads = {title: title.split()[-1] for title in votes}  # "vice president" is a president
+    learned = {heads[title] for title in votes} - PERSON_NOUNS - ORG_NOUNS - _GROUP_NOUNS
+    speaking = {head for head in learned if beside[head]}
+    speaking |= _speaking_nouns(docs, learned - speaking) if learned else set()
     # A title the story gives several people ("spokesman" Vietor, Crowley and Gibbs; the
     # intelligence, army and bureau "chief") picks none of them, and not the story's main
     # person either (None): only a name that more than half of its uses name.
     return {
         title: name if 2 * count > sum(counter.values()) else None
         for title, counter in votes.items()
-        if title in PERSON_NOUNS or title in speaking
+        if heads[title] in PERSON_NOUNS or heads[title] in speaking
         for name, count in counter.most_common(1)
     }
 
@@ -532,10 +543,11 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
         if follower is not None and (article.id, follower.i) in by_token and follower.pos_ == "PROPN":
             continue  # "the production company Ardent Vale": the name that follows, found by NER
         target = None
-        if head in titles and head not in ORG_NOUNS:
-            target = titles[head]
+        office = _office(root, head)
+        if office in titles and head not in ORG_NOUNS:
+            target = titles[office]
         elif head in PERSON_NOUNS:
-            target = titles.get(head) or (None if head in _NEEDS_TITLE else main_person)
+            target = titles.get(office) or (None if head in _NEEDS_TITLE or office != head else main_person)
         elif head in ORG_NOUNS and not any(t.pos_ == "PROPN" and (article.id, t.i) not in by_token for t in chunk):
             target = None if head in _NEEDS_TITLE else main_org
         if root.dep_ == "appos" and (article.id, root.head.i) in by_token:
