@@ -105,9 +105,6 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
-_LINKING_WORDS = frozenset("of for and the de du la".split())
-
-
 def initialism(name: str) -> str | None:
     """The letters an initialism spells ("U.S." and "US" -> "US", "FBI"), or None for a
     name that is not one (a word of capitals and full stops, two to six letters)."""
@@ -115,16 +112,6 @@ def initialism(name: str) -> str | None:
     if " " in name or not (2 <= len(letters) <= 6) or not letters.isalpha() or not letters.isupper():
         return None
     return letters
-
-
-def spelled_initials(name: str) -> str:
-    """The initials of a name written out, leaving out linking words: "United States" ->
-    "US", "Federal Bureau of Investigation" -> "FBI"; "" for a name with a word not
-    written as a capitalised word."""
-    words = [word for word in name.split() if word.casefold() not in _LINKING_WORDS]
-    if not words or not all(word[:1].isupper() and any(ch.islower() for ch in word) for word in words):
-        return ""  # not written out: "U.S. Senate", "CNN International"
-    return "".join(word[0] for word in words)
 
 
 @dataclass
@@ -304,29 +291,28 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         if owners:
             parent[key] = max(owners, key=lambda k: len(groups[k].mentions))
 
-    # An initialism is the name it abbreviates, when the story writes that name out and
-    # only one name of it spells those letters: "U.S." and "United States", "FBI" and
-    # "Federal Bureau of Investigation" (checked once every name has its kind).
-    by_initials: dict[str, set[str]] = defaultdict(set)
-    for key in long_keys:
-        target = parent.get(key, key)  # "United States" has joined "United States Treasury"
-        if target and groups[key].kind != "PERSON":
-            by_initials[spelled_initials(groups[key].canonical)].add(target)
+    # An initialism is one name however it is written: "UN" is "U.N.", "US" "U.S." It is
+    # not matched to a name by its letters: "D.C." spelled a story's "DeKalb County", "GM"
+    # its "Gulf of Mexico", "NO" (a page's "YES | NO") "New Orleans"; "U.S." and "United
+    # States" stay two names. Checked once every name has its kind.
+    dotted: dict[str, set[str]] = defaultdict(set)  # letters -> the groups their dotted initialisms are in
     for key in groups:
         short = parent.get(key, key)  # "U.S." may have joined "U.S. Embassy"
-        letters = initialism(groups[key].canonical) if short else None
-        owners = by_initials.get(letters, set()) if letters else set()
-        # Of several names that spell it ("Universal Studio" and "United States"), the
-        # one of its own kind.
-        alike = {owner for owner in owners if groups[owner].kind == groups[key].kind}
-        owners = alike if len(alike) == 1 else owners
-        if len(owners) != 1 or groups[key].kind == "PERSON" or short in owners:
+        if short and "." in groups[key].canonical and groups[key].kind != "PERSON":
+            letters = initialism(groups[key].canonical)
+            if letters:
+                dotted[letters].add(short)
+    for key in groups:
+        short = parent.get(key, key)
+        if not short or "." in groups[key].canonical or groups[key].kind == "PERSON":
             continue
-        owner = next(iter(owners))
-        for other, target in list(parent.items()):
-            if target == short:
-                parent[other] = owner
-        parent[short] = owner
+        owners = dotted.get(initialism(groups[key].canonical) or "", set())
+        if len(owners) == 1 and short not in owners:
+            owner = next(iter(owners))
+            for other, target in list(parent.items()):
+                if target == short:
+                    parent[other] = owner
+            parent[short] = owner
 
     merged: dict[str, _Group] = {}
     for key, group in groups.items():
