@@ -587,8 +587,13 @@ def parse_texts(texts: Sequence[str]) -> list:
             order = sorted(short, key=len, reverse=True) if workers > 1 else short
             with _forking_parsers():
                 docs = spacy_model().pipe(order, batch_size=_batch_size(order), n_process=workers)
-                for done, (text, doc) in enumerate(zip(order, docs), 1):
-                    _DOCS[text] = doc
+                # The docs are read to their end, never zipped behind `order`: a zip stops at
+                # the last text and leaves spaCy's generator to be closed half-way, and with
+                # two processes closing it now and then waits forever for a worker that waits
+                # for more work (spaCy issue 8798; three plain-script parses of 100 news
+                # articles hung so, in the parent's `proc.join()`, of about fifteen).
+                for done, doc in enumerate(docs, 1):
+                    _DOCS[order[done - 1]] = doc
                     advance(done, len(missing), "parse")
                 for done, text in enumerate((t for t in missing if len(t) > piece), len(short) + 1):
                     _DOCS[text] = _parse_in_pieces(text, piece)
