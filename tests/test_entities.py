@@ -189,12 +189,16 @@ def test_a_title_the_story_gives_several_people_picks_none_of_them():
     assert not any("the spokesman" in found for found in aliases.values()), aliases
 
 
-def _aliases_of(*texts):
-    articles = [
+def _briefed(*texts):
+    """The brief of fictional `texts`, one article each, from outlets of their own."""
+    return facts_of(*(
         article(text, title=f"Story {i}", outlet=f"Outlet {i}", published=dt.date(2031, 5, 14))
         for i, text in enumerate(texts)
-    ]
-    return {e.name: {a.lower() for a in e.aliases} for e in facts_of(*articles).entities}
+    ))  # fmt: skip
+
+
+def _aliases_of(*texts):
+    return {e.name: {a.lower() for a in e.aliases} for e in _briefed(*texts).entities}
 
 
 def test_a_noun_before_a_name_is_a_title_only_if_the_story_shows_it_is_one():
@@ -222,12 +226,11 @@ def test_a_noun_before_a_name_is_a_title_only_if_the_story_shows_it_is_one():
 def test_the_end_of_a_hyphenated_modifier_is_no_title():
     """"the three-time Vellmark Cup champion": "time" is no title, and what follows it
     no person."""
-    brief = facts_of(article(
+    brief = _briefed(
         "Pia Lund won the Vellmark road race on Sunday.\n\n"
         "The three-time Vellmark Cup champion Pia Lund said it was her best race.\n\n"
-        "At the time, the crowd cheered the three-time Tour de Vellmark winner.",
-        title="Lund wins", outlet="Valdport Herald", published=dt.date(2031, 5, 14),
-    ))  # fmt: skip
+        "At the time, the crowd cheered the three-time Tour de Vellmark winner."
+    )
     kinds = {e.name: e.kind for e in brief.entities}
     assert kinds.get("Pia Lund") == "PERSON"
     assert kinds.get("Tour de Vellmark", "ORG") != "PERSON" and kinds.get("Vellmark Cup", "FAC") != "PERSON", kinds
@@ -248,11 +251,10 @@ def test_a_story_of_many_people_has_no_main_person_for_a_bare_description():
 def test_an_event_named_by_a_hyphenated_word_keeps_the_whole_word():
     """"seek re-election": the tokenizer splits the word at its hyphen, and the fact was
     "date of seek re"."""
-    brief = facts_of(article(
+    brief = _briefed(
         "Mayor Ada Quist said on Monday that she will not seek re-election in May 2032.\n\n"
-        "Quist has led Valdport since 2024.",
-        title="Quist steps aside", outlet="Valdport Herald", published=dt.date(2031, 5, 14),
-    ))  # fmt: skip
+        "Quist has led Valdport since 2024."
+    )
     attributes = {slot.attribute for slot in brief.facts}
     assert "date of seek re-election" in attributes, attributes
 
@@ -262,12 +264,11 @@ def test_an_initialism_is_one_name_however_it_is_written():
     from corroborate.entities import clean_name, initialism
 
     assert clean_name("the U.S.") == "U.S." and initialism("U.S.") == "US" and initialism("Us") is None
-    brief = facts_of(article(
+    brief = _briefed(
         "The U.N. sent two ships to Valdport on Monday.\n\n"
         "A UN spokeswoman said the ships would stay a week.\n\n"
-        "The U.N. has sent ships to the harbour before, and the UN will pay for the fuel.",
-        title="Ships sent", outlet="Valdport Herald", published=dt.date(2031, 5, 14),
-    ))  # fmt: skip
+        "The U.N. has sent ships to the harbour before, and the UN will pay for the fuel."
+    )
     named = [e for e in brief.entities if {e.name, *e.aliases} & {"U.N.", "UN"}]
     assert len(named) == 1 and {"U.N.", "UN"} <= {named[0].name, *named[0].aliases}, named
 

@@ -436,7 +436,8 @@ def _titles(articles, docs, by_token, kinds) -> dict[str, str | None]:
     heads = {title: title.split()[-1] for title in votes}  # "vice president" is a president
     learned = {heads[title] for title in votes} - PERSON_NOUNS - ORG_NOUNS - _GROUP_NOUNS
     speaking = {head for head in learned if beside[head]}
-    speaking |= _speaking_nouns(docs, learned - speaking) if learned else set()
+    if learned - speaking:  # the story's speech verbs are read only for words still in doubt
+        speaking |= _speaking_nouns(docs, learned - speaking)
     # A title the story gives several people ("spokesman" Vietor, Crowley and Gibbs; the
     # intelligence, army and bureau "chief") picks none of them, and not the story's main
     # person either (None): only a name that more than half of its uses name.
