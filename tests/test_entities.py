@@ -286,3 +286,25 @@ def test_the_vice_president_is_not_the_president():
     assert "the president" in aliases.get("Ada Quist", set()), aliases
     assert not any("the next president" in found or "the vice president" in found
                    for name, found in aliases.items() if name != "Ivo Renn"), aliases  # fmt: skip
+
+
+def test_a_name_of_its_own_does_not_join_a_longer_name_it_starts():
+    """"Velmora", a country written across the story, is not "Velmora City", nor is
+    "Valdport" the "Valdport Commodity Exchange": each is written in articles that never
+    give the longer name. "the Exchange", written only beside its full name, is a short
+    form of it, and "Ostrel Freight Ltd" is "Ostrel Freight" with its legal form."""
+    brief = _briefed(
+        "Buyers flew to Velmora on Monday, and hotels in Velmora were full.",
+        "Ships from Velmora reached Valdport on Tuesday, officials in Velmora said.",
+        "Hotels in Velmora City were full on Monday. Buyers flew to Velmora City from the coast.",
+        "Grain prices rose at the Valdport Commodity Exchange on Monday.\n\n"
+        "Traders at the Exchange said prices would fall, and the Exchange closed early.",
+        "Ostrel Freight Ltd moved the grain on Monday. Ostrel Freight has six ships.",
+        "The grain reached Valdport aboard ships of Ostrel Freight on Tuesday.",
+    )
+    names = {e.name: {e.name, *e.aliases} for e in brief.entities}
+    holding = lambda name: [held for held in names.values() if name in held]  # noqa: E731
+    assert len(holding("Velmora")) == 1 and "Velmora City" not in holding("Velmora")[0], names
+    assert len(holding("Valdport")) == 1 and "Valdport Commodity Exchange" not in holding("Valdport")[0], names
+    assert any({"Exchange", "Valdport Commodity Exchange"} <= held for held in names.values()), names
+    assert any({"Ostrel Freight", "Ostrel Freight Ltd"} <= held for held in names.values()), names

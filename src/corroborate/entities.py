@@ -91,6 +91,10 @@ _ORG_HEADS = frozenset(
 )
 
 
+# What a company's name may end with and still name the same company.
+_LEGAL_FORMS = frozenset("inc corp corporation co company plc ltd llc sa ag nv gmbh group holdings".split())
+
+
 def clean_name(text: str) -> str:
     # Marks and slashes are the edges of a quoted title or a cut name ("“Toy Stories",
     # "Spring/"), never part of the name.
@@ -269,7 +273,7 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
         if key in parent:
             continue
         longer = [k for k in by_prefix.get(key, ()) if k != key and parent.get(k) != "" and k.startswith(key + " ")]
-        if len(longer) == 1:
+        if len(longer) == 1 and _shortens(groups[key], groups[longer[0]]):
             parent[key] = longer[0]
     for key in groups:
         # A one-word name joins a longer one only when it is that name's first
@@ -287,6 +291,7 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
             and key in (k.split()[0], k.split()[-1])
             and ((groups[k].kind == "PERSON") == (kind == "PERSON"))
             and (kind == "PERSON" or groups[k].kind == kind)
+            and _shortens(groups[key], groups[k])
         ]
         if owners:
             parent[key] = max(owners, key=lambda k: len(groups[k].mentions))
@@ -372,6 +377,27 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
             )
         )
     return EntityIndex(entities, by_token, kinds, main_person, main_org)
+
+
+def _shortens(short: _Group, long: _Group) -> bool:
+    """Whether a name is a short form of a longer name that holds it ("the Brotherhood"
+    of "the Muslim Brotherhood"), not a name in its own right that the longer one is
+    named after ("Mexico" of "Mexico City", "U.S." of "U.S. Embassy", "Google" of
+    "Google Analytics"). A writer shortens a name after giving it in full, so a short
+    form is written mostly in articles that also give the full name; a name of its own
+    is written in articles that never do. "Mostly" is more than half, the majority rule
+    of the titles. A person's first or last name is always a part of the full name."""
+    if short.kind == "PERSON":
+        return True
+    # "Target" of "Target Corp": what follows is only the company's legal form.
+    short_words, long_words = short.canonical.casefold().split(), long.canonical.casefold().split()
+    if long_words[: len(short_words)] == short_words and all(
+        word.strip(".,") in _LEGAL_FORMS for word in long_words[len(short_words):]
+    ):
+        return True
+    written = {mention.article_id for mention in short.mentions}
+    with_long = written & {mention.article_id for mention in long.mentions}
+    return 2 * len(with_long) > len(written)
 
 
 def _main_one(ranked, kind: str) -> str | None:
