@@ -551,3 +551,15 @@ def test_a_fact_is_about_the_subject_its_reports_name_not_one_report_s():
     assert make_slot(brief, [found(0, "Ines Valdor"), found(1, "Tomas Peck"), found(2, "Ilsa Varn")]).subject == ""
     assert make_slot(brief, [found(0, "Ines Valdor"), found(1, "Ines Valdor"), found(2, "Ilsa Varn")]).subject == "Ines Valdor"
     assert make_slot(brief, [found(0, "Ines Valdor"), found(1, ""), found(2, "")]).subject == "Ines Valdor"
+
+
+def test_a_hundred_percent_as_a_degree_is_no_share_and_a_bare_percentage_needs_its_subject():
+    """"100 percent sure" and "100% convinced" say "completely"; "rose 100 percent" is a
+    figure. A percentage whose clause names no subject and only "was" ("It was 40 percent")
+    says of what to nobody, as a duration or a date of "be" does not."""
+    text = ("Harbour master Ines Valdor said she was 100 percent sure the pier was safe, and the crews are 100% "
+            "convinced. Ferry fares in Eastmere rose 100 percent in a year. It was 40 percent, a clerk said.")
+    brief = _facts_of([article(text, title="Pier", outlet="Eastmere Herald", published=dt.date(2031, 3, 2))])
+    shown = sorted(c.display for s in brief.facts if s.claims[0].kind == "percent" for c in s.claims)
+    assert shown == ["100 percent"], shown
+    assert [c.span for s in brief.facts for c in s.claims if c.display == "100 percent"][0].start == text.index("100 percent in")

@@ -61,6 +61,9 @@ def percentages(ctx: ArticleContext) -> list[Found]:
             continue
         value, unit = parsed
         anchor = span.root
+        degree = anchor.head.pos_ == "ADJ" or anchor.dep_ == "npadvmod" and anchor.head.dep_ in ("acomp", "amod")
+        if value == 100 and degree:
+            continue  # "100 percent sure", "100% convinced": a degree, "completely", not a share of anything
         verb = governing_verb(anchor)
         of_noun = next((c for t in span for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         target = next((c for c in of_noun.children if c.dep_ == "pobj"), None) if of_noun is not None else None

@@ -40,5 +40,8 @@ def informative(item: Found) -> bool:
     if claim.kind == "date" and first == "be":
         return False  # "On Tuesday it was a wreck": a copula dates a state, not an event
     if claim.kind in ("duration", "date", "money", "percent") and not claim.subject:
-        return item.head not in _LIGHT_VERBS and bool(item.head)  # "gave way" says what happened; "was" does not
+        # A percentage's head is its attribute: "share of voters" says what it is of,
+        # "percentage (be)" only the verb, which must say more than "was".
+        verb = item.head[len("percentage ("):-1] if item.head.startswith("percentage (") else item.head
+        return verb not in _LIGHT_VERBS and bool(verb)  # "gave way" says what happened; "was" does not
     return True
