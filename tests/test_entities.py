@@ -308,3 +308,15 @@ def test_a_name_of_its_own_does_not_join_a_longer_name_it_starts():
     assert len(holding("Valdport")) == 1 and "Valdport Commodity Exchange" not in holding("Valdport")[0], names
     assert any({"Exchange", "Valdport Commodity Exchange"} <= held for held in names.values()), names
     assert any({"Ostrel Freight", "Ostrel Freight Ltd"} <= held for held in names.values()), names
+
+
+def test_a_photo_credit_run_into_the_next_sentence_is_no_name():
+    """A flattened page runs a caption's credit into the story: "Photograph: Ada
+    Quist/Valdport Wire Ostrel Freight said ..." is no one person, and no description
+    of the story ("the spill") is given to it."""
+    brief = _briefed(
+        "A boom in the harbour. Photograph: Ada Quist/Valdport Wire Ostrel Freight said the spill was small.\n\n"
+        "The spill reached the beach on Monday, and the spill closed the harbour.",
+        "Crews cleaned the harbour. Photograph: Ada Quist/Valdport Wire The spill was the largest in years.",
+    )
+    assert not [e.name for e in brief.entities if "/" in e.name or any("/" in a for a in e.aliases)], brief.entities

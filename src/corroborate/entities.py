@@ -211,7 +211,9 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
             if possessive is not None:
                 ent = ent[:possessive]
             name = clean_name(ent.text)
-            if not name or not any(ch.isupper() for ch in name) or len(name.split()) > 5:
+            # A slash inside is a photo credit run into the next sentence ("Photograph: John
+            # Edwards/EPA BP was fighting ...") or two names ("Twitter/Facebook"), not one name.
+            if not name or not any(ch.isupper() for ch in name) or len(name.split()) > 5 or "/" in name:
                 continue
             key = name.casefold()
             group = groups[key]
