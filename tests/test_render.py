@@ -334,6 +334,29 @@ def test_the_fidelity_table_keeps_rewrites_and_repeat_alterers_past_its_limit():
     assert chosen.left_out == 7
 
 
+def test_a_big_story_where_no_article_stands_out_draws_no_empty_fidelity_table():
+    """A big story's fidelity table lists only likely rewrites and articles altering two
+    quotes or more; when there are none, it says so instead of drawing the table's
+    header over no row."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from corroborate.model import QuoteFidelity
+    from corroborate.render import markdown, ranking, terminal
+
+    brief = full_brief()
+    rows = tuple(QuoteFidelity(a.id, quotes=3, faithful=2, altered=1, flagged_as_rewrite=False) for a in brief.articles)
+    brief = replace(brief, quote_fidelity=rows)
+    console = Console(width=100, record=True, color_system=None)
+    for part in terminal.fidelity(brief, view.source_numbers(brief), ranking.BIG_STORY):
+        console.print(part)
+    shown = console.export_text()
+    assert "Shared quotes" not in shown and f"{len(rows)} more articles (none a likely rewrite" in shown, shown
+    lines = markdown.render(brief, RenderOptions()).splitlines()
+    assert any(line.startswith("| # | Outlet | Shared quotes") for line in lines)  # a small story keeps its table
+
+
 @pytest.mark.parametrize("format_", ["terminal", "md"])
 def test_a_big_story_is_read_in_shorter_forms_and_all_shows_everything(format_):
     """Past the sources table's limit of inputs, a conflict lists its best-backed values

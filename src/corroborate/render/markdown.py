@@ -162,14 +162,16 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
         out.append("")
 
     if brief.quote_fidelity:
-        out += ["## Quote fidelity per article", "", "| # | Outlet | Shared quotes | Faithful | Altered | Disputed | Likely rewrite |", "|--:|---|--:|--:|--:|--:|---|"]
+        out += ["## Quote fidelity per article", ""]
         chosen_fidelity = ranking.ranked_fidelity(brief, limits.fidelity)
+        if chosen_fidelity.shown:
+            out += ["| # | Outlet | Shared quotes | Faithful | Altered | Disputed | Likely rewrite |", "|--:|---|--:|--:|--:|--:|---|"]
         for item in chosen_fidelity.shown:
             out.append(
                 f"| {numbers.get(item.article_id, '?')} | {esc(brief.article(item.article_id).label)} | {item.quotes} | "
                 f"{item.faithful} | {item.altered} | {item.disputed} | {'**yes**' if item.flagged_as_rewrite else 'no'} |"
             )
-        out += left_out(chosen_fidelity.left_out, "articles")
+        out += left_out(chosen_fidelity.left_out, ranking.fidelity_left_out(chosen_fidelity.shown))
         out.append("")
 
     if brief.facts:

@@ -248,6 +248,12 @@ def ranked_sources(brief: Brief, limit: int):
     return Cut(tuple(rows[k] for k in sorted(top.shown)), tuple(rows[k] for k in sorted(top.rest)))
 
 
+def fidelity_left_out(shown) -> str:
+    """What the fidelity table's left-out note counts: with no row shown (a big story
+    where no article stands out), it says why instead of drawing an empty table."""
+    return "articles" if shown else "articles (none a likely rewrite, none altering two quotes)"
+
+
 def ranked_fidelity(brief: Brief, limit: int):
     """Articles flagged as rewrites or altering quotes first, then by shared quotes. Past
     `limit`, rewrites and articles that alter two quotes or more are still shown: an

@@ -285,9 +285,10 @@ def fidelity(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> I
             str(item.disputed),
             "[bold red]yes[/]" if item.flagged_as_rewrite else "no",
         )
-    yield table
+    if chosen.shown:
+        yield table
     if chosen.left_out:
-        yield left_out(chosen.left_out, "articles")
+        yield left_out(chosen.left_out, ranking.fidelity_left_out(chosen.shown))
 
 
 def facts(brief: Brief, numbers: dict[str, int], limits: ranking.Limits) -> Iterator[RenderableType]:
