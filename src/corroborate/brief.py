@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -83,9 +85,16 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
         return " ".join(article.title.split()).casefold()
 
     printed = Counter(headline(article) for article in articles)
+    leads = {article.id for article in articles if _is_lead(article)}
+    topical = _topicality(articles) if len(leads) == len(articles) else {}  # a headline is chosen before any lead
 
     def preference(article: Article):
+        lead = article.id in leads
         return (
+            lead,  # an input without a headline is titled by its first sentence: a headline first
+            # Among first sentences, the one most about the story, not the earliest: a feed's
+            # first item may open with "Thoughts, comments ... about The Post's Live Q&A s?".
+            -topical.get(article.id, 0.0) if lead else 0.0,
             not _reads_as_headline(article.title),
             article.id in derived,
             article.published is None,
@@ -94,7 +103,56 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
             article.id,
         )
 
-    return min(articles, key=preference).title.rstrip(" :;,-")
+    best = min(articles, key=preference)
+    if best.id in leads:
+        # A first sentence that other articles print too, going on with other words, is page
+        # furniture (a sidebar's headline atop 23 of an outlet's pages), not the story's.
+        texts = {article.id: " ".join(article.text.split()) for article in articles}
+        best = next((a for a in sorted(articles, key=preference) if a.id not in leads or not _furniture(a, texts)),
+                    best)  # fmt: skip
+    return best.title.rstrip(" :;,-")
+
+
+def _furniture(article: Article, texts: dict[str, str]) -> bool:
+    """Whether another article prints this one's first eight words (a headline's length:
+    the lead runs on past a sidebar's headline) and goes on differently within its first
+    forty: a copy of the article goes on alike."""
+    own = texts[article.id]
+    opening = " ".join(article.title.rstrip("…").split()[:8])
+    lead = " ".join(own.split(" ", 40)[:40])
+    for other_id, text in texts.items():
+        at = text.find(opening) if other_id != article.id else -1
+        if at >= 0 and text[at : at + len(lead)] != lead:
+            return True
+    return False
+
+
+def _is_lead(article: Article) -> bool:
+    """Whether the title is the article's own first words (`clean.derived_title`, given
+    to an input that came without a headline)."""
+    title = " ".join(article.title.rstrip("…").split())
+    return bool(title) and " ".join(article.text[: len(article.title) * 2].split()).startswith(title)
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _topicality(articles: list[Article]) -> dict[str, float]:
+    """How much each title is about what the story's articles share: the mean, over its
+    distinct words, of p·log(1/p), p the share of articles whose text holds the word. A
+    word every article holds ("about", "said") and a word of one article both count
+    about nothing; the words of the story (a third of the articles or so) count most.
+    No weight is fitted."""
+    holding: Counter = Counter()
+    for article in articles:
+        holding.update(set(_TITLE_WORD.findall(article.text.casefold())))
+    total = len(articles)
+    out = {}
+    for article in articles:
+        words = set(_TITLE_WORD.findall(article.title.casefold()))
+        shares = [holding[w] / total for w in words if holding[w]]
+        out[article.id] = sum(-p * math.log(p) for p in shares) / len(words) if words else 0.0
+    return out
 
 
 def canonical_order(articles: Iterable[Article]) -> tuple[Article, ...]:

@@ -399,7 +399,8 @@ def _headline_kind(line: str) -> str:
 
 def derived_title(text: str, max_chars: int = 90) -> str:
     """A title made from the lead when an article has none: its first sentence, shortened."""
-    first = re.split(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘A-Z0-9])", text.strip(), maxsplit=1)[0].strip()
+    # Not after an initial: "By John D. Sutter, CNN" is one line, not "By John D."
+    first = re.split(r"(?<=[.!?])(?<!\b[A-Z]\.)[\"”’]?\s+(?=[\"“‘A-Z0-9])", text.strip(), maxsplit=1)[0].strip()
     if len(first) <= max_chars:
         return first
     cut = first[: max_chars + 1].rsplit(" ", 1)[0].rstrip(",;:—–- ")
