@@ -563,3 +563,13 @@ def test_a_hundred_percent_as_a_degree_is_no_share_and_a_bare_percentage_needs_i
     shown = sorted(c.display for s in brief.facts if s.claims[0].kind == "percent" for c in s.claims)
     assert shown == ["100 percent"], shown
     assert [c.span for s in brief.facts for c in s.claims if c.display == "100 percent"][0].start == text.index("100 percent in")
+
+
+def test_a_number_before_a_symbol_counts_nothing():
+    """A page that lost its pound signs prints "# 1 in every # 7": no fact counts "#"s,
+    and no fact is shown without its value."""
+    text = ("The Eastmere ferry company pays around # 1 of every # 7 handed to the harbour's investors, "
+            "and 40 passengers waited at the pier.")  # fmt: skip
+    brief = _facts_of([article(text, title="Ferry", outlet="Eastmere Herald", published=dt.date(2031, 3, 2))])
+    shown = sorted(c.display for s in brief.facts for c in s.claims)
+    assert shown == ["40 passengers"], shown

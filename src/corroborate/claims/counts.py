@@ -74,6 +74,8 @@ def counts(ctx: ArticleContext) -> list[Found]:
         noun = token.head
         if noun.pos_ != "NOUN" or noun.lemma_.lower() in _TIME_UNITS or noun.i in ctx.value_tokens:
             continue  # durations and ages are found on their own
+        if not any(ch.isalpha() for ch in noun.text):
+            continue  # "# 7" (a pound sign lost to a page's encoding) counts no thing
         number_tokens = [t for t in token.subtree if t.i not in ctx.value_tokens]
         if any(t.i in ctx.date_tokens for t in number_tokens):
             continue
