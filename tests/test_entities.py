@@ -320,3 +320,17 @@ def test_a_photo_credit_run_into_the_next_sentence_is_no_name():
         "Crews cleaned the harbour. Photograph: Ada Quist/Valdport Wire The spill was the largest in years.",
     )
     assert not [e.name for e in brief.entities if "/" in e.name or any("/" in a for a in e.aliases)], brief.entities
+
+
+def test_a_description_names_only_someone_its_article_names():
+    """"The spokeswoman" points back to a person its article has named: in an article that
+    never names Priya Madsen, the rail company's spokeswoman is someone else."""
+    brief = _briefed(
+        "Priya Madsen, a spokeswoman for the Valdport port, said the ferry would sail on Monday.\n\n"
+        "The spokeswoman said the hull had been repaired.",
+        "Trains to Valdport were cancelled on Monday.\n\nThe spokeswoman for the rail company declined to comment.",
+    )
+    madsen = next(e for e in brief.entities if e.name == "Priya Madsen")
+    first = brief.articles[0].id if "Madsen" in brief.articles[0].text else brief.articles[1].id
+    assert "the spokeswoman" in {a.lower() for a in madsen.aliases}, madsen.aliases
+    assert {m.article_id for m in madsen.mentions} == {first}, madsen.mentions

@@ -345,9 +345,13 @@ def build_index(articles: Sequence[Article], docs: Sequence) -> EntityIndex:
                 by_token[(article_id, index)] = canonical_of[key]
 
     # A surname alone that NER missed ("Valdor, 51, said") is still the person.
+    # Not a word that is itself the name of something else: "Florida BP", a tagger's
+    # slip, is no person whose surname every untagged "BP" of an oil spill is.
+    others = {g.canonical.casefold() for g in merged.values() if g.kind != "PERSON"}
     surnames = {
-        g.canonical.split()[-1]: g.canonical for g in merged.values() if g.kind == "PERSON" and len(g.canonical.split()) > 1
-    }
+        g.canonical.split()[-1]: g.canonical for g in merged.values()
+        if g.kind == "PERSON" and len(g.canonical.split()) > 1 and g.canonical.split()[-1].casefold() not in others
+    }  # fmt: skip
     group_of_name = {}
     for group in merged.values():
         group_of_name.setdefault(group.canonical, group)
@@ -533,6 +537,9 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
     """Descriptions ("the company", "the photographer") named after the entity they
     mean; `named` (the article's named token indices) gets the new ones."""
     lower = doc.to_array("LOWER")
+    # A description points back to someone the article names: "the spill" of an article
+    # that never names the one man a garbled caption made "the spill" is not him.
+    names_here = {by_token[(article.id, index)] for index in named}
     for start, end in _noun_chunk_bounds(doc):
         # A chunk that does not open with a determiner is no description: asked first, on
         # the doc's array (most chunks stop here, before a Span and its root are made).
@@ -572,7 +579,7 @@ def _resolve_descriptions(article, doc, by_token, kinds, titles, main_person, ma
             person = kinds.get(target) == "PERSON"
             if (person_noun and not person) or (head in ORG_NOUNS and person):
                 continue  # "Egypt, a spokeswoman ...": a list, or the parse's slip; a person is no place
-        if target is None or _subject_of_clause(article, root, by_token) == target:
+        if target is None or target not in names_here or _subject_of_clause(article, root, by_token) == target:
             continue  # "X sued the firm": a clause's object is not its own subject
         for token in chunk:
             if (article.id, token.i) not in by_token:
