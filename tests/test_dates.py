@@ -111,3 +111,13 @@ def test_a_date_outside_the_calendar_is_no_date_and_no_error():
     # "5000 years ago" from 2011 is year -2989: no date of the story (it raised ValueError).
     found = find_dates("It was built 5000 years ago, and 20 years ago it fell.", dt.date(2011, 1, 1))
     assert [(m.expression, m.date) for m in found] == [("20 years ago", dt.date(1991, 1, 1))]
+
+
+def test_a_month_not_expected_until_later_is_still_to_come():
+    """Written in June: "the wells are not expected to be finished until August" is this
+    August, not last year's, as "are expected to be finished in August" is."""
+    june = dt.date(2031, 6, 3)
+    for text in ("The relief wells are not expected to be finished until August.",
+                 "The relief wells aren't expected to be finished until August.",
+                 "The relief wells are expected to be finished in August."):  # fmt: skip
+        assert [m.date for m in find_dates(text, june)] == [dt.date(2031, 8, 1)], text

@@ -116,8 +116,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 # Words near a weekday or bare month that say the event is still to come.
 _FUTURE = re.compile(
-    r"\b(?:will|won't|shall|'ll|is to|are to|is due|are due|due to|is set to|are set to|is expected to"
-    r"|are expected to|scheduled|plans? to|planning to|going to|upcoming|next|coming)\b",
+    r"\b(?:will|won't|shall|'ll|is to|are to|is due|are due|due to|is set to|are set to"
+    # negated as well: "are not expected to be completed until August" is still to come
+    r"|(?:is|are)(?: not|n't)? expected to|scheduled|plans? to|planning to|going to|upcoming|next|coming)\b",
     re.IGNORECASE,
 )
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
