@@ -121,3 +121,13 @@ def test_a_month_not_expected_until_later_is_still_to_come():
                  "The relief wells aren't expected to be finished until August.",
                  "The relief wells are expected to be finished in August."):  # fmt: skip
         assert [m.date for m in find_dates(text, june)] == [dt.date(2031, 8, 1)], text
+
+
+def test_a_clock_time_of_the_24_hour_kind_is_no_year():
+    """"completed at 1930 CDT on 1 June (0030 GMT 2 June)": 1930 is half past seven in
+    the evening, not a year; a year is still a year."""
+    day = dt.date(2031, 6, 3)
+    found = [(m.expression, m.date) for m in find_dates("The cap was fitted at 1930 CDT on 1 June (0030 GMT 2 June).", day)]
+    assert found == [("1 June", dt.date(2031, 6, 1)), ("2 June", dt.date(2031, 6, 2))], found
+    assert not find_dates("The ferry leaves at 1800 GMT, and troops withdrew at 2000 hours.", day)
+    assert [m.date for m in find_dates("The plan was approved in 2029.", day)] == [dt.date(2029, 1, 1)]

@@ -111,7 +111,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b"
         ),
     ),
-    ("year", re.compile(rf"(?<![$£€\d.,])(?<!\d-){_YEAR}\b(?![-.,]?\d)(?!\s*(?:%|percent|per cent))")),
+    # Not a clock time of the 24-hour kind: "at 1930 CDT", "1800 GMT", "2000 hours".
+    ("year", re.compile(rf"(?<![$£€\d.,])(?<!\d-){_YEAR}\b(?![-.,]?\d)(?!\s*(?:%|percent|per cent))"
+                        r"(?!\s*(?:hours?\b|hrs\b|h\b|[ECMP][SD]T\b|GMT\b|BST\b|UTC\b|CET\b|CEST\b|local time))")),
 ]
 
 # Words near a weekday or bare month that say the event is still to come.
