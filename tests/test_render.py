@@ -334,6 +334,25 @@ def test_the_fidelity_table_keeps_rewrites_and_repeat_alterers_past_its_limit():
     assert chosen.left_out == 7
 
 
+def test_a_sentence_that_dates_two_days_leads_only_the_first():
+    """"Fitted at 1930 CDT on 3 March (0030 GMT 4 March)" dates two days: it leads the
+    first, and the second day is led by its next best event."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from corroborate.model import TimelineEvent
+    from corroborate.render import ranking
+
+    brief = full_brief()
+    first, *_ = brief.timeline
+    other = TimelineEvent(dt.date(2031, 3, 4), "day", brief.timeline[1].description, first.sources[:1])
+    again = replace(first, date=dt.date(2031, 3, 4))
+    days = ranking.timeline_days(replace(brief, timeline=(first, again, other)))
+    leads = {(d.date, d.precision): brief.text(d.lead.description) for d in days}
+    assert leads[(dt.date(2031, 3, 3), "day")] == brief.text(first.description)
+    assert leads[(dt.date(2031, 3, 4), "day")] == brief.text(other.description), leads
+
+
 def test_a_big_story_where_no_article_stands_out_draws_no_empty_fidelity_table():
     """A big story's fidelity table lists only likely rewrites and articles altering two
     quotes or more; when there are none, it says so instead of drawing the table's

@@ -215,7 +215,17 @@ def timeline_days(brief: Brief) -> list[Day]:
         days.append(Day(date, precision, tuple(ranked), tuple(sources), len({brief.group_of(a) for a in sources}),
                         all(e.date_inferred for e in events)))  # fmt: skip
     precision_order = {"day": 0, "week": 1, "month": 2, "year": 3}
-    return sorted(days, key=lambda d: (d.date, precision_order.get(d.precision, 4)))
+    days.sort(key=lambda d: (d.date, precision_order.get(d.precision, 4)))
+    # One sentence that dates two days ("completed at 1930 CDT on 1 June (0030 GMT 2 June)")
+    # leads only the first of them; the next day is led by its best event of its own.
+    led: set[str] = set()
+    for k, day in enumerate(days):
+        texts = [brief.text(e.description) for e in day.events]
+        fresh = next((i for i, text in enumerate(texts) if text not in led), 0)
+        if fresh:
+            days[k] = replace(day, events=(day.events[fresh],) + day.events[:fresh] + day.events[fresh + 1 :])
+        led.add(texts[fresh])
+    return days
 
 
 def ranked_days(brief: Brief, limit: int) -> Cut[Day]:
