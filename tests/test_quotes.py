@@ -447,6 +447,17 @@ def test_things_that_continue_do_not_speak():
     assert _speakers(text) == ["Ilsa Varn", "Ilsa Varn"]
 
 
+def test_a_word_that_names_no_one_is_no_speaker():
+    """The parse can give a quote the subject of a clause before it ("he warned that
+    success was not guaranteed and asked people to “...”") or a bare "who" or "this": none
+    of them is a speaker, and the quote is better left without one."""
+    text = ("Harbour master Ines Valdor said the repairs could be done by Friday. However, she warned that success "
+            "was not guaranteed and asked people to `` remember this is being done in forty metres of water. ''")
+    assert not {"success", "who", "this"} & set(_speakers(text)), _speakers(text)
+    text = "Commuters were angry on Monday. This adds `` a whole hour to every crossing, '' who said."
+    assert not {"who", "this", "This"} & set(_speakers(text)), _speakers(text)
+
+
 def test_an_aside_after_a_dash_is_not_part_of_the_name():
     text = ("`` The strike is about safety, '' Mayor Ilsa Varn said. Harbour League chair Tarek Samy -- Varn's former "
             "deputy -- called Monday for calm. Tarek Samy said: `` We will carry out our duties to serve the people of "

@@ -99,7 +99,9 @@ _PLATFORMS = frozenset("twitter instagram facebook tiktok youtube snapchat reddi
 _INDEFINITE = frozenset("a an one another some many several few".split())
 _PUBLIC_GROUPS = ("fans", "residents", "followers", "users", "locals", "readers", "viewers", "commenters", "netizens",
                   "critics", "voters", "parents", "customers", "supporters")
-_RELATIVE = frozenset("which that what whom".split())
+# Words that stand for someone named elsewhere, or for no one: never a speaker by themselves
+# ("who" that is no "X, who said" relative clause; "this adds", "those morons").
+_RELATIVE = frozenset("which that what whom who whose this these those".split())
 _NAME_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "ORG", "NORP": "ORG"}
 _ASIDE_DASH = re.compile(r"\s+(?:--|\u2014|\u2013)\s+")
 _POSSESSIVE = re.compile(r"(?:[\u2019']s?|\s*[-\u2013\u2014:,])+$")
@@ -798,6 +800,10 @@ class Attributor:
         name = clean_name(span.text)
         if name and (name in self.cast.counts or self.cast.canonical(name) != name):
             return self.cast.canonical(name), True  # a known name the tagger missed
+        if name and not any(ch.isupper() for ch in name) and head.pos_ == "NOUN" and head.tag_ == "NN":
+            # "he warned that success was not guaranteed and asked people to “...”": the
+            # parse gave the quote a word that names no one; better no speaker than "success".
+            return None, False
         return name or None, False
 
     def attribute(self, text: str, quotes: Sequence[QuotedSpan], paragraphs: Sequence[tuple[int, int]],
