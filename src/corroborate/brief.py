@@ -75,7 +75,9 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
     """The story's title: the headline of the earliest original article, preferring
     real headlines over lead sentences and originals over known copies/rewrites;
     among equals, the headline more articles print, then the first by content id
-    (never by input position)."""
+    (never by input position). When no input came with a headline (every title is its
+    article's first words), the first sentence most about the story (`_topicality`)
+    that is no page furniture (`_furniture`)."""
     articles = list(articles)
     if not articles:
         return ""

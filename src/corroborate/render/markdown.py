@@ -171,7 +171,8 @@ def render(brief: Brief, options: RenderOptions | None = None) -> str:
                 f"| {numbers.get(item.article_id, '?')} | {esc(brief.article(item.article_id).label)} | {item.quotes} | "
                 f"{item.faithful} | {item.altered} | {item.disputed} | {'**yes**' if item.flagged_as_rewrite else 'no'} |"
             )
-        out += left_out(chosen_fidelity.left_out, ranking.fidelity_left_out(chosen_fidelity.shown))
+        note = left_out(chosen_fidelity.left_out, ranking.fidelity_left_out(chosen_fidelity.shown))
+        out += note if chosen_fidelity.shown else note[1:]  # no table to keep the note apart from
         out.append("")
 
     if brief.facts:
