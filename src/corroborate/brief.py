@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import math
 import re
@@ -88,7 +89,9 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
 
     printed = Counter(headline(article) for article in articles)
     leads = {article.id for article in articles if _is_lead(article)}
-    topical = _topicality(articles) if len(leads) == len(articles) else {}  # a headline is chosen before any lead
+    # A headline is chosen before any lead; the title is chosen twice per brief (before and
+    # after the relations stage), over the same articles: their words are read once.
+    topical = _topicality(tuple(articles)) if len(leads) == len(articles) else {}
 
     def preference(article: Article):
         lead = article.id in leads
@@ -109,10 +112,16 @@ def story_title(articles: Iterable[Article], derived: Iterable[str] = ()) -> str
     if best.id in leads:
         # A first sentence that other articles print too, going on with other words, is page
         # furniture (a sidebar's headline atop 23 of an outlet's pages), not the story's.
-        texts = {article.id: " ".join(article.text.split()) for article in articles}
+        texts = _flat_texts(tuple(articles))
         best = next((a for a in sorted(articles, key=preference) if a.id not in leads or not _furniture(a, texts)),
                     best)  # fmt: skip
     return best.title.rstrip(" :;,-")
+
+
+@functools.lru_cache(maxsize=1)
+def _flat_texts(articles: tuple[Article, ...]) -> dict[str, str]:
+    """Each article's text on one line of single spaces (cached: see `story_title`)."""
+    return {article.id: " ".join(article.text.split()) for article in articles}
 
 
 def _furniture(article: Article, texts: dict[str, str]) -> bool:
@@ -139,7 +148,8 @@ def _is_lead(article: Article) -> bool:
 _TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def _topicality(articles: list[Article]) -> dict[str, float]:
+@functools.lru_cache(maxsize=1)
+def _topicality(articles: tuple[Article, ...]) -> dict[str, float]:
     """How much each title is about what the story's articles share: the mean, over its
     distinct words, of p·log(1/p), p the share of articles whose text holds the word. A
     word every article holds ("about", "said") and a word of one article both count
