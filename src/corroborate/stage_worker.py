@@ -55,6 +55,8 @@ FORK_CHARS = 200_000
 # seconds: quotes and facts cost about the same, so only a hung child takes that long.
 PATIENCE = 10
 MIN_PATIENCE = 60.0
+# Seconds a child that has sent its result is given to exit by itself.
+_EXIT_GRACE = 5.0
 
 
 def may_fork(brief: Brief) -> bool:
@@ -159,20 +161,25 @@ class SideStage:
         if self.process is None:
             return None
         patience = max(MIN_PATIENCE, PATIENCE * (time.perf_counter() - self.started))
+        received = None
         try:
             if self.connection.poll(patience):
-                return self.connection.recv()
-            log.debug("the %s stage's child took over %.0f s: stopped", self.name, patience)
+                received = self.connection.recv()
+            else:
+                log.debug("the %s stage's child took over %.0f s: stopped", self.name, patience)
         except (EOFError, OSError):  # the child died before sending (killed, crashed)
             log.debug("the %s stage's child ended without a result", self.name, exc_info=True)
         except Exception:  # noqa: BLE001 - a result that would not unpickle: run the stage here
             log.debug("the %s stage's child sent no usable result", self.name, exc_info=True)
         finally:
             self.connection.close()
+            # A child that sent its result is on its way out: it is given a moment to exit by
+            # itself (killed at once, it raced its own exit); one that sent nothing is stopped.
+            self.process.join(timeout=_EXIT_GRACE if received is not None else 0)
             if self.process.is_alive():
                 self.process.kill()
             self.process.join()
-        return None
+        return received
 
     def result(self, current: Brief) -> Brief:
         """`current` with the stage's work merged in (see `merge`)."""
