@@ -139,8 +139,9 @@ def _furniture(article: Article, texts: dict[str, str]) -> bool:
 
 
 def _is_lead(article: Article) -> bool:
-    """Whether the title is the article's own first words (`clean.derived_title`, given
-    to an input that came without a headline)."""
+    """Whether the title is the article's own first words: `clean.derived_title`'s, given
+    to an input that came without a headline, or a given "title" that is only the text's
+    first line (a photo caption) printed again."""
     title = " ".join(article.title.rstrip("…").split())
     return bool(title) and " ".join(article.text[: len(article.title) * 2].split()).startswith(title)
 
