@@ -59,25 +59,41 @@ class Unsupported(Exception):
     """A pattern or setting this translation does not reproduce."""
 
 
-def _condition(column, value, strings):
-    """A boolean mask of the tokens whose `column` (hashes) satisfies one Matcher value."""
+def _compiled(value, strings):
+    """One Matcher value as (kind, operand) with its strings hashed once, not per doc."""
     import numpy as np
 
     if isinstance(value, bool):
-        return column == int(value)
+        return "equal", int(value)
     if isinstance(value, str):
-        return column == strings[value]
+        return "equal", strings[value]
     if isinstance(value, dict) and len(value) == 1:
         (operator, operand), = value.items()
         if operator in ("IN", "NOT_IN"):
-            inside = np.isin(column, np.array([strings[v] for v in operand], dtype=column.dtype))
-            return inside if operator == "IN" else ~inside
+            return operator, np.array([strings[v] for v in operand], dtype=np.uint64)
         if operator == "REGEX":
-            pattern = re.compile(operand)
-            present = np.unique(column)
-            hits = [h for h in present if h and pattern.search(strings[int(h)])]
-            return np.isin(column, np.array(hits, dtype=column.dtype))
+            return operator, (re.compile(operand), {})  # with its answers by string hash
     raise Unsupported(f"matcher value {value!r}")
+
+
+def _condition(column, compiled, strings):
+    """A boolean mask of the tokens whose `column` (hashes) satisfies one compiled Matcher value."""
+    import numpy as np
+
+    kind, operand = compiled
+    if kind == "equal":
+        return column == operand
+    if kind in ("IN", "NOT_IN"):
+        inside = np.isin(column, operand)
+        return inside if kind == "IN" else ~inside
+    pattern, answers = operand
+    hits = []
+    for h in np.unique(column).tolist():
+        if h not in answers:
+            answers[h] = bool(h) and pattern.search(strings[h]) is not None
+        if answers[h]:
+            hits.append(h)
+    return np.isin(column, np.array(hits, dtype=column.dtype))
 
 
 class ArrayRules:
@@ -104,38 +120,62 @@ class ArrayRules:
             if set(normalised) - set(self._written):
                 raise Unsupported(f"ruler sets {sorted(normalised)}")
             written = {self._written.index(attr): value for attr, value in normalised.items()}
-            self.rules.append((patterns, index, written))
+            compiled = [[[(name, _compiled(value, self.vocab.strings)) for name, value in token.items()] for token in pattern]
+                        for pattern in patterns]  # fmt: skip
+            self.rules.append((compiled, index, written))
         self._lemmas: dict[tuple[int, int, int], int] = {}  # (form, POS, morphology) -> lemma hash
         self._lemma_tables: dict[str, tuple[set, dict, list]] = {}
 
     def __call__(self, doc):
+        self._apply([doc])
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        """Docs in batches: the rules' cost is mostly per call (some 300 array
+        operations), so a batch of short docs is matched as one stretch of tokens."""
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
+            self._apply(batch)
+            yield from batch
+
+    def _apply(self, docs) -> None:
         import numpy as np
 
-        if not len(doc):
-            return doc
+        docs = [doc for doc in docs if len(doc)]
+        if not docs:
+            return
         strings = self.vocab.strings
-        matched = doc.to_array(self._columns).astype(np.uint64)
+        matched = np.concatenate([doc.to_array(self._columns).astype(np.uint64) for doc in docs])
         columns = dict(zip(_MATCHED_COLUMNS, matched.T))
-        written = doc.to_array(self._written).astype(np.uint64)
+        written = np.concatenate([doc.to_array(self._written).astype(np.uint64) for doc in docs])
         before = written.copy()
-        length = len(doc)
+        length = len(written)
+        # A pattern matches inside one doc only: a window is kept where its first and
+        # last tokens belong to the same doc.
+        owner = np.repeat(np.arange(len(docs)), [len(doc) for doc in docs])
         for patterns, index, values in self.rules:
             for pattern in patterns:
                 width = len(pattern)
                 if width > length:
                     continue
-                starts = np.ones(length - width + 1, dtype=bool)
+                count = length - width + 1
+                starts = owner[:count] == owner[width - 1 :] if width > 1 else np.ones(count, dtype=bool)
                 for offset, token in enumerate(pattern):
-                    for name, value in token.items():
-                        starts &= _condition(columns[name][offset : offset + length - width + 1], value, strings)
+                    for name, compiled in token:
+                        starts &= _condition(columns[name][offset : offset + count], compiled, strings)
                 targets = np.flatnonzero(starts) + (index if index >= 0 else width + index)
                 for position, value in values.items():
                     written[targets, position] = value
-        changed = [position for position in range(len(self._written)) if (written[:, position] != before[:, position]).any()]
-        if changed:
-            doc.from_array([self._written[p] for p in changed], written[:, changed])
-        self._lemmatise(doc)
-        return doc
+        start = 0
+        for doc in docs:
+            end = start + len(doc)
+            mine, mine_before = written[start:end], before[start:end]
+            changed = [position for position in range(len(self._written)) if (mine[:, position] != mine_before[:, position]).any()]
+            if changed:
+                doc.from_array([self._written[p] for p in changed], mine[:, changed])
+            self._lemmatise(doc)
+            start = end
 
     def _lemmatise(self, doc) -> None:
         """The rule lemma of every token the ruler gave none, asked once per (form, POS, morphology)."""
