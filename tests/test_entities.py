@@ -122,6 +122,26 @@ def test_platforms_and_names_headed_by_an_organisation_noun_are_organisations():
     assert person.kind == "PERSON"
 
 
+def test_a_country_or_its_people_tagged_org_now_and_then_stay_a_place_or_nationality():
+    from corroborate.entities import _country_names, _Group
+
+    if not _country_names():
+        pytest.skip("countryinfo is not installed: no gazetteer of countries")
+
+    def group(name: str, best: str, votes: int) -> _Group:
+        made = _Group()
+        made.surfaces[name] += votes
+        made.labels[best] += votes
+        made.labels["ORG"] += 2  # a few ORG tags, as the small model gives a country
+        made.mentions = [None] * votes  # never "in X": only counted
+        return made
+
+    assert group("U.S.", "GPE", 40).kind == "GPE"
+    assert group("Egyptians", "NORP", 30).kind == "NORP"
+    # A brand the model takes for a place still becomes an organisation.
+    assert group("Veltrani", "GPE", 40).kind == "ORG"
+
+
 def test_a_quoted_title_after_the_article_loses_its_quote_mark():
     from corroborate.entities import clean_name
 

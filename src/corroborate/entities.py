@@ -23,6 +23,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Article, Entity, Span
 from .nlp import tokens_where
@@ -118,6 +119,30 @@ def initialism(name: str) -> str | None:
     return letters
 
 
+def _country_key(name: str) -> str:
+    return name.replace(".", "").casefold()
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Every country's name, other spellings ("UK", "Great Britain", "USA") and
+    demonym ("British", "Egyptian"; plural "Egyptians" too), from countryinfo's
+    gazetteer, as `_country_key` writes them ("U.S." -> "us"). Read once, when a
+    name's kind first needs it (some 50 ms)."""
+    try:
+        from countryinfo import all_countries
+    except ImportError:  # an install without it keeps the rule below as it was
+        return frozenset()
+    names: set[str] = set()
+    for country in all_countries():
+        names.add(country.name())
+        names.update(country.alt_spellings() or ())
+        for demonym in (country.demonym() or "").split(","):
+            if demonym.strip():
+                names.update((demonym.strip(), demonym.strip() + "s"))
+    return frozenset(_country_key(name) for name in names if name)
+
+
 @dataclass
 class _Group:
     surfaces: Counter = field(default_factory=Counter)
@@ -149,8 +174,12 @@ class _Group:
         best = self.labels.most_common(1)[0][0]
         # The small model often tags an unfamiliar brand as a place or nationality;
         # a name it tags ORG somewhere and that is rarely used as a place ("in X")
-        # is an organisation.
-        if best in ("GPE", "NORP", "LOC") and self.labels["ORG"] and self.locative * 3 < len(self.mentions):
+        # is an organisation, unless it is a country's or its people's name (the
+        # model also tags "U.S." and "American" ORG now and then, and "the U.S.
+        # said" or "American officials" are not "in X" either). The gazetteer has
+        # no "Britain" or "America": those still follow the rule.
+        if (best in ("GPE", "NORP", "LOC") and self.labels["ORG"] and self.locative * 3 < len(self.mentions)
+                and _country_key(self.canonical) not in _country_names()):  # fmt: skip
             return "ORG"
         return best
 
