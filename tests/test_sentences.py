@@ -63,3 +63,24 @@ def test_headings_in_capitals_are_no_transcript():
     assert not any(_spoken("UPDATE: The strike ended at noon. The boats sailed."))
     assert not any(_spoken("ON PAY: The dockers want more. ON HOURS: They want fewer."))
     assert not any(_spoken("PHOTOS: The harbour at dawn. PHOTOS: The quay at night."))
+
+
+def test_a_dated_list_run_into_one_paragraph_is_a_sentence_per_item():
+    """A graphic's list of past spills, run together by the page's extraction: the
+    parser hung one item's year on the item before it (one spill's year became
+    another's: a false conflict in a real brief)."""
+    from corroborate import nlp
+
+    text = ("Worst spills: April 2031: Blast at the Kessary Deep rig spills up to 5,000 barrels a day "
+            "1991: 11m gallons spilt into Lanner Sound in the Marlow Queen disaster "
+            "1987: 80m gallons spilt off Tavra after a tanker hit a platform")
+    items = ["Worst spills:", "April 2031: Blast at the Kessary Deep rig spills up to 5,000 barrels a day",
+             "1991: 11m gallons spilt into Lanner Sound in the Marlow Queen disaster",
+             "1987: 80m gallons spilt off Tavra after a tanker hit a platform"]  # fmt: skip
+    assert _sentences(text) == items
+    # The parse is cut the same way: its sentences are the items.
+    assert [sentence.text for sentence in nlp.spacy_model()(text).sents] == items
+    # One year and colon is a sentence's own: no list.
+    assert _sentences("The port reopened in 1991: a day its workers still mark.") == [
+        "The port reopened in 1991: a day its workers still mark."
+    ]

@@ -69,6 +69,24 @@ def _register_paragraph_breaks() -> None:
         for before in np.unique(np.searchsorted(starts, breaks, side="right") - 1):
             if 0 <= before < len(doc) - 1:
                 doc[int(before) + 1].is_sent_start = True
+        # A dated list printed as one paragraph (`sentences.list_items`): each item
+        # is its own sentence, or the parser hangs one item's year on the item before
+        # it (one oil spill's year became another's, a false conflict).
+        from .sentences import list_items
+
+        offset = 0
+        for paragraph in doc.text.split("\n"):
+            labels = [(offset + start, offset + end) for start, end in list_items(paragraph)]
+            offset += len(paragraph) + 1
+            for first, end in labels:
+                at = int(np.searchsorted(starts, first))
+                if not (0 < at < len(doc) and starts[at] == first):
+                    continue
+                doc[at].is_sent_start = True
+                # ... with its label: the year, its colon and the first word stay in it.
+                after = int(np.searchsorted(starts, end))
+                for inside in range(at + 1, min(after + 1, len(doc))):
+                    doc[inside].is_sent_start = False
         return doc
 
 

@@ -33,6 +33,23 @@ LIVE_BLOG_STAMP = re.compile(r"\(\s*updated?\b[^()\n]{0,80}?\d{1,2}(?::\d{2})?\s
 _SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)?:(?= )")
 
 
+# A dated list's item label: "1989:", "April 2010:", "20 April 2010:", "May 3, 2010:".
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+)
+_LIST_LABEL = re.compile(rf"(?<!\S)(?:(?:\d{{1,2}}\s+)?{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?)?(?:1[89]\d\d|20\d\d)\s*:(?!\d)")
+
+
+def list_items(paragraph: str) -> list[tuple[int, int]]:
+    """The labels (start, end) of a dated list printed as one paragraph ("1991: 520m
+    gallons released ... 1989: 11m gallons spilt ... 1983: ...", a graphic's text run
+    together by the page's extraction): each item is a sentence of its own. Two labels
+    in a paragraph make it a list; one is a sentence's own colon."""
+    labels = [match.span() for match in _LIST_LABEL.finditer(paragraph)]
+    return labels if len(labels) >= 2 else []
+
+
 def paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
     for match in _PARAGRAPH.finditer(text):
         start, end = match.span()
@@ -62,7 +79,23 @@ def _split_paragraph(paragraph: str) -> list[tuple[int, int]]:
             pieces[-1] = (pieces[-1][0], end)
         else:
             pieces.append((start, end))
+    items = [start for start, _ in list_items(paragraph)]
+    if items:
+        pieces = [part for start, end in pieces for part in _cut(paragraph, start, end, items)]
     return [part for start, end in pieces for part in _opening_label(paragraph, start, end)] or [(0, len(paragraph))]
+
+
+def _cut(text: str, start: int, end: int, at: list[int]) -> list[tuple[int, int]]:
+    """The piece (`start`, `end` of `text`) cut before each position of `at` inside it,
+    each part without its trailing spaces."""
+    parts = []
+    for cut in (p for p in at if start < p < end):
+        stop = cut
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        parts.append((start, stop))
+        start = cut
+    return [*parts, (start, end)]
 
 
 def _opening_label(text: str, start: int, end: int) -> list[tuple[int, int]]:
