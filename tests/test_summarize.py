@@ -170,6 +170,27 @@ def test_each_sentence_cites_every_article_that_says_it():
     assert first.independent_sources == 2
 
 
+# A broadcast transcript of the same story: its turns are what people said on air.
+TRANSCRIPT = article(
+    "MIRA KESSEL, HARBOUR RADIO ANCHOR: Well, the Eastmere lighthouse reopened on Saturday and crowds came to see it.\n\n"
+    "ILSE VARROW, HARBOUR MASTER: The lighthouse reopened on Saturday after two years and 4 million crowns of work.\n\n"
+    "KESSEL: Honestly, nobody here thought they would ever see the lantern lit again.\n\n"
+    "VARROW: The keepers' cottage will become a small museum of the island's shipwrecks next spring.",
+    title="Harbour Radio: the lighthouse reopens",
+    outlet="Harbour Radio",
+    published=dt.date(2031, 5, 3),
+)
+
+
+def test_a_transcripts_turns_are_summary_material_only_when_nothing_is_reported():
+    # A budget that holds every sentence worth saying: still none of the turns.
+    brief = summarize(story(HARBOUR, COAST, TRANSCRIPT), BriefOptions(summary_words=400))
+    assert len(brief.summary) >= 4
+    assert all(s.span.article_id != TRANSCRIPT.id for s in brief.summary)
+    alone = summarize(story(TRANSCRIPT), BriefOptions(summary_words=40))
+    assert alone.summary and all(s.span.article_id == TRANSCRIPT.id for s in alone.summary)
+
+
 def test_copies_count_as_one_independent_source():
     groups = (SourceGroup(articles=(HARBOUR.id, REWRITE.id), original=HARBOUR.id), SourceGroup((COAST.id,), COAST.id))
     relations = (Relation(source=HARBOUR.id, derived=REWRITE.id, kind="rewrite", score=0.8),)

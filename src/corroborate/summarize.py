@@ -605,6 +605,11 @@ def _candidate_sentences(brief, texts, vectors, sameness: _Sameness, tuning: Tun
         group = brief.group_of(brief.sentences[row].span.article_id)
         relevance[reprint] = min(relevance.get(reprint, 1.0), relevance[group])
 
+    # A transcript's turns (`Sentence.spoken`: an anchor's "Well, now they're saying
+    # it's not for the people.", a guest's "The street is not the government.") are
+    # what people said on air, not what the outlet reports: they are summary material
+    # only in a story told by transcripts alone.
+    reported = any(not sentence.spoken for sentence in brief.sentences)
     out: list[_Candidate] = []
     previous: dict[str, int] = {}  # article id -> candidate index of its latest sentence
     for i, sentence in enumerate(brief.sentences):
@@ -612,7 +617,7 @@ def _candidate_sentences(brief, texts, vectors, sameness: _Sameness, tuning: Tun
         article_id = span.article_id
         prior = previous.get(article_id)
         previous.pop(article_id, None)
-        if not is_summary_material(text, tuning):
+        if (sentence.spoken and reported) or not is_summary_material(text, tuning):
             continue
         if any(span.overlaps(q) for q in excluded_in.get(article_id, ())):
             continue
