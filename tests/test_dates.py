@@ -123,6 +123,18 @@ def test_a_month_not_expected_until_later_is_still_to_come():
         assert [m.date for m in find_dates(text, june)] == [dt.date(2031, 8, 1)], text
 
 
+def test_a_bare_month_is_the_nearest_one_the_past_four_times_as_likely():
+    """As a bare day is (`_nearest_year`): "before August", written in June, is this
+    August (two months ahead) without a word of the future; "in October" last October;
+    "in January", written in December, the coming January."""
+    june = dt.date(2031, 6, 3)
+    assert [m.date for m in find_dates("Nothing will change before August.", june)] == [dt.date(2031, 8, 1)]
+    assert [m.date for m in find_dates("The pier was damaged in October.", june)] == [dt.date(2030, 10, 1)]
+    assert [m.date for m in find_dates("The pier was damaged in May.", june)] == [dt.date(2031, 5, 1)]
+    december = dt.date(2031, 12, 20)
+    assert [m.date for m in find_dates("Repairs begin in January.", december)] == [dt.date(2032, 1, 1)]
+
+
 def test_a_clock_time_of_the_24_hour_kind_is_no_year():
     """"completed at 1930 CDT on 1 June (0030 GMT 2 June)": 1930 is half past seven in
     the evening, not a year; a year is still a year."""

@@ -259,7 +259,11 @@ def _resolve(kind: str, match: re.Match[str], text: str, reference: dt.date | No
         elif mod.startswith("next") or future:
             year = reference.year if month > reference.month else reference.year + 1
         else:
-            year = reference.year if month <= reference.month + 1 else reference.year - 1
+            # The nearest such month, the past four times as likely (`_nearest_year`):
+            # "are not expected to be completed until August", written in June, is this
+            # August; "in October", written in June, last October.
+            found = _nearest_year(month, 1, reference, future=False)
+            year = found.year if found else reference.year
         return mention(dt.date(year, month, 1), "month", "absolute")
     if reference is None:
         return mention(None, "day", "relative")
