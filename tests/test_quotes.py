@@ -132,6 +132,26 @@ def test_verdicts_against_the_wording_most_sources_print():
     assert verdicts["a4"] == ("altered", (align.WordEdit("answers", "explanations"),))
 
 
+def test_a_print_sharing_one_phrase_with_a_statement_is_another_statement_not_an_alteration():
+    """Two of a speaker's statements that share a phrase and nothing else: the short
+    one changes no word inside what it shares, so it alters nothing; a print that
+    shares most of itself and changes a word at its end still alters the statement."""
+    for statement, other in (
+        ("The ferries will sail again as soon as possible after the morning end of the curfew.", "through the morning"),
+        ("The crews must be given a lawyer and must not be subjected to threats or other pressure.",
+         "are at risk of threats or other pressure"),
+    ):  # fmt: skip
+        # Printed by two sources, and (a tie of wordings) by one each.
+        for printed in ([_printed("a0", statement, 0), _printed("a1", statement, 1), _printed("a2", other, 2)],
+                        [_printed("a0", statement, 0), _printed("a2", other, 2)]):  # fmt: skip
+            groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+            verdicts = {o.quote.span.article_id: o.verdict for g in groups for o in g.occurrences}
+            assert "altered" not in verdicts.values(), verdicts
+            assert set(verdicts) == {p.quote.span.article_id for p in printed}  # every print is still listed
+    group, verdicts = _verdicts(CANONICAL, CANONICAL, "we will get them before the winter floods come")
+    assert verdicts["a2"] == ("altered", (align.WordEdit("arrive", "come"),))
+
+
 def test_fidelity_flags_rewrites_but_not_a_single_changed_word():
     statements = [
         "We owe the riverside families answers, and we will get them before the winter floods arrive.",

@@ -753,7 +753,8 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
         # (`_one_statement_wordings`): a print sharing a phrase with one of them only
         # is another of the speaker's statements.
         return all(
-            (_same_statement(whole, tokens) and _holds_short(whole, tokens, vocabulary))
+            (_same_statement(whole, tokens) and _holds_short(whole, tokens, vocabulary)
+             and not _one_phrase_in_common(whole, tokens))
             or any(_reworded_print(wording, run) for wording in runs)
             for whole, runs in zip(wholes, wordings)
         )
@@ -776,10 +777,11 @@ def _one_statement_wordings(statement: _Statement, vocabulary: frozenset[str] = 
     and the chain that gathered them may join a speaker's different statements ("The
     people of Egypt have spoken" / "... the people of Egypt will find those answers"):
     evidence would then pick one as canonical and call the others its alterations.
-    The wordings kept are one statement pairwise (`_same_statement`, `_holds_short`),
-    not merely through a third: a long print holding two of a speaker's statements
-    ("... looking for a little more opportunity and ... violence isn't appropriate ...")
-    is one statement with each, and the two are not one. They are gathered from the
+    The wordings kept are one statement pairwise (`_same_statement`, `_holds_short`,
+    more in common than one phrase: `_one_phrase_in_common`), not merely through a
+    third: a long print holding two of a speaker's statements ("... looking for a
+    little more opportunity and ... violence isn't appropriate ...") is one statement
+    with each, and the two are not one. They are gathered from the
     wording printed by the most renditions, then each wording in that order (ties
     broken by their words, a content key, not the input order) joins if it is one
     statement with every wording kept so far. The other prints leave and are grouped
@@ -791,7 +793,9 @@ def _one_statement_wordings(statement: _Statement, vocabulary: frozenset[str] = 
     ranked = sorted(range(len(wordings)), key=lambda k: (-len(wordings[k]), " ".join(wholes[k])))
     kept = [ranked[0]]
     for k in ranked[1:]:
-        if all(_same_statement(wholes[k], wholes[j]) and _holds_short(wholes[k], wholes[j], vocabulary) for j in kept):
+        if all(_same_statement(wholes[k], wholes[j]) and _holds_short(wholes[k], wholes[j], vocabulary)
+               and not _one_phrase_in_common(wholes[j], wholes[k]) and not _one_phrase_in_common(wholes[k], wholes[j])
+               for j in kept):  # fmt: skip
             kept.append(k)
     return [wordings[k] for k in sorted(kept)]
 
@@ -817,6 +821,26 @@ def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...], vocabulary: 
     if len(short) > SHORT_QUOTE or len(longer) == len(short):
         return True
     return 2 * _held_in_a_stretch(short, longer) > len(short) and _keeps_own_words(short, longer, vocabulary)
+
+
+@lru_cache(maxsize=16_384)
+def _one_phrase_in_common(wording: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+    """Whether a print shares one phrase with a wording and nothing else: its words
+    that the wording holds are one unbroken stretch of it, with its own words before
+    or after (none between), and that stretch is short: fewer than MIN_SHARED_WORDS,
+    or not more than half the print. Such a print changes no word *inside* what it
+    shares; it is another statement using the same phrase ("through the morning" and
+    "ASAP after the morning end of curfew"; "are at risk of torture or other
+    ill-treatment" and "... not be subjected to torture or other ill-treatment"),
+    which was then called an alteration of it. A print whose shared stretch is most
+    of it ("Currently re-evaluating my relationship with Balenciaga" for "... my
+    relationship with the brand") still is the statement, its other words changed."""
+    blocks = [b for b in SequenceMatcher(None, wording, tokens, autojunk=False).get_matching_blocks() if b.size]
+    if not blocks:
+        return True
+    shared = sum(b.size for b in blocks)
+    unbroken = shared == blocks[-1].b + blocks[-1].size - blocks[0].b
+    return unbroken and shared < len(tokens) and not (shared >= MIN_SHARED_WORDS and 2 * shared > len(tokens))
 
 
 def _held_in_a_stretch(short: tuple[str, ...], longer: tuple[str, ...]) -> int:
@@ -853,7 +877,8 @@ def _reworded_print(wording: Sequence[Printed], run: Sequence[Printed]) -> bool:
 def forget_wordings() -> None:
     """Empty the caches of comparisons of wordings: they serve one story's grouping,
     and at 300 long articles hold tens of megabytes the later stages need."""
-    for cached in (_counts, _shared_words_of, _same_statement, _run_list, _run_set, _covers, _joined, _verdict):
+    for cached in (_counts, _shared_words_of, _same_statement, _run_list, _run_set, _covers, _joined, _verdict,
+                   _one_phrase_in_common):
         cached.cache_clear()
 
 
