@@ -825,22 +825,26 @@ def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...], vocabulary: 
 
 @lru_cache(maxsize=16_384)
 def _one_phrase_in_common(wording: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
-    """Whether a print shares one phrase with a wording and nothing else: its words
-    that the wording holds are one unbroken stretch of it, with its own words before
-    or after (none between), and that stretch is short: fewer than MIN_SHARED_WORDS,
-    or not more than half the print. Such a print changes no word *inside* what it
-    shares; it is another statement using the same phrase ("through the morning" and
-    "ASAP after the morning end of curfew"; "are at risk of torture or other
-    ill-treatment" and "... not be subjected to torture or other ill-treatment"),
-    which was then called an alteration of it. A print whose shared stretch is most
-    of it ("Currently re-evaluating my relationship with Balenciaga" for "... my
-    relationship with the brand") still is the statement, its other words changed."""
-    blocks = [b for b in SequenceMatcher(None, wording, tokens, autojunk=False).get_matching_blocks() if b.size]
-    if not blocks:
-        return True
-    shared = sum(b.size for b in blocks)
-    unbroken = shared == blocks[-1].b + blocks[-1].size - blocks[0].b
-    return unbroken and shared < len(tokens) and not (shared >= MIN_SHARED_WORDS and 2 * shared > len(tokens))
+    """Whether a print shares one phrase with a wording and nothing else: of the runs of
+    words they share, there is one (a lone stop word, "of" or "the", is no evidence
+    either way; "the ferry was badly overloaded" shares "overloaded" beyond "the ferry
+    was"), with the print's other words before or after it, and that run is short:
+    fewer than MIN_SHARED_WORDS words, or not more than half of either (a long print
+    holding most of a wording is the statement with more around it). Such a print
+    changes no word *inside* what it shares; it is another statement using the same
+    phrase ("through the morning" and "ASAP after the morning end of curfew"; "are at
+    risk of torture or other ill-treatment" and "... not be subjected to torture or
+    other ill-treatment"), which was then called an alteration of it. A print whose
+    shared run is most of it ("Currently re-evaluating my relationship with Balenciaga"
+    for "... my relationship with the brand") still is the statement, its other words
+    changed."""
+    stop = _stop_words()
+    runs = [b for b in SequenceMatcher(None, wording, tokens, autojunk=False).get_matching_blocks()
+            if b.size >= 2 or (b.size and tokens[b.b] not in stop)]  # fmt: skip
+    if len(runs) != 1:
+        return not runs
+    shared = runs[0].size
+    return shared < len(tokens) and (shared < MIN_SHARED_WORDS or 2 * shared <= min(len(tokens), len(wording)))
 
 
 def _held_in_a_stretch(short: tuple[str, ...], longer: tuple[str, ...]) -> int:
