@@ -80,6 +80,10 @@ def test_a_dated_list_run_into_one_paragraph_is_a_sentence_per_item():
     assert _sentences(text) == items
     # The parse is cut the same way: its sentences are the items.
     assert [sentence.text for sentence in nlp.spacy_model()(text).sents] == items
+    # A label that ends its paragraph leaves the next paragraph's first sentence alone.
+    assert [s.text.strip() for s in nlp.spacy_model()("Spills: 1991: oil lost 1989:\nThe port reopened.").sents][-1] == (
+        "The port reopened."
+    )
     # One year and colon is a sentence's own: no list.
     assert _sentences("The port reopened in 1991: a day its workers still mark.") == [
         "The port reopened in 1991: a day its workers still mark."

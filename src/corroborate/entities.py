@@ -129,18 +129,19 @@ def _country_names() -> frozenset[str]:
     demonym ("British", "Egyptian"; plural "Egyptians" too), from countryinfo's
     gazetteer, as `_country_key` writes them ("U.S." -> "us"). Read once, when a
     name's kind first needs it (some 50 ms)."""
+    names: set[str] = set()
     try:
         from countryinfo import all_countries
-    except ImportError:  # an install without it keeps the rule below as it was
+
+        for country in all_countries():
+            names.add(country.name())
+            names.update(country.alt_spellings() or ())
+            for demonym in (country.demonym() or "").split(","):
+                if demonym.strip():
+                    names.update((demonym.strip(), demonym.strip() + "s"))
+    except Exception:  # noqa: BLE001 - without the gazetteer (absent, or its data unreadable) the rule is as it was
         return frozenset()
-    names: set[str] = set()
-    for country in all_countries():
-        names.add(country.name())
-        names.update(country.alt_spellings() or ())
-        for demonym in (country.demonym() or "").split(","):
-            if demonym.strip():
-                names.update((demonym.strip(), demonym.strip() + "s"))
-    return frozenset(_country_key(name) for name in names if name)
+    return frozenset(_country_key(name) for name in names if isinstance(name, str) and name)
 
 
 @dataclass

@@ -83,10 +83,12 @@ def _register_paragraph_breaks() -> None:
                 if not (0 < at < len(doc) and starts[at] == first):
                     continue
                 doc[at].is_sent_start = True
-                # ... with its label: the year, its colon and the first word stay in it.
+                # ... with its label: the year, its colon and the first word stay in it
+                # (within the paragraph: the next one still starts a sentence).
                 after = int(np.searchsorted(starts, end))
                 for inside in range(at + 1, min(after + 1, len(doc))):
-                    doc[inside].is_sent_start = False
+                    if starts[inside] < offset - 1:
+                        doc[inside].is_sent_start = False
         return doc
 
 
