@@ -52,6 +52,10 @@ _MONTH = (
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
+# A dated list's item label: "1989:", "April 2010:", "20 April 2010:", "May 3, 2010:"
+# (`sentences.list_items`).
+LIST_LABEL = re.compile(rf"(?<!\S)(?:(?:\d{{1,2}}\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?{_YEAR}\s*:(?!\d)")
+
 _PART_OF_DAY = r"(?:\s+(?:night|morning|afternoon|evening))?"
 _NUMBER_WORD = (
     r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"

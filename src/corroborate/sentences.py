@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from .dates import LIST_LABEL
 from .model import Article, Brief, Sentence, Span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -33,20 +34,12 @@ LIVE_BLOG_STAMP = re.compile(r"\(\s*updated?\b[^()\n]{0,80}?\d{1,2}(?::\d{2})?\s
 _SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)?:(?= )")
 
 
-# A dated list's item label: "1989:", "April 2010:", "20 April 2010:", "May 3, 2010:".
-_MONTH_NAME = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
-)
-_LIST_LABEL = re.compile(rf"(?<!\S)(?:(?:\d{{1,2}}\s+)?{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?)?(?:1[89]\d\d|20\d\d)\s*:(?!\d)")
-
-
 def list_items(paragraph: str) -> list[tuple[int, int]]:
     """The labels (start, end) of a dated list printed as one paragraph ("1991: 520m
     gallons released ... 1989: 11m gallons spilt ... 1983: ...", a graphic's text run
     together by the page's extraction): each item is a sentence of its own. Two labels
     in a paragraph make it a list; one is a sentence's own colon."""
-    labels = [match.span() for match in _LIST_LABEL.finditer(paragraph)]
+    labels = [match.span() for match in LIST_LABEL.finditer(paragraph)]
     return labels if len(labels) >= 2 else []
 
 
