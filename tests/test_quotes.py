@@ -152,6 +152,36 @@ def test_a_print_sharing_one_phrase_with_a_statement_is_another_statement_not_an
     assert verdicts["a2"] == ("altered", (align.WordEdit("arrive", "come"),))
 
 
+def test_a_second_statement_in_the_next_paragraph_does_not_ride_with_the_first():
+    """An article prints a statement (in part) and, in the next paragraph, another of the
+    speaker's statements that shares its closing phrase: the two are one run of the
+    article, and the second was called an alteration of the first. It is another
+    statement; a split quote whose second part is reworded is still one rendition."""
+    statement = ("Our assessment is that the harbour board is sound and is looking for ways to meet the "
+                 "reasonable needs and hopes of the river families.")
+    part = "the harbour board is sound and is looking for ways to meet the reasonable needs and hopes of the river families"
+    second = ("We believe strongly that the harbour board has a real chance at this moment to carry out new "
+              "safety and staffing reforms to meet the reasonable needs and hopes of the river families.")
+
+    def fragment(article: str, text: str, order: int, paragraph: int) -> align.Printed:
+        return replace(_printed(article, text, order), paragraph=paragraph)
+
+    printed = [_printed("a0", statement, 0), _printed("a1", statement, 1),
+               fragment("a2", part, 2, 7), fragment("a2", second, 3, 8)]  # fmt: skip
+    groups = align.group_quotes(printed, group_of=lambda article_id: article_id)
+    text_of = {p.quote: p.text for p in printed}
+    verdicts = {text_of[o.quote]: o.verdict for g in groups for o in g.occurrences}
+    assert verdicts == {statement: "verbatim", part: "partial", second: "verbatim"}, verdicts
+    assert len(groups) == 2
+
+    # A split quote, its second part reworded: the part the first does not print.
+    split = [fragment("a3", "Our assessment is that the harbour board is sound,", 4, 9),
+             fragment("a3", "and it is searching for ways to answer the fair needs and hopes of the river families.", 5, 9)]  # fmt: skip
+    groups = align.group_quotes(printed[:2] + split, group_of=lambda article_id: article_id)
+    (group,) = groups
+    assert [o.verdict for o in group.occurrences if o.quote.span.article_id == "a3"] == ["partial", "altered"]
+
+
 def test_fidelity_flags_rewrites_but_not_a_single_changed_word():
     statements = [
         "We owe the riverside families answers, and we will get them before the winter floods arrive.",

@@ -759,7 +759,23 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
             for whole, runs in zip(wholes, wordings)
         )
 
-    saying = {id(f) for run in statement.renditions if says(run) for f in run}
+    def part_of_it(fragment: Printed, run: Sequence[Printed]) -> bool:
+        # A rendition is an article's fragments within a paragraph of one another: a
+        # split quote, or two of the speaker's statements printed one after the other
+        # ("... the Egyptian government is stable and is looking for ways to respond to
+        # the legitimate needs ..." then "We believe strongly that the Egyptian government
+        # has an important opportunity ... to respond to the legitimate needs ..."), where
+        # the second rode with the first and was called an alteration of it. A fragment
+        # of a longer run is a part of a wording, or matches a part of the wording that
+        # the rest of its run does not print (a part reworded: "After speaking with them,
+        # I feel they recognize the gravity ..."); one that prints again what the rest
+        # of its run prints, in other words, is another statement.
+        if any(_covers(whole, fragment.piece_key) for whole in wholes):
+            return True
+        rest = tuple(t for f in run if f is not fragment for t in f.tokens)
+        return all(_adds_to(whole, fragment.token_key, rest) for whole in wholes)
+
+    saying = {id(f) for run in statement.renditions if says(run) for f in run if len(run) == 1 or part_of_it(f, run)}
     kept = []
     for m in members:
         item = printed[m]
@@ -769,6 +785,19 @@ def _saying_it(printed: Sequence[Printed], members: Sequence[int], statement: _S
         if any(id(f) in saying and (f.tokens == item.tokens or _contains(f.tokens, item.tokens)) for f in fragments):
             kept.append(m)
     return kept
+
+
+def _adds_to(wording: tuple[str, ...], tokens: tuple[str, ...], rest: tuple[str, ...]) -> bool:
+    """Whether most of the wording's words that `tokens` prints in runs of two or more
+    are words the `rest` of its rendition does not print."""
+    mine, theirs = _matched_in(wording, tokens), _matched_in(wording, rest)
+    return 2 * len(mine - theirs) > len(mine)
+
+
+def _matched_in(wording: tuple[str, ...], tokens: tuple[str, ...]) -> set[int]:
+    """Positions of the wording's words that `tokens` prints in runs of two or more."""
+    blocks = SequenceMatcher(None, wording, tokens, autojunk=False).get_matching_blocks()
+    return {k for block in blocks if block.size >= 2 for k in range(block.a, block.a + block.size)}
 
 
 def _one_statement_wordings(statement: _Statement, vocabulary: frozenset[str] = frozenset()) -> list[list[int]]:
@@ -818,9 +847,11 @@ def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...], vocabulary: 
     Mubarak" by "... doesn't want to let go, a dictator who ... the clear voice of the
     people"."""
     short, longer = sorted((wording, tokens), key=len)
+    if not _keeps_own_words(short, longer, vocabulary):
+        return False
     if len(short) > SHORT_QUOTE or len(longer) == len(short):
         return True
-    return 2 * _held_in_a_stretch(short, longer) > len(short) and _keeps_own_words(short, longer, vocabulary)
+    return 2 * _held_in_a_stretch(short, longer) > len(short)
 
 
 @lru_cache(maxsize=16_384)
