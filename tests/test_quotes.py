@@ -132,6 +132,19 @@ def test_verdicts_against_the_wording_most_sources_print():
     assert verdicts["a4"] == ("altered", (align.WordEdit("answers", "explanations"),))
 
 
+def test_edits_at_the_ends_of_a_print_and_hyphens():
+    """An inserted word just before the wording's last word is an insertion, not that
+    word replaced; a hyphen inside a word is the outlet's house style (typography)."""
+    wording = "We will pay the crews of the harbour and ferries"
+    group, verdicts = _verdicts(wording, wording, "We will pay the crews of the harbour and the ferries.")
+    assert verdicts["a2"] == ("altered", (align.WordEdit("", "the"),))
+    group, verdicts = _verdicts(wording, wording, "pay the crews of the harbour and the new ferries")
+    assert verdicts["a2"] == ("altered", (align.WordEdit("", "the new"),))
+    wording = "It was a non-violent protest on the quay, and it will stay that way"
+    group, verdicts = _verdicts(wording, wording, wording.replace("non-violent", "nonviolent"))
+    assert verdicts["a2"] == ("typography", ())
+
+
 def test_a_print_sharing_one_phrase_with_a_statement_is_another_statement_not_an_alteration():
     """Two of a speaker's statements that share a phrase and nothing else: the short
     one changes no word inside what it shares, so it alters nothing; a print that

@@ -58,7 +58,9 @@ def words(text: str) -> list[str]:
 
 
 def normalise(word: str) -> str:
-    return "and" if word == "&" else word.lower().replace("\u2019", "'")
+    # House styles differ on hyphens inside a word ("non-violence" / "nonviolence",
+    # "e-mail" / "email", "co-operate" / "cooperate"): typography, not wording.
+    return "and" if word == "&" else word.lower().replace("\u2019", "'").replace("-", "")
 
 
 def surface(text: str) -> str:
@@ -439,6 +441,17 @@ def _edits(canonical: Sequence[str], shown_canonical: Sequence[str], variant: Se
     if not anchors:
         return [WordEdit(" ".join(shown_canonical), " ".join(shown_variant))]
     first, last = anchors[0], anchors[-1]
+    # A lone shared word just beyond the outer runs still bounds the stretch: "... and
+    # internet" printed as "... and the Internet" inserts "the" (widened one word for
+    # one, the stretch would end at "the" and call "internet" replaced by it).
+    # (At most two words apart from the run in either, the nearest such word only.)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    before = [b for b in blocks if b.a < first.a]
+    after = [b for b in blocks if b.a > last.a]
+    if before and first.a - (before[-1].a + before[-1].size) <= 2 and first.b - (before[-1].b + before[-1].size) <= 2:
+        first = before[-1]
+    if after and after[0].a - (last.a + last.size) <= 2 and after[0].b - (last.b + last.size) <= 2:
+        last = after[0]
     a_start = max(0, first.a - first.b)
     b_start = max(0, first.b - first.a)
     tail = len(variant) - (last.b + last.size)
