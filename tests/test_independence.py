@@ -65,3 +65,22 @@ def test_the_summary_weighs_a_sidebar_as_one_source():
     chosen = summarize.summary_sentences(brief, 60)
     cited = {brief.text(s.span): s.independent_sources for s in chosen}
     assert cited.get(SIDEBAR, 2) == 2  # if chosen at all, two sources: Harbour Daily and Coast Post
+
+
+def test_a_sidebar_run_into_the_next_headline_is_still_one_outlet_s_print():
+    """A page's sidebar printed on one line with that day's headlines after it is one
+    sentence with a different end on every page: the clause that holds the value is
+    the same words, so one source."""
+    heads = ["Gull colony returns to the north pier: Wardens counted 300 pairs on the rocks",
+             "Lifeboat crew honoured at the guildhall: The mayor thanked the volunteers",
+             "Quay market reopens after repairs: Stallholders returned on a bright morning"]  # fmt: skip
+    day = dt.date(2031, 3, 2)
+    articles = [article(f"{text}\n\nThe three most read stories on the Harbour Daily site in the past 24 hours, "
+                        f"according to ReadCount: {heads[k]}.", title=f"Strike, day {k + 1}", outlet="Harbour Daily",
+                        published=day + dt.timedelta(days=k))
+                for k, text in enumerate(REPORTS)]  # fmt: skip
+    brief = split_sentences(start_brief(articles), BriefOptions())
+    facts = find_facts(brief, BriefOptions()).facts
+    sidebar = [s for s in facts if any("24 hours" in brief.text(c.span) for c in s.claims)]
+    assert sidebar and all(len(s.claims) == 3 for s in sidebar), [(s.attribute, len(s.claims)) for s in sidebar]
+    assert all(s.independent_sources == 1 and s.status == "single-source" for s in sidebar)

@@ -9,7 +9,8 @@ one day's article to the next). Timeline17's CNN pages printed one sidebar
 headline in 63 of 300 articles, 41 independent sources by article, and the
 summary chose it as the story's best-corroborated sentence. So, for one
 statement: two articles of one outlet that print it in the same words are one
-source, whatever the rest of the two articles says.
+source, whatever the rest of the two articles says. A fact's statement is the clause
+that holds its value (`claim_print`), not its whole sentence.
 """
 
 from __future__ import annotations
@@ -62,6 +63,32 @@ def source_count(brief: Brief, prints: Iterable[tuple[str, tuple[str, str] | Non
 
 
 def claim_source_count(brief: Brief, claims: Iterable) -> int:
-    """`source_count` of valued claims (`model.Claim`), each printed as its sentence."""
-    return source_count(brief, [(claim.span.article_id, print_key(brief, claim.span.article_id, brief.text(claim.context))
+    """`source_count` of valued claims (`model.Claim`), each printed as its clause."""
+    return source_count(brief, [(claim.span.article_id, print_key(brief, claim.span.article_id, claim_print(brief, claim))
                                  if claim.context is not None else None) for claim in claims])  # fmt: skip
+
+
+# Where a clause ends: a comma, colon or semicolon before a space, a dash between
+# spaces, a bracket (a comma inside a number, "1,200", is none).
+_CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|\s[-\u2013\u2014]+\s|[()\[\]]")
+# A clause of fewer words than this beside the value ("On Friday, ...") is no print of
+# its own: the whole sentence is (as a shared run of four words makes two quotes one
+# statement, `quotes.align.MIN_SHARED_WORDS`).
+MIN_CLAUSE_WORDS = 4
+
+
+def claim_print(brief: Brief, claim) -> str:
+    """The words that print a claim: the clause of its sentence that holds its value.
+    A sidebar run into the page's next line is one sentence with a different end on
+    every page ("The five most popular stories on CNN.com in the past 24 hours,
+    according to NewsPulse: <that day's first headline> ..."): its clause is the
+    same words on each. A clause too short to be a print of its own gives the sentence."""
+    sentence = brief.text(claim.context)
+    start, end = claim.span.start - claim.context.start, claim.span.end - claim.context.start
+    if not 0 <= start <= end <= len(sentence):
+        return sentence
+    before = [match.end() for match in _CLAUSE_BREAK.finditer(sentence, 0, start)]
+    after = _CLAUSE_BREAK.search(sentence, end)
+    clause = sentence[before[-1] if before else 0 : after.start() if after else len(sentence)]
+    beside = len(_WORDS.findall(clause)) - len(_WORDS.findall(sentence[start:end]))
+    return clause if beside >= MIN_CLAUSE_WORDS else sentence
