@@ -135,3 +135,22 @@ def test_an_outlets_report_tells_an_event_before_a_transcripts_turn():
     sinking = [e for e in build_timeline(brief, BriefOptions()).timeline if set(e.sources) == {radio.id, post.id}]
     assert len(sinking) == 1 and sinking[0].date == dt.date(2031, 6, 7)
     assert brief.text(sinking[0].description) == "The ferry Brantmoor sank off Valdport on Saturday, the coast guard said."
+
+
+def test_an_event_is_told_by_a_sentence_that_stands_on_its_own():
+    """Shown alone on its date, a sentence that leans on the one before it ("They said
+    ...") tells the event less well than another outlet's that names who said it."""
+    from builders import article
+
+    daily = article(
+        "They said the ferry Brantmoor sank off Valdport on Saturday night.\n\nDivers searched the wreck on Sunday.",
+        title="Ferry lost", outlet="Harbour Daily", published=dt.date(2031, 6, 9),
+    )
+    post = article(
+        "Divers searched the wreck of a ferry.\n\nThe ferry Brantmoor sank off Valdport on Saturday night, the coast guard said.",
+        title="Ferry sinks", outlet="Harwick Post", published=dt.date(2031, 6, 9),
+    )
+    brief = facts_of(daily, post)
+    sinking = [e for e in build_timeline(brief, BriefOptions()).timeline if e.date == dt.date(2031, 6, 7)]
+    assert len(sinking) == 1 and set(sinking[0].sources) == {daily.id, post.id}
+    assert brief.text(sinking[0].description) == "The ferry Brantmoor sank off Valdport on Saturday night, the coast guard said."

@@ -76,6 +76,7 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
             if slot.status == "conflicting":
                 conflicting.add(key)
     from .claims import claim_depths, clause_span, parse
+    from .summarize import needs_antecedent
 
     depth = claim_depths(brief, [c for group in grouped.values() for c in group])
     docs = dict(zip((a.id for a in brief.articles), parse(brief.articles)))
@@ -85,12 +86,17 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
     def spoken(claim: Claim) -> bool:
         return claim.span.start >= turns_start.get(claim.span.article_id, float("inf"))
 
+    def leans(claim: Claim) -> bool:
+        # Shown alone on its date, a sentence that needs the one before it ("It seems
+        # the government sensed it, too.", "That's a sure sign ...") tells no event.
+        return needs_antecedent(brief.text(claim.context or claim.span))
+
     def candidates(group: list[Claim]) -> list[Claim]:
         # An outlet's own report before a transcript's turn ("Sir, thanks for joining us
-        # tonight."), then sentences where the date is in the main clause, then the usual
-        # preference.
+        # tonight."), then a sentence that stands on its own, then sentences where the
+        # date is in the main clause, then the usual preference.
         first = _description_claim(brief, group)
-        return sorted(group, key=lambda c: (spoken(c), depth[c.span], c is not first, c.span))
+        return sorted(group, key=lambda c: (spoken(c), leans(c), depth[c.span], c is not first, c.span))
 
     # Events whose date is most central to its sentence choose first; then the best reported.
     def priority(key):
