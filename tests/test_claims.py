@@ -573,3 +573,17 @@ def test_a_number_before_a_symbol_counts_nothing():
     brief = _facts_of([article(text, title="Ferry", outlet="Eastmere Herald", published=dt.date(2031, 3, 2))])
     shown = sorted(c.display for s in brief.facts for c in s.claims)
     assert shown == ["40 passengers"], shown
+
+
+def test_a_rise_and_a_fall_are_two_facts():
+    """Clauses of a rise and a fall read alike ("Shares ... rose 4% on Monday" / "Shares
+    ... fell 4% on Monday"): they neither corroborate nor contradict each other."""
+    day = dt.date(2031, 6, 9)
+    up = article("Shares in Tidewell Lines rose 4% on Monday as the strike ended, traders said.\n\nThe ferries sailed again.",
+                 title="Shares up", outlet="Harbour Daily", published=day)  # fmt: skip
+    for fell in ("4%", "6%"):
+        down = article(f"Shares in Tidewell Lines fell {fell} on Monday as the strike went on, traders said.\n\n"
+                       "The ferries stayed in port.", title="Shares down", outlet="Harwick Post", published=day)  # fmt: skip
+        shares = [s for s in _facts_of([up, down]).facts if s.claims[0].kind == "percent"]
+        assert sorted(s.attribute for s in shares) == ["percentage (fall)", "percentage (rise)"], shares
+        assert all(s.status == "single-source" for s in shares)
