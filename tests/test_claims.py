@@ -587,3 +587,13 @@ def test_a_rise_and_a_fall_are_two_facts():
         shares = [s for s in _facts_of([up, down]).facts if s.claims[0].kind == "percent"]
         assert sorted(s.attribute for s in shares) == ["percentage (fall)", "percentage (rise)"], shares
         assert all(s.status == "single-source" for s in shares)
+
+
+def test_a_comma_after_an_amount_is_not_part_of_it():
+    day = dt.date(2031, 6, 9)
+    texts = ["The harbour auction raised more than $15,000, and the lifeboat crew thanked the bidders.",
+             "Bidders at the harbour auction paid $15,000 in all for the lifeboat crew."]  # fmt: skip
+    articles = [article(text, title=f"Auction {k}", outlet=outlet, published=day)
+                for k, (text, outlet) in enumerate(zip(texts, ("Harbour Daily", "Harwick Post")))]  # fmt: skip
+    amounts = [c for s in _facts_of(articles).facts for c in s.claims if c.kind == "money"]
+    assert sorted(c.display for c in amounts) == ["$15,000", "$15,000"], [c.display for c in amounts]

@@ -17,7 +17,9 @@ MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "
                 "b": 1e9, "trillion": 1e12, "tn": 1e12, "dozen": 12, "hundred": 100}  # fmt: skip
 _APPROX = re.compile(r"\b(?:about|around|roughly|some|nearly|almost|approximately|more than|over|up to|at least|"
                      r"close to|just under|just over|an estimated)\s*$", re.IGNORECASE)  # fmt: skip
-NUM = r"\d[\d,]*(?:\.\d+)?"
+# A number as printed: digits with thousands commas, never a comma after it ("raised
+# more than $15,000, and ..." is $15,000).
+NUM = r"\d(?:[\d,]*\d)?(?:\.\d+)?"
 WORD_NUMBER = (
     r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
