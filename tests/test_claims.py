@@ -597,3 +597,13 @@ def test_a_comma_after_an_amount_is_not_part_of_it():
                 for k, (text, outlet) in enumerate(zip(texts, ("Harbour Daily", "Harwick Post")))]  # fmt: skip
     amounts = [c for s in _facts_of(articles).facts for c in s.claims if c.kind == "money"]
     assert sorted(c.display for c in amounts) == ["$15,000", "$15,000"], [c.display for c in amounts]
+
+
+def test_a_street_block_is_an_address_not_a_count():
+    day = dt.date(2031, 6, 9)
+    texts = ["Police found the van in the 3100 block of Quay Street on Monday.",
+             "The van was found in the 5000 block of Quay Street, police said."]  # fmt: skip
+    articles = [article(text, title=f"Van {k}", outlet=outlet, published=day)
+                for k, (text, outlet) in enumerate(zip(texts, ("Harbour Daily", "Harwick Post")))]  # fmt: skip
+    counts = [c for s in _facts_of(articles).facts for c in s.claims if c.kind == "count"]
+    assert not counts, [c.display for c in counts]

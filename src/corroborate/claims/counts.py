@@ -91,6 +91,8 @@ def counts(ctx: ArticleContext) -> list[Found]:
         if parsed is None or parsed[0] < 2:
             continue
         value, unit = parsed
+        if noun.lemma_.lower() == "block" and value >= 100 and value % 100 == 0:
+            continue  # "the 3100 block of North Avenue": a street address (US), counting no blocks
         compounds = [c.text for c in noun.children if c.dep_ == "compound" and c.i not in ctx.value_tokens]
         attribute = " ".join(compounds + [noun.lemma_.lower() if noun.tag_ != "NNPS" else noun.text])
         verb = governing_verb(noun)
