@@ -87,8 +87,9 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
         return claim.span.start >= turns_start.get(claim.span.article_id, float("inf"))
 
     def leans(claim: Claim) -> bool:
-        # Shown alone on its date, a sentence that needs the one before it ("It seems
-        # the government sensed it, too.", "That's a sure sign ...") tells no event.
+        # Shown alone on its date, a sentence that needs the one before it ("They said
+        # the ferry sank on Saturday night.", `summarize.needs_antecedent`) tells the
+        # event less well than one that names who did it.
         return needs_antecedent(brief.text(claim.context or claim.span))
 
     def candidates(group: list[Claim]) -> list[Claim]:

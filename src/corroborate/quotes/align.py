@@ -860,11 +860,9 @@ def _holds_short(wording: tuple[str, ...], tokens: tuple[str, ...], vocabulary: 
     Mubarak" by "... doesn't want to let go, a dictator who ... the clear voice of the
     people"."""
     short, longer = sorted((wording, tokens), key=len)
-    if not _keeps_own_words(short, longer, vocabulary):
-        return False
     if len(short) > SHORT_QUOTE or len(longer) == len(short):
         return True
-    return 2 * _held_in_a_stretch(short, longer) > len(short)
+    return 2 * _held_in_a_stretch(short, longer) > len(short) and _keeps_own_words(short, longer, vocabulary)
 
 
 @lru_cache(maxsize=16_384)
