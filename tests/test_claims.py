@@ -589,21 +589,21 @@ def test_a_rise_and_a_fall_are_two_facts():
         assert all(s.status == "single-source" for s in shares)
 
 
-def test_a_comma_after_an_amount_is_not_part_of_it():
+def _claims_of_two_outlets(first: str, second: str, kind: str) -> list[Claim]:
+    """The claims of `kind` in two one-line reports of one day by two outlets."""
     day = dt.date(2031, 6, 9)
-    texts = ["The harbour auction raised more than $15,000, and the lifeboat crew thanked the bidders.",
-             "Bidders at the harbour auction paid $15,000 in all for the lifeboat crew."]  # fmt: skip
-    articles = [article(text, title=f"Auction {k}", outlet=outlet, published=day)
-                for k, (text, outlet) in enumerate(zip(texts, ("Harbour Daily", "Harwick Post")))]  # fmt: skip
-    amounts = [c for s in _facts_of(articles).facts for c in s.claims if c.kind == "money"]
+    articles = [article(text, title=f"Report {k}", outlet=outlet, published=day)
+                for k, (text, outlet) in enumerate(((first, "Harbour Daily"), (second, "Harwick Post")))]  # fmt: skip
+    return [c for s in _facts_of(articles).facts for c in s.claims if c.kind == kind]
+
+
+def test_a_comma_after_an_amount_is_not_part_of_it():
+    amounts = _claims_of_two_outlets("The harbour auction raised more than $15,000, and the lifeboat crew thanked the bidders.",
+                                     "Bidders at the harbour auction paid $15,000 in all for the lifeboat crew.", "money")  # fmt: skip
     assert sorted(c.display for c in amounts) == ["$15,000", "$15,000"], [c.display for c in amounts]
 
 
 def test_a_street_block_is_an_address_not_a_count():
-    day = dt.date(2031, 6, 9)
-    texts = ["Police found the van in the 3100 block of Quay Street on Monday.",
-             "The van was found in the 5000 block of Quay Street, police said."]  # fmt: skip
-    articles = [article(text, title=f"Van {k}", outlet=outlet, published=day)
-                for k, (text, outlet) in enumerate(zip(texts, ("Harbour Daily", "Harwick Post")))]  # fmt: skip
-    counts = [c for s in _facts_of(articles).facts for c in s.claims if c.kind == "count"]
+    counts = _claims_of_two_outlets("Police found the van in the 3100 block of Quay Street on Monday.",
+                                    "The van was found in the 5000 block of Quay Street, police said.", "count")  # fmt: skip
     assert not counts, [c.display for c in counts]
