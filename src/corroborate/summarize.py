@@ -42,7 +42,7 @@ import math
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .config import BriefOptions
@@ -129,6 +129,10 @@ class Tuning:
     # Multi-News dev cluster closes at the root node).
     ilp_candidates: int = 1000
     ilp_nodes: int = 1000
+    # A learned concept weighting to measure against the hand-made one: called as
+    # concept_model(brief, candidates, weights) and returns the weights the integer
+    # program uses (benchmarks/summary_learned_weights.py). None: the hand-made weights.
+    concept_model: Callable | None = None
 
 
 TUNING = Tuning()
@@ -566,7 +570,10 @@ def _candidates(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> t
     out = _candidate_sentences(brief, texts, vectors, sameness, tuning)
     if tuning.tfidf_weight and len(out) > 1:
         _add_tfidf_centrality(out, tuning)
-    return out, _concept_weights(out, tuning)
+    weights = _concept_weights(out, tuning)
+    if tuning.concept_model is not None:
+        weights = tuning.concept_model(brief, out, weights)
+    return out, weights
 
 
 def _candidate_sentences(brief, texts, vectors, sameness: _Sameness, tuning: Tuning) -> list[_Candidate]:
