@@ -19,12 +19,10 @@ and the model fitted on all clusters (fitted on itself, not trusted).
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import protocol
 import summary_harness as harness
@@ -177,18 +175,10 @@ def summarise(job):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", type=Path)
-    parser.add_argument("--words", type=int, default=100)
-    parser.add_argument("--duc", action="store_true", help="DUC-style (summary_harness.py --duc)")
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--cache", type=Path, default=None, help="sentence embeddings kept between runs")
+    parser = harness.experiment_parser(__doc__.split("\n\n")[0], words=100)
     args = parser.parse_args(argv)
-    words = 100 if args.duc else args.words
-    harness.FILL_BUDGET = args.duc
-    if not args.data.exists():
-        print(f"{args.data}: no such file", file=sys.stderr)
+    words = harness.experiment_budget(args)
+    if words is None:
         return 2
     started = time.perf_counter()
     records, built, folds = clusters_with_concepts(args, words)

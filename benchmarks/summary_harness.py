@@ -729,6 +729,31 @@ def protocol_tables(results: list[ClusterResult], records: list[dict], systems, 
     return "\n".join(lines)
 
 
+def experiment_parser(description: str, words: int) -> argparse.ArgumentParser:
+    """The options of every summary experiment built on this harness (learned_concepts.py,
+    summary_round3.py, summary_learned_weights.py): the data, the word budget or the
+    DUC-style setting, a cluster limit, worker processes and the embeddings cache."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--words", type=int, default=words)
+    parser.add_argument("--duc", action="store_true", help="DUC-style (summary_harness.py --duc)")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--cache", type=Path, default=None, help="sentence embeddings kept between runs")
+    return parser
+
+
+def experiment_budget(args: argparse.Namespace) -> int | None:
+    """The word budget of an experiment's `args` (100 DUC-style, the budget then filled as
+    --duc fills it); None, the reason printed, when the data file is missing."""
+    global FILL_BUDGET
+    FILL_BUDGET = args.duc
+    if not args.data.exists():
+        print(f"{args.data}: no such file", file=sys.stderr)
+        return None
+    return 100 if args.duc else args.words
+
+
 def _load_embeddings(path: Path | None) -> None:
     """Sentence embeddings kept from an earlier run (a cache only: the same texts
     embed to the same vectors)."""

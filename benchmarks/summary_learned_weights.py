@@ -32,7 +32,6 @@ The models fitted on all clusters (the form that would ship) are printed as coef
 
 from __future__ import annotations
 
-import argparse
 import math
 import multiprocessing
 import statistics
@@ -40,7 +39,6 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
-from pathlib import Path
 
 import protocol
 import summary_harness as harness
@@ -287,18 +285,10 @@ def ranking_quality(built, folds, fitted) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", type=Path)
-    parser.add_argument("--words", type=int, default=300)
-    parser.add_argument("--duc", action="store_true", help="DUC-style (summary_harness.py --duc)")
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--cache", type=Path, default=None, help="sentence embeddings kept between runs")
+    parser = harness.experiment_parser(__doc__.split("\n\n")[0], words=300)
     args = parser.parse_args(argv)
-    words = 100 if args.duc else args.words
-    harness.FILL_BUDGET = args.duc
-    if not args.data.exists():
-        print(f"{args.data}: no such file", file=sys.stderr)
+    words = harness.experiment_budget(args)
+    if words is None:
         return 2
     started = time.perf_counter()
     records = list(harness.read_clusters(args.data, args.limit))

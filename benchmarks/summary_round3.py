@@ -29,7 +29,6 @@ summary and the baselines of the same run.
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import contextlib
 import re
@@ -37,7 +36,6 @@ import statistics
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import learned_concepts as lc
 import protocol
@@ -228,23 +226,15 @@ def _ours_as(name, model, brief, words):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", type=Path)
-    parser.add_argument("--words", type=int, default=100)
-    parser.add_argument("--duc", action="store_true", help="DUC-style (summary_harness.py --duc)")
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--cache", type=Path, default=None, help="sentence embeddings kept between runs")
+    parser = harness.experiment_parser(__doc__.split("\n\n")[0], words=100)
     parser.add_argument("--compression-only", action="store_true",
                         help="the compression variants alone (both edges, leading only, trailing only); no learned model")
     parser.add_argument("--examples", type=int, default=0, help="print this many compressed summaries")
     args = parser.parse_args(argv)
-    words = 100 if args.duc else args.words
     global ONLY_COMPRESSION
     ONLY_COMPRESSION = args.compression_only
-    harness.FILL_BUDGET = args.duc
-    if not args.data.exists():
-        print(f"{args.data}: no such file", file=sys.stderr)
+    words = harness.experiment_budget(args)
+    if words is None:
         return 2
     started = time.perf_counter()
     records, built, folds = lc.clusters_with_concepts(args, words)
