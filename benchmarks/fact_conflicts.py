@@ -72,7 +72,8 @@ def _story_of(article) -> str | None:
     """The source story of an article of a pooled input: brief_scaling names each record
     "<cluster or collection id>-<number>" (None for an input of one story's files)."""
     story, _, number = (article.source_id or "").rpartition("-")
-    return story if story and number.isdigit() else None
+    # A Timeline17 collection is one outlet's coverage of a topic ("bpoil_bbc"): the story is the topic.
+    return story.split("_")[0] if story and number.isdigit() else None
 
 
 def _across_stories_only(brief, slot) -> bool:

@@ -607,3 +607,37 @@ def test_a_street_block_is_an_address_not_a_count():
     counts = _claims_of_two_outlets("Police found the van in the 3100 block of Quay Street on Monday.",
                                     "The van was found in the 5000 block of Quay Street, police said.", "count")  # fmt: skip
     assert not counts, [c.display for c in counts]
+
+
+def _slots_of_one_day(*reports: tuple[str, str], kind: str) -> list:
+    """The fact slots of `kind` of one-line reports published on one day, each (text, outlet)."""
+    day = dt.date(2031, 6, 11)  # a Wednesday
+    articles = [article(text + "\n\nMore follows.", title=f"Report {k}", outlet=outlet, published=day)
+                for k, (text, outlet) in enumerate(reports)]  # fmt: skip
+    return [s for s in _facts_of(articles).facts if s.claims[0].kind == kind]
+
+
+def test_values_of_two_named_days_are_two_facts_and_of_one_day_a_conflict():
+    """A value that changes day by day is reported for its day: "fell 13% on Tuesday"
+    and "fell 3% on Wednesday" contradict nobody; the same day with two values does."""
+    days_apart = _slots_of_one_day(("Shares in Tidewell Lines fell 13% on Tuesday after the strike began, traders said.", "Harbour Daily"),
+                                   ("Shares in Tidewell Lines fell 3% on Wednesday after the strike began, traders said.", "Harwick Post"),
+                                   kind="percent")  # fmt: skip
+    assert days_apart and all(s.status != "conflicting" for s in days_apart), days_apart
+    one_day = _slots_of_one_day(("Shares in Tidewell Lines fell 13% on Tuesday after the strike began, traders said.", "Harbour Daily"),
+                                ("Shares in Tidewell Lines fell 3% on Tuesday after the strike began, traders said.", "Harwick Post"),
+                                kind="percent")  # fmt: skip
+    assert [s.status for s in one_day] == ["conflicting"], one_day
+
+
+def test_a_toll_of_another_year_is_another_event_though_some_reports_name_no_date():
+    """The reports that date a toll outvote the ones that do not: 15 killed in a blast
+    of 2004 and 11 killed on 3 June are two events, however alike the clauses read and
+    though one report of the 11 names no day."""
+    slots = _slots_of_one_day(("The Greyhaven refinery blast in 2004 killed 15 workers, the inquiry found.", "Harbour Daily"),
+                              ("The Greyhaven platform exploded on 3 June, killing 11 workers.", "Harwick Post"),
+                              ("The Greyhaven platform explosion killed 11 workers.", "Quayside Courier"),
+                              ("The Greyhaven platform blast on 3 June killed 11 workers.", "Tidewell Times"),
+                              kind="count")  # fmt: skip
+    assert slots and all(s.status != "conflicting" for s in slots), [(s.heading, s.status, [c.display for c in s.claims]) for s in slots]
+    assert sorted(c.display for s in slots for c in s.claims) == ["11 workers"] * 3 + ["15 workers"]

@@ -413,6 +413,20 @@ def infer_reference(
     return ReferenceWindow(latest, earliest, latest, inferred=True)
 
 
+def period(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
+    """The first and last day a date of `precision` names: the day, its ISO week, its
+    month or its year."""
+    if precision == "week":
+        monday = _monday(date)
+        return monday, monday + dt.timedelta(days=6)
+    if precision == "month":
+        following = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
+        return date.replace(day=1), following - dt.timedelta(days=1)
+    if precision == "year":
+        return dt.date(date.year, 1, 1), dt.date(date.year, 12, 31)
+    return date, date
+
+
 def same_date(found: dt.date, expected: str, precision: str) -> bool:
     """Whether `found` names the `expected` date at the expected precision
     (the same ISO week, month or year for a coarser one); for evaluations."""

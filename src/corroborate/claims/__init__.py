@@ -41,7 +41,9 @@ an article of a later day), and only within a news cycle: values that differ
 only between reports published days apart are the story moving on, two facts
 (align.NEWS_CYCLE_DAYS). Nor do values in the same words ("Sunday" in two
 articles, resolved against two dates), amounts an order of magnitude apart,
-values of clauses that name different places ("in Alexandria" / "in Suez"), or
+values of clauses that name different places ("in Alexandria" / "in Suez"),
+values of groups whose dated reports mostly name different times ("fell 13% on
+Tuesday" / "fell 3% on Wednesday"; a toll "in 2005" / one "on 20 April"), or
 two days of our own reckoning ("Tuesday", "yesterday") unless their sentences
 say the same thing; a reckoned day and a named one conflict only within a week.
 

@@ -168,6 +168,13 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         day = np.array([dt.date.fromisoformat(item.claim.value).toordinal() for item in items], dtype=np.int32)
         one = reckoned[:, None] != reckoned[None, :]
         contemporary &= ~(one & (np.abs(day[:, None] - day[None, :]) > RECKONING_REACH_DAYS))
+    # Two groups join in conflict only if, of their pairs of different values whose
+    # sentences both name times, no more name different times than a time in common
+    # (`_times_apart`): else the groups are of two moments, however many of their
+    # reports name none ("killed 11 workers" beside "killing 15 workers in 2005"), and
+    # a sentence that names many times ("End Quote" run into the next lines) cannot
+    # alone tie them.
+    apart_sum, along_sum = _times_apart(items, differ_sum > 0)
     sim_sum = sim  # the caller's matrix is ours: multiplied in place (the same products), not copied
     sim_sum *= cross_sum
     differ_sim = sim_sum * differ_sum
@@ -183,6 +190,8 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         conflicting = (differ_sum[rows] > 0) & (average >= SAME_SLOT_AGREEING) & (differ_average >= conflict_bar)
         score = np.where(agreeing, average + 1.0, np.where(conflicting, differ_average, -np.inf))
         score[forbidden[rows] | ((differ_sum[rows] > 0) & ~contemporary[rows])] = -np.inf
+        if apart_sum is not None:
+            score[(differ_sum[rows] > 0) & (apart_sum[rows] > along_sum[rows])] = -np.inf
         score[:, ~alive] = -np.inf
         return score
 
@@ -199,7 +208,7 @@ def _average_linkage(items: list[Found], sim) -> list[list[int]]:
         x, y = best.first_max()
         if not np.isfinite(score[x, y]):
             break
-        for matrix in (sim_sum, cross_sum, differ_sum, differ_sim):
+        for matrix in (sim_sum, cross_sum, differ_sum, differ_sim) + ((apart_sum, along_sum) if apart_sum is not None else ()):
             matrix[x, :] += matrix[y, :]
             matrix[:, x] += matrix[:, y]
         for flags in (forbidden, contemporary):
@@ -264,6 +273,33 @@ def _value_words(display: str) -> str:
 
 
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+
+
+def _times_apart(items: list[Found], differ):
+    """Pairs of different values (`differ`, a bool matrix) whose sentences both name
+    times, as two count matrices (int32, to be summed over groups): the pairs that
+    name none in common, and those that name one (None, None when no sentence names
+    a time). A value that changes is reported for the moment it had it ("BP's shares
+    fell 13% on Tuesday" / "fell 3.5% on Wednesday"; "the Texas City blast in 2005
+    killed 15 workers" / "the rig exploded on 20 April, killing 11 workers"): values
+    of two moments are the story moving on or two events, not outlets disagreeing.
+    Times overlap by their periods: "April" holds "20 April". (A sentence that names
+    no time may be of any.)"""
+    import numpy as np
+
+    owner = [k for k, item in enumerate(items) for _ in item.times]
+    if not owner:
+        return None, None
+    timed = np.zeros(len(items), dtype=bool)
+    timed[owner] = True
+    shared = np.zeros((len(items), len(items)), dtype=bool)
+    periods = np.array([period for item in items for period in sorted(item.times)], dtype=np.int64)
+    owner = np.array(owner)
+    for k, item in enumerate(items):
+        for first, last in item.times:
+            shared[k, owner[(periods[:, 0] <= last) & (periods[:, 1] >= first)]] = True
+    both = timed[:, None] & timed[None, :] & differ
+    return (both & ~shared).astype(np.int32), (both & shared).astype(np.int32)
 
 
 def _places_apart(items: list[Found]):

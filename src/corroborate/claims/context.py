@@ -48,6 +48,9 @@ class Found:
     # its article's date, not a day the outlet names outright.
     reckoned: bool = False
     places: frozenset[str] = frozenset()  # the places its clause names ("in Alexandria")
+    # The periods its sentence names, as (first, last) day ordinals: "fell 13% on
+    # Tuesday", "killed 15 workers in 2005" (`extract._name_times`).
+    times: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass

@@ -20,7 +20,22 @@ def extract_claims(ctx: ArticleContext) -> list[Found]:
     found = money(ctx) + percentages(ctx) + children(ctx) + ages(ctx)
     found += durations(ctx, [(m.start, m.end) for m in mentions])
     found += counts(ctx) + dates(ctx, mentions) + participants(ctx)
+    _name_times(found, mentions)
     return found
+
+
+def _name_times(found: list[Found], mentions: list[datemod.DateMention]) -> None:
+    """Set each value's `times`: the periods its sentence names ("in 2005", "on
+    Tuesday", "in April"), for telling values of two moments apart
+    (`align._times_apart`). A date's own slot is told apart by its value."""
+    named = [(m.start, datemod.period(m.date, m.precision or "day")) for m in mentions if m.date is not None]
+    for item in found:
+        sentence = item.claim.context
+        if item.claim.kind == "date" or sentence is None:
+            continue
+        item.times = frozenset(
+            (first.toordinal(), last.toordinal()) for start, (first, last) in named if sentence.start <= start < sentence.end
+        )
 
 
 # Verbs that say little about which fact a value belongs to: a slot named only
