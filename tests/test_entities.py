@@ -138,6 +138,7 @@ def test_a_country_or_its_people_tagged_org_now_and_then_stay_a_place_or_nationa
 
     assert group("U.S.", "GPE", 40).kind == "GPE"
     assert group("Egyptians", "NORP", 30).kind == "NORP"
+    assert group("Britain", "GPE", 30).kind == "GPE" and group("America", "GPE", 30).kind == "GPE"
     # A brand the model takes for a place still becomes an organisation.
     assert group("Veltrani", "GPE", 40).kind == "ORG"
 

@@ -141,7 +141,14 @@ def _country_names() -> frozenset[str]:
                     names.update((demonym.strip(), demonym.strip() + "s"))
     except Exception:  # noqa: BLE001 - without the gazetteer (absent, or its data unreadable) the rule is as it was
         return frozenset()
+    names.update(_SHORT_COUNTRY_NAMES)
     return frozenset(_country_key(name) for name in names if isinstance(name, str) and name)
+
+
+# The two short names English news uses most that the gazetteer's other spellings lack
+# (it has "Great Britain", "UK", "USA", "United States of America"): without them the
+# model's now-and-then ORG tag made "Britain" and "America" organisations.
+_SHORT_COUNTRY_NAMES = ("Britain", "America")
 
 
 @dataclass
@@ -177,8 +184,7 @@ class _Group:
         # a name it tags ORG somewhere and that is rarely used as a place ("in X")
         # is an organisation, unless it is a country's or its people's name (the
         # model also tags "U.S." and "American" ORG now and then, and "the U.S.
-        # said" or "American officials" are not "in X" either). The gazetteer has
-        # no "Britain" or "America": those still follow the rule.
+        # said" or "American officials" are not "in X" either).
         if (best in ("GPE", "NORP", "LOC") and self.labels["ORG"] and self.locative * 3 < len(self.mentions)
                 and _country_key(self.canonical) not in _country_names()):  # fmt: skip
             return "ORG"
