@@ -38,6 +38,15 @@ def test_word_diff_shows_typography_changes_inside_a_quote():
     assert pieces == [("equal", "and we"), ("del", "won't"), ("ins", "won’t"), ("equal", "speculate")]
 
 
+def test_word_diff_shows_a_fragment_sharing_no_word_against_the_words_it_stands_for():
+    """A one-word print of a long statement, spelt otherwise: the changed words with gaps
+    around them, not the whole statement deleted (which a capped diff then cut off
+    before the printed word)."""
+    canonical = "We will not be nickel-and-diming the ferry crews or the harbour traders who keep this town going"
+    assert view.word_diff(canonical, "nickeling and diming") == [
+        ("gap", "…"), ("del", "nickel-and-diming"), ("ins", "nickeling and diming"), ("gap", "…")]  # fmt: skip
+
+
 def test_word_diff_of_a_quote_both_cut_and_reworded():
     pieces = view.word_diff("We are cooperating fully with the city, and we will not guess", "collaborating fully with the city")
     assert pieces == [("gap", "…"), ("del", "cooperating"), ("ins", "collaborating"), ("equal", "fully with the city"), ("gap", "…")]

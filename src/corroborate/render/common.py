@@ -310,6 +310,16 @@ def word_diff(canonical: str, printed: str) -> list[DiffPiece]:
     matcher = difflib.SequenceMatcher(a=[_match_key(w) for w in old], b=[_match_key(w) for w in new], autojunk=False)
     opcodes = matcher.get_opcodes()
     has_equal = any(tag == "equal" for tag, *_ in opcodes)
+    if not has_equal and len(new) < len(old):
+        window = _closest_words(old, printed)
+        if window is not None and window != (0, len(old)):
+            # A fragment that shares no word with the statement ("nickel-and-diming" of
+            # "... nickeling and diming fishermen ..."): shown against the words it
+            # stands for, the rest a gap, not as the whole statement deleted.
+            first, last = window
+            inner = word_diff(" ".join(old[first:last]), printed)
+            pieces = ([("gap", "…")] if first else []) + inner + ([("gap", "…")] if last < len(old) else [])
+            return [piece for k, piece in enumerate(pieces) if not (k and piece[0] == "gap" == pieces[k - 1][0])]
     raw: list[DiffPiece] = []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         edge = index in (0, len(opcodes) - 1) and has_equal
@@ -341,6 +351,26 @@ def word_diff(canonical: str, printed: str) -> list[DiffPiece]:
             pieces.append((kind, word))
     # Changes inside one replaced run read best as all deletions, then all insertions.
     return _group_replacements(pieces)
+
+
+def _closest_words(words: list[str], printed: str) -> tuple[int, int] | None:
+    """The run of `words` that reads most like `printed` letter by letter (rapidfuzz's
+    best partial alignment), as the words more than half inside it: (first, end) word
+    indices, or None when nothing lines up."""
+    from rapidfuzz import fuzz
+
+    text = " ".join(words)
+    found = fuzz.partial_ratio_alignment(printed.casefold(), text.casefold())
+    if found is None or not found.score or found.dest_end <= found.dest_start:
+        return None
+    start = 0
+    inside = []  # the words more than half inside the aligned letters
+    for k, word in enumerate(words):
+        overlap = min(start + len(word), found.dest_end) - max(start, found.dest_start)
+        if 2 * overlap > len(word):
+            inside.append(k)
+        start += len(word) + 1
+    return (inside[0], inside[-1] + 1) if inside else None
 
 
 def _group_replacements(pieces: list[DiffPiece]) -> list[DiffPiece]:
