@@ -293,7 +293,7 @@ def _match_key(word: str) -> str:
     return word.translate(_APOSTROPHES).strip(_EDGE_PUNCTUATION).casefold() or word
 
 
-def word_diff(canonical: str, printed: str) -> list[DiffPiece]:
+def word_diff(canonical: str, printed: str, narrow: bool = True) -> list[DiffPiece]:
     """How a printed quote differs from the canonical wording, word by word.
 
     The verdict and the edits come from the quotes stage; this only lines the two
@@ -304,22 +304,23 @@ def word_diff(canonical: str, printed: str) -> list[DiffPiece]:
     around it ("trust," she said). A partial quote prints a part of the
     statement, so canonical words before the first and after the last printed
     word are shown as a gap ("…"), not as deletions; printed words before or after
-    the statement's are the passage around it, a gap too, not insertions.
+    the statement's are the passage around it, a gap too, not insertions. A print
+    that shares no word with a longer statement is lined up with the words it stands
+    for (`narrow`; `_closest_words`).
     """
     old, new = canonical.split(), printed.split()
     matcher = difflib.SequenceMatcher(a=[_match_key(w) for w in old], b=[_match_key(w) for w in new], autojunk=False)
     opcodes = matcher.get_opcodes()
     has_equal = any(tag == "equal" for tag, *_ in opcodes)
-    if not has_equal and len(new) < len(old):
+    if narrow and not has_equal and len(new) < len(old):
         window = _closest_words(old, printed)
         if window is not None and window != (0, len(old)):
             # A fragment that shares no word with the statement ("nickel-and-diming" of
             # "... nickeling and diming fishermen ..."): shown against the words it
             # stands for, the rest a gap, not as the whole statement deleted.
             first, last = window
-            inner = word_diff(" ".join(old[first:last]), printed)
-            pieces = ([("gap", "…")] if first else []) + inner + ([("gap", "…")] if last < len(old) else [])
-            return [piece for k, piece in enumerate(pieces) if not (k and piece[0] == "gap" == pieces[k - 1][0])]
+            inner = word_diff(" ".join(old[first:last]), printed, narrow=False)
+            return ([("gap", "…")] if first else []) + inner + ([("gap", "…")] if last < len(old) else [])
     raw: list[DiffPiece] = []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         edge = index in (0, len(opcodes) - 1) and has_equal
