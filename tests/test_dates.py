@@ -143,3 +143,12 @@ def test_a_clock_time_of_the_24_hour_kind_is_no_year():
     assert found == [("1 June", dt.date(2031, 6, 1)), ("2 June", dt.date(2031, 6, 2))], found
     assert not find_dates("The ferry leaves at 1800 GMT, and troops withdrew at 2000 hours.", day)
     assert [m.date for m in find_dates("The plan was approved in 2029.", day)] == [dt.date(2029, 1, 1)]
+
+
+def test_a_date_names_the_period_of_its_precision_to_the_last_day_there_is():
+    from corroborate.dates import period
+
+    assert period(dt.date(2012, 2, 14), "month") == (dt.date(2012, 2, 1), dt.date(2012, 2, 29))
+    assert period(dt.date(2031, 6, 11), "week") == (dt.date(2031, 6, 9), dt.date(2031, 6, 15))
+    assert period(dt.date(2031, 6, 11), "year") == (dt.date(2031, 1, 1), dt.date(2031, 12, 31))
+    assert period(dt.date(9999, 12, 30), "week") == (dt.date(9999, 12, 27), dt.date.max)

@@ -26,6 +26,7 @@ dates it reports itself and the published dates of the other articles.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -418,13 +419,20 @@ def period(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
     month or its year."""
     if precision == "week":
         monday = _monday(date)
-        return monday, monday + dt.timedelta(days=6)
+        return monday, _days_later(monday, 6)
     if precision == "month":
-        following = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
-        return date.replace(day=1), following - dt.timedelta(days=1)
+        return date.replace(day=1), date.replace(day=calendar.monthrange(date.year, date.month)[1])
     if precision == "year":
         return dt.date(date.year, 1, 1), dt.date(date.year, 12, 31)
     return date, date
+
+
+def _days_later(date: dt.date, days: int) -> dt.date:
+    """`date` plus `days`, or the last date there is (a week of December 9999)."""
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
 
 
 def same_date(found: dt.date, expected: str, precision: str) -> bool:
