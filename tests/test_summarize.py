@@ -87,6 +87,8 @@ def test_fragments_captions_and_junk_are_not_summary_material():
     assert not is_summary_material("We use cookies to improve your experience on our site.")
     assert is_summary_material("Vellmark bundled its browser with every new phone, the regulator said.")
     assert is_summary_material("The court ruled that the copyright on the harbour song had expired.")
+    # A byline or section bar run into the first sentence ("Name | time, date ...").
+    assert not is_summary_material("Ilse Varrow | 09:06 local time, Tuesday, 8 June 2031 Commentators discuss the harbour fund.")
 
 
 def test_pronoun_led_sentences_need_an_antecedent():

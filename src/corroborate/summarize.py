@@ -212,7 +212,10 @@ _JUNK = re.compile(
     r"\bgetty images\b|\b(we|this (site|website)|our (site|website)) uses? cookies\b|\b(accept|enable) cookies\b|"
     r"\bcookie (policy|settings)\b|\b(enable|turn on) javascript\b|\bjavascript (is )?(disabled|required)\b|"
     r"\byour browser\b|\bbrowser (does not|doesn't) support\b|\b(our|the site's) (terms of (use|service)|privacy policy)\b|"
-    r"\bagree to (the|our) (terms|privacy)\b|\bshare this\b",
+    r"\bagree to (the|our) (terms|privacy)\b|\bshare this\b|"
+    # a byline or section bar run into the text ("Clare Spencer | 09:06 UK time, ..."):
+    # prose never sets words apart with a bar
+    r"\s\|\s",
     re.IGNORECASE,
 )
 # A word or sign that every match of `_JUNK` holds (each of its alternatives prints one
@@ -222,7 +225,7 @@ _JUNK = re.compile(
 _JUNK_CUES = (
     "://", "www.", "@", "click here", "tap here", "sign up", "subscribe", "register", "newsletter",
     "rights reserved", "copyright", "©", "follow ", "read more", "advertisement", "image c", "photo",
-    "getty images", "cookie", "javascript", "browser", "terms of", "privacy policy", "agree to", "share this",
+    "getty images", "cookie", "javascript", "browser", "terms of", "privacy policy", "agree to", "share this", "|",
 )  # fmt: skip
 # The characters that `re.IGNORECASE` matches with an ASCII letter of the cues although
 # `str.lower` does not turn them into it: "İ" and "ı" (i), "ſ" (s). Every other such
