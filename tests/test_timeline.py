@@ -154,3 +154,25 @@ def test_an_event_is_told_by_a_sentence_that_stands_on_its_own():
     sinking = [e for e in build_timeline(brief, BriefOptions()).timeline if e.date == dt.date(2031, 6, 7)]
     assert len(sinking) == 1 and set(sinking[0].sources) == {daily.id, post.id}
     assert brief.text(sinking[0].description) == "The ferry Brantmoor sank off Valdport on Saturday night, the coast guard said."
+
+
+def test_a_day_is_led_by_an_event_told_by_a_sentence_that_stands_on_its_own():
+    """The best-reported event of a day told only by a sentence leaning on the one before
+    it ("This was completed on Saturday.") does not lead the day over an event that a
+    sentence tells on its own; both stay in the day."""
+    from builders import article
+
+    from corroborate.render.ranking import timeline_days
+
+    reports = [
+        article(f"Engineers worked through the night to seal the dock gate.\n\nThis was completed on Saturday, {outlet} reported.",
+                title=f"Dock gate {k}", outlet=outlet, published=dt.date(2031, 6, 9))  # fmt: skip
+        for k, outlet in enumerate(("Harbour Daily", "Harwick Post", "Quayside Courier"))
+    ]
+    reports.append(article("The harbour crane Valdport One was repaired on Saturday, the port authority said.\n\nShips may dock again.",
+                           title="Crane repaired", outlet="Tidewell Times", published=dt.date(2031, 6, 9)))  # fmt: skip
+    brief = build_timeline(facts_of(*reports), BriefOptions())
+    saturday = next(day for day in timeline_days(brief) if day.date == dt.date(2031, 6, 7))
+    texts = [brief.text(event.description) for event in saturday.events]
+    assert texts[0] == "The harbour crane Valdport One was repaired on Saturday, the port authority said.", texts
+    assert any(text.startswith("This was completed on Saturday") for text in texts[1:]), texts

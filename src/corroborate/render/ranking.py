@@ -192,7 +192,7 @@ class Day:
 
     date: dt.date
     precision: str
-    events: tuple[TimelineEvent, ...]  # best supported first
+    events: tuple[TimelineEvent, ...]  # the timeline stage's order: the lead first
     sources: tuple[str, ...] = field(default=())  # article ids, in the brief's order
     independent: int = 0
     inferred: bool = False
@@ -211,7 +211,7 @@ def timeline_days(brief: Brief) -> list[Day]:
     days = []
     for (date, precision), events in by_day.items():
         sources = sorted({a for e in events for a in e.sources}, key=lambda a: order.get(a, len(order)))
-        ranked = sorted(events, key=lambda e: (-len(e.sources), brief.text(e.description)))
+        ranked = events  # the timeline stage's order: the event to lead the day first
         days.append(Day(date, precision, tuple(ranked), tuple(sources), len({brief.group_of(a) for a in sources}),
                         all(e.date_inferred for e in events)))  # fmt: skip
     precision_order = {"day": 0, "week": 1, "month": 2, "year": 3}
