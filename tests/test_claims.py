@@ -641,3 +641,20 @@ def test_a_toll_of_another_year_is_another_event_though_some_reports_name_no_dat
                               kind="count")  # fmt: skip
     assert slots and all(s.status != "conflicting" for s in slots), [(s.heading, s.status, [c.display for c in s.claims]) for s in slots]
     assert sorted(c.display for s in slots for c in s.claims) == ["11 workers"] * 3 + ["15 workers"]
+
+
+def test_who_is_urged_to_pay_is_who_pays():
+    """Object control: in "Varrow urged Tidewell Lines to pay a $5 million fine", the one
+    to pay is Tidewell Lines, not Varrow."""
+    amounts = _claims_of_two_outlets("Councillor Ilse Varrow urged Tidewell Lines to pay a $5 million fine for the spill.",
+                                     "Tidewell Lines must pay a $5 million fine for the spill, the council said.", "money")  # fmt: skip
+    assert [c.subject for c in amounts] == ["Tidewell Lines", "Tidewell Lines"], [(c.subject, c.display) for c in amounts]
+
+
+def test_an_act_urged_on_someone_is_no_fact_of_who_did_what():
+    """"Harbour Daily urged Maria Kessel to condemn Tidewell Lines" says what was asked
+    of her (a fact of Harbour Daily's), not that she condemned anyone."""
+    relations = _claims_of_two_outlets("Harbour Daily urged Maria Kessel to condemn Tidewell Lines after the spill.",
+                                       "Maria Kessel sued Tidewell Lines after the spill, her lawyer said.", "participants")  # fmt: skip
+    assert sorted((c.subject, c.attribute, c.value) for c in relations) == [
+        ("Harbour Daily", "urge", "Maria Kessel"), ("Maria Kessel", "sue", "Tidewell Lines")], relations  # fmt: skip

@@ -8,7 +8,7 @@ from ..nlp import tokens_where
 from ..sentences import LIVE_BLOG_STAMP
 from .clauses import clause_fields, clause_terms
 from .context import ArticleContext, Found, make_claim, name_at, names_in, paragraph, tokens_of
-from .grammar import subject_of_noun, subject_of_verb, unlikely_verb
+from .grammar import asked_of_another, subject_of_noun, subject_of_verb, unlikely_verb
 
 _PARTICIPANT_PREPS = {"against", "with", "by"}
 
@@ -55,7 +55,7 @@ def participants(ctx: ArticleContext) -> list[Found]:
     found = []
     kinds = ("PERSON", "ORG")
     for verb in tokens_where(ctx.doc, "POS", ("VERB",)):
-        if unlikely_verb(verb):
+        if unlikely_verb(verb) or asked_of_another(verb):
             continue
         subject = subject_of_verb(ctx, verb)
         if subject is None or ctx.index.kind_of(subject) not in kinds:

@@ -38,6 +38,20 @@ def governing_verb(token):
     return token
 
 
+def _controller(verb):
+    """The object of the verb an infinitive complements, when it has one before it: the
+    one asked to act ("urged BP to suspend": BP), else None."""
+    if verb.dep_ != "xcomp" or verb.head.i == verb.i:
+        return None
+    return next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+
+
+def asked_of_another(verb) -> bool:
+    """Whether the verb's act is one someone asks, urges or tells another to do ("fans
+    urged her to condemn the brand"): wanted, not done."""
+    return _controller(verb) is not None
+
+
 def subject_of_verb(ctx: ArticleContext, verb) -> str | None:
     for _ in range(4):
         for child in verb.children:
@@ -49,6 +63,12 @@ def subject_of_verb(ctx: ArticleContext, verb) -> str | None:
                 named = named_in(ctx, child.subtree)
                 if named:
                     return named
+        controller = _controller(verb)
+        if controller is not None:
+            # Object control: "senators urged BP to suspend its $10bn dividend": who
+            # suspends is the object of "urged", not its subject (nobody named when
+            # the object is no name: "asked the company to pay").
+            return name_at(ctx, controller) or named_in(ctx, controller.subtree)
         if verb.dep_ in ("conj", "xcomp", "advcl", "acl", "relcl", "ccomp") and verb.head.i != verb.i:
             if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
                 named = name_at(ctx, verb.head)
