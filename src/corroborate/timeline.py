@@ -133,8 +133,10 @@ def events_of(brief: Brief, slots: tuple[FactSlot, ...]) -> list[TimelineEvent]:
         )
     # A day's events in the order a reader should meet them (renderers lead a day with the
     # first): one told by a sentence that stands on its own before one leaning on the
-    # sentence before it ("This was completed at 1930 CDT on 1 June"), then the best reported.
-    return sorted(events, key=lambda e: (e.date, _FINER[e.precision], needs_antecedent(brief.text(e.description)), -len(e.sources)))
+    # sentence before it ("This was completed at 1930 CDT on 1 June"), then the best
+    # reported, then by their words (never by position).
+    return sorted(events, key=lambda e: (e.date, _FINER[e.precision], needs_antecedent(brief.text(e.description)),
+                                         -len(e.sources), brief.text(e.description)))  # fmt: skip
 
 
 def build_timeline(brief: Brief, options: BriefOptions | None = None) -> Brief:

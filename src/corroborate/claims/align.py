@@ -278,8 +278,8 @@ _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 def _times_apart(items: list[Found], differ):
     """Pairs of different values (`differ`, a bool matrix) whose sentences both name
     times, as two count matrices (int32, to be summed over groups): the pairs that
-    name none in common, and those that name one (None, None when no sentence names
-    a time). A value that changes is reported for the moment it had it ("BP's shares
+    name none in common, and those that name one (None, None when there is no such
+    pair). A value that changes is reported for the moment it had it ("BP's shares
     fell 13% on Tuesday" / "fell 3.5% on Wednesday"; "the Texas City blast in 2005
     killed 15 workers" / "the rig exploded on 20 April, killing 11 workers"): values
     of two moments are the story moving on or two events, not outlets disagreeing.
@@ -299,6 +299,8 @@ def _times_apart(items: list[Found], differ):
         for first, last in item.times:
             shared[k, owner[(periods[:, 0] <= last) & (periods[:, 1] >= first)]] = True
     both = timed[:, None] & timed[None, :] & differ
+    if not both.any():
+        return None, None
     return (both & ~shared).astype(np.int32), (both & shared).astype(np.int32)
 
 
