@@ -743,6 +743,20 @@ def experiment_parser(description: str, words: int) -> argparse.ArgumentParser:
     return parser
 
 
+def score_runs(runs: dict, brief, words: int, references: list[str]) -> tuple[dict, dict, dict]:
+    """Each of an experiment's `runs` (name -> function(brief, words) giving sentences)
+    on one cluster: its R-2 (pooled references), its CPU seconds and its sentences cut to
+    `words`, each by name."""
+    scores, seconds, texts = {}, {}, {}
+    for name, function in runs.items():
+        started = time.process_time()
+        sentences = cut(function(brief, words), words) if brief.sentences else []
+        seconds[name] = time.process_time() - started
+        scores[name] = rouge_against(references, "\n".join(sentences), pooled=True)["rouge2"]
+        texts[name] = sentences
+    return scores, seconds, texts
+
+
 def experiment_budget(args: argparse.Namespace) -> int | None:
     """The word budget of an experiment's `args` (100 DUC-style, the budget then filled as
     --duc fills it); None, the reason printed, when the data file is missing."""

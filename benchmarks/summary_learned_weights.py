@@ -236,12 +236,7 @@ def summarise(job):
         runs[variant] = lambda b, w, t=_TUNINGS[(_FOLD_OF[index], variant)]: harness.ours(b, w, t)
     for name in BASELINES:
         runs[name] = harness.SYSTEM_FUNCTIONS[name]
-    scores, seconds = {}, {}
-    for name, function in runs.items():
-        started = time.process_time()
-        sentences = harness.cut(function(brief, words), words) if brief.sentences else []
-        seconds[name] = time.process_time() - started
-        scores[name] = harness.rouge_against(references, "\n".join(sentences), pooled=True)["rouge2"]
+    scores, seconds, _ = harness.score_runs(runs, brief, words, references)
     return scores, seconds
 
 

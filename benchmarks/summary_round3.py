@@ -205,16 +205,10 @@ def summarise(job):
     index, words = job
     brief, record = _BRIEFS[index], _RECORDS[index]
     references = [r for r in record["references"] if r and r.strip()]
-    scores, seconds, texts = {}, {}, {}
     runs = {name: (lambda b, w, name=name: _ours_as(name, _MODELS[_FOLD_OF[index]], b, w)) for name in variant_names()}
     for name in BASELINES:
         runs[name] = harness.SYSTEM_FUNCTIONS[name]
-    for name, function in runs.items():
-        started = time.process_time()
-        sentences = harness.cut(function(brief, words), words) if brief.sentences else []
-        seconds[name] = time.process_time() - started
-        scores[name] = harness.rouge_against(references, "\n".join(sentences), pooled=True)["rouge2"]
-        texts[name] = sentences
+    scores, seconds, texts = harness.score_runs(runs, brief, words, references)
     _MEMO.clear()
     compressed_chosen = sum(1 for s in texts["compressed"] if s not in set(texts["shipped"]))
     return scores, seconds, compressed_chosen, texts["compressed"]
